@@ -1,0 +1,125 @@
+/**
+ * Server configuration: read once from the environment, validated at boot.
+ * A bad value throws a ConfigError naming the variable, and the process does not start.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Config {
+  readonly port: number;
+  /** undefined = every interface (Node's default). */
+  readonly host: string | undefined;
+  readonly maxPeers: number;
+  /** null = any origin may embed. */
+  readonly allowedOrigins: readonly string[] | null;
+  readonly roomTokenSecret: string | null;
+  readonly tokenMaxTtl: number;
+  readonly stunUrls: readonly string[];
+  readonly turnUrls: readonly string[];
+  readonly turnSecret: string | null;
+  readonly turnTtl: number;
+  /** Secret that signs tickets. Survives restarts so running calls can re-register. */
+  readonly ticketSecret: Buffer;
+  readonly ticketTtl: number;
+  /** A reserved seat is released when its WebSocket does not arrive within this time. */
+  readonly seatTimeoutMs: number;
+  /** WebSocket ping interval; a socket missing one pong is terminated. */
+  readonly pingIntervalMs: number;
+  readonly trustProxy: boolean;
+  readonly logLevel: string;
+  readonly staticDir: string;
+  readonly demoDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function list(env: Env, name: string, check: (item: string) => boolean, what: string): string[] {
+  const raw = env[name];
+  if (!raw) return [];
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const item of items) {
+    if (!check(item)) throw new ConfigError(name, `"${item}" is not ${what}`);
+  }
+  return items;
+}
+
+function secret(env: Env, name: string): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < 32) throw new ConfigError(name, 'must be at least 32 characters long');
+  return raw;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** The ticket secret: TICKET_SECRET, else a random one kept in STATE_DIR so that a restart keeps it. */
+function ticketSecret(env: Env): Buffer {
+  const given = secret(env, 'TICKET_SECRET');
+  if (given) return Buffer.from(given, 'utf8');
+  const dir = env.STATE_DIR || join(homedir(), '.video-call-widget');
+  const file = join(dir, 'ticket-secret');
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+      writeFileSync(file, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const stored = readFileSync(file, 'utf8').trim();
+    if (!/^[0-9a-f]{64}$/.test(stored)) throw new Error(`${file} is not a 64-digit hex secret`);
+    return Buffer.from(stored, 'utf8');
+  } catch (error) {
+    throw new ConfigError('STATE_DIR', `cannot keep the ticket secret in ${dir}: ${(error as Error).message}`);
+  }
+}
+
+export function loadConfig(env: Env, paths: { staticDir: string; demoDir: string }): Config {
+  const host = env.HOST?.trim() || undefined;
+  if (host !== undefined && !/^[A-Za-z0-9.:\-[\]]+$/.test(host)) throw new ConfigError('HOST', `"${host}" is not a host name or address`);
+  const origins = list(env, 'ALLOWED_ORIGINS', (o) => o === '*' || /^https?:\/\/[^/\s]+$/.test(o), 'an origin like https://shop.example.com');
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const turnUrls = list(env, 'TURN_URLS', (u) => /^turns?:[^\s]+$/.test(u), 'a turn: or turns: URL');
+  const turnSecret = secret(env, 'TURN_SECRET');
+  if (turnUrls.length > 0 && !turnSecret) throw new ConfigError('TURN_SECRET', 'is required when TURN_URLS is set');
+  const trustProxy = env.TRUST_PROXY?.trim() ?? '';
+  if (!['', '0', '1', 'true', 'false'].includes(trustProxy)) throw new ConfigError('TRUST_PROXY', 'must be 1/true or 0/false');
+  return {
+    port: int(env, 'PORT', 9000, 0, 65535),
+    host,
+    maxPeers: int(env, 'MAX_PEERS', 4, 2, 8),
+    allowedOrigins: origins.length === 0 || origins.includes('*') ? null : origins,
+    roomTokenSecret: secret(env, 'ROOM_TOKEN_SECRET'),
+    tokenMaxTtl: int(env, 'TOKEN_MAX_TTL', 3600, 60, 7 * 24 * 3600),
+    stunUrls: list(env, 'STUN_URLS', (u) => /^stuns?:[^\s]+$/.test(u), 'a stun: or stuns: URL'),
+    turnUrls,
+    turnSecret,
+    turnTtl: int(env, 'TURN_TTL', 3600, 60, 7 * 24 * 3600),
+    ticketSecret: ticketSecret(env),
+    ticketTtl: int(env, 'TICKET_TTL', 12 * 3600, 60, 7 * 24 * 3600),
+    seatTimeoutMs: int(env, 'SEAT_TIMEOUT_MS', 15000, 1000, 120000),
+    pingIntervalMs: int(env, 'PING_INTERVAL_MS', 5000, 500, 60000),
+    trustProxy: trustProxy === '1' || trustProxy === 'true',
+    logLevel,
+    staticDir: paths.staticDir,
+    demoDir: paths.demoDir,
+  };
+}

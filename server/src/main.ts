@@ -1,0 +1,44 @@
+/**
+ * Entry point: `node server/dist/main.js`. Reads the environment once, logs as JSON (pino), and shuts down
+ * cleanly on SIGINT/SIGTERM.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from './config.js';
+import { createCallServer } from './server.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+let config;
+try {
+  config = loadConfig(process.env, { staticDir: join(root, 'dist', 'widget'), demoDir: join(root, 'demo') });
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`video-call-widget server: invalid configuration: ${error.message}\n`);
+  process.exit(78);
+}
+
+const log = pino({ level: config.logLevel, base: null });
+const callServer = createCallServer(config, log);
+
+try {
+  const address = await callServer.start();
+  const shown = address.family === 'IPv6' && address.address === '::' ? 'localhost' : address.address;
+  log.info({ port: address.port, address: address.address, url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}/` }, 'listening');
+} catch (error) {
+  log.fatal({ err: error }, 'could not listen');
+  process.exit(1);
+}
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 5000);
+    force.unref();
+    void callServer.stop().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,105 @@
+/**
+ * Rooms and seats. A seat is reserved by a join request and becomes connected when the widget's WebSocket
+ * arrives; a reservation that is not claimed in time is released. Everything here is synchronous, so the
+ * capacity check and the reservation cannot interleave with another join.
+ */
+import { EventEmitter } from 'node:events';
+import { newPeerId } from './tickets.js';
+
+export interface Member {
+  readonly peerId: string;
+  readonly name: string;
+}
+
+interface Seat extends Member {
+  connected: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export type RoomEvents = {
+  /** A seat was freed: the peer disconnected or never came. `members` are the peers still connected. */
+  release: [room: string, peerId: string, reason: 'disconnected' | 'expired', members: Member[]];
+};
+
+export class Rooms extends EventEmitter<RoomEvents> {
+  private readonly rooms = new Map<string, Map<string, Seat>>();
+  private readonly roomOfPeer = new Map<string, string>();
+
+  constructor(private readonly maxPeers: number, private readonly seatTimeoutMs: number) {
+    super();
+  }
+
+  /** Reserve a seat for a newcomer: its fresh peer id and the members already there, or null when full. */
+  reserve(room: string, name: string): { peerId: string; members: Member[] } | null {
+    const seats = this.rooms.get(room) ?? new Map<string, Seat>();
+    if (seats.size >= this.maxPeers) return null;
+    const members = [...seats.values()].map(({ peerId, name: n }) => ({ peerId, name: n }));
+    const peerId = newPeerId();
+    const seat: Seat = { peerId, name, connected: false, timer: undefined };
+    seat.timer = setTimeout(() => this.release(peerId, 'expired'), this.seatTimeoutMs);
+    seat.timer.unref();
+    seats.set(peerId, seat);
+    this.rooms.set(room, seats);
+    this.roomOfPeer.set(peerId, room);
+    return { peerId, members };
+  }
+
+  /** Could this peer take (or keep) its seat in this room right now? */
+  canConnect(room: string, peerId: string): boolean {
+    const seats = this.rooms.get(room);
+    if (!seats) return true;
+    return seats.has(peerId) || seats.size < this.maxPeers;
+  }
+
+  /**
+   * The peer's WebSocket arrived. Claims its reserved seat, or — after a server restart, when the room lives
+   * only in the tickets of the widgets that re-register — takes a seat anew if one is free.
+   */
+  connect(room: string, peerId: string, name: string): boolean {
+    const current = this.roomOfPeer.get(peerId);
+    if (current !== undefined && current !== room) return false;
+    const seats = this.rooms.get(room) ?? new Map<string, Seat>();
+    let seat = seats.get(peerId);
+    if (!seat) {
+      if (seats.size >= this.maxPeers) return false;
+      seat = { peerId, name, connected: false, timer: undefined };
+      seats.set(peerId, seat);
+      this.rooms.set(room, seats);
+      this.roomOfPeer.set(peerId, room);
+    }
+    clearTimeout(seat.timer);
+    seat.timer = undefined;
+    seat.connected = true;
+    return true;
+  }
+
+  /** Free a peer's seat. Deletes the room when it is empty. Safe to call for unknown peers. */
+  release(peerId: string, reason: 'disconnected' | 'expired'): void {
+    const room = this.roomOfPeer.get(peerId);
+    if (room === undefined) return;
+    this.roomOfPeer.delete(peerId);
+    const seats = this.rooms.get(room);
+    if (!seats) return;
+    const seat = seats.get(peerId);
+    clearTimeout(seat?.timer);
+    seats.delete(peerId);
+    if (seats.size === 0) this.rooms.delete(room);
+    const members = [...seats.values()].filter((s) => s.connected).map(({ peerId: p, name }) => ({ peerId: p, name }));
+    this.emit('release', room, peerId, reason, members);
+  }
+
+  roomOf(peerId: string): string | undefined {
+    return this.roomOfPeer.get(peerId);
+  }
+
+  stats(): { rooms: number; peers: number } {
+    return { rooms: this.rooms.size, peers: this.roomOfPeer.size };
+  }
+
+  /** Drop every seat and timer (shutdown). */
+  clear(): void {
+    for (const seats of this.rooms.values()) for (const seat of seats.values()) clearTimeout(seat.timer);
+    this.rooms.clear();
+    this.roomOfPeer.clear();
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * One process, one port: the HTTP app (health, room API, widget, demo) with PeerServer mounted beside it.
+ * `start()` listens, `stop()` closes sockets and the listener; nothing here logs to the console directly.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import type { Logger } from 'pino';
+import { createApi } from './api.js';
+import type { Config } from './config.js';
+import { Rooms } from './rooms.js';
+import { createSignaling, SIGNALING_PATH } from './signaling.js';
+import { Tickets } from './tickets.js';
+
+export interface RunningServer {
+  readonly server: Server;
+  readonly rooms: Rooms;
+  start(): Promise<AddressInfo>;
+  stop(): Promise<void>;
+}
+
+export function createCallServer(config: Config, log: Logger): RunningServer {
+  const rooms = new Rooms(config.maxPeers, config.seatTimeoutMs);
+  const tickets = new Tickets(config.ticketSecret, config.ticketTtl);
+  const allowed = config.allowedOrigins;
+  const originAllowed = (origin: string | undefined) => !allowed || origin === undefined || allowed.includes(origin);
+
+  const app = express();
+  const server = createServer(app);
+  server.on('clientError', (error, socket) => {
+    log.debug({ err: error.message }, 'bad HTTP request');
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 30_000;
+
+  const api = createApi({ config, rooms, tickets, log, originAllowed });
+  const signaling = createSignaling(server, { config, rooms, tickets, log, originAllowed });
+  app.use(SIGNALING_PATH, signaling.app);
+  app.use(api.app);
+  api.errors(app);
+
+  return {
+    server,
+    rooms,
+    start: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      }),
+    stop: () =>
+      new Promise((resolve) => {
+        signaling.stop();
+        rooms.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

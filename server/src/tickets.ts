@@ -1,0 +1,63 @@
+/**
+ * Tickets: what the server hands a widget with its peer id, and what the widget presents as the PeerJS `token`
+ * when its WebSocket upgrades. A ticket is the room, peer id, name and expiry, HMAC-signed with a secret that
+ * survives restarts — so after a restart a widget re-registers with the same id, and nobody else can take it.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export interface TicketClaims {
+  /** room */
+  readonly r: string;
+  /** peer id */
+  readonly p: string;
+  /** display name */
+  readonly n: string;
+  /** expiry, unix seconds */
+  readonly e: number;
+}
+
+/** 128 random bits as 32 hex digits: unguessable, and valid as a PeerJS id. */
+export function newPeerId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export const PEER_ID = /^[0-9a-f]{32}$/;
+export const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+export class Tickets {
+  constructor(private readonly secret: Buffer, private readonly ttlSeconds: number) {}
+
+  issue(room: string, peerId: string, name: string, now = Date.now()): string {
+    const claims: TicketClaims = { r: room, p: peerId, n: name, e: Math.floor(now / 1000) + this.ttlSeconds };
+    const body = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
+    return `${body}.${this.sign(body)}`;
+  }
+
+  /** The claims of a genuine, unexpired ticket; null for anything else. Never throws. */
+  verify(ticket: unknown, now = Date.now()): TicketClaims | null {
+    if (typeof ticket !== 'string' || ticket.length > 1024) return null;
+    const dot = ticket.indexOf('.');
+    if (dot < 1) return null;
+    const body = ticket.slice(0, dot);
+    const given = Buffer.from(ticket.slice(dot + 1), 'base64url');
+    const expected = Buffer.from(this.sign(body), 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    let claims: unknown;
+    try {
+      claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    } catch {
+      return null;
+    }
+    if (typeof claims !== 'object' || claims === null) return null;
+    const { r, p, n, e } = claims as Record<string, unknown>;
+    if (typeof r !== 'string' || !ROOM_NAME.test(r)) return null;
+    if (typeof p !== 'string' || !PEER_ID.test(p)) return null;
+    if (typeof n !== 'string' || n.length > 64) return null;
+    if (typeof e !== 'number' || e * 1000 <= now) return null;
+    return { r, p, n, e };
+  }
+
+  private sign(body: string): string {
+    return createHmac('sha256', this.secret).update(body).digest('base64url');
+  }
+}
