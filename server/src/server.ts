@@ -52,12 +52,12 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
           resolve(server.address() as AddressInfo);
         });
       }),
-    stop: () =>
-      new Promise((resolve) => {
-        signaling.stop();
-        rooms.clear();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await signaling.stop();
+      rooms.clear();
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }

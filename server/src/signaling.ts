@@ -134,10 +134,14 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
 
   return {
     app: peerServer,
-    /** Close every signaling socket (shutdown). */
-    stop(): void {
+    /** Close every signaling socket (shutdown): a close frame first, then the TCP connection. */
+    async stop(): Promise<void> {
       clearInterval(pinger);
-      for (const socket of wss?.clients ?? []) socket.close(1001, 'server shutting down');
+      const sockets = [...(wss?.clients ?? [])];
+      for (const socket of sockets) socket.close(1001, 'server shutting down');
+      const closed = sockets.map((s) => new Promise((resolve) => (s.readyState === s.CLOSED ? resolve(null) : s.once('close', resolve))));
+      await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
+      for (const socket of sockets) socket.terminate();
       wss?.close();
     },
   };

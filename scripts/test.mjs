@@ -1,0 +1,47 @@
+// `npm test`: build, type-check, run the server suite and the browser suite, then print one plain line
+// `N passed, N failed` (the line CI reads). Exits non-zero when anything failed.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+
+const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { stdio: 'inherit', shell: false, ...opts }).status ?? 1;
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+let failed = 0;
+let passed = 0;
+
+for (const step of ['build', 'typecheck']) {
+  if (run(npm, ['run', '--silent', step]) !== 0) {
+    console.log(`\n0 passed, 1 failed`);
+    process.exit(1);
+  }
+}
+
+// Server suite (node:test): read its totals from the TAP summary.
+const server = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec',
+  '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=test-results-server.tap',
+  ...readdirSync('server/test').filter((f) => f.endsWith('.test.ts')).map((f) => `server/test/${f}`)], { stdio: 'inherit' });
+const tap = safeRead('test-results-server.tap');
+rmSync('test-results-server.tap', { force: true });
+const pass = Number(/^# pass (\d+)/m.exec(tap)?.[1] ?? 0);
+const fail = Number(/^# fail (\d+)/m.exec(tap)?.[1] ?? 0);
+passed += pass;
+failed += fail + (server.status !== 0 && fail === 0 ? 1 : 0);
+
+// Browser suite (@web/test-runner): totals from the summary reporter.
+rmSync('test-results/browser.json', { force: true });
+const browser = run(npm, ['run', '--silent', 'test:browser']);
+const totals = JSON.parse(safeRead('test-results/browser.json') || '{"passed":0,"failed":0,"errors":1}');
+passed += totals.passed;
+failed += totals.failed + totals.errors + (browser !== 0 && totals.failed + totals.errors === 0 ? 1 : 0);
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
+
+function safeRead(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+

@@ -1,0 +1,455 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { MediaController } from './controllers/media-controller.js';
+import type { CallController } from './controllers/call-controller.js';
+import type { ChatController } from './controllers/chat-controller.js';
+import { deviceButtons } from './parts/buttons.js';
+import { emit } from './events.js';
+import { stringsFor, type Strings } from './strings.js';
+import { styles } from './video-call-widget.styles.js';
+import { WidgetError, type ChatMessage, type ErrorCode, type LeaveReason, type Participant, type WidgetState } from './types.js';
+
+const ROOM = /^[A-Za-z0-9_-]{1,64}$/;
+/** The directory the bundle was loaded from: the default `server`, so the two-line embed needs no setup. */
+const SCRIPT_BASE = new URL('.', import.meta.url).href;
+const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'device-in-use'];
+
+/**
+ * A video call in one tag: pre-join screen, call grid, controls and chat. Mesh WebRTC through PeerJS, rooms
+ * and signaling from a self-hosted server.
+ *
+ * @fires vcw-state-change - `{ state }` whenever `state` changes
+ * @fires vcw-join - `{ participant }` once you are in the call
+ * @fires vcw-leave - `{ reason }` when you left the call
+ * @fires vcw-participant-join - `{ participant }` someone entered the call (at first `connecting`)
+ * @fires vcw-participant-leave - `{ participant, reason }` someone left
+ * @fires vcw-participant-update - `{ participant }` name, media or connection state changed
+ * @fires vcw-microphone-toggle - `{ enabled }`
+ * @fires vcw-camera-toggle - `{ enabled }`
+ * @fires vcw-screenshare-toggle - `{ enabled }`
+ * @fires vcw-chat-toggle - `{ open }`
+ * @fires vcw-message - `{ message }` for every message that enters `messages`, your own included
+ * @fires vcw-error - `{ code, message }` every failure, with a code from the public list
+ *
+ * @csspart base - the widget's frame
+ * @csspart prejoin - the pre-join screen
+ * @csspart grid - the grid of participant tiles
+ * @csspart tile - one participant tile
+ * @csspart controls - the controls bar
+ * @csspart chat - the chat panel
+ * @csspart error - the error screen
+ *
+ * @cssproperty --vcw-accent - accent colour (buttons, speaking ring)
+ * @cssproperty --vcw-background - background of the widget
+ * @cssproperty --vcw-foreground - text colour
+ * @cssproperty --vcw-radius - corner radius of tiles and buttons
+ * @cssproperty --vcw-gap - gap between tiles
+ * @cssproperty --vcw-font - font family
+ */
+export class VideoCallWidget extends LitElement {
+  static override styles = styles;
+  static override properties = {
+    room: { reflect: true },
+    server: {},
+    displayName: { attribute: 'display-name' },
+    token: {},
+    audio: {},
+    video: {},
+    chat: {},
+    autoJoin: { type: Boolean, attribute: 'auto-join' },
+    lang: {},
+    _state: { state: true },
+    error: { state: true },
+    chatOpen: { state: true },
+    soundBlocked: { state: true },
+    nameDraft: { state: true },
+  };
+
+  /** Room name, `[A-Za-z0-9_-]{1,64}`. */
+  room = '';
+  /** Base URL of the signaling server; defaults to where this script came from. */
+  server = '';
+  /** Your name as others see it (at most 64 characters); asked on the pre-join screen when absent. */
+  displayName = '';
+  /** Signed room token (JWT) when the server requires one. */
+  token = '';
+  /** `on` / `off`: microphone at join. */
+  audio: 'on' | 'off' = 'on';
+  /** `on` / `off`: camera at join. */
+  video: 'on' | 'off' = 'on';
+  /** `on` / `off`: show the chat. */
+  chat: 'on' | 'off' = 'on';
+  /** Skip the pre-join screen. */
+  autoJoin = false;
+  /** UI language; defaults to the page's. */
+  override lang = '';
+  /** Called when a token is needed or about to expire. */
+  tokenProvider: (() => Promise<string>) | undefined;
+
+  private _state: WidgetState = 'idle';
+  private error: { code: ErrorCode; message: string } | null = null;
+  private chatOpen = false;
+  private soundBlocked = false;
+  private nameDraft = '';
+  private readonly media = new MediaController(this);
+  private call: CallController | undefined;
+  /** The call chunk, once loaded. */
+  private lazy: typeof import('./call.js') | undefined;
+  private pending: Promise<void> | undefined;
+  private abort: AbortController | undefined;
+  private chatLog: ChatController | undefined;
+
+  /** `idle | prejoin | joining | joined | reconnecting | left | error` */
+  get state(): WidgetState {
+    return this._state;
+  }
+
+  /** Everyone in the call, yourself first. */
+  get participants(): Participant[] {
+    const call = this.call;
+    if (!call || !call.selfId) return [];
+    return [this.self(), ...[...call.remotes.values()].map((r) => call.participant(r))];
+  }
+
+  private get sharing(): MediaStreamTrack | null {
+    return this.call?.screen ?? null;
+  }
+
+  /** The chat log, oldest first. */
+  get messages(): ChatMessage[] {
+    return [...(this.chatLog?.log ?? [])];
+  }
+
+  private get t(): Strings {
+    return stringsFor(this.lang || document.documentElement.lang || 'en');
+  }
+
+  private get name(): string {
+    return (this.nameDraft.trim() || this.displayName.trim() || 'Guest').slice(0, 64);
+  }
+
+  private self(): Participant {
+    return {
+      id: this.call?.selfId ?? '',
+      name: this.name,
+      self: true,
+      audioMuted: !this.media.micOn,
+      videoMuted: !this.media.camOn && !this.sharing,
+      screenSharing: !!this.sharing,
+      connection: this.call?.serverConnected ? 'connected' : 'reconnecting',
+    };
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this._state === 'idle' || this._state === 'left') queueMicrotask(() => this.start());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.abort?.abort();
+    this.call = undefined;
+    this._state = 'idle';
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('displayName')) this.nameDraft = this.displayName;
+    if (!this.hasUpdated) {
+      this.media.micOn = this.audio !== 'off';
+      this.media.camOn = this.video !== 'off';
+      return;
+    }
+    if (changed.has('audio')) void this.toggleMicrophone(this.audio !== 'off');
+    if (changed.has('video')) void this.toggleCamera(this.video !== 'off');
+    if (changed.has('chat') && this.chat === 'off' && this.chatOpen) this.toggleChat(false);
+    if (changed.has('displayName') && this.call) this.call.broadcastState();
+    if ((changed.has('room') || changed.has('server') || changed.has('token')) && this.isConnected) {
+      const inCall = this._state === 'joining' || this._state === 'joined' || this._state === 'reconnecting';
+      void this.teardown().then(() => (inCall ? this.join().catch(() => undefined) : this.start()));
+    }
+  }
+
+  protected override updated(): void {
+    // Autoplay with sound can be refused without a click (auto-join): offer a click.
+    for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>('video:not([muted])')) {
+      if (video.paused && video.srcObject) video.play().catch(() => (this.soundBlocked = true));
+    }
+  }
+
+  private setState(next: WidgetState): void {
+    if (this._state === next) return;
+    this._state = next;
+    emit(this, 'vcw-state-change', { state: next });
+  }
+
+  private fail(error: WidgetError): void {
+    if (error.code === 'aborted') return;
+    this.error = { code: error.code, message: this.t.errors[error.code] };
+    this.setState('error');
+    emit(this, 'vcw-error', { code: error.code, message: error.message || this.t.errors[error.code] });
+  }
+
+  /** Enter the pre-join screen (or join at once with `auto-join`). */
+  private start(): void {
+    if (!this.isConnected || this.pending || this.call) return;
+    this.error = null;
+    if (!this.room) return this.setState('idle');
+    if (!ROOM.test(this.room)) return this.fail(new WidgetError('invalid-room', `Invalid room name "${this.room}"`));
+    if (this.autoJoin) return void this.join().catch(() => undefined);
+    this.setState('prejoin');
+    this.media.acquire().catch((error: unknown) => this.fail(asWidgetError(error)));
+  }
+
+  /** Join the call. Resolves once joined; rejects with an Error whose `code` matches the `vcw-error`. */
+  join(): Promise<void> {
+    if (this._state === 'joined' || this._state === 'reconnecting') return Promise.resolve();
+    this.pending ??= this.joinNow().finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  private async joinNow(): Promise<void> {
+    const abort = new AbortController();
+    this.abort = abort;
+    this.error = null;
+    try {
+      if (!ROOM.test(this.room)) throw new WidgetError('invalid-room', `Invalid room name "${this.room}"`);
+      this.setState('joining');
+      const [lazy, token] = await Promise.all([
+        import('./call.js'),
+        this.tokenProvider
+          ? this.tokenProvider().catch((e: unknown) => Promise.reject(new WidgetError('forbidden', `The token provider failed: ${String(e)}`)))
+          : this.token || null,
+        this.media.acquire(),
+      ]);
+      abort.signal.throwIfAborted();
+      if (!this.lazy) {
+        this.lazy = lazy;
+        const root = this.renderRoot as ShadowRoot;
+        root.adoptedStyleSheets = [...root.adoptedStyleSheets, lazy.callStyles.styleSheet!];
+      }
+      const call = new lazy.CallController(this, {
+        participantJoin: (participant) => emit(this, 'vcw-participant-join', { participant }),
+        participantLeave: (participant, reason) => emit(this, 'vcw-participant-leave', { participant, reason }),
+        participantUpdate: (participant) => emit(this, 'vcw-participant-update', { participant }),
+        serverConnection: (connected) => {
+          if (this.call === call && (this._state === 'joined' || this._state === 'reconnecting')) this.setState(connected ? 'joined' : 'reconnecting');
+        },
+        message: (from, message) => {
+          if (this.chat !== 'off') this.chatLog?.record(from, message, false, this.chatOpen);
+        },
+      }, () => ({ name: this.name, ...this.mediaState() }), () => ({ audio: this.media.audioTrack, video: this.sharing ?? this.media.videoTrack }));
+      this.call = call;
+      this.chatLog ??= new lazy.ChatController(this, (message) => emit(this, 'vcw-message', { message }));
+      this.media.onTrack = (kind, track) => {
+        if (kind === 'audio' || !this.sharing) call.replaceTrack(kind, track);
+        call.broadcastState();
+      };
+      await call.join({ server: this.server || SCRIPT_BASE, room: this.room, name: this.name, token, signal: abort.signal });
+      abort.signal.throwIfAborted();
+      this.setState('joined');
+      emit(this, 'vcw-join', { participant: this.self() });
+    } catch (caught) {
+      const error = abort.signal.aborted ? new WidgetError('aborted', 'The join was cancelled.') : asWidgetError(caught);
+      if (!abort.signal.aborted) {
+        await this.teardown();
+        if (MEDIA_ERRORS.includes(error.code as ErrorCode)) this.media.release();
+        this.fail(error);
+      }
+      throw error;
+    }
+  }
+
+  private mediaState() {
+    return { audioMuted: !this.media.micOn, videoMuted: !this.media.camOn && !this.sharing, screenSharing: !!this.sharing };
+  }
+
+  /** Leave the call: every track stops and every connection closes. */
+  async leave(reason: LeaveReason = 'left'): Promise<void> {
+    const wasIn = !!this.call;
+    await this.teardown();
+    this.media.release();
+    this.setState('left');
+    if (wasIn) emit(this, 'vcw-leave', { reason });
+  }
+
+  private async teardown(): Promise<void> {
+    this.abort?.abort();
+    const call = this.call;
+    this.call = undefined;
+    this.media.onTrack = undefined;
+    await call?.leave();
+  }
+
+  /** Microphone on/off (toggles without an argument). */
+  async toggleMicrophone(on = !this.media.micOn): Promise<void> {
+    await this.media.setMicrophone(on).catch((error: unknown) => this.reportMedia(error));
+    this.afterToggle('vcw-microphone-toggle', this.media.micOn);
+  }
+
+  /** Camera on/off (toggles without an argument). Off releases the camera. */
+  async toggleCamera(on = !this.media.camOn): Promise<void> {
+    await this.media.setCamera(on).catch((error: unknown) => this.reportMedia(error));
+    this.afterToggle('vcw-camera-toggle', this.media.camOn);
+  }
+
+  private afterToggle(type: 'vcw-microphone-toggle' | 'vcw-camera-toggle' | 'vcw-screenshare-toggle', enabled: boolean): void {
+    this.call?.broadcastState();
+    emit(this, type, { enabled });
+    if (this.call?.selfId) emit(this, 'vcw-participant-update', { participant: this.self() });
+  }
+
+  /** A device failure while in a call: report it, stay in the call. */
+  private reportMedia(error: unknown): void {
+    const { code } = asWidgetError(error);
+    if (code !== 'aborted') emit(this, 'vcw-error', { code, message: this.t.errors[code] });
+  }
+
+  /** Present your screen instead of the camera (toggles without an argument). */
+  async toggleScreenshare(on = !this.sharing): Promise<void> {
+    const call = this.call;
+    if (!call || on === !!this.sharing) return;
+    if (on) {
+      // Cancelling the browser's picker is not an error worth a message.
+      await call.startScreen(() => void this.toggleScreenshare(false)).catch((e: Error) => e.name !== 'NotAllowedError' && this.reportMedia(e));
+    } else {
+      call.stopScreen(this.media.videoTrack);
+    }
+    this.requestUpdate();
+    this.afterToggle('vcw-screenshare-toggle', !!this.sharing);
+  }
+
+  /** Open or close the chat panel (toggles without an argument). */
+  toggleChat(open = !this.chatOpen): void {
+    if (this.chat === 'off') open = false;
+    if (open === this.chatOpen) return;
+    this.chatOpen = open;
+    if (open && this.chatLog) this.chatLog.unread = 0;
+    emit(this, 'vcw-chat-toggle', { open });
+  }
+
+  /** Send a chat message to everyone in the call. Rejects (and sends nothing) when it cannot be sent. */
+  async sendMessage(text: string): Promise<ChatMessage> {
+    if (this.chat === 'off') throw new Error('Chat is turned off for this call.');
+    const call = this.call;
+    if (!call?.selfId || !this.chatLog) throw new Error('Join the call before sending messages.');
+    const wire = this.chatLog.compose(text, this.name);
+    call.broadcast(wire);
+    return this.chatLog.record(call.selfId, wire, true, this.chatOpen)!;
+  }
+
+  private onChatSubmit = (text: string) => {
+    this.sendMessage(text).catch((error: Error) => emit(this, 'vcw-error', { code: 'connection-lost', message: error.message }));
+  };
+
+  private recover = (withoutDevices: boolean) => {
+    if (withoutDevices) {
+      this.media.micOn = false;
+      this.media.camOn = false;
+      void this.join().catch(() => undefined);
+    } else {
+      this.media.micOn = this.audio !== 'off';
+      this.media.camOn = this.video !== 'off';
+      this.error = null;
+      this.setState('idle');
+      this.start();
+    }
+  };
+
+  private unblockSound = () => {
+    this.soundBlocked = false;
+    for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>('video')) video.play().catch(() => undefined);
+  };
+
+  override render() {
+    const t = this.t;
+    switch (this._state) {
+      case 'idle':
+        return html`<div part="base" class="base center"><p>${this.room ? t.connecting : t.noRoom}</p></div>`;
+      case 'prejoin':
+      case 'joining':
+        return this.renderPrejoin(t);
+      case 'left':
+        return html`<div part="base" class="base center"><p>${t.left}</p><button class="primary" @click=${() => this.recover(false)}>${t.rejoin}</button></div>`;
+      case 'error':
+        return this.renderError(t);
+      default:
+        return this.renderCall(t);
+    }
+  }
+
+  private renderPrejoin(t: Strings) {
+    const joining = this._state === 'joining';
+    const preview = this.media.preview;
+    return html`<form part="base prejoin" class="base prejoin" @submit=${(e: Event) => {
+      e.preventDefault();
+      void this.join().catch(() => undefined);
+    }}>
+      <div class="tile self">
+        ${preview ? html`<video class="mirror" muted autoplay playsinline .srcObject=${preview}></video>` : html`<div class="avatar">${t.noCameraPreview}</div>`}
+      </div>
+      <label>${t.yourName}
+        <input name="name" maxlength="64" required autocomplete="name" placeholder=${t.namePlaceholder} .value=${this.nameDraft}
+          ?disabled=${joining} @input=${(e: Event) => (this.nameDraft = (e.target as HTMLInputElement).value)} />
+      </label>
+      <div class="row">
+        ${this.deviceButtons(t)}
+        <button class="primary" type="submit" ?disabled=${joining}>${joining ? t.joining : t.join}</button>
+      </div>
+    </form>`;
+  }
+
+  private deviceButtons(t: Strings) {
+    return deviceButtons(t, this.media.micOn, this.media.camOn, () => void this.toggleMicrophone(), () => void this.toggleCamera());
+  }
+
+  private renderError(t: Strings) {
+    const code = this.error?.code;
+    return html`<div part="base error" class="base center" role="alert">
+      <p>${this.error?.message}</p>
+      <div class="row">
+        ${code === 'unsupported-browser' ? nothing : html`<button class="primary" @click=${() => this.recover(false)}>${t.retry}</button>`}
+        ${code && MEDIA_ERRORS.includes(code) ? html`<button @click=${() => this.recover(true)}>${t.joinWithout}</button>` : nothing}
+      </div>
+    </div>`;
+  }
+
+  private renderCall(t: Strings) {
+    const call = this.call;
+    if (!call || !this.lazy) return nothing;
+    return this.lazy.callView({
+      t,
+      reconnecting: this._state === 'reconnecting',
+      soundBlocked: this.soundBlocked,
+      tiles: [
+        { participant: this.self(), stream: this.sharing ? new MediaStream([this.sharing]) : this.media.preview },
+        ...[...call.remotes.values()].map((r) => ({ participant: call.participant(r), stream: r.stream ?? null })),
+      ],
+      micOn: this.media.micOn,
+      camOn: this.media.camOn,
+      sharing: !!this.sharing,
+      canShare: !!navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices,
+      chatOn: this.chat !== 'off',
+      chatOpen: this.chatOpen,
+      unread: this.chatLog?.unread ?? 0,
+      log: this.chatLog?.log ?? [],
+      toggleMic: () => void this.toggleMicrophone(),
+      toggleCam: () => void this.toggleCamera(),
+      toggleScreen: () => void this.toggleScreenshare(),
+      toggleChat: () => this.toggleChat(),
+      closeChat: () => this.toggleChat(false),
+      send: this.onChatSubmit,
+      unblockSound: this.unblockSound,
+      leave: () => void this.leave(),
+    });
+  }
+}
+
+function asWidgetError(error: unknown): WidgetError {
+  if (error instanceof WidgetError) return error;
+  return new WidgetError('connection-lost', error instanceof Error ? error.message : String(error));
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'video-call-widget': VideoCallWidget;
+  }
+}

@@ -1,0 +1,70 @@
+// A @web/test-runner plugin that starts and stops real signaling servers (child processes) for browser tests:
+// `executeServerCommand('vcw-server-start', { env })` → `{ id, url }`, `'vcw-server-stop', { id }`,
+// `'vcw-server-kill', { id }` (SIGKILL). Server logs are kept and printed only when a server exits badly.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const MAIN = new URL('../../server/dist/main.js', import.meta.url).pathname;
+
+export function serverPlugin() {
+  const servers = new Map();
+  let next = 1;
+
+  function start(env = {}) {
+    const stateDir = env.STATE_DIR ?? mkdtempSync(join(tmpdir(), 'vcw-test-'));
+    const proc = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STATE_DIR: stateDir, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let logs = '';
+    proc.stdout.on('data', (d) => (logs += d));
+    proc.stderr.on('data', (d) => (logs += d));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => fail(new Error(`server did not start in 10 s:\n${logs}`)), 10_000);
+      const fail = (error) => {
+        clearTimeout(timer);
+        proc.kill('SIGKILL');
+        reject(error);
+      };
+      proc.on('exit', (code) => fail(new Error(`server exited (${code}) before listening:\n${logs}`)));
+      proc.stdout.on('data', () => {
+        const line = logs.split('\n').find((l) => l.includes('"msg":"listening"'));
+        if (!line) return;
+        clearTimeout(timer);
+        proc.removeAllListeners('exit');
+        const { port } = JSON.parse(line);
+        const id = String(next++);
+        servers.set(id, { proc, stateDir, ownDir: !env.STATE_DIR, logs: () => logs });
+        resolve({ id, url: `http://127.0.0.1:${port}`, port, stateDir });
+      });
+    });
+  }
+
+  async function stop(id, signal = 'SIGTERM') {
+    const server = servers.get(id);
+    if (!server) return false;
+    servers.delete(id);
+    const exited = new Promise((resolve) => server.proc.once('exit', resolve));
+    server.proc.kill(signal);
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 6000))]);
+    if (code === 'timeout') server.proc.kill('SIGKILL');
+    if (signal === 'SIGTERM' && code !== 0) console.error(`server ${id} exited with ${code}:\n${server.logs()}`);
+    if (server.ownDir) rmSync(server.stateDir, { recursive: true, force: true });
+    return true;
+  }
+
+  return {
+    name: 'vcw-server',
+    async executeCommand({ command, payload }) {
+      if (command === 'vcw-server-start') return start(payload?.env);
+      if (command === 'vcw-server-stop') return stop(payload.id);
+      if (command === 'vcw-server-kill') return stop(payload.id, 'SIGKILL');
+      return undefined;
+    },
+    async serverStop() {
+      await Promise.all([...servers.keys()].map((id) => stop(id)));
+    },
+  };
+}

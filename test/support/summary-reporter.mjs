@@ -1,0 +1,26 @@
+// Counts passed/failed tests of the browser run into test-results/browser.json, for scripts/test.mjs.
+import { mkdirSync, writeFileSync } from 'node:fs';
+
+function count(suite, totals) {
+  for (const test of suite?.tests ?? []) {
+    if (test.skipped) totals.skipped++;
+    else if (test.passed) totals.passed++;
+    else totals.failed++;
+  }
+  for (const child of suite?.suites ?? []) count(child, totals);
+}
+
+export function summaryReporter(file = 'test-results/browser.json') {
+  return {
+    onTestRunFinished({ sessions }) {
+      const totals = { passed: 0, failed: 0, skipped: 0, errors: 0 };
+      for (const session of sessions) {
+        count(session.testResults, totals);
+        // A file that failed to load or threw outside a test counts as one failure.
+        if (!session.passed && (session.errors?.length ?? 0) > 0) totals.errors++;
+      }
+      mkdirSync('test-results', { recursive: true });
+      writeFileSync(file, JSON.stringify(totals));
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+
+/** Collapse the whitespace of the stylesheet literal in `*.styles.ts` (one css`` with no expressions). */
+function compactStyles(): Plugin {
+  return {
+    name: 'vcw-compact-styles',
+    transform(code, id) {
+      if (!id.endsWith('.styles.ts')) return null;
+      const compact = code.replace(/css`([^`$]*)`/g, (_m, body: string) =>
+        `css\`${body.replace(/\s+/g, ' ').replace(/\s*([{}:;,>])\s*/g, '$1').replace(/;}/g, '}').trim()}\``,
+      );
+      return { code: compact, map: null };
+    },
+  };
+}
+
+// The widget bundle: one ES module entry (`video-call-widget.js`) and the lazily loaded call chunk beside it.
+export default defineConfig({
+  plugins: [compactStyles()],
+  resolve: {
+    alias: { 'webrtc-adapter': fileURLToPath(new URL('src/vendor/webrtc-adapter-lite.ts', import.meta.url)) },
+  },
+  build: {
+    outDir: 'dist/widget',
+    emptyOutDir: true,
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'video-call-widget.js' },
+    rolldownOptions: {
+      output: {
+        chunkFileNames: 'chunks/[name]-[hash].js',
+        minify: true,
+        // Everything the pre-join screen needs (Lit included) in the one entry file; the call chunk imports
+        // what it shares from there instead of a third file.
+        codeSplitting: { groups: [{ name: 'video-call-widget', test: /node_modules[\\/](lit|lit-html|lit-element|@lit)[\\/]|src[\\/](?!call\.ts|controllers[\\/](call|chat)|parts[\\/](call-view|chat|tile)|protocol|vendor)/ }] },
+      },
+    },
+  },
+});
