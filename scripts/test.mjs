@@ -16,10 +16,10 @@ for (const step of ['build', 'typecheck']) {
   }
 }
 
-// Server suite (node:test): read its totals from the TAP summary.
+// Node suite (node:test): the server, and checks on the build: read its totals from the TAP summary.
 const server = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec',
   '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=test-results-server.tap',
-  ...readdirSync('server/test').filter((f) => f.endsWith('.test.ts')).map((f) => `server/test/${f}`)], { stdio: 'inherit' });
+  ...['server/test', 'test/build'].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => `${dir}/${f}`))], { stdio: 'inherit' });
 const tap = safeRead('test-results-server.tap');
 rmSync('test-results-server.tap', { force: true });
 const pass = Number(/^# pass (\d+)/m.exec(tap)?.[1] ?? 0);

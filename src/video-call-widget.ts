@@ -336,10 +336,6 @@ export class VideoCallWidget extends LitElement {
     return this.chatLog.record(call.selfId, wire, true, this.chatOpen)!;
   }
 
-  private onChatSubmit = (text: string) => {
-    this.sendMessage(text).catch((error: Error) => emit(this, 'vcw-error', { code: 'connection-lost', message: error.message }));
-  };
-
   private recover = (withoutDevices: boolean) => {
     if (withoutDevices) {
       this.media.micOn = false;
@@ -415,30 +411,15 @@ export class VideoCallWidget extends LitElement {
   private renderCall(t: Strings) {
     const call = this.call;
     if (!call || !this.lazy) return nothing;
-    return this.lazy.callView({
+    return this.lazy.callView(this, call, {
       t,
-      reconnecting: this._state === 'reconnecting',
+      selfStream: this.sharing ? new MediaStream([this.sharing]) : this.media.preview,
       soundBlocked: this.soundBlocked,
-      tiles: [
-        { participant: this.self(), stream: this.sharing ? new MediaStream([this.sharing]) : this.media.preview },
-        ...[...call.remotes.values()].map((r) => ({ participant: call.participant(r), stream: r.stream ?? null })),
-      ],
+      unblockSound: this.unblockSound,
+      chatOpen: this.chatOpen,
+      chat: this.chatLog,
       micOn: this.media.micOn,
       camOn: this.media.camOn,
-      sharing: !!this.sharing,
-      canShare: !!navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices,
-      chatOn: this.chat !== 'off',
-      chatOpen: this.chatOpen,
-      unread: this.chatLog?.unread ?? 0,
-      log: this.chatLog?.log ?? [],
-      toggleMic: () => void this.toggleMicrophone(),
-      toggleCam: () => void this.toggleCamera(),
-      toggleScreen: () => void this.toggleScreenshare(),
-      toggleChat: () => this.toggleChat(),
-      closeChat: () => this.toggleChat(false),
-      send: this.onChatSubmit,
-      unblockSound: this.unblockSound,
-      leave: () => void this.leave(),
     });
   }
 }

@@ -22,15 +22,6 @@ try {
 const log = pino({ level: config.logLevel, base: null });
 const callServer = createCallServer(config, log);
 
-try {
-  const address = await callServer.start();
-  const shown = address.family === 'IPv6' && address.address === '::' ? 'localhost' : address.address;
-  log.info({ port: address.port, address: address.address, url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}/` }, 'listening');
-} catch (error) {
-  log.fatal({ err: error }, 'could not listen');
-  process.exit(1);
-}
-
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -42,3 +33,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void callServer.stop().then(() => process.exit(0));
   });
 }
+
+try {
+  const address = await callServer.start();
+  const shown = address.family === 'IPv6' && address.address === '::' ? 'localhost' : address.address;
+  log.info({ port: address.port, address: address.address, url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}/` }, 'listening');
+} catch (error) {
+  log.fatal({ err: error }, 'could not listen');
+  process.exit(1);
+}
+

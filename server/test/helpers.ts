@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { WebSocket, type ClientOptions } from 'ws';
 
 export const ROOT = pathJoin(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const MAIN = pathJoin(ROOT, 'server', 'dist', 'main.js');
+/** The built entry point; VCW_TEST_SERVER_MAIN points the suite at another build (e.g. a mutated copy). */
+export const MAIN = process.env.VCW_TEST_SERVER_MAIN ?? pathJoin(ROOT, 'server', 'dist', 'main.js');
 const START_DEADLINE_MS = 10_000;
 const STOP_DEADLINE_MS = 7_000;
 const LOG_CAP = 2 * 1024 * 1024;

@@ -76,7 +76,7 @@ test(
     const running = () => Date.now() < deadline;
     const stats = { roundTrips: 0, frames: 0, reconnects: 0, refused: 0, rawFrames: 0, http: 0, httpAnswered: 0, tcp: 0, api: 0 };
 
-    const hostileMessages = (targets: string[]): Array<() => string | Buffer | { data: Buffer; binary: boolean }> => {
+    const hostileMessages = (targets: string[]): Array<() => string | { data: Buffer; binary: boolean }> => {
       const dst = () => pick(targets);
       const valid = () => JSON.stringify({ type: pick(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']), dst: dst(), payload: { x: int(1000) } });
       return [

@@ -241,7 +241,7 @@ describe('room tokens', () => {
   });
 
   test('role, name and sub are validated', () => {
-    for (const role of ['admin', 'HOST', '', 1, null]) refused({ ...base, role }, /role/);
+    for (const role of ['admin', 'HOST', '', 1, false, ['host']]) refused({ ...base, role }, /role/);
     refused({ ...base, name: 'x'.repeat(65) }, /name/);
     refused({ ...base, name: 5 }, /name/);
     assert.equal(verify({ ...base, name: 'x'.repeat(64) }).name, 'x'.repeat(64));
@@ -269,7 +269,9 @@ describe('nestsDeeper', () => {
     let arr: unknown = 1;
     for (let i = 0; i < 33; i++) arr = [arr];
     assert.equal(nestsDeeper(arr, 32), true);
-    assert.equal(nestsDeeper({ wide: Array.from({ length: 10_000 }, () => ({ x: [1] })) }, 3), false);
+    const wide = { wide: Array.from({ length: 10_000 }, () => ({ x: [1] })) }; // depths 0..3
+    assert.equal(nestsDeeper(wide, 4), false);
+    assert.equal(nestsDeeper(wide, 3), true);
     assert.equal(nestsDeeper({ ok: nest(5), deep: [nest(40)] }, 32), true, 'one deep branch is enough');
   });
 

@@ -1,57 +1,54 @@
 import { html, nothing } from 'lit';
+import type { CallController } from '../controllers/call-controller.js';
+import type { ChatController } from '../controllers/chat-controller.js';
+import { emit } from '../events.js';
 import type { Strings } from '../strings.js';
-import type { ChatMessage, Participant } from '../types.js';
+import type { VideoCallWidget } from '../video-call-widget.js';
 import { deviceButtons } from './buttons.js';
 import { chatPanel } from './chat.js';
 import { tile } from './tile.js';
 
-/** Everything the in-call view shows, and what its controls do. */
-export interface CallView {
+/** What the in-call view needs beyond the element's public API. */
+export interface CallViewState {
   t: Strings;
-  reconnecting: boolean;
+  selfStream: MediaStream | null;
   soundBlocked: boolean;
-  tiles: Array<{ participant: Participant; stream: MediaStream | null }>;
+  unblockSound(): void;
+  chatOpen: boolean;
+  chat: ChatController | undefined;
   micOn: boolean;
   camOn: boolean;
-  sharing: boolean;
-  canShare: boolean;
-  chatOn: boolean;
-  chatOpen: boolean;
-  unread: number;
-  log: readonly ChatMessage[];
-  toggleMic(): void;
-  toggleCam(): void;
-  toggleScreen(): void;
-  toggleChat(): void;
-  closeChat(): void;
-  send(text: string): void;
-  unblockSound(): void;
-  leave(): void;
 }
 
 /** The call: tiles in a responsive grid, the chat beside them, the controls bar below. */
-export function callView(v: CallView) {
+export function callView(el: VideoCallWidget, call: CallController, v: CallViewState) {
   const t = v.t;
+  const people = el.participants;
+  const sharing = !!call.screen;
+  const chatOn = el.chat !== 'off';
+  const unread = v.chat?.unread ?? 0;
+  const send = (text: string) =>
+    void el.sendMessage(text).catch((error: Error) => emit(el, 'vcw-error', { code: 'connection-lost', message: error.message }));
   return html`<div part="base" class="base call">
-    ${v.reconnecting ? html`<div class="banner" role="status">${t.serverReconnecting}</div>` : nothing}
+    ${el.state === 'reconnecting' ? html`<div class="banner" role="status">${t.serverReconnecting}</div>` : nothing}
     ${v.soundBlocked ? html`<button class="banner" @click=${v.unblockSound}>${t.enableSound}</button>` : nothing}
     <div class="stage">
-      <div part="grid" class="grid" data-count=${v.tiles.length} role="list" aria-label=${t.participants}>
-        ${v.tiles.map(({ participant, stream }) => tile(participant, stream, t))}
+      <div part="grid" class="grid" data-count=${people.length} role="list" aria-label=${t.participants}>
+        ${people.map((p) => tile(p, p.self ? v.selfStream : call.remotes.get(p.id)?.stream ?? null, t))}
       </div>
-      ${v.chatOn && v.chatOpen ? chatPanel(v.log, t, v.send, v.closeChat) : nothing}
+      ${chatOn && v.chatOpen ? chatPanel(v.chat?.log ?? [], t, send, () => el.toggleChat(false)) : nothing}
     </div>
     <div part="controls" class="controls" role="toolbar" aria-label=${t.callControls}>
-      ${deviceButtons(t, v.micOn, v.camOn, v.toggleMic, v.toggleCam)}
-      ${v.canShare
-        ? html`<button class="toggle" aria-pressed=${v.sharing} aria-label=${v.sharing ? t.screenOn : t.screenOff}
-            title=${v.sharing ? t.screenOn : t.screenOff} @click=${v.toggleScreen}>🖥</button>`
+      ${deviceButtons(t, v.micOn, v.camOn, () => void el.toggleMicrophone(), () => void el.toggleCamera())}
+      ${navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices
+        ? html`<button class="toggle" aria-pressed=${sharing} aria-label=${sharing ? t.screenOn : t.screenOff}
+            title=${sharing ? t.screenOn : t.screenOff} @click=${() => void el.toggleScreenshare()}>🖥</button>`
         : nothing}
-      ${v.chatOn
-        ? html`<button class="toggle" aria-pressed=${v.chatOpen} aria-label=${t.chat} title=${t.chat} @click=${v.toggleChat}>
-            💬${v.unread ? html`<span class="badge">${v.unread}</span>` : nothing}</button>`
+      ${chatOn
+        ? html`<button class="toggle" aria-pressed=${v.chatOpen} aria-label=${t.chat} title=${t.chat} @click=${() => el.toggleChat()}>
+            💬${unread ? html`<span class="badge">${unread}</span>` : nothing}</button>`
         : nothing}
-      <button class="leave" @click=${v.leave}>${t.leave}</button>
+      <button class="leave" @click=${() => void el.leave()}>${t.leave}</button>
     </div>
   </div>`;
 }

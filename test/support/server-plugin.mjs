@@ -10,10 +10,13 @@ const MAIN = new URL('../../server/dist/main.js', import.meta.url).pathname;
 
 export function serverPlugin() {
   const servers = new Map();
+  const ownDirs = new Set();
   let next = 1;
 
   function start(env = {}) {
     const stateDir = env.STATE_DIR ?? mkdtempSync(join(tmpdir(), 'vcw-test-'));
+    // Kept until the run ends: a test may restart a server on the same state (same ticket secret).
+    if (!env.STATE_DIR) ownDirs.add(stateDir);
     const proc = spawn(process.execPath, [MAIN], {
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STATE_DIR: stateDir, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,16 +32,18 @@ export function serverPlugin() {
         reject(error);
       };
       proc.on('exit', (code) => fail(new Error(`server exited (${code}) before listening:\n${logs}`)));
-      proc.stdout.on('data', () => {
+      const onData = () => {
         const line = logs.split('\n').find((l) => l.includes('"msg":"listening"'));
         if (!line) return;
         clearTimeout(timer);
+        proc.stdout.off('data', onData);
         proc.removeAllListeners('exit');
         const { port } = JSON.parse(line);
         const id = String(next++);
-        servers.set(id, { proc, stateDir, ownDir: !env.STATE_DIR, logs: () => logs });
+        servers.set(id, { proc, logs: () => logs });
         resolve({ id, url: `http://127.0.0.1:${port}`, port, stateDir });
-      });
+      };
+      proc.stdout.on('data', onData);
     });
   }
 
@@ -51,7 +56,6 @@ export function serverPlugin() {
     const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 6000))]);
     if (code === 'timeout') server.proc.kill('SIGKILL');
     if (signal === 'SIGTERM' && code !== 0) console.error(`server ${id} exited with ${code}:\n${server.logs()}`);
-    if (server.ownDir) rmSync(server.stateDir, { recursive: true, force: true });
     return true;
   }
 
@@ -65,6 +69,7 @@ export function serverPlugin() {
     },
     async serverStop() {
       await Promise.all([...servers.keys()].map((id) => stop(id)));
+      for (const dir of ownDirs) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

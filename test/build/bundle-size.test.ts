@@ -1,0 +1,42 @@
+// The embed's weight budgets, checked on the real build: what a page loads before Join (the entry file and
+// what it imports statically) and everything needed to be in a call (all chunks).
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+
+const DIST = new URL('../../dist/widget/', import.meta.url).pathname;
+export const PREJOIN_BUDGET = 12_000;
+export const CALL_BUDGET = 40_000;
+
+const gz = (file: string) => gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length;
+
+/** The entry and every file it imports statically (not `import()`), transitively. */
+export function staticClosure(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const code = readFileSync(join(DIST, file), 'utf8');
+    for (const m of code.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w*{}\s,$]*from\s*)?["'](\.\.?\/[^"']+)["']/g)) {
+      visit(normalize(join(dirname(file), m[1]!)));
+    }
+  };
+  visit(entry);
+  return [...seen];
+}
+
+test('the script loaded before Join stays within 12 KB gzip', () => {
+  const files = staticClosure('video-call-widget.js');
+  const bytes = files.reduce((sum, f) => sum + gz(f), 0);
+  assert.ok(!files.some((f) => /(^|\/)call-/.test(f)), `the call chunk must load lazily, got ${files.join(', ')}`);
+  assert.ok(bytes <= PREJOIN_BUDGET, `pre-join JavaScript is ${bytes} B gzip (${files.join(' + ')}), budget ${PREJOIN_BUDGET}`);
+});
+
+test('everything needed to be in a call stays within 40 KB gzip', () => {
+  const files = ['video-call-widget.js', ...readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => `chunks/${f}`)];
+  const bytes = files.reduce((sum, f) => sum + gz(f), 0);
+  assert.ok(files.some((f) => /(^|\/)call-/.test(f)), 'a lazily loaded call chunk exists');
+  assert.ok(bytes <= CALL_BUDGET, `in-call JavaScript is ${bytes} B gzip, budget ${CALL_BUDGET}`);
+});
