@@ -19,7 +19,7 @@ export default {
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), serverPlugin()],
   reporters: [defaultReporter(), summaryReporter()],
   groups: [
-    { name: 'call', files: ['test/**/*.test.ts', '!test/denied/**'], browsers: [launcher(['--use-fake-ui-for-media-stream'])] },
+    { name: 'call', files: ['test/**/*.test.ts', '!test/denied/**', '!test/build/**'], browsers: [launcher(['--use-fake-ui-for-media-stream'])] },
     // A browser whose (fake) permission prompt says no to camera and microphone.
     { name: 'denied', files: 'test/denied/*.test.ts', browsers: [launcher(['--use-fake-ui-for-media-stream=deny'])] },
   ],

@@ -45,7 +45,7 @@ function signalingEndpoint(req: Request, config: Config) {
 }
 
 function displayName(body: unknown): string {
-  if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0)) return '';
+  if (body === undefined || body === null) return '';
   if (typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'bad-request', 'The body must be a JSON object.');
   const name = (body as Record<string, unknown>).name;
   if (name === undefined) return '';
@@ -130,14 +130,17 @@ export function createApi({ config, rooms, tickets, log, originAllowed }: ApiDep
     /** Install after every other route: JSON errors for the API, never a stack trace. */
     errors(target: express.Express) {
       target.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+        const status = (error as { status?: unknown } | null)?.status;
         const known =
           error instanceof ApiError
             ? error
-            : (error as { type?: string }).type === 'entity.too.large'
-              ? new ApiError(413, 'bad-request', 'The request body is too large.')
-              : (error as { type?: string }).type === 'entity.parse.failed'
-                ? new ApiError(400, 'bad-request', 'The request body is not valid JSON.')
-                : null;
+            : (error as { type?: string }).type === 'entity.parse.failed'
+              ? new ApiError(400, 'bad-request', 'The request body is not valid JSON.')
+              : typeof status === 'number' && status >= 400 && status < 500
+                ? new ApiError(status, 'bad-request', `The request was refused: ${(error as Error).message}.`)
+                : error instanceof URIError
+                  ? new ApiError(400, 'bad-request', 'The request path is not valid.')
+                  : null;
         if (!known) log.error({ err: error, path: req.path }, 'request failed');
         const e = known ?? new ApiError(500, 'internal', 'The server could not handle this request.');
         res.status(e.status).json({ error: e.code, message: e.message });

@@ -43,6 +43,7 @@ export interface SignalingDeps {
 
 export function createSignaling(server: Server, { config, rooms, tickets, log, originAllowed }: SignalingDeps) {
   const clients = new Map<string, IClient>();
+  const sockets = new Map<string, WebSocket>();
   const alive = new WeakSet<WebSocket>();
   let wss: WebSocketServer | undefined;
 
@@ -86,13 +87,24 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
       client.getSocket()?.close(4009, 'room-full');
       return;
     }
-    clients.set(client.getId(), client);
+    // PeerServer re-attaches a second socket with the same id and ticket silently: drop the old socket and
+    // send the OPEN PeerServer leaves out, or the widget would wait for it forever.
+    const id = client.getId();
+    const socket = client.getSocket();
+    const previous = sockets.get(id);
+    if (previous && previous !== socket) {
+      previous.terminate();
+      client.send({ type: 'OPEN' });
+    }
+    if (socket) sockets.set(id, socket);
+    clients.set(id, client);
     log.debug({ room: claims.r, peer: claims.p }, 'peer registered');
   });
 
   peerServer.on('disconnect', (client: IClient) => {
     const id = client.getId();
     if (clients.get(id) === client) clients.delete(id);
+    sockets.delete(id);
     rooms.release(id, 'disconnected');
   });
 

@@ -147,7 +147,6 @@ describe('default configuration', () => {
 
   test(
     'a non-object body such as [] is refused',
-    { todo: 'BUG api.ts displayName(): an empty array passes the "empty object" shortcut and joins' },
     async () => {
       assertApiError(await join(server, 'array-body', '[]'), 400, 'bad-request');
     },
@@ -182,7 +181,6 @@ describe('default configuration', () => {
 
   test(
     'client mistakes in the HTTP layer are 4xx, not 500 internal',
-    { todo: 'BUG api.ts errors(): body-parser 415s and the router\'s URIError are answered 500 "internal" and logged at error level' },
     async () => {
       const charset = await rawPost(server, '/api/rooms/r/join', '{}', { 'content-type': 'application/json; charset=foo' });
       assert.ok(charset.status >= 400 && charset.status < 500, `charset: ${charset.status}`);

@@ -225,11 +225,6 @@ describe('default configuration', () => {
 
   test(
     'reconnecting with the same ticket while the old socket is still registered gets OPEN',
-    {
-      todo:
-        'BUG signaling.ts: PeerServer re-attaches a same-token socket silently (no OPEN, peers/peerjs-server PR #462); ' +
-        'a PeerJS widget whose old socket the server has not yet noticed dead never sees "open" again',
-    },
     async (t) => {
       const { join: a, client: first } = await member(server, 'reattach-room', 'A', t);
       const second = await connect(server, a.peerId, a.ticket, { expectOpen: false, t });
@@ -262,7 +257,6 @@ describe('default configuration', () => {
 
   test(
     'an emoji name that the API accepts can also connect',
-    { todo: 'BUG: api.ts counts name length in code points, tickets.ts verify() in UTF-16 units; 33-64 astral characters join but the upgrade gets 401' },
     async () => {
       const name = '😀'.repeat(40);
       const joined = await joinOk(server, 'emoji-room', name);
