@@ -22,19 +22,10 @@ export function emit<K extends keyof WidgetEventMap>(target: EventTarget, type: 
   target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
 }
 
+/** Every `vcw-` event as the `CustomEvent` a listener receives. */
+export type WidgetEvents = { [K in keyof WidgetEventMap]: CustomEvent<WidgetEventMap[K]> };
+
 declare global {
-  interface GlobalEventHandlersEventMap {
-    'vcw-state-change': CustomEvent<WidgetEventMap['vcw-state-change']>;
-    'vcw-join': CustomEvent<WidgetEventMap['vcw-join']>;
-    'vcw-leave': CustomEvent<WidgetEventMap['vcw-leave']>;
-    'vcw-participant-join': CustomEvent<WidgetEventMap['vcw-participant-join']>;
-    'vcw-participant-leave': CustomEvent<WidgetEventMap['vcw-participant-leave']>;
-    'vcw-participant-update': CustomEvent<WidgetEventMap['vcw-participant-update']>;
-    'vcw-microphone-toggle': CustomEvent<WidgetEventMap['vcw-microphone-toggle']>;
-    'vcw-camera-toggle': CustomEvent<WidgetEventMap['vcw-camera-toggle']>;
-    'vcw-screenshare-toggle': CustomEvent<WidgetEventMap['vcw-screenshare-toggle']>;
-    'vcw-chat-toggle': CustomEvent<WidgetEventMap['vcw-chat-toggle']>;
-    'vcw-message': CustomEvent<WidgetEventMap['vcw-message']>;
-    'vcw-error': CustomEvent<WidgetEventMap['vcw-error']>;
-  }
+  // eslint-disable-next-line @typescript-eslint/no-empty-interface
+  interface GlobalEventHandlersEventMap extends WidgetEvents {}
 }

@@ -27,7 +27,6 @@ export const callStyles = css`
   }
   .name, .tag { background: rgb(0 0 0 / 0.6); padding: 2px 8px; border-radius: 6px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   .status { position: absolute; top: 6px; left: 6px; background: rgb(0 0 0 / 0.6); padding: 2px 8px; border-radius: 6px; font-size: 13px; }
-  .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   .controls { display: flex; flex-wrap: wrap; gap: var(--vcw-gap); justify-content: center; }
   .badge { position: absolute; top: -4px; right: -4px; background: var(--vcw-danger); border-radius: 9px; padding: 0 6px; font-size: 12px; }
   .banner { align-self: center; background: #92400e; color: #fff; padding: 4px 12px; border-radius: var(--vcw-radius); }

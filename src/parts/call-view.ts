@@ -41,12 +41,11 @@ export function callView(el: VideoCallWidget, call: CallController, v: CallViewS
     <div part="controls" class="controls" role="toolbar" aria-label=${t.callControls}>
       ${deviceButtons(t, v.micOn, v.camOn, () => void el.toggleMicrophone(), () => void el.toggleCamera())}
       ${navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices
-        ? html`<button class="toggle" aria-pressed=${sharing} aria-label=${sharing ? t.screenOn : t.screenOff}
-            title=${sharing ? t.screenOn : t.screenOff} @click=${() => void el.toggleScreenshare()}>🖥</button>`
+        ? html`<button class="toggle" aria-pressed=${sharing} @click=${() => void el.toggleScreenshare()}>${t.present}</button>`
         : nothing}
       ${chatOn
-        ? html`<button class="toggle" aria-pressed=${v.chatOpen} aria-label=${t.chat} title=${t.chat} @click=${() => el.toggleChat()}>
-            💬${unread ? html`<span class="badge">${unread}</span>` : nothing}</button>`
+        ? html`<button class="toggle" aria-pressed=${v.chatOpen} @click=${() => el.toggleChat()}>
+            ${t.chat}${unread ? html`<span class="badge" aria-label=${`${unread} ${t.unread}`}>${unread}</span>` : nothing}</button>`
         : nothing}
       <button class="leave" @click=${() => void el.leave()}>${t.leave}</button>
     </div>

@@ -20,7 +20,7 @@ export function chatPanel(log: readonly ChatMessage[], t: Strings, send: (text: 
     input.value = '';
   };
   return html`<aside part="chat" class="chat" aria-label=${t.chat}>
-    <header><span>${t.chat}</span><button class="icon" aria-label=${t.chatClose} @click=${close}>✕</button></header>
+    <header><span>${t.chat}</span><button class="icon" aria-label=${t.chatClose} @click=${close}>×</button></header>
     <ol class="log" role="log" aria-live="polite" aria-label=${t.chatLog}>
       ${log.map((m) => html`<li class=${m.self ? 'mine' : ''} data-id=${m.id}>
         <b>${m.self ? t.you : m.name}</b> <time>${time(m.ts)}</time><p>${linkify(m.text)}</p></li>`)}

@@ -13,8 +13,8 @@ export function tile(p: Participant, stream: MediaStream | null, t: Strings) {
     ${showVideo ? nothing : html`<div class="avatar" aria-hidden="true">${(p.name.trim()[0] ?? '?').toUpperCase()}</div>`}
     <div class="label">
       <span class="name">${label}</span>
-      ${p.audioMuted ? html`<span class="tag" data-badge="muted" title=${t.muted}>🔇<span class="sr">${t.muted}</span></span>` : nothing}
-      ${p.videoMuted ? html`<span class="tag" data-badge="camera-off" title=${t.cameraOff}>🚫<span class="sr">${t.cameraOff}</span></span>` : nothing}
+      ${p.audioMuted ? html`<span class="tag" data-badge="muted">${t.muted}</span>` : nothing}
+      ${p.videoMuted ? html`<span class="tag" data-badge="camera-off">${t.cameraOff}</span>` : nothing}
       ${p.screenSharing ? html`<span class="tag" data-badge="presenting">${t.presenting}</span>` : nothing}
     </div>
     ${p.connection === 'connected' ? nothing : html`<div class="status" role="status">${p.connection === 'connecting' ? t.connecting : t.reconnecting}</div>`}
