@@ -64,7 +64,8 @@ export interface JoinResponse {
   signaling: { host: string; port: number; path: string; secure: boolean; key: string };
 }
 
-const PEER_ID = /^[0-9a-f]{32}$/;
+/** A server-assigned peer id. */
+export const PEER_ID = /^[0-9a-f]{32}$/;
 
 function parseIceServer(x: unknown): RTCIceServer | null {
   if (!isObj(x)) return null;

@@ -9,7 +9,7 @@
  */
 import { Peer, type DataConnection, type MediaConnection, type PeerError } from 'peerjs';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { parseApiError, parseJoinResponse, parseMetadata, parsePeerMessage, parseRoomLeave, type JoinResponse, type MediaState, type PeerMessage } from '../protocol.js';
+import { PEER_ID, parseApiError, parseJoinResponse, parseMetadata, parsePeerMessage, parseRoomLeave, type JoinResponse, type MediaState, type PeerMessage } from '../protocol.js';
 import { WidgetError, type ConnectionState, type ErrorCode, type LeaveReason, type Participant } from '../types.js';
 
 const OPEN_TIMEOUT = 10_000;
@@ -277,7 +277,7 @@ export class CallController implements ReactiveController {
 
   private acceptMedia(call: MediaConnection): void {
     const meta = parseMetadata(call.metadata);
-    if (this.left || !/^[0-9a-f]{32}$/.test(call.peer) || !meta) return void call.close();
+    if (this.left || !PEER_ID.test(call.peer) || !meta) return void call.close();
     const remote = this.remote(call.peer, meta.name);
     call.answer(this.sendStream());
     this.watchMedia(remote, call);
@@ -289,7 +289,7 @@ export class CallController implements ReactiveController {
 
   private acceptData(conn: DataConnection): void {
     const meta = parseMetadata(conn.metadata);
-    if (this.left || !/^[0-9a-f]{32}$/.test(conn.peer) || !meta || conn.serialization !== 'json') return void conn.close();
+    if (this.left || !PEER_ID.test(conn.peer) || !meta || conn.serialization !== 'json') return void conn.close();
     this.watchData(this.remote(conn.peer, meta.name), conn);
   }
 
