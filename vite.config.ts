@@ -34,7 +34,7 @@ export default defineConfig({
         minify: true,
         // Everything the pre-join screen needs (Lit included) in the one entry file; the call chunk imports
         // what it shares from there instead of a third file.
-        codeSplitting: { groups: [{ name: 'video-call-widget', test: /node_modules[\\/](lit|lit-html|lit-element|@lit)[\\/]|src[\\/](?!call\.ts|controllers[\\/](call|chat)|parts[\\/](call-view|chat|tile)|protocol|vendor)/ }] },
+        codeSplitting: { groups: [{ name: 'video-call-widget', test: /node_modules[\\/](lit|lit-html|lit-element|@lit)[\\/]|src[\\/](?!call\.ts|session|controllers[\\/](call|chat|file)|parts[\\/](call-view|chat|tile)|protocol|vendor)/ }] },
       },
     },
   },

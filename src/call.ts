@@ -2,4 +2,4 @@
 export { CallController } from './controllers/call-controller.js';
 export { callView } from './parts/call-view.js';
 export { callStyles } from './parts/call-view.styles.js';
-export { ChatController } from './controllers/chat-controller.js';
+export { Session } from './session.js';

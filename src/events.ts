@@ -1,7 +1,7 @@
 /**
  * The element's events: `vcw-` prefixed, bubbling, composed, with typed details.
  */
-import type { ChatMessage, ErrorCode, LeaveReason, Participant, WidgetState } from './types.js';
+import type { ChatMessage, ErrorCode, FileTransfer, LeaveReason, Participant, WidgetState } from './types.js';
 
 export interface WidgetEventMap {
   'vcw-state-change': { state: WidgetState };
@@ -15,6 +15,7 @@ export interface WidgetEventMap {
   'vcw-screenshare-toggle': { enabled: boolean };
   'vcw-chat-toggle': { open: boolean };
   'vcw-message': { message: ChatMessage };
+  'vcw-file': { file: FileTransfer };
   'vcw-error': { code: ErrorCode; message: string };
 }
 

@@ -8,6 +8,16 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_NAME = 64;
 import { MAX_TEXT } from './types.js';
 export { MAX_TEXT } from './types.js';
+/** Largest file a participant can share. */
+export const MAX_FILE = 25 * 1024 * 1024;
+/** Longest file name. */
+export const MAX_FILE_NAME = 255;
+/** Largest frame accepted from a data connection (PeerJS's JSON channel sends at most 16,300 bytes). */
+export const MAX_FRAME = 16_384;
+/** Bytes of a file per chunk message: base64 of it plus the envelope stays well under MAX_FRAME. */
+export const CHUNK_BYTES = 9 * 1024;
+/** Messages per history batch (each batch also stays under MAX_FRAME). */
+export const HISTORY_BATCH = 100;
 
 export interface MediaState {
   audioMuted: boolean;
@@ -20,12 +30,52 @@ export type PeerMessage =
   | ({ v: 1; t: 'state'; name: string } & MediaState)
   | { v: 1; t: 'ping' }
   | { v: 1; t: 'bye' }
-  | { v: 1; t: 'chat'; id: string; name: string; text: string; ts: number };
+  | ({ v: 1; t: 'chat' } & ChatWireFields)
+  /** Earlier messages, sent when a data connection opens; `from` is the original sender. */
+  | { v: 1; t: 'history'; items: HistoryItem[] }
+  /** A file offer: chunks, then `file-end`, follow on the same (ordered) connection. */
+  | { v: 1; t: 'file'; id: string; name: string; size: number; type: string; hash: string; ts: number }
+  | { v: 1; t: 'chunk'; id: string; data: string }
+  | { v: 1; t: 'file-end'; id: string }
+  /** Receiver → sender: the file arrived intact (`ok`) or failed its integrity check. */
+  | { v: 1; t: 'file-ack'; id: string; ok: boolean }
+  /** Either side: stop this transfer. */
+  | { v: 1; t: 'file-cancel'; id: string };
+
+/** A chat message on the wire. `seq` is the sender's Lamport clock: everyone orders by (seq, from, id). */
+export interface ChatWireFields {
+  id: string;
+  name: string;
+  text: string;
+  ts: number;
+  seq: number;
+}
+
+export interface HistoryItem extends ChatWireFields {
+  from: string;
+}
 
 type Obj = Record<string, unknown>;
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isName = (x: unknown): x is string => typeof x === 'string' && x.length <= MAX_NAME;
 const isBool = (x: unknown): x is boolean => typeof x === 'boolean';
+const isId = (x: unknown): x is string => typeof x === 'string' && /^[\w-]{1,64}$/.test(x);
+const isCount = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= max;
+
+function chatFields(data: Obj): ChatWireFields | null {
+  const { id, name, text, ts, seq } = data;
+  return isId(id) && isName(name) && typeof text === 'string' && text.length > 0 && text.length <= MAX_TEXT &&
+    typeof ts === 'number' && Number.isFinite(ts) && isCount(seq, Number.MAX_SAFE_INTEGER)
+    ? { id, name, text, ts, seq }
+    : null;
+}
+
+/** One history entry, or null when it is malformed. */
+export function parseHistoryItem(x: unknown): HistoryItem | null {
+  if (!isObj(x) || typeof x.from !== 'string' || !PEER_ID.test(x.from)) return null;
+  const fields = chatFields(x);
+  return fields && { ...fields, from: x.from };
+}
 
 export function parsePeerMessage(data: unknown): PeerMessage | null {
   if (!isObj(data) || data.v !== PROTOCOL_VERSION) return null;
@@ -38,12 +88,30 @@ export function parsePeerMessage(data: unknown): PeerMessage | null {
     case 'ping':
     case 'bye':
       return { v: 1, t: data.t };
-    case 'chat':
-      return typeof data.id === 'string' && /^[\w-]{1,64}$/.test(data.id) && isName(data.name) &&
-        typeof data.text === 'string' && data.text.length > 0 && data.text.length <= MAX_TEXT &&
-        typeof data.ts === 'number' && Number.isFinite(data.ts)
-        ? { v: 1, t: 'chat', id: data.id, name: data.name, text: data.text, ts: data.ts }
+    case 'chat': {
+      const fields = chatFields(data);
+      return fields && { v: 1, t: 'chat', ...fields };
+    }
+    case 'history':
+      // Items are checked one by one by the receiver, so one bad entry does not cost the rest.
+      return Array.isArray(data.items) && data.items.length <= HISTORY_BATCH ? { v: 1, t: 'history', items: data.items as HistoryItem[] } : null;
+    case 'file': {
+      const { id, name, size, type, hash, ts } = data;
+      return isId(id) && typeof name === 'string' && name.length > 0 && name.length <= MAX_FILE_NAME && isCount(size, MAX_FILE) && size > 0 &&
+        typeof type === 'string' && type.length <= 127 && typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash) &&
+        typeof ts === 'number' && Number.isFinite(ts)
+        ? { v: 1, t: 'file', id, name, size, type: /^[\w.+-]+\/[\w.+-]+$/.test(type) ? type : '', hash, ts }
         : null;
+    }
+    case 'chunk':
+      return isId(data.id) && typeof data.data === 'string' && data.data.length > 0 && data.data.length <= MAX_FRAME && /^[A-Za-z0-9+/]+={0,2}$/.test(data.data)
+        ? { v: 1, t: 'chunk', id: data.id, data: data.data }
+        : null;
+    case 'file-end':
+    case 'file-cancel':
+      return isId(data.id) ? { v: 1, t: data.t, id: data.id } : null;
+    case 'file-ack':
+      return isId(data.id) && isBool(data.ok) ? { v: 1, t: 'file-ack', id: data.id, ok: data.ok } : null;
     default:
       return null;
   }

@@ -25,6 +25,27 @@ export interface ChatMessage {
   readonly self: boolean;
 }
 
+export type TransferStatus = 'sending' | 'receiving' | 'done' | 'failed' | 'cancelled';
+
+/** A file shared in the chat. `url` (an object URL) is set once the file is complete and verified. */
+export interface FileTransfer {
+  readonly id: string;
+  /** Peer id of the sender. */
+  readonly from: string;
+  /** Display name of the sender. */
+  readonly name: string;
+  readonly fileName: string;
+  readonly size: number;
+  readonly type: string;
+  readonly ts: number;
+  readonly self: boolean;
+  readonly status: TransferStatus;
+  /** 0…1 */
+  readonly progress: number;
+  readonly url: string | undefined;
+  readonly error: string | undefined;
+}
+
 export type ErrorCode =
   | 'permission-denied'
   | 'no-device'

@@ -1,12 +1,12 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { MediaController } from './controllers/media-controller.js';
 import type { CallController } from './controllers/call-controller.js';
-import type { ChatController } from './controllers/chat-controller.js';
+import type { Session } from './session.js';
 import { deviceButtons } from './parts/buttons.js';
 import { emit } from './events.js';
 import { stringsFor, type Strings } from './strings.js';
 import { styles } from './video-call-widget.styles.js';
-import { WidgetError, type ChatMessage, type ErrorCode, type LeaveReason, type Participant, type WidgetState } from './types.js';
+import { WidgetError, type ChatMessage, type ErrorCode, type FileTransfer, type LeaveReason, type Participant, type WidgetState } from './types.js';
 
 const ROOM = /^[A-Za-z0-9_-]{1,64}$/;
 /** The directory the bundle was loaded from: the default `server`, so the two-line embed needs no setup. */
@@ -96,7 +96,7 @@ export class VideoCallWidget extends LitElement {
   private lazy: typeof import('./call.js') | undefined;
   private pending: Promise<void> | undefined;
   private abort: AbortController | undefined;
-  private chatLog: ChatController | undefined;
+  private session: Session | undefined;
 
   /** `idle | prejoin | joining | joined | reconnecting | left | error` */
   get state(): WidgetState {
@@ -114,9 +114,19 @@ export class VideoCallWidget extends LitElement {
     return this.call?.screen ?? null;
   }
 
-  /** The chat log, oldest first. */
+  /** The chat log, in the order everyone sees. */
   get messages(): ChatMessage[] {
-    return [...(this.chatLog?.log ?? [])];
+    return [...(this.session?.chat.log ?? [])];
+  }
+
+  /** Files shared in the chat, sent and received. */
+  get files(): FileTransfer[] {
+    return this.session?.files.list ?? [];
+  }
+
+  /** Inbound peer messages dropped because they were malformed (diagnostics). */
+  get invalidMessages(): number {
+    return this.session?.invalid ?? 0;
   }
 
   private get t(): Strings {
@@ -226,19 +236,17 @@ export class VideoCallWidget extends LitElement {
         const root = this.renderRoot as ShadowRoot;
         root.adoptedStyleSheets = [...root.adoptedStyleSheets, lazy.callStyles.styleSheet!];
       }
-      const call = new lazy.CallController(this, {
-        participantJoin: (participant) => emit(this, 'vcw-participant-join', { participant }),
-        participantLeave: (participant, reason) => emit(this, 'vcw-participant-leave', { participant, reason }),
-        participantUpdate: (participant) => emit(this, 'vcw-participant-update', { participant }),
-        serverConnection: (connected) => {
+      const session = (this.session ??= new lazy.Session({
+        el: this,
+        local: () => ({ name: this.name, ...this.mediaState() }),
+        tracks: () => ({ audio: this.media.audioTrack, video: this.sharing ?? this.media.videoTrack }),
+        chatOff: () => this.chat === 'off',
+        chatOpen: () => this.chatOpen,
+        serverConnection: (call, connected) => {
           if (this.call === call && (this._state === 'joined' || this._state === 'reconnecting')) this.setState(connected ? 'joined' : 'reconnecting');
         },
-        message: (from, message) => {
-          if (this.chat !== 'off') this.chatLog?.record(from, message, false, this.chatOpen);
-        },
-      }, () => ({ name: this.name, ...this.mediaState() }), () => ({ audio: this.media.audioTrack, video: this.sharing ?? this.media.videoTrack }));
-      this.call = call;
-      this.chatLog ??= new lazy.ChatController(this, (message) => emit(this, 'vcw-message', { message }));
+      }));
+      const call = (this.call = session.open());
       this.media.onTrack = (kind, track) => {
         if (kind === 'audio' || !this.sharing) call.replaceTrack(kind, track);
         call.broadcastState();
@@ -276,6 +284,7 @@ export class VideoCallWidget extends LitElement {
     const call = this.call;
     this.call = undefined;
     this.media.onTrack = undefined;
+    this.session?.close();
     await call?.leave();
   }
 
@@ -322,18 +331,22 @@ export class VideoCallWidget extends LitElement {
     if (this.chat === 'off') open = false;
     if (open === this.chatOpen) return;
     this.chatOpen = open;
-    if (open && this.chatLog) this.chatLog.unread = 0;
+    if (open && this.session) this.session.chat.unread = 0;
     emit(this, 'vcw-chat-toggle', { open });
   }
 
   /** Send a chat message to everyone in the call. Rejects (and sends nothing) when it cannot be sent. */
   async sendMessage(text: string): Promise<ChatMessage> {
     if (this.chat === 'off') throw new Error('Chat is turned off for this call.');
-    const call = this.call;
-    if (!call?.selfId || !this.chatLog) throw new Error('Join the call before sending messages.');
-    const wire = this.chatLog.compose(text, this.name);
-    call.broadcast(wire);
-    return this.chatLog.record(call.selfId, wire, true, this.chatOpen)!;
+    if (!this.session) throw new Error('Join the call before sending messages.');
+    return this.session.send(text, this.name);
+  }
+
+  /** Share a file (at most 25 MB) with everyone in the call; resolves once it is offered, with its transfer. */
+  async sendFile(file: Blob): Promise<FileTransfer> {
+    if (this.chat === 'off') throw new Error('Chat is turned off for this call.');
+    if (!this.session) throw new Error('Join the call before sharing files.');
+    return this.session.share(file, this.name);
   }
 
   private recover = (withoutDevices: boolean) => {
@@ -417,7 +430,8 @@ export class VideoCallWidget extends LitElement {
       soundBlocked: this.soundBlocked,
       unblockSound: this.unblockSound,
       chatOpen: this.chatOpen,
-      chat: this.chatLog,
+      session: this.session!,
+      lang: this.lang || document.documentElement.lang || 'en',
       micOn: this.media.micOn,
       camOn: this.media.camOn,
     });

@@ -9,7 +9,7 @@
  */
 import { Peer, type DataConnection, type MediaConnection, type PeerError } from 'peerjs';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { PEER_ID, parseApiError, parseJoinResponse, parseMetadata, parsePeerMessage, parseRoomLeave, type JoinResponse, type MediaState, type PeerMessage } from '../protocol.js';
+import { MAX_FRAME, PEER_ID, parseApiError, parseJoinResponse, parseMetadata, parsePeerMessage, parseRoomLeave, type JoinResponse, type MediaState, type PeerMessage } from '../protocol.js';
 import { WidgetError, type ConnectionState, type ErrorCode, type LeaveReason, type Participant } from '../types.js';
 
 const OPEN_TIMEOUT = 10_000;
@@ -44,7 +44,18 @@ export interface CallEvents {
   participantLeave(p: Participant, reason: LeaveReason): void;
   participantUpdate(p: Participant): void;
   serverConnection(connected: boolean): void;
-  message(from: string, message: PeerMessage & { t: 'chat' }): void;
+  /** A data connection opened (first time or again): the moment to send history. */
+  dataOpen(peer: string): void;
+  /** Chat, history and file messages, validated. */
+  message(from: string, message: AppMessage): void;
+}
+
+/** What the call passes on to chat and files. */
+export type AppMessage = Exclude<PeerMessage, { t: 'hello' | 'state' | 'ping' | 'bye' }>;
+
+/** The part of PeerJS's JSON connection that reads frames (internal, patched to be robust). */
+interface FrameReader {
+  _handleDataMessage(event: { data: unknown }): void;
 }
 
 export interface JoinOptions {
@@ -66,6 +77,8 @@ function apiErrorCode(status: number, code: string | undefined): ErrorCode {
 export class CallController implements ReactiveController {
   selfId = '';
   serverConnected = false;
+  /** Inbound peer messages that failed validation and were dropped. */
+  invalid = 0;
   readonly remotes = new Map<string, Remote>();
   private peer: Peer | undefined;
   private left = false;
@@ -241,12 +254,31 @@ export class CallController implements ReactiveController {
     for (const remote of this.remotes.values()) this.send(remote, message);
   }
 
-  private send(remote: Remote, message: PeerMessage): void {
-    if (!remote.dataOpen || !remote.data) return;
+  /** Send to one participant; false when their data connection is not open. */
+  sendTo(peer: string, message: PeerMessage): boolean {
+    const remote = this.remotes.get(peer);
+    return !!remote && this.send(remote, message);
+  }
+
+  /** Participants whose data connection is open. */
+  openPeers(): string[] {
+    return [...this.remotes.values()].filter((r) => r.dataOpen).map((r) => r.id);
+  }
+
+  /** The data channel to a participant, for flow control. */
+  channel(peer: string): RTCDataChannel | undefined {
+    const remote = this.remotes.get(peer);
+    return remote?.dataOpen ? remote.data?.dataChannel : undefined;
+  }
+
+  private send(remote: Remote, message: PeerMessage): boolean {
+    if (!remote.dataOpen || !remote.data) return false;
     try {
       void Promise.resolve(remote.data.send(message)).catch(() => undefined);
+      return true;
     } catch {
       // A closing channel: the departure is handled by its close event.
+      return false;
     }
   }
 
@@ -317,10 +349,24 @@ export class CallController implements ReactiveController {
     if (remote.data && remote.data !== conn) remote.data.close();
     remote.data = conn;
     remote.dataOpen = false;
+    // PeerJS decodes frames without a guard: a non-binary, oversized, non-JSON or `null` frame would throw in
+    // its message handler. Check the frame first and count what cannot be read.
+    const reader = conn as unknown as FrameReader;
+    const read = reader._handleDataMessage;
+    reader._handleDataMessage = (event) => {
+      const frame = event.data;
+      if (!(frame instanceof ArrayBuffer) || frame.byteLength > MAX_FRAME) return void this.invalid++;
+      try {
+        read.call(reader, event);
+      } catch {
+        this.invalid++;
+      }
+    };
     conn.on('open', () => {
       if (remote.data !== conn) return;
       remote.dataOpen = true;
       this.send(remote, { v: 1, t: 'hello', ...this.local() });
+      this.events.dataOpen(remote.id);
       this.refresh(remote);
     });
     conn.on('data', (data) => {
@@ -335,7 +381,7 @@ export class CallController implements ReactiveController {
   private receive(remote: Remote, data: unknown): void {
     remote.lastSeen = Date.now();
     const message = parsePeerMessage(data);
-    if (!message) return;
+    if (!message) return void this.invalid++;
     switch (message.t) {
       case 'hello':
       case 'state':
@@ -348,11 +394,10 @@ export class CallController implements ReactiveController {
       case 'bye':
         this.drop(remote, 'left');
         break;
-      case 'chat':
-        this.events.message(remote.id, message);
-        break;
       case 'ping':
         break;
+      default:
+        this.events.message(remote.id, message);
     }
   }
 

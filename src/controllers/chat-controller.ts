@@ -1,17 +1,42 @@
 /**
- * ChatController: the chat over the peers' data connections. Keeps the log (oldest first), drops duplicates
- * by id, counts unread messages while the panel is closed. Lives in the lazily loaded call chunk.
+ * ChatController: the chat over the peers' data connections. Keeps the log in one order that every participant
+ * shares — (Lamport clock, sender id, message id) — drops duplicates by id, merges the history a member sends
+ * when a connection opens, and counts unread messages while the panel is closed. Lives in the lazily loaded
+ * call chunk.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { MAX_TEXT, type PeerMessage } from '../protocol.js';
+import { HISTORY_BATCH, MAX_TEXT, parseHistoryItem, type HistoryItem, type PeerMessage } from '../protocol.js';
 import type { ChatMessage } from '../types.js';
 
 export type ChatWire = PeerMessage & { t: 'chat' };
+export type HistoryWire = PeerMessage & { t: 'history' };
+
+/** Messages sent to someone whose connection just opened. */
+export const HISTORY_LIMIT = 500;
+/** Messages kept in the log; the oldest go first. */
+export const LOG_LIMIT = 1000;
+/** Ids remembered for de-duplication (more than the log, so a late copy of a dropped message stays out). */
+const SEEN_LIMIT = 4 * LOG_LIMIT;
+/** Encoded items per history batch, leaving room for the envelope under PeerJS's 16,300-byte JSON frame. */
+const BATCH_BYTES = 14_000;
+const encoder = new TextEncoder();
+
+interface Entry {
+  message: ChatMessage;
+  seq: number;
+}
+
+const before = (a: Entry, b: Entry) =>
+  a.seq !== b.seq ? a.seq < b.seq : a.message.from !== b.message.from ? a.message.from < b.message.from : a.message.id < b.message.id;
 
 export class ChatController implements ReactiveController {
-  log: ChatMessage[] = [];
   unread = 0;
+  /** Inbound messages that failed validation and were dropped. */
+  invalid = 0;
+  private entries: Entry[] = [];
   private readonly seen = new Set<string>();
+  private clock = 0;
+  private cached: ChatMessage[] | undefined;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -24,23 +49,71 @@ export class ChatController implements ReactiveController {
   hostConnected(): void {}
   hostDisconnected(): void {}
 
+  /** The log, in the shared order. */
+  get log(): readonly ChatMessage[] {
+    return (this.cached ??= this.entries.map((e) => e.message));
+  }
+
   /** Validate and wrap a message of ours; throws an Error that says what is wrong, sends nothing. */
   compose(text: unknown, name: string): ChatWire {
     const body = String(text ?? '').trim();
     if (!body) throw new Error('A message cannot be empty.');
-    if (body.length > MAX_TEXT) throw new Error(`A message can have at most ${MAX_TEXT} characters.`);
-    return { v: 1, t: 'chat', id: crypto.randomUUID(), name, text: body, ts: Date.now() };
+    if (body.length > MAX_TEXT) throw new Error(`A message can have at most ${MAX_TEXT} characters (this one has ${body.length}).`);
+    return { v: 1, t: 'chat', id: crypto.randomUUID(), name, text: body, ts: Date.now(), seq: ++this.clock };
   }
 
   /** Add a message to the log unless it is there already; returns it, or null for a duplicate. */
-  record(from: string, { id, name, text, ts }: ChatWire, self: boolean, panelOpen: boolean): ChatMessage | null {
+  record(from: string, { id, name, text, ts, seq }: Omit<ChatWire, 'v' | 't'>, self: boolean, panelOpen: boolean): ChatMessage | null {
     if (this.seen.has(id)) return null;
-    this.seen.add(id);
-    const message: ChatMessage = { id, from, name, text, ts, self };
-    this.log = [...this.log, message];
+    this.remember(id);
+    this.clock = Math.max(this.clock, seq);
+    const entry: Entry = { message: { id, from, name, text, ts, self }, seq };
+    const entries = this.entries;
+    if (entries.length >= LOG_LIMIT && before(entry, entries[0]!)) return null;
+    // Almost always the newest: search from the end.
+    let at = entries.length;
+    while (at > 0 && before(entry, entries[at - 1]!)) at--;
+    entries.splice(at, 0, entry);
+    if (entries.length > LOG_LIMIT) entries.shift();
+    this.cached = undefined;
     if (!self && !panelOpen) this.unread++;
-    this.onMessage(message);
+    this.onMessage(entry.message);
     this.host.requestUpdate();
-    return message;
+    return entry.message;
+  }
+
+  /** Merge a history batch from a peer: each item validated, duplicates dropped, the shared order kept. */
+  merge(items: readonly unknown[], selfId: string, panelOpen: boolean): void {
+    for (const raw of items) {
+      const item = parseHistoryItem(raw);
+      if (!item) this.invalid++;
+      else this.record(item.from, item, item.from === selfId, panelOpen);
+    }
+  }
+
+  /** The last HISTORY_LIMIT messages as batches for one connection, each batch under one data-channel frame. */
+  history(): HistoryWire[] {
+    const batches: HistoryWire[] = [];
+    let items: HistoryItem[] = [];
+    let bytes = 0;
+    for (const { message: { id, from, name, text, ts }, seq } of this.entries.slice(-HISTORY_LIMIT)) {
+      const item = { id, from, name, text, ts, seq };
+      // A single message is at most ~12 KB encoded (2000 lone surrogates escaped as \uXXXX), so it always fits.
+      const size = encoder.encode(JSON.stringify(item)).length + 1;
+      if (items.length && (bytes + size > BATCH_BYTES || items.length === HISTORY_BATCH)) {
+        batches.push({ v: 1, t: 'history', items });
+        items = [];
+        bytes = 0;
+      }
+      items.push(item);
+      bytes += size;
+    }
+    if (items.length) batches.push({ v: 1, t: 'history', items });
+    return batches;
+  }
+
+  private remember(id: string): void {
+    this.seen.add(id);
+    if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.values().next().value!);
   }
 }

@@ -36,7 +36,14 @@ export const callStyles = css`
   .log p { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
   .log time { opacity: 0.7; font-size: 12px; }
   .log a { color: #93c5fd; }
-  .chat form { display: flex; gap: 6px; }
+  .chat form { display: flex; gap: 6px; align-items: stretch; }
+  .chat.dragging { outline: 2px dashed var(--vcw-accent); outline-offset: -4px; }
+  .drop-hint { margin: 0; text-align: center; font-size: 13px; }
+  .file progress { flex: 1; min-width: 0; }
+  .file .row { display: flex; gap: 6px; align-items: center; }
+  .file-name { font-weight: 600; overflow-wrap: anywhere; }
+  .file-error { margin: 0; color: #fca5a5; font-size: 13px; }
+  .log .download { display: inline-block; margin-top: 2px; }
   .chat textarea { flex: 1; resize: none; }
   @container (max-width: 520px) { .stage { flex-direction: column; } .chat { width: 100%; } }
   @media (max-width: 520px) { .stage { flex-direction: column; } .chat { width: 100%; } }

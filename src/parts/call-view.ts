@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import type { CallController } from '../controllers/call-controller.js';
-import type { ChatController } from '../controllers/chat-controller.js';
+import type { Session } from '../session.js';
 import { emit } from '../events.js';
 import type { Strings } from '../strings.js';
 import type { VideoCallWidget } from '../video-call-widget.js';
@@ -15,7 +15,8 @@ export interface CallViewState {
   soundBlocked: boolean;
   unblockSound(): void;
   chatOpen: boolean;
-  chat: ChatController | undefined;
+  session: Session;
+  lang: string;
   micOn: boolean;
   camOn: boolean;
 }
@@ -26,7 +27,7 @@ export function callView(el: VideoCallWidget, call: CallController, v: CallViewS
   const people = el.participants;
   const sharing = !!call.screen;
   const chatOn = el.chat !== 'off';
-  const unread = v.chat?.unread ?? 0;
+  const unread = v.session.chat.unread;
   const send = (text: string) =>
     void el.sendMessage(text).catch((error: Error) => emit(el, 'vcw-error', { code: 'connection-lost', message: error.message }));
   return html`<div part="base" class="base call">
@@ -36,7 +37,9 @@ export function callView(el: VideoCallWidget, call: CallController, v: CallViewS
       <div part="grid" class="grid" data-count=${people.length} role="list" aria-label=${t.participants}>
         ${people.map((p) => tile(p, p.self ? v.selfStream : call.remotes.get(p.id)?.stream ?? null, t))}
       </div>
-      ${chatOn && v.chatOpen ? chatPanel(v.chat?.log ?? [], t, send, () => el.toggleChat(false)) : nothing}
+      ${chatOn && v.chatOpen
+        ? chatPanel({ t, lang: v.lang, session: v.session, send, share: (files) => v.session.pick(files, el.sendFile.bind(el)), close: () => el.toggleChat(false) })
+        : nothing}
     </div>
     <div part="controls" class="controls" role="toolbar" aria-label=${t.callControls}>
       ${deviceButtons(t, v.micOn, v.camOn, () => void el.toggleMicrophone(), () => void el.toggleCamera())}

@@ -1,8 +1,11 @@
-import { html } from 'lit';
+import { html, nothing } from 'lit';
+import type { Session } from '../session.js';
 import type { Strings } from '../strings.js';
-import type { ChatMessage } from '../types.js';
+import type { ChatMessage, FileTransfer } from '../types.js';
+import { fileStrings, type FileStrings } from './chat-strings.js';
 
-const LINK = /(https?:\/\/[^\s<>"]+)/g;
+/** http(s) URLs; trailing punctuation that usually ends a sentence is left out of the link. */
+const LINK = /(https?:\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]}])/g;
 
 /** Text with http(s) links as anchors; never HTML. */
 function linkify(text: string) {
@@ -11,20 +14,90 @@ function linkify(text: string) {
 
 const time = (ts: number) => new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
-/** The chat panel: log and composer. Enter sends, Shift+Enter makes a new line. */
-export function chatPanel(log: readonly ChatMessage[], t: Strings, send: (text: string) => void, close: () => void) {
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Messages and files in one list: messages in the shared order, each file placed by its time. */
+function entries(log: readonly ChatMessage[], files: readonly FileTransfer[]): Array<ChatMessage | FileTransfer> {
+  const sorted = [...files].sort((a, b) => a.ts - b.ts);
+  const out: Array<ChatMessage | FileTransfer> = [];
+  let f = 0;
+  for (const m of log) {
+    while (f < sorted.length && sorted[f]!.ts < m.ts) out.push(sorted[f++]!);
+    out.push(m);
+  }
+  return out.concat(sorted.slice(f));
+}
+
+function fileCard(file: FileTransfer, t: Strings, ft: FileStrings, cancel: (f: FileTransfer) => void) {
+  const busy = file.status === 'sending' || file.status === 'receiving';
+  return html`<li class="file ${file.self ? 'mine' : ''}" data-file-id=${file.id} data-status=${file.status}>
+    <b><bdi>${file.self ? t.you : file.name}</bdi></b> <time>${time(file.ts)}</time>
+    <p><bdi class="file-name">${file.fileName}</bdi> <span class="size">(${size(file.size)})</span></p>
+    ${busy
+      ? html`<div class="row"><progress max="1" .value=${file.progress} aria-label=${`${ft[file.status]} ${file.fileName}`}></progress>
+          <button class="icon" @click=${() => cancel(file)}>${ft.cancel}</button></div>`
+      : nothing}
+    ${file.status === 'done' && file.url
+      ? html`<a class="download" href=${file.url} download=${file.fileName}>${file.self ? ft.sent : ft.download}</a>`
+      : nothing}
+    ${file.status === 'failed' || file.status === 'cancelled'
+      ? html`<p class="file-error" role="status">${file.error ?? ft[file.status]}</p>`
+      : file.error
+        ? html`<p class="file-error">${file.error}</p>`
+        : nothing}
+  </li>`;
+}
+
+/** Options of the chat panel beyond the log. */
+export interface ChatPanel {
+  t: Strings;
+  lang: string;
+  session: Session;
+  send(text: string): void;
+  share(files: readonly File[]): void;
+  close(): void;
+}
+
+/** The chat panel: log with files, composer, file picker and drop zone. Enter sends, Shift+Enter makes a new line. */
+export function chatPanel(p: ChatPanel) {
+  const { t, session } = p;
+  const ft = fileStrings(p.lang);
   const submit = (form: HTMLFormElement) => {
     const input = form.elements.namedItem('text') as HTMLTextAreaElement;
     if (!input.value.trim()) return;
-    send(input.value);
+    p.send(input.value);
     input.value = '';
   };
-  return html`<aside part="chat" class="chat" aria-label=${t.chat}>
-    <header><span>${t.chat}</span><button class="icon" aria-label=${t.chatClose} @click=${close}>×</button></header>
+  const hasFiles = (e: DragEvent) => !!e.dataTransfer?.types.includes('Files');
+  return html`<aside part="chat" class="chat ${session.dragging ? 'dragging' : ''}" aria-label=${t.chat}
+    @dragover=${(e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      session.setDragging(true);
+    }}
+    @dragleave=${(e: DragEvent) => {
+      if (!(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node)) session.setDragging(false);
+    }}
+    @drop=${(e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      session.setDragging(false);
+      p.share([...(e.dataTransfer?.files ?? [])]);
+    }}>
+    <header><span>${t.chat}</span><button class="icon" aria-label=${t.chatClose} @click=${p.close}>×</button></header>
     <ol class="log" role="log" aria-live="polite" aria-label=${t.chatLog}>
-      ${log.map((m) => html`<li class=${m.self ? 'mine' : ''} data-id=${m.id}>
-        <b>${m.self ? t.you : m.name}</b> <time>${time(m.ts)}</time><p>${linkify(m.text)}</p></li>`)}
+      ${entries(session.chat.log, session.files.list).map((m) =>
+        'fileName' in m
+          ? fileCard(m, t, ft, (f) => session.files.cancel(f.from, f.id))
+          : html`<li class=${m.self ? 'mine' : ''} data-id=${m.id}>
+              <b><bdi>${m.self ? t.you : m.name}</bdi></b> <time>${time(m.ts)}</time><p dir="auto">${linkify(m.text)}</p></li>`)}
     </ol>
+    ${session.dragging ? html`<p class="drop-hint" aria-hidden="true">${ft.dropHere}</p>` : nothing}
+    ${session.notice ? html`<p class="file-error" role="alert">${session.notice}</p>` : nothing}
     <form @submit=${(e: Event) => {
       e.preventDefault();
       submit(e.target as HTMLFormElement);
@@ -36,6 +109,13 @@ export function chatPanel(log: readonly ChatMessage[], t: Strings, send: (text: 
             submit((e.target as HTMLTextAreaElement).form!);
           }
         }}></textarea>
+      <input type="file" name="file" multiple hidden @change=${(e: Event) => {
+        const input = e.target as HTMLInputElement;
+        p.share([...(input.files ?? [])]);
+        input.value = '';
+      }} />
+      <button type="button" class="icon attach" aria-label=${ft.attach} title=${ft.attach}
+        @click=${(e: Event) => ((e.currentTarget as HTMLElement).previousElementSibling as HTMLInputElement).click()}>${ft.attachShort}</button>
       <button class="primary" type="submit">${t.send}</button>
     </form>
   </aside>`;

@@ -1,0 +1,307 @@
+/**
+ * FileController: files shared with the room over the peers' existing data connections. The sender hashes the
+ * file (SHA-256), offers it to everyone connected, then streams base64 chunks to each receiver on its own
+ * schedule, pausing whenever that channel's send buffer is above a high-water mark so chat messages on the same
+ * connection never wait behind a whole file. A receiver checks size and hash before it offers the download, and
+ * acknowledges. Either side can cancel; a participant leaving fails what was in flight with them.
+ * Lives in the lazily loaded call chunk.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { CHUNK_BYTES, MAX_FILE, MAX_FILE_NAME, type PeerMessage } from '../protocol.js';
+import type { FileTransfer, TransferStatus } from '../types.js';
+
+/** Pause a receiver's stream above this many bytes waiting in its channel; resume below LOW_WATER. */
+const HIGH_WATER = 256 * 1024;
+const LOW_WATER = 64 * 1024;
+/** Bytes of unfinished incoming files held in memory at once; offers beyond it are declined. */
+const MAX_INCOMING = 4 * MAX_FILE;
+/** Re-render progress at most this often. */
+const PROGRESS_EVERY = 100;
+
+type FileMessage = PeerMessage & { t: 'file' | 'chunk' | 'file-end' | 'file-ack' | 'file-cancel' };
+
+/** What the controller needs from the call. */
+export interface FileLink {
+  /** Peers whose data connection is open now. */
+  peers(): string[];
+  nameOf(peer: string): string;
+  send(peer: string, message: PeerMessage): boolean;
+  channel(peer: string): RTCDataChannel | undefined;
+}
+
+type PeerState = 'sending' | 'sent' | 'done' | 'failed' | 'cancelled';
+
+interface Transfer extends Omit<FileTransfer, 'status' | 'progress' | 'url' | 'error'> {
+  status: TransferStatus;
+  progress: number;
+  url: string | undefined;
+  error: string | undefined;
+  /** Sender: the bytes and each receiver's state and offset. */
+  bytes?: Uint8Array<ArrayBuffer>;
+  to?: Map<string, { state: PeerState; sent: number }>;
+  /** Receiver: what arrived so far. */
+  chunks?: Uint8Array[];
+  received?: number;
+  hash?: string;
+}
+
+const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
+const sha256 = async (bytes: Uint8Array<ArrayBuffer>) => hex(await crypto.subtle.digest('SHA-256', bytes));
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x2000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array | null {
+  try {
+    const binary = atob(text);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  } catch {
+    return null;
+  }
+}
+
+/** Resolves when the channel's buffer falls below LOW_WATER, it closes, or a second passes (then the caller looks again). */
+function drained(channel: RTCDataChannel): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      channel.removeEventListener('bufferedamountlow', done);
+      channel.removeEventListener('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, 1000);
+    channel.bufferedAmountLowThreshold = LOW_WATER;
+    channel.addEventListener('bufferedamountlow', done);
+    channel.addEventListener('close', done);
+  });
+}
+
+export class FileController implements ReactiveController {
+  /** Inbound file messages that failed validation or matched no transfer. */
+  invalid = 0;
+  private readonly transfers = new Map<string, Transfer>();
+  private link: FileLink | undefined;
+  private lastPaint = 0;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    /** Told when a file is complete: received and verified, or delivered to everyone. */
+    private readonly onComplete: (file: FileTransfer) => void,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  hostDisconnected(): void {
+    this.detach();
+    for (const t of this.transfers.values()) if (t.url) URL.revokeObjectURL(t.url);
+    this.transfers.clear();
+  }
+
+  /** Every transfer, oldest first, as the UI and host pages see it. */
+  get list(): FileTransfer[] {
+    return [...this.transfers.values()].map(({ id, from, name, fileName, size, type, ts, self, status, progress, url, error }) => ({
+      id, from, name, fileName, size, type, ts, self, status, progress, url, error,
+    }));
+  }
+
+  /** Use this call's connections (a new call after a re-join replaces the old link). */
+  attach(link: FileLink): void {
+    this.link = link;
+  }
+
+  /** The call ended: whatever is in flight fails. */
+  detach(): void {
+    for (const t of this.transfers.values()) {
+      if (t.status === 'sending' || t.status === 'receiving') this.finish(t, 'failed', 'The call ended before the file was transferred.');
+    }
+    this.link = undefined;
+  }
+
+  /** Share a file with everyone connected now. Rejects with a clear Error (and sends nothing) when it cannot. */
+  async share(file: Blob & { name?: string }, selfId: string, selfName: string): Promise<FileTransfer> {
+    const link = this.link;
+    if (!link) throw new Error('Join the call before sharing files.');
+    const fileName = (file.name || 'file').slice(0, MAX_FILE_NAME);
+    if (file.size === 0) throw new Error(`"${fileName}" is empty.`);
+    if (file.size > MAX_FILE) throw new Error(`"${fileName}" is too large to share: files can be at most ${MAX_FILE / 1024 / 1024} MB.`);
+    if (!link.peers().length) throw new Error('Nobody else is in the call to receive the file yet.');
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const hash = await sha256(bytes);
+    const peers = link.peers();
+    if (this.link !== link || !peers.length) throw new Error('The call ended before the file could be shared.');
+    const t: Transfer = {
+      id: crypto.randomUUID(), from: selfId, name: selfName, fileName, size: bytes.length, type: file.type, ts: Date.now(), self: true,
+      status: 'sending', progress: 0, url: undefined, error: undefined, bytes, to: new Map(),
+    };
+    this.transfers.set(this.key('', t.id), t);
+    const offer = { v: 1, t: 'file', id: t.id, name: fileName, size: t.size, type: /^[\w.+-]+\/[\w.+-]+$/.test(file.type) ? file.type : '', hash, ts: t.ts } as const;
+    for (const peer of peers) {
+      if (!link.send(peer, offer)) continue;
+      t.to!.set(peer, { state: 'sending', sent: 0 });
+      void this.pump(t, peer, link);
+    }
+    if (!t.to!.size) this.finish(t, 'failed', 'The file could not be offered to anyone.');
+    this.host.requestUpdate();
+    return this.list.find((f) => f.id === t.id)!;
+  }
+
+  /** Stop a transfer, sending or receiving (`from` and `id` as in the transfer). */
+  cancel(from: string, id: string): void {
+    const t = [...this.transfers.values()].find((x) => x.id === id && x.from === from);
+    if (!t || (t.status !== 'sending' && t.status !== 'receiving')) return;
+    if (t.self) {
+      for (const [peer, p] of t.to!) {
+        if (p.state === 'sending' || p.state === 'sent') {
+          p.state = 'cancelled';
+          this.link?.send(peer, { v: 1, t: 'file-cancel', id });
+        }
+      }
+    } else {
+      this.link?.send(t.from, { v: 1, t: 'file-cancel', id });
+    }
+    this.finish(t, 'cancelled', undefined);
+  }
+
+  /** A file message from `from` (validated by the protocol parser). */
+  handle(from: string, message: FileMessage): void {
+    // Our own files are keyed without a sender; a peer's by theirs.
+    const t = this.transfers.get(this.key(from, message.id)) ?? this.transfers.get(this.key('', message.id));
+    switch (message.t) {
+      case 'file':
+        return this.offered(from, message);
+      case 'chunk':
+        return t && !t.self ? this.chunk(t, message.data) : void this.invalid++;
+      case 'file-end':
+        return t && !t.self ? void this.end(t).catch(() => this.finish(t, 'failed', 'The file could not be checked.')) : void this.invalid++;
+      case 'file-cancel':
+        if (!t) return;
+        if (!t.self) return t.status === 'receiving' ? this.finish(t, 'cancelled', `${t.name} cancelled the file.`) : undefined;
+        return this.settle(t, from, 'cancelled');
+      case 'file-ack':
+        return t?.self ? this.settle(t, from, message.ok ? 'done' : 'failed') : void this.invalid++;
+    }
+  }
+
+  /** A participant left: what was in flight with them fails. */
+  peerGone(peer: string): void {
+    for (const t of this.transfers.values()) {
+      if (t.self && t.to!.has(peer)) this.settle(t, peer, 'failed');
+      else if (!t.self && t.from === peer && t.status === 'receiving') this.finish(t, 'failed', `${t.name} left before the file arrived.`);
+    }
+  }
+
+  private key(from: string, id: string): string {
+    return `${from}/${id}`;
+  }
+
+  private offered(from: string, offer: PeerMessage & { t: 'file' }): void {
+    const link = this.link;
+    if (!link || this.transfers.has(this.key(from, offer.id))) return void this.invalid++;
+    let pending = 0;
+    for (const t of this.transfers.values()) if (t.status === 'receiving') pending += t.size;
+    if (pending + offer.size > MAX_INCOMING) return void link.send(from, { v: 1, t: 'file-cancel', id: offer.id });
+    this.transfers.set(this.key(from, offer.id), {
+      id: offer.id, from, name: link.nameOf(from), fileName: offer.name, size: offer.size, type: offer.type, ts: offer.ts, self: false,
+      status: 'receiving', progress: 0, url: undefined, error: undefined, chunks: [], received: 0, hash: offer.hash,
+    });
+    this.host.requestUpdate();
+  }
+
+  private chunk(t: Transfer, data: string): void {
+    if (t.status !== 'receiving') return;
+    const bytes = fromBase64(data);
+    if (!bytes || t.received! + bytes.length > t.size) {
+      this.link?.send(t.from, { v: 1, t: 'file-ack', id: t.id, ok: false });
+      return this.finish(t, 'failed', 'The file arrived damaged (more data than announced).');
+    }
+    t.chunks!.push(bytes);
+    t.received! += bytes.length;
+    t.progress = t.received! / t.size;
+    this.paint();
+  }
+
+  private async end(t: Transfer): Promise<void> {
+    if (t.status !== 'receiving') return;
+    const bytes = new Uint8Array(t.received!);
+    let at = 0;
+    for (const c of t.chunks!) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+    t.chunks = [];
+    const ok = at === t.size && (await sha256(bytes)) === t.hash;
+    if (t.status !== 'receiving') return;
+    this.link?.send(t.from, { v: 1, t: 'file-ack', id: t.id, ok });
+    if (!ok) return this.finish(t, 'failed', 'The file arrived damaged (size or checksum differs), so it was discarded.');
+    t.url = URL.createObjectURL(new Blob([bytes], { type: t.type || 'application/octet-stream' }));
+    this.finish(t, 'done', undefined);
+  }
+
+  /** A receiver's transfer reached an end state on the sender's side. */
+  private settle(t: Transfer, peer: string, state: PeerState): void {
+    const p = t.to?.get(peer);
+    if (!p || p.state === 'done' || p.state === 'failed' || p.state === 'cancelled') return;
+    p.state = state;
+    this.progressOf(t);
+    const states = [...t.to!.values()].map((x) => x.state);
+    if (t.status !== 'sending' || states.some((s) => s === 'sending' || s === 'sent')) return this.paint();
+    if (states.includes('done')) {
+      t.url = URL.createObjectURL(new Blob([t.bytes!], { type: t.type || 'application/octet-stream' }));
+      this.finish(t, 'done', states.every((s) => s === 'done') ? undefined : 'Some participants did not receive the file.');
+    } else {
+      this.finish(t, states.every((s) => s === 'cancelled') ? 'cancelled' : 'failed', 'Nobody received the file.');
+    }
+  }
+
+  private finish(t: Transfer, status: TransferStatus, error: string | undefined): void {
+    t.status = status;
+    t.error = error;
+    if (status === 'done') t.progress = 1;
+    if (!t.self) t.chunks = [];
+    if (t.self && status !== 'done') t.bytes = undefined;
+    if (status === 'done') this.onComplete(this.list.find((f) => f.id === t.id && f.from === t.from)!);
+    this.host.requestUpdate();
+  }
+
+  /** Stream the file to one receiver, pausing while its channel holds more than HIGH_WATER bytes. */
+  private async pump(t: Transfer, peer: string, link: FileLink): Promise<void> {
+    const p = t.to!.get(peer)!;
+    while (p.state === 'sending') {
+      const channel = link.channel(peer);
+      if (this.link !== link || !channel || channel.readyState !== 'open') return this.settle(t, peer, 'failed');
+      if (channel.bufferedAmount > HIGH_WATER) {
+        await drained(channel);
+        continue;
+      }
+      if (p.sent >= t.size) {
+        p.state = link.send(peer, { v: 1, t: 'file-end', id: t.id }) ? 'sent' : 'failed';
+        if (p.state === 'failed') this.settle(t, peer, 'failed');
+        return;
+      }
+      const end = Math.min(p.sent + CHUNK_BYTES, t.size);
+      if (!link.send(peer, { v: 1, t: 'chunk', id: t.id, data: toBase64(t.bytes!.subarray(p.sent, end)) })) return this.settle(t, peer, 'failed');
+      p.sent = end;
+      this.progressOf(t);
+      this.paint();
+    }
+  }
+
+  private progressOf(t: Transfer): void {
+    const peers = [...t.to!.values()].filter((p) => p.state !== 'failed' && p.state !== 'cancelled');
+    t.progress = peers.length ? peers.reduce((sum, p) => sum + (p.state === 'done' ? 1 : p.sent / t.size), 0) / peers.length : 0;
+  }
+
+  private paint(): void {
+    const now = performance.now();
+    if (now - this.lastPaint < PROGRESS_EVERY) return;
+    this.lastPaint = now;
+    this.host.requestUpdate();
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Session: what the element gets from the lazily loaded chunk once someone joins — the call and, living across
+ * calls, the chat log and the shared files, wired to each other and to the element's events. Keeping this here
+ * keeps the pre-join bundle small.
+ */
+import type { ReactiveControllerHost } from 'lit';
+import { CallController, type AppMessage, type LocalState } from './controllers/call-controller.js';
+import { ChatController } from './controllers/chat-controller.js';
+import { FileController } from './controllers/file-controller.js';
+import { emit } from './events.js';
+import type { ChatMessage, FileTransfer, Participant } from './types.js';
+
+export interface SessionHost {
+  readonly el: HTMLElement & ReactiveControllerHost;
+  local(): LocalState;
+  tracks(): { audio: MediaStreamTrack | null; video: MediaStreamTrack | null };
+  /** `chat="off"`: no chat or files in or out. */
+  chatOff(): boolean;
+  chatOpen(): boolean;
+  /** The signaling connection of `call` went down or came back. */
+  serverConnection(call: CallController, connected: boolean): void;
+}
+
+export class Session {
+  readonly chat: ChatController;
+  readonly files: FileController;
+  call: CallController | undefined;
+  /** The last problem with a file picked in the chat panel, shown there until the next pick. */
+  notice = '';
+  /** Files are being dragged over the chat panel. */
+  dragging = false;
+
+  constructor(private readonly host: SessionHost) {
+    const el = host.el;
+    this.chat = new ChatController(el, (message) => emit(el, 'vcw-message', { message }));
+    this.files = new FileController(el, (file) => emit(el, 'vcw-file', { file }));
+  }
+
+  /** Inbound messages dropped as invalid, over the session. */
+  get invalid(): number {
+    return (this.call?.invalid ?? 0) + this.chat.invalid + this.files.invalid;
+  }
+
+  /** A new call (the previous one, if any, has been left). */
+  open(): CallController {
+    const { el } = this.host;
+    const call: CallController = new CallController(el, {
+      participantJoin: (participant: Participant) => emit(el, 'vcw-participant-join', { participant }),
+      participantLeave: (participant, reason) => {
+        this.files.peerGone(participant.id);
+        emit(el, 'vcw-participant-leave', { participant, reason });
+      },
+      participantUpdate: (participant) => emit(el, 'vcw-participant-update', { participant }),
+      serverConnection: (connected) => this.host.serverConnection(call, connected),
+      dataOpen: (peer) => {
+        if (this.host.chatOff()) return;
+        for (const batch of this.chat.history()) call.sendTo(peer, batch);
+      },
+      message: (from, message) => this.receive(call, from, message),
+    }, this.host.local, this.host.tracks);
+    this.call = call;
+    this.files.attach({
+      peers: () => call.openPeers(),
+      nameOf: (peer) => call.remotes.get(peer)?.name ?? '',
+      send: (peer, message) => call.sendTo(peer, message),
+      channel: (peer) => call.channel(peer),
+    });
+    return call;
+  }
+
+  /** The call ended. */
+  close(): void {
+    this.files.detach();
+    this.call = undefined;
+  }
+
+  private receive(call: CallController, from: string, message: AppMessage): void {
+    if (this.host.chatOff()) {
+      // Chat is off here: decline files so the sender does not wait; drop the rest.
+      if (message.t === 'file') call.sendTo(from, { v: 1, t: 'file-cancel', id: message.id });
+      return;
+    }
+    switch (message.t) {
+      case 'chat':
+        this.chat.record(from, message, false, this.host.chatOpen());
+        break;
+      case 'history':
+        this.chat.merge(message.items, call.selfId, this.host.chatOpen());
+        break;
+      default:
+        this.files.handle(from, message);
+    }
+  }
+
+  /** Send a chat message to everyone; rejects (sending nothing) when it cannot be sent. */
+  send(text: string, name: string): ChatMessage {
+    const call = this.call;
+    if (!call?.selfId) throw new Error('Join the call before sending messages.');
+    const wire = this.chat.compose(text, name);
+    call.broadcast(wire);
+    return this.chat.record(call.selfId, wire, true, this.host.chatOpen())!;
+  }
+
+  /** Files picked or dropped in the chat panel: share each; a refusal is shown in the panel. */
+  pick(files: readonly File[], share: (file: File) => Promise<unknown>): void {
+    this.notice = '';
+    this.host.el.requestUpdate();
+    for (const file of files) {
+      share(file).catch((error: unknown) => {
+        this.notice = error instanceof Error ? error.message : String(error);
+        this.host.el.requestUpdate();
+      });
+    }
+  }
+
+  setDragging(on: boolean): void {
+    if (on === this.dragging) return;
+    this.dragging = on;
+    this.host.el.requestUpdate();
+  }
+
+  /** Share a file with everyone in the call. */
+  share(file: Blob, name: string): Promise<FileTransfer> {
+    return this.files.share(file, this.call?.selfId ?? '', name);
+  }
+}
