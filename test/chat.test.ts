@@ -283,4 +283,41 @@ describe('chat', function () {
     }
     assert([b!, c!].some((w) => w.files.find((f) => f.id === second.id)!.status === 'failed'), 'the interrupted transfer failed');
   });
+
+  it('shares files picked with the button or dropped on the panel, and explains a refusal in the panel', async () => {
+    const [a, b] = await inACall(uniqueRoom(), ['Ada', 'Ben']);
+    a!.toggleChat(true);
+    await a!.updateComplete;
+    const root = a!.shadowRoot!;
+    const input = root.querySelector<HTMLInputElement>('.chat input[type="file"]')!;
+    let clicked = false;
+    input.addEventListener('click', (e) => {
+      clicked = true;
+      e.preventDefault();
+    }, { once: true });
+    root.querySelector<HTMLButtonElement>('.chat button.attach')!.click();
+    assert(clicked, 'the attach button opens the file picker');
+    const picked = new DataTransfer();
+    picked.items.add(new File(['hello from the picker'], 'picked.txt', { type: 'text/plain' }));
+    input.files = picked.files;
+    input.dispatchEvent(new Event('change'));
+    const dropped = new DataTransfer();
+    dropped.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
+    const panel = root.querySelector<HTMLElement>('.chat')!;
+    panel.dispatchEvent(new DragEvent('dragover', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+    await a!.updateComplete;
+    assert(root.querySelector('.chat.dragging'), 'the panel shows it accepts the drop');
+    panel.dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+    await waitFor(() => b!.files.filter((f) => f.status === 'done').length === 2, 'both files arrive at B');
+    const names = b!.files.map((f) => f.fileName).sort().join(',');
+    equal(names, 'dropped.txt,picked.txt', 'names');
+    const text = await (await fetch(b!.files.find((f) => f.fileName === 'picked.txt')!.url!)).text();
+    equal(text, 'hello from the picker', 'content');
+    const empty = new DataTransfer();
+    empty.items.add(new File([], 'empty.txt'));
+    input.files = empty.files;
+    input.dispatchEvent(new Event('change'));
+    await waitFor(() => root.querySelector('.chat [role="alert"]')?.textContent?.includes('empty'), 'the panel says the file is empty');
+    equal(root.querySelector('.chat.dragging'), null, 'drop state cleared');
+  });
 });
