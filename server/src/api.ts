@@ -80,23 +80,33 @@ export function createApi({ config, rooms, tickets, log, originAllowed }: ApiDep
     res.json({ ok: true, ...rooms.stats() });
   });
 
-  app.post('/api/rooms/:room/join', express.json({ limit: '4kb', strict: false, type: () => true }), (req, res) => {
+  /** The room token check: returns the grant's name override, or throws 401. */
+  function checkRoomToken(req: Request, room: string): string | undefined {
+    if (!config.roomTokenSecret) return undefined;
+    const auth = req.get('authorization') ?? '';
+    const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
+    if (!token) throw new ApiError(401, 'forbidden', 'This room needs a token and none was given.');
+    try {
+      return verifyRoomToken(token, config.roomTokenSecret, room, config.tokenMaxTtl).name;
+    } catch (error) {
+      if (error instanceof TokenError) throw new ApiError(401, 'forbidden', `The room token was refused: ${error.message}.`);
+      throw error;
+    }
+  }
+
+  function roomOf(req: Request): string {
     const room = req.params.room ?? '';
     if (!ROOM_NAME.test(room)) throw new ApiError(400, 'invalid-room', 'Room names are 1–64 letters, digits, "-" or "_".');
     if (!originAllowed(req.get('origin'))) throw new ApiError(403, 'forbidden', 'This site is not allowed to embed calls from this server.');
+    return room;
+  }
+
+  const json = express.json({ limit: '4kb', strict: false, type: () => true });
+
+  app.post('/api/rooms/:room/join', json, (req, res) => {
+    const room = roomOf(req);
     let name = displayName(req.body);
-    if (config.roomTokenSecret) {
-      const auth = req.get('authorization') ?? '';
-      const token = /^Bearer\s+(\S+)$/i.exec(auth)?.[1];
-      if (!token) throw new ApiError(401, 'forbidden', 'This room needs a token and none was given.');
-      try {
-        const grant = verifyRoomToken(token, config.roomTokenSecret, room, config.tokenMaxTtl);
-        if (grant.name) name = grant.name;
-      } catch (error) {
-        if (error instanceof TokenError) throw new ApiError(401, 'forbidden', `The room token was refused: ${error.message}.`);
-        throw error;
-      }
-    }
+    name = checkRoomToken(req, room) ?? name;
     const signaling = signalingEndpoint(req, config);
     const seat = rooms.reserve(room, name);
     if (!seat) throw new ApiError(409, 'room-full', `This room is full (${config.maxPeers} people).`);
@@ -109,6 +119,25 @@ export function createApi({ config, rooms, tickets, log, originAllowed }: ApiDep
       iceServers: iceServersFor(config),
       maxPeers: config.maxPeers,
       signaling,
+    });
+  });
+
+  // A widget already in the call renews its ticket (before re-registering after an outage or expiry) and gets
+  // fresh ICE servers (before re-dialling). The ticket proves who it is, even up to TICKET_TTL after it expired;
+  // a room that needs tokens needs a valid one here too. No seat is taken: the socket's upgrade checks the room.
+  app.post('/api/rooms/:room/renew', json, (req, res) => {
+    const room = roomOf(req);
+    const body = req.body as unknown;
+    const ticket = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).ticket : undefined;
+    const claims = tickets.verify(ticket, Date.now(), config.ticketTtl);
+    if (!claims || claims.r !== room) throw new ApiError(401, 'forbidden', 'The ticket is not valid for this room (or expired too long ago): join again.');
+    const name = checkRoomToken(req, room) ?? claims.n;
+    res.set('Cache-Control', 'no-store');
+    res.json({
+      peerId: claims.p,
+      ticket: tickets.issue(room, claims.p, name),
+      iceServers: iceServersFor(config),
+      signaling: signalingEndpoint(req, config),
     });
   });
 

@@ -33,8 +33,11 @@ export class Tickets {
     return `${body}.${this.sign(body)}`;
   }
 
-  /** The claims of a genuine, unexpired ticket; null for anything else. Never throws. */
-  verify(ticket: unknown, now = Date.now()): TicketClaims | null {
+  /**
+   * The claims of a genuine ticket that has not expired — or, with `graceSeconds`, that expired at most that long
+   * ago (for renewal by its holder); null for anything else. Never throws.
+   */
+  verify(ticket: unknown, now = Date.now(), graceSeconds = 0): TicketClaims | null {
     if (typeof ticket !== 'string' || ticket.length > 1024) return null;
     const dot = ticket.indexOf('.');
     if (dot < 1) return null;
@@ -54,7 +57,7 @@ export class Tickets {
     if (typeof r !== 'string' || !ROOM_NAME.test(r)) return null;
     if (typeof p !== 'string' || !PEER_ID.test(p)) return null;
     if (typeof n !== 'string' || [...n].length > 64) return null;
-    if (typeof e !== 'number' || e * 1000 <= now) return null;
+    if (typeof e !== 'number' || (e + graceSeconds) * 1000 <= now) return null;
     return { r, p, n, e };
   }
 

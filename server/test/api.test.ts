@@ -402,3 +402,89 @@ test(
     assert.notEqual(again.username, turn.username, 'every join gets its own TURN username');
   }),
 );
+
+/** POST /api/rooms/{room}/renew with a JSON body. */
+async function renew(server: TestServer, room: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${server.url}/api/rooms/${room}/renew`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(5000),
+  });
+  const text = await res.text();
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // asserted by the caller
+  }
+  return { status: res.status, body: parsed as Record<string, unknown>, headers: res.headers, text };
+}
+
+describe('ticket renewal (POST /api/rooms/{room}/renew)', () => {
+  const secret = 'room-token-secret-0123456789-abcdefghij';
+  let open: TestServer;
+  let secured: TestServer;
+  before(async () => {
+    [open, secured] = await Promise.all([startShared({ TICKET_TTL: '5' }), startShared({ ROOM_TOKEN_SECRET: secret, TOKEN_MAX_TTL: '600' })]);
+  });
+  after(() => Promise.all([open.stop(), secured.stop()]));
+
+  test(
+    'renews a ticket for the same peer id with fresh ICE servers, also shortly after it expired, and takes no seat',
+    logged(async () => {
+      const first = await joinOk(open, 'renew-room', 'Ada');
+      const before = await health(open);
+      const res = await renew(open, 'renew-room', { ticket: first.ticket });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.body.peerId, first.peerId);
+      assert.equal(typeof res.body.ticket, 'string');
+      assert.ok(Array.isArray(res.body.iceServers));
+      assert.deepEqual(res.body.signaling, first.signaling);
+      assert.deepEqual(await health(open), before, 'no seat taken');
+      // The ticket lives 5 s; after it expired it can still be renewed (within TICKET_TTL), and the new one works.
+      const expiry = JSON.parse(Buffer.from(first.ticket.split('.')[0]!, 'base64url').toString()).e as number;
+      await waitFor(() => Date.now() > expiry * 1000 + 100, 'the first ticket to expire', 8000);
+      const late = await renew(open, 'renew-room', { ticket: first.ticket });
+      assert.equal(late.status, 200, late.text);
+      const newExpiry = JSON.parse(Buffer.from(String(late.body.ticket).split('.')[0]!, 'base64url').toString()).e as number;
+      assert.ok(newExpiry > expiry, 'a later expiry');
+    }),
+  );
+
+  test(
+    'refuses forged, foreign-room, long-expired and missing tickets with 401, and bad rooms with 400',
+    logged(async () => {
+      const a = await joinOk(open, 'renew-a', 'Ada');
+      const [body, sig] = a.ticket.split('.') as [string, string];
+      const claims = JSON.parse(Buffer.from(body, 'base64url').toString());
+      const forged = `${Buffer.from(JSON.stringify({ ...claims, p: 'f'.repeat(32) })).toString('base64url')}.${sig}`;
+      for (const [what, payload] of Object.entries({ forged: { ticket: forged }, missing: {}, number: { ticket: 5 }, array: [], nothing: null })) {
+        const res = await renew(open, 'renew-a', payload);
+        assert.equal(res.status, 401, `${what}: ${res.text}`);
+        assert.equal(res.body.error, 'forbidden');
+      }
+      const foreign = await renew(open, 'renew-b', { ticket: a.ticket });
+      assert.equal(foreign.status, 401, 'a ticket for another room');
+      const bad = await renew(open, 'not a room', { ticket: a.ticket });
+      assert.equal(bad.status, 400, bad.text);
+      assert.equal(bad.body.error, 'invalid-room');
+    }),
+  );
+
+  test(
+    'needs a valid room token when the server requires one',
+    logged(async () => {
+      const t0 = Math.floor(Date.now() / 1000);
+      const token = signRoomToken({ room: 'secure-renew', iat: t0, exp: t0 + 300 }, secret);
+      const a = await joinOk(secured, 'secure-renew', 'Ada', { authorization: `Bearer ${token}` });
+      const without = await renew(secured, 'secure-renew', { ticket: a.ticket });
+      assert.equal(without.status, 401, without.text);
+      const expired = signRoomToken({ room: 'secure-renew', iat: t0 - 500, exp: t0 - 100 }, secret);
+      assert.equal((await renew(secured, 'secure-renew', { ticket: a.ticket }, { authorization: `Bearer ${expired}` })).status, 401);
+      const fresh = await renew(secured, 'secure-renew', { ticket: a.ticket }, { authorization: `Bearer ${token}` });
+      assert.equal(fresh.status, 200, fresh.text);
+      assert.equal(fresh.body.peerId, a.peerId);
+    }),
+  );
+});
