@@ -164,6 +164,13 @@ export function parseJoinResponse(x: unknown): JoinResponse | null {
   };
 }
 
+/** The server's answer to `POST /api/rooms/{room}/renew`. */
+export function parseRenewResponse(x: unknown): { peerId: string; ticket: string; iceServers: RTCIceServer[] } | null {
+  if (!isObj(x) || typeof x.peerId !== 'string' || !PEER_ID.test(x.peerId) || typeof x.ticket !== 'string' || !/^[\w.-]{1,1024}$/.test(x.ticket)) return null;
+  const iceServers = Array.isArray(x.iceServers) ? x.iceServers.map(parseIceServer) : [null];
+  return iceServers.includes(null) ? null : { peerId: x.peerId, ticket: x.ticket, iceServers: iceServers as RTCIceServer[] };
+}
+
 /** Server → widget notices over the signaling socket (our own message types beside PeerJS's). */
 export function parseRoomLeave(x: unknown): string | null {
   return isObj(x) && x.type === 'VCW-LEAVE' && isObj(x.payload) && typeof x.payload.peerId === 'string' && PEER_ID.test(x.payload.peerId)

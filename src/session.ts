@@ -8,7 +8,7 @@ import { CallController, type AppMessage, type LocalState } from './controllers/
 import { ChatController } from './controllers/chat-controller.js';
 import { FileController } from './controllers/file-controller.js';
 import { emit } from './events.js';
-import type { ChatMessage, FileTransfer, Participant } from './types.js';
+import type { ChatMessage, ErrorCode, FileTransfer, Participant } from './types.js';
 
 export interface SessionHost {
   readonly el: HTMLElement & ReactiveControllerHost;
@@ -57,6 +57,7 @@ export class Session {
         for (const batch of this.chat.history()) call.sendTo(peer, batch);
       },
       message: (from, message) => this.receive(call, from, message),
+      error: (error) => emit(el, 'vcw-error', { code: error.code as ErrorCode, message: error.message }),
     }, this.host.local, this.host.tracks);
     this.call = call;
     this.files.attach({

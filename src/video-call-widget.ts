@@ -223,13 +223,7 @@ export class VideoCallWidget extends LitElement {
     try {
       if (!ROOM.test(this.room)) throw new WidgetError('invalid-room', `Invalid room name "${this.room}"`);
       this.setState('joining');
-      const [lazy, token] = await Promise.all([
-        import('./call.js'),
-        this.tokenProvider
-          ? this.tokenProvider().catch((e: unknown) => Promise.reject(new WidgetError('forbidden', `The token provider failed: ${String(e)}`)))
-          : this.token || null,
-        this.media.acquire(),
-      ]);
+      const [lazy] = await Promise.all([import('./call.js'), this.media.acquire()]);
       abort.signal.throwIfAborted();
       if (!this.lazy) {
         this.lazy = lazy;
@@ -251,7 +245,13 @@ export class VideoCallWidget extends LitElement {
         if (kind === 'audio' || !this.sharing) call.replaceTrack(kind, track);
         call.broadcastState();
       };
-      await call.join({ server: this.server || SCRIPT_BASE, room: this.room, name: this.name, token, signal: abort.signal });
+      await call.join({
+        server: this.server || SCRIPT_BASE,
+        room: this.room,
+        name: this.name,
+        token: async () => (this.tokenProvider ? this.tokenProvider() : this.token || null),
+        signal: abort.signal,
+      });
       abort.signal.throwIfAborted();
       this.setState('joined');
       emit(this, 'vcw-join', { participant: this.self() });

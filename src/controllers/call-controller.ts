@@ -9,7 +9,7 @@
  */
 import { Peer, type DataConnection, type MediaConnection, type PeerError } from 'peerjs';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { MAX_FRAME, PEER_ID, parseApiError, parseJoinResponse, parseMetadata, parsePeerMessage, parseRoomLeave, type JoinResponse, type MediaState, type PeerMessage } from '../protocol.js';
+import { MAX_FRAME, PEER_ID, parseApiError, parseJoinResponse, parseRenewResponse, parseMetadata, parsePeerMessage, parseRoomLeave, type JoinResponse, type MediaState, type PeerMessage } from '../protocol.js';
 import { WidgetError, type ConnectionState, type ErrorCode, type LeaveReason, type Participant } from '../types.js';
 
 const OPEN_TIMEOUT = 10_000;
@@ -19,6 +19,8 @@ const SILENCE_LIMIT = 8_000;
 /** After the server says a member's socket went away: how long their heartbeat has to prove them alive. */
 const SUSPECT_GRACE = 2_500;
 const RECONNECT_MAX_DELAY = 5_000;
+/** Re-dials of one participant before they are given up (within CONNECT_TIMEOUT of the failure). */
+const MAX_REDIALS = 3;
 
 interface Remote extends MediaState {
   readonly id: string;
@@ -32,6 +34,10 @@ interface Remote extends MediaState {
   lastSeen: number;
   suspectSince: number;
   announced: boolean;
+  /** We dialled them (we joined after them), so we re-dial after a failure. */
+  dialer: boolean;
+  /** Re-dials since the connection last worked. */
+  redials: number;
 }
 
 export interface LocalState extends MediaState {
@@ -48,6 +54,8 @@ export interface CallEvents {
   dataOpen(peer: string): void;
   /** Chat, history and file messages, validated. */
   message(from: string, message: AppMessage): void;
+  /** A problem that does not end the call (e.g. the token was refused while re-registering). */
+  error(error: WidgetError): void;
 }
 
 /** What the call passes on to chat and files. */
@@ -62,7 +70,8 @@ export interface JoinOptions {
   server: string;
   room: string;
   name: string;
-  token: string | null;
+  /** The room token, asked for each time one is needed (join, renewal); null when the server needs none. */
+  token: () => Promise<string | null>;
   signal: AbortSignal;
 }
 
@@ -87,6 +96,10 @@ export class CallController implements ReactiveController {
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private audioContext: AudioContext | undefined;
   private placeholders: { audio?: MediaStreamTrack; video?: MediaStreamTrack } = {};
+  private options: JoinOptions | undefined;
+  private ticket = '';
+  /** The server refused to renew our ticket; reported once until it works again. */
+  private refused = false;
   private readonly onPageHide = () => this.broadcast({ v: 1, t: 'bye' });
 
   constructor(
@@ -105,11 +118,14 @@ export class CallController implements ReactiveController {
   }
 
   /** Join the room. Resolves once registered and dialling; rejects with a WidgetError. */
-  async join({ server, room, name, token, signal }: JoinOptions): Promise<void> {
+  async join(options: JoinOptions): Promise<void> {
+    const { server, room, name, signal } = options;
     if (typeof RTCPeerConnection === 'undefined') throw new WidgetError('unsupported-browser', 'WebRTC is not available');
-    const answer = await this.requestSeat(server, room, name, token, signal);
+    this.options = options;
+    const answer = await this.requestSeat(server, room, name, await this.token(), signal);
     signal.throwIfAborted();
     this.selfId = answer.peerId;
+    this.ticket = answer.ticket;
     const peer = new Peer(answer.peerId, {
       ...answer.signaling,
       token: answer.ticket,
@@ -165,6 +181,46 @@ export class CallController implements ReactiveController {
     addEventListener('pagehide', this.onPageHide);
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_EVERY);
     for (const member of answer.members) this.dial(member.peerId, member.name);
+  }
+
+  private async token(): Promise<string | null> {
+    try {
+      return await this.options!.token();
+    } catch (error) {
+      throw new WidgetError('forbidden', `The token provider failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /**
+   * Renew our ticket (it may have expired while we were in the call) and take fresh ICE servers, before
+   * re-registering or re-dialling. Asks for a room token again when the server needs one.
+   */
+  private async renew(): Promise<void> {
+    const options = this.options;
+    const peer = this.peer;
+    if (!options || !peer) return;
+    const token = await this.token();
+    const base = options.server.endsWith('/') ? options.server : `${options.server}/`;
+    let response: Response;
+    try {
+      response = await fetch(new URL(`api/rooms/${encodeURIComponent(options.room)}/renew`, base), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ ticket: this.ticket }),
+      });
+    } catch {
+      throw new WidgetError('server-unreachable', `The call server at ${base} cannot be reached.`);
+    }
+    const body: unknown = await response.json().catch(() => null);
+    if (!response.ok) {
+      const problem = parseApiError(body);
+      throw new WidgetError(apiErrorCode(response.status, problem?.error), problem?.message ?? `The call server answered ${response.status}.`);
+    }
+    const renewed = parseRenewResponse(body);
+    if (!renewed || renewed.peerId !== this.selfId) throw new WidgetError('server-unreachable', 'The call server sent an answer this widget does not understand.');
+    this.ticket = renewed.ticket;
+    peer.options.token = renewed.ticket;
+    peer.options.config = { ...peer.options.config, iceServers: renewed.iceServers };
   }
 
   private async requestSeat(server: string, room: string, name: string, token: string | null, signal: AbortSignal): Promise<JoinResponse> {
@@ -289,7 +345,7 @@ export class CallController implements ReactiveController {
       remote = {
         id, name, connection: 'connecting', audioMuted: false, videoMuted: false, screenSharing: false,
         media: undefined, data: undefined, stream: undefined, dataOpen: false,
-        since: now, lastSeen: now, suspectSince: 0, announced: false,
+        since: now, lastSeen: now, suspectSince: 0, announced: false, dialer: false, redials: 0,
       };
       this.remotes.set(id, remote);
       this.events.participantJoin(this.participant(remote));
@@ -302,6 +358,7 @@ export class CallController implements ReactiveController {
   private dial(id: string, name: string): void {
     if (!this.peer || this.left) return;
     const remote = this.remote(id, name);
+    remote.dialer = true;
     const metadata = { name: this.local().name };
     this.watchMedia(remote, this.peer.call(id, this.sendStream(), { metadata }));
     this.watchData(remote, this.peer.connect(id, { reliable: true, serialization: 'json', metadata }));
@@ -340,7 +397,8 @@ export class CallController implements ReactiveController {
     const pc = call.peerConnection;
     pc?.addEventListener('connectionstatechange', () => {
       if (remote.media !== call) return;
-      if (pc.connectionState === 'failed' || pc.connectionState === 'closed') this.drop(remote, 'disconnected');
+      if (pc.connectionState === 'failed') this.lost(remote);
+      else if (pc.connectionState === 'closed') this.drop(remote, 'disconnected');
       else this.refresh(remote);
     });
   }
@@ -373,7 +431,15 @@ export class CallController implements ReactiveController {
       if (remote.data === conn) this.receive(remote, data);
     });
     conn.on('close', () => {
-      if (remote.data === conn) this.drop(remote, 'left');
+      if (remote.data !== conn) return;
+      // Closed while the media path is down, or while re-dialling: a failure to recover from, not a goodbye.
+      const pcState = remote.media?.peerConnection?.connectionState;
+      if (remote.connection === 'reconnecting' || pcState === 'failed' || pcState === 'disconnected') {
+        remote.dataOpen = false;
+        this.lost(remote);
+      } else {
+        this.drop(remote, 'left');
+      }
     });
     conn.on('error', () => undefined);
   }
@@ -411,7 +477,10 @@ export class CallController implements ReactiveController {
         : remote.connection !== 'connecting' && pcState === 'disconnected'
           ? 'reconnecting'
           : remote.connection;
+    if (next === 'connected') remote.redials = 0;
     if (next === remote.connection && !changed) return;
+    // A short outage (ICE `disconnected`) gets the same CONNECT_TIMEOUT to recover as a failure.
+    if (next === 'reconnecting' && remote.connection !== 'reconnecting') remote.since = Date.now();
     remote.connection = next;
     this.events.participantUpdate(this.participant(remote));
     this.host.requestUpdate();
@@ -438,7 +507,9 @@ export class CallController implements ReactiveController {
       if (remote.connection !== 'connected') {
         if (now - remote.since > CONNECT_TIMEOUT) this.drop(remote, 'unreachable');
       } else if (now - remote.lastSeen > SILENCE_LIMIT) {
-        this.drop(remote, 'timeout');
+        // Silent, but the server still counts them in: their path to us broke; otherwise they are gone.
+        if (this.serverConnected && !remote.suspectSince) this.lost(remote);
+        else this.drop(remote, 'timeout');
       } else if (remote.suspectSince && remote.lastSeen < remote.suspectSince && now - remote.suspectSince > SUSPECT_GRACE) {
         this.drop(remote, 'disconnected');
       } else if (remote.lastSeen > remote.suspectSince) {
@@ -463,21 +534,70 @@ export class CallController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** The signaling socket closed: keep the calls, re-register with jittered exponential backoff. */
+  /**
+   * The signaling socket closed: keep the calls, renew the ticket (which may have expired meanwhile) and
+   * re-register, with jittered exponential backoff.
+   */
   private onServerLost(): void {
     if (this.left || !this.peer || this.peer.destroyed) return;
     this.setServerConnected(false);
     clearTimeout(this.reconnectTimer);
     const ceiling = Math.min(RECONNECT_MAX_DELAY, 250 * 2 ** this.reconnectAttempt++);
-    this.reconnectTimer = setTimeout(() => {
-      const peer = this.peer;
-      if (this.left || !peer || peer.destroyed || !peer.disconnected) return;
-      try {
-        peer.reconnect();
-      } catch {
-        this.onServerLost();
+    this.reconnectTimer = setTimeout(() => void this.reregister(), ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+
+  private async reregister(): Promise<void> {
+    const peer = this.peer;
+    if (this.left || !peer || peer.destroyed || !peer.disconnected) return;
+    try {
+      await this.renew();
+    } catch (error) {
+      // Refused (token expired, no provider): say so once; the call itself goes on peer to peer.
+      if (error instanceof WidgetError && error.code === 'forbidden' && !this.refused) {
+        this.refused = true;
+        this.events.error(error);
       }
-    }, ceiling / 2 + Math.random() * (ceiling / 2));
+      return this.onServerLost();
+    }
+    this.refused = false;
+    if (this.left || this.peer !== peer || peer.destroyed || !peer.disconnected) return;
+    try {
+      peer.reconnect();
+    } catch {
+      this.onServerLost();
+    }
+  }
+
+  /**
+   * The path to a participant broke (ICE failed, or silence while the server still counts them in): show them
+   * as reconnecting and, if we dialled them, dial again with fresh ICE servers. They have CONNECT_TIMEOUT to
+   * come back before they are dropped.
+   */
+  private lost(remote: Remote): void {
+    if (this.remotes.get(remote.id) !== remote || this.left) return;
+    if (remote.connection !== 'reconnecting') {
+      remote.connection = 'reconnecting';
+      remote.since = Date.now();
+      this.events.participantUpdate(this.participant(remote));
+      this.host.requestUpdate();
+    }
+    if (remote.dialer && remote.redials < MAX_REDIALS) {
+      remote.redials++;
+      void this.redial(remote);
+    }
+  }
+
+  private async redial(remote: Remote): Promise<void> {
+    await this.renew().catch(() => undefined);
+    if (this.remotes.get(remote.id) !== remote || this.left) return;
+    const { media, data } = remote;
+    remote.media = undefined;
+    remote.data = undefined;
+    remote.stream = undefined;
+    remote.dataOpen = false;
+    media?.close();
+    data?.close();
+    this.dial(remote.id, remote.name);
   }
 
   participant(remote: Remote): Participant {
