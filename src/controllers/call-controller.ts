@@ -622,6 +622,11 @@ export class CallController implements ReactiveController {
     const peer = this.peer;
     this.remotes.clear();
     this.peer = undefined;
+    // PeerJS's destroy() walks each peer's connection list while closing removes entries from it, so it skips
+    // some (a data connection still offering stays open for good). Close every one ourselves first.
+    for (const list of Object.values(peer?.connections ?? {}) as Array<Array<{ close(): void }>>) {
+      for (const connection of [...list]) connection.close();
+    }
     peer?.destroy();
     for (const track of Object.values(this.placeholders)) track.stop();
     this.placeholders = {};

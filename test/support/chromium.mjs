@@ -24,4 +24,7 @@ export const CALL_FLAGS = [
   '--allow-loopback-in-peer-connection',
   '--disable-features=WebRtcHideLocalIpsWithMdns',
   '--disable-dev-shm-usage',
+  // For the leak test: a real gc() and unquantised heap figures.
+  '--js-flags=--expose-gc',
+  '--enable-precise-memory-info',
 ];

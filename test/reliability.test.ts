@@ -1,0 +1,202 @@
+// Reliability with real parts: glare-free simultaneous joins, nothing left behind after many calls, a closed
+// page noticed fast, and ticket/token expiry that never drops a running call.
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { VideoCallWidget } from '../src/video-call-widget.js';
+import { assert, equal } from './assert.js';
+import { addWidget, framesAdvance, loadWidget, nextEvent, remotes, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
+
+// Every RTCPeerConnection and every local track the page creates, to check that none is left open or live.
+// Weak references: holding the connections would keep them from being collected (Chromium caps live ones at 500).
+const peerConnections: Array<WeakRef<RTCPeerConnection>> = [];
+let created = 0;
+const NativePeerConnection = window.RTCPeerConnection;
+window.RTCPeerConnection = class extends NativePeerConnection {
+  constructor(config?: RTCConfiguration) {
+    super(config);
+    created++;
+    peerConnections.push(new WeakRef(this));
+  }
+} as typeof RTCPeerConnection;
+const localTracks: MediaStreamTrack[] = [];
+const nativeGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getUserMedia = async (constraints) => {
+  const stream = await nativeGetUserMedia(constraints);
+  localTracks.push(...stream.getTracks());
+  return stream;
+};
+const nativeCaptureStream = HTMLCanvasElement.prototype.captureStream;
+HTMLCanvasElement.prototype.captureStream = function (rate?: number) {
+  const stream = nativeCaptureStream.call(this, rate);
+  localTracks.push(...stream.getTracks());
+  return stream;
+};
+
+interface PeerInternals {
+  call: { peer: { connections: Record<string, Array<{ type: string; open: boolean }>> } } | undefined;
+}
+const internals = (w: VideoCallWidget) => w as unknown as PeerInternals;
+
+const openConnections = () => peerConnections.filter((ref) => {
+  const pc = ref.deref();
+  return pc && pc.connectionState !== 'closed' && pc.signalingState !== 'closed';
+}).length;
+
+describe('reliability', function () {
+  let server: TestServer;
+  let widgets: VideoCallWidget[] = [];
+
+  before(async () => {
+    server = await startServer({ MAX_PEERS: '8' });
+    await loadWidget(server);
+  });
+  afterEach(async () => {
+    await Promise.all(widgets.map((w) => w.leave()));
+    for (const w of widgets) w.remove();
+    widgets = [];
+  });
+  after(stopAllServers);
+
+  it('4 widgets joining the same room at the same instant, 20 times: every pair has exactly one call and one data connection', async function () {
+    this.timeout(240_000);
+    for (let round = 0; round < 20; round++) {
+      const room = uniqueRoom(`glare${round}`);
+      const four = ['A', 'B', 'C', 'D'].map((name) => addWidget(server, room, { 'display-name': name }));
+      widgets.push(...four);
+      await Promise.all(four.map((w) => w.join()));
+      await waitFor(() => four.every((w) => remotes(w).length === 3 && remotes(w).every((p) => p.connection === 'connected')), `round ${round}: everyone connected`);
+      for (const w of four) {
+        const connections = internals(w).call!.peer.connections;
+        for (const other of four.filter((o) => o !== w)) {
+          const open = (connections[selfId(other)] ?? []).filter((c) => c.open);
+          equal(open.filter((c) => c.type === 'media').length, 1, `round ${round}: one media call ${w.displayName}→${other.displayName}`);
+          equal(open.filter((c) => c.type === 'data').length, 1, `round ${round}: one data connection ${w.displayName}→${other.displayName}`);
+        }
+        equal(w.shadowRoot!.querySelectorAll('.tile').length, 4, `round ${round}: four tiles at ${w.displayName}`);
+      }
+      await Promise.all(four.map((w) => w.leave()));
+      for (const w of four) w.remove();
+      widgets = [];
+    }
+  });
+
+  it('100 cycles of create → join → leave → remove leave no open RTCPeerConnection, no live track and little heap', async function () {
+    this.timeout(400_000);
+    const room = uniqueRoom('leak');
+    const partner = addWidget(server, room, { 'display-name': 'Partner', video: 'off', audio: 'off' });
+    widgets.push(partner);
+    await partner.join();
+    const gc = (window as unknown as { gc?: () => void }).gc;
+    assert(gc, 'the browser exposes gc() (--js-flags=--expose-gc)');
+    const heap = () => (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize;
+    const tracksBefore = localTracks.length;
+    // One warm-up cycle so lazily loaded code and caches are in the baseline.
+    const cycle = async (i: number) => {
+      const w = addWidget(server, room, { 'display-name': `Guest ${i}` });
+      await w.join();
+      await waitFor(() => remotes(w)[0]?.connection === 'connected' && remotes(partner).length === 1, `cycle ${i}: connected`);
+      const gone = nextEvent(partner, 'vcw-participant-leave');
+      await w.leave();
+      w.remove();
+      await gone;
+    };
+    await cycle(-1);
+    gc();
+    const baseline = heap();
+    const pcsBefore = created;
+    for (let i = 0; i < 100; i++) {
+      await cycle(i);
+      if (i % 10 === 9) gc();
+    }
+    assert(created - pcsBefore >= 200, `the cycles really made calls (${created - pcsBefore} peer connections)`);
+    await waitFor(() => openConnections() === 0, 'every RTCPeerConnection closed', 5000).catch((error: Error) => {
+      const open = peerConnections.map((r) => r.deref()).filter((pc) => pc && pc.connectionState !== 'closed' && pc.signalingState !== 'closed');
+      throw new Error(`${error.message}: ${open.length} open: ${open.map((pc) => `${pc!.connectionState}/${pc!.signalingState}/${pc!.getTransceivers().length}t/${pc!.sctp ? 'sctp' : '-'}`).join(', ')}`);
+    });
+    const live = localTracks.slice(tracksBefore).filter((t) => t.readyState === 'live');
+    equal(live.length, 0, 'no live local track from the cycles');
+    gc();
+    const growth = heap() - baseline;
+    console.log(`leak test: ${created - pcsBefore} peer connections over 100 cycles, heap growth ${(growth / 1024 / 1024).toFixed(2)} MB`);
+    assert(growth < 20 * 1024 * 1024, `heap grew ${(growth / 1024 / 1024).toFixed(1)} MB over 100 cycles (limit 20 MB)`);
+    equal(remotes(partner).length, 0, 'the partner sees nobody left over');
+  });
+
+  it('a page that goes away without leave() is noticed by the others in under 3 s', async () => {
+    const room = uniqueRoom('closed');
+    const stay = addWidget(server, room, { 'display-name': 'Stays' });
+    widgets.push(stay);
+    await stay.join();
+    // A second page (an iframe) with its own copy of the widget, loaded the way an embedding page does.
+    const frame = document.createElement('iframe');
+    frame.allow = 'camera; microphone; autoplay';
+    frame.srcdoc = `<!doctype html><script type="module" src="${server.url}/video-call-widget.js"></script>
+      <video-call-widget server="${server.url}" room="${room}" display-name="Goes away" auto-join></video-call-widget>`;
+    document.body.append(frame);
+    await waitFor(() => remotes(stay)[0]?.connection === 'connected', 'the framed page joined');
+    const goneId = remotes(stay)[0]!.id;
+    const left = nextEvent(stay, 'vcw-participant-leave');
+    const started = performance.now();
+    frame.remove();
+    const event = await left;
+    const elapsed = performance.now() - started;
+    equal(event.detail.participant.id, goneId, 'the right participant');
+    console.log(`closed page noticed in ${Math.round(elapsed)} ms`);
+    assert(elapsed < 3000, `noticed in ${Math.round(elapsed)} ms`);
+    equal(event.detail.reason, 'left', 'reason: the page said goodbye on pagehide');
+    await waitFor(() => !tileOf(stay, goneId), 'tile removed');
+  });
+
+  it('ticket and token expiry never drop a running call; re-registering asks tokenProvider again', async function () {
+    this.timeout(120_000);
+    const secret = 'reliability-test-secret-0123456789';
+    const first = await startServer({ ROOM_TOKEN_SECRET: secret, TICKET_TTL: '5', TOKEN_MAX_TTL: '600' });
+    const room = uniqueRoom('expiry');
+    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const b64 = (bytes: Uint8Array | string) =>
+      btoa(typeof bytes === 'string' ? bytes : String.fromCharCode(...bytes)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    const mint = async (iat: number, exp: number) => {
+      const data = `${b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64(JSON.stringify({ room, iat, exp }))}`;
+      return `${data}.${b64(new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(data))))}`;
+    };
+    const now = () => Math.floor(Date.now() / 1000);
+    // The first token a widget gets runs out (with the server's 30 s skew) 5 s from now; later ones are fresh.
+    const calls = new Map<string, number>();
+    const firstExpiry = now() - 25;
+    const provider = (name: string) => async () => {
+      const n = (calls.get(name) ?? 0) + 1;
+      calls.set(name, n);
+      return n === 1 ? mint(now() - 40, firstExpiry) : mint(now(), now() + 300);
+    };
+    const [a, b] = ['Ada', 'Ben'].map((name) => {
+      const w = addWidget(first, room, { 'display-name': name });
+      w.tokenProvider = provider(name);
+      return w;
+    }) as [VideoCallWidget, VideoCallWidget];
+    widgets.push(a, b);
+    await a.join();
+    await b.join();
+    await waitFor(() => remotes(a)[0]?.connection === 'connected' && remotes(b)[0]?.connection === 'connected', 'A and B connected');
+    const ids = [selfId(a), selfId(b)];
+    let departures = 0;
+    for (const w of [a, b]) w.addEventListener('vcw-participant-leave', () => departures++);
+    // Wait until both the tickets (5 s) and the first tokens (30 s skew included) have expired.
+    const ticketExpiry = (w: VideoCallWidget) => {
+      const ticket = (w as unknown as { call: { ticket: string } }).call.ticket;
+      return (JSON.parse(atob(ticket.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/'))) as { e: number }).e;
+    };
+    const deadline = Math.max(ticketExpiry(a), ticketExpiry(b), firstExpiry + 30) + 1;
+    await waitFor(() => now() > deadline, 'tickets and tokens to expire', 15_000);
+    equal(a.state, 'joined', 'still in the call after expiry');
+    assert(await framesAdvance(tileOf(a, ids[1]!)!.querySelector('video')!), 'media still flows');
+    // Re-registering now needs a renewed ticket and a fresh token.
+    await executeServerCommand('vcw-server-kill', { id: first.id });
+    await waitFor(() => a.state === 'reconnecting' && b.state === 'reconnecting', 'both reconnecting', 5000);
+    await startServer({ PORT: String(first.port), STATE_DIR: first.stateDir, ROOM_TOKEN_SECRET: secret, TICKET_TTL: '5', TOKEN_MAX_TTL: '600' });
+    await waitFor(() => a.state === 'joined' && b.state === 'joined', 'both registered again with renewed tickets', 15_000);
+    equal(selfId(a), ids[0], 'same id for A');
+    equal(selfId(b), ids[1], 'same id for B');
+    assert((calls.get('Ada') ?? 0) >= 2 && (calls.get('Ben') ?? 0) >= 2, `tokenProvider asked again (${[...calls].join(' ')})`);
+    equal(departures, 0, 'nobody left the call at any point');
+    equal(remotes(a)[0]?.connection, 'connected', 'still connected');
+  });
+});
