@@ -11,7 +11,8 @@ describe('server restart', function () {
     await stopAllServers();
   });
 
-  it('keeps the call, re-registers everyone with the same ids, and lets a newcomer in', async () => {
+  it('keeps the call, re-registers everyone with the same ids, and lets a newcomer in', async function () {
+    this.timeout(90_000);
     const first = await startServer();
     await loadWidget(first);
     const room = uniqueRoom();
@@ -19,16 +20,31 @@ describe('server restart', function () {
     widgets.push(a, b);
     await waitFor(() => remotes(a)[0]?.connection === 'connected' && remotes(b)[0]?.connection === 'connected', 'A and B connected');
     const ids = [selfId(a), selfId(b)];
+    await b.sendMessage('before the outage');
+    await waitFor(() => a.messages.length === 1, 'a message before the outage');
+    let departures = 0;
+    for (const w of [a, b]) w.addEventListener('vcw-participant-leave', () => departures++);
 
     await executeServerCommand('vcw-server-kill', { id: first.id });
+    const killed = performance.now();
     await waitFor(() => a.state === 'reconnecting' && b.state === 'reconnecting', 'both show reconnecting', 5000);
-    // Media keeps flowing peer to peer while the server is down.
+    const noticed = performance.now() - killed;
+    assert(noticed < 2000, `reconnecting shown within 2 s (took ${Math.round(noticed)} ms)`);
+    // Media and chat keep flowing peer to peer while the server is down (for 10 s).
     assert(await framesAdvance(tileOf(a, ids[1]!)!.querySelector('video')!), 'B\'s picture moves at A while the server is down');
     await a.sendMessage('still here');
     await waitFor(() => b.messages.some((m) => m.text === 'still here'), 'chat works while the server is down');
+    await waitFor(() => performance.now() - killed > 10_000, 'the server to have been down for 10 s', 12_000);
+    assert(await framesAdvance(tileOf(b, ids[0]!)!.querySelector('video')!), 'A\'s picture still moves at B after 10 s without a server');
 
     const second = await startServer({ PORT: String(first.port), STATE_DIR: first.stateDir });
+    const back = performance.now();
     await waitFor(() => a.state === 'joined' && b.state === 'joined', 'both registered again', 10_000);
+    const recovered = performance.now() - back;
+    console.log(`server restart: reconnecting shown after ${Math.round(noticed)} ms, registered again ${Math.round(recovered)} ms after the server was back`);
+    assert(recovered < 5000, `registered again within 5 s of the server coming back (took ${Math.round(recovered)} ms)`);
+    equal(departures, 0, 'nobody left the call');
+    equal(a.messages.map((m) => m.text).join('|'), 'before the outage|still here', 'chat history intact at A');
     equal(selfId(a), ids[0], 'A kept its id');
     const health = await (await fetch(`${second.url}/healthz`)).json();
     equal(health.peers, 2, 'the new server knows both');

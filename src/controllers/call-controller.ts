@@ -18,7 +18,7 @@ const HEARTBEAT_EVERY = 1_500;
 const SILENCE_LIMIT = 8_000;
 /** After the server says a member's socket went away: how long their heartbeat has to prove them alive. */
 const SUSPECT_GRACE = 2_500;
-const RECONNECT_MAX_DELAY = 5_000;
+const RECONNECT_MAX_DELAY = 4_000;
 /** Re-dials of one participant before they are given up (within CONNECT_TIMEOUT of the failure). */
 const MAX_REDIALS = 3;
 
