@@ -41,7 +41,8 @@ export function serverPlugin() {
         const { port } = JSON.parse(line);
         const id = String(next++);
         servers.set(id, { proc, logs: () => logs });
-        resolve({ id, url: `http://127.0.0.1:${port}`, port, stateDir });
+        const host = env.HOST && env.HOST !== '0.0.0.0' ? env.HOST : '127.0.0.1';
+        resolve({ id, url: `http://${host}:${port}`, port, stateDir });
       };
       proc.stdout.on('data', onData);
     });

@@ -1,0 +1,122 @@
+// Real network failures: a second Chromium runs in a network namespace of our own (see
+// test/support/netns-plugin.mjs), and we cut its packets with nftables or kill it outright, while this page's
+// widget watches.
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { VideoCallWidget } from '../src/video-call-widget.js';
+import { assert, equal } from './assert.js';
+import { addWidget, framesAdvance, loadWidget, nextEvent, remotes, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
+
+interface Space {
+  id: string;
+  hostIp: string;
+  farIp: string;
+}
+
+type Internals = { call: { remotes: Map<string, { media: { peerConnection: RTCPeerConnection } | undefined }> } };
+const mediaOf = (w: VideoCallWidget, id: string) => (w as unknown as Internals).call.remotes.get(id)?.media;
+
+describe('network failures (second browser in a network namespace)', function () {
+  this.timeout(120_000);
+  let space: Space;
+  let server: TestServer;
+  let near: VideoCallWidget | undefined;
+
+  before(async () => {
+    space = (await executeServerCommand<Space>('vcw-netns-create'))!;
+    // The server listens on the host end of the veth pair: both browsers reach it there.
+    server = await startServer({ HOST: space.hostIp, MAX_PEERS: '8' });
+    await loadWidget(server);
+  });
+  afterEach(async () => {
+    await executeServerCommand('vcw-netns-restore', { id: space.id });
+    await executeServerCommand('vcw-netns-kill-browser', { id: space.id });
+    await near?.leave();
+    near?.remove();
+    near = undefined;
+  });
+  after(async () => {
+    await executeServerCommand('vcw-netns-destroy', { id: space.id });
+    await stopAllServers();
+  });
+
+  /** This page's widget joins first; the far browser joins second, so it is the one that dials (and re-dials). */
+  async function farCall(): Promise<{ w: VideoCallWidget; farId: string }> {
+    const room = uniqueRoom('net');
+    const w = addWidget(server, room, { 'display-name': 'Near' });
+    near = w;
+    await w.join();
+    await executeServerCommand('vcw-netns-browser', { id: space.id, url: `${server.url}/?room=${room}&name=Far&autojoin=1` });
+    const far = await waitFor(() => remotes(w).find((p) => p.name === 'Far' && p.connection === 'connected'), 'the far browser connected', 30_000);
+    assert(await framesAdvance(tileOf(w, far.id)!.querySelector('video')!), 'the far picture moves');
+    return { w, farId: far.id };
+  }
+
+  it('a short media outage (ICE disconnected) recovers on the same call', async () => {
+    const { w, farId } = await farCall();
+    const call = mediaOf(w, farId);
+    let departures = 0;
+    w.addEventListener('vcw-participant-leave', () => departures++);
+    // Signaling (TCP to the server) stays up; everything else between the two ends is dropped.
+    await executeServerCommand('vcw-netns-cut', { id: space.id, keepTcpPort: server.port });
+    const cutAt = performance.now();
+    await waitFor(() => remotes(w)[0]?.connection === 'reconnecting', 'the tile shows reconnecting', 15_000);
+    const shown = performance.now() - cutAt;
+    await executeServerCommand('vcw-netns-restore', { id: space.id });
+    const restoredAt = performance.now();
+    await waitFor(() => remotes(w)[0]?.connection === 'connected', 'connected again', 20_000);
+    console.log(`short outage: reconnecting shown after ${Math.round(shown)} ms, connected ${Math.round(performance.now() - restoredAt)} ms after the path came back`);
+    equal(mediaOf(w, farId), call, 'the same call (no re-dial for a short outage)');
+    assert(await framesAdvance(tileOf(w, farId)!.querySelector('video')!), 'the picture moves again');
+    equal(departures, 0, 'nobody left');
+  });
+
+  it('a lasting media failure makes the dialer dial again, and the call comes back without duplicates', async () => {
+    const { w, farId } = await farCall();
+    const call = mediaOf(w, farId);
+    let departures = 0;
+    w.addEventListener('vcw-participant-leave', () => departures++);
+    await executeServerCommand('vcw-netns-cut', { id: space.id, keepTcpPort: server.port });
+    const cutAt = performance.now();
+    // Silence on the data connection while the server still counts the far browser in: it re-dials; the new
+    // call cannot connect until the path is back.
+    await waitFor(() => mediaOf(w, farId) !== call, 'a new call from the far browser', 20_000);
+    const redialAt = performance.now() - cutAt;
+    await executeServerCommand('vcw-netns-restore', { id: space.id });
+    const restoredAt = performance.now();
+    await waitFor(() => remotes(w)[0]?.connection === 'connected', 'connected on the new call', 20_000);
+    console.log(`lasting outage: re-dialled ${Math.round(redialAt)} ms after the cut, connected ${Math.round(performance.now() - restoredAt)} ms after the path came back`);
+    equal(remotes(w).length, 1, 'one remote participant');
+    equal(w.shadowRoot!.querySelectorAll('.tile').length, 2, 'two tiles, no duplicate');
+    equal(call!.peerConnection.connectionState, 'closed', 'the old call was closed (no zombie)');
+    assert(await framesAdvance(tileOf(w, farId)!.querySelector('video')!), 'the picture moves on the new call');
+    equal(departures, 0, 'nobody left');
+  });
+
+  it('a killed browser is noticed in under 10 s', async () => {
+    const { w, farId } = await farCall();
+    const left = nextEvent(w, 'vcw-participant-leave', (e) => e.detail.participant.id === farId, 15_000);
+    const started = performance.now();
+    await executeServerCommand('vcw-netns-kill-browser', { id: space.id });
+    const event = await left;
+    const elapsed = performance.now() - started;
+    console.log(`killed browser noticed in ${Math.round(elapsed)} ms (${event.detail.reason})`);
+    assert(elapsed < 10_000, `noticed in ${Math.round(elapsed)} ms`);
+    await waitFor(() => !tileOf(w, farId), 'tile removed');
+  });
+
+  it('a cut network (signaling too) is noticed in under 10 s, and the server frees the seat', async () => {
+    const { w, farId } = await farCall();
+    const left = nextEvent(w, 'vcw-participant-leave', (e) => e.detail.participant.id === farId, 15_000);
+    const started = performance.now();
+    await executeServerCommand('vcw-netns-cut', { id: space.id });
+    const event = await left;
+    const elapsed = performance.now() - started;
+    console.log(`cut network noticed in ${Math.round(elapsed)} ms (${event.detail.reason})`);
+    assert(elapsed < 10_000, `noticed in ${Math.round(elapsed)} ms`);
+    const health = await waitFor(async () => {
+      const h = (await (await fetch(`${server.url}/healthz`)).json()) as { peers: number };
+      return h.peers === 1 ? h : null;
+    }, 'the server to count only this page', 15_000);
+    equal(health.peers, 1, 'seat freed');
+  });
+});

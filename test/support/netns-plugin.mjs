@@ -1,0 +1,138 @@
+// A @web/test-runner plugin that puts a second, real Chromium behind a network we control: a network namespace
+// of our own joined to this host by a veth pair (10.231.N.1 here, 10.231.N.2 there). Commands:
+//   'vcw-netns-create'                      → { id, hostIp, farIp }
+//   'vcw-netns-browser', { id, url }        starts Chromium (fake devices) in the namespace at `url`
+//   'vcw-netns-cut', { id, keepTcpPort? }   drops every packet between the two ends (except TCP to that port)
+//   'vcw-netns-restore', { id }             lifts the cut
+//   'vcw-netns-kill-browser', { id }        SIGKILLs that Chromium (its whole process group)
+//   'vcw-netns-destroy', { id }             kills the browser, deletes the namespace (and with it the veth pair)
+// Needs root, `ip` (iproute2) and `nft` (nftables); .ci/run installs nftables.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CALL_FLAGS, chromiumPath } from './chromium.mjs';
+
+const run = (...args) => execFileSync(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+
+export function netnsPlugin() {
+  const spaces = new Map();
+
+  function create() {
+    if (process.getuid?.() !== 0) throw new Error('the network tests need root (network namespaces and nftables)');
+    const used = run('ip', '-o', 'addr');
+    let n;
+    do n = 1 + Math.floor(Math.random() * 250);
+    while (used.includes(`10.231.${n}.`));
+    const id = `vcw${process.pid % 10000}n${n}`;
+    const hostIf = `${id}h`;
+    const hostIp = `10.231.${n}.1`;
+    const farIp = `10.231.${n}.2`;
+    run('ip', 'netns', 'add', id);
+    try {
+      run('ip', 'link', 'add', hostIf, 'type', 'veth', 'peer', 'name', `${id}f`);
+      run('ip', 'link', 'set', `${id}f`, 'netns', id);
+      run('ip', 'addr', 'add', `${hostIp}/30`, 'dev', hostIf);
+      run('ip', 'link', 'set', hostIf, 'up');
+      run('ip', 'netns', 'exec', id, 'ip', 'addr', 'add', `${farIp}/30`, 'dev', `${id}f`);
+      run('ip', 'netns', 'exec', id, 'ip', 'link', 'set', `${id}f`, 'up');
+      run('ip', 'netns', 'exec', id, 'ip', 'link', 'set', 'lo', 'up');
+    } catch (error) {
+      destroy(id);
+      throw error;
+    }
+    spaces.set(id, { hostIf, hostIp, farIp, browser: undefined, dir: undefined });
+    return { id, hostIp, farIp };
+  }
+
+  function browser(id, url) {
+    const space = spaces.get(id);
+    if (!space) throw new Error(`no namespace ${id}`);
+    const origin = new URL(url).origin;
+    space.dir = mkdtempSync(join(tmpdir(), 'vcw-far-'));
+    // `ip netns exec` execs Chromium in place; its own process group lets us end exactly what we started.
+    space.browser = spawn('ip', ['netns', 'exec', id, chromiumPath(), ...CALL_FLAGS, '--use-fake-ui-for-media-stream',
+      `--unsafely-treat-insecure-origin-as-secure=${origin}`, `--user-data-dir=${space.dir}`, url], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    space.browser.on('exit', () => (space.browser = undefined));
+    return { pid: space.browser.pid };
+  }
+
+  function killBrowser(id) {
+    const proc = spaces.get(id)?.browser;
+    if (!proc?.pid) return false;
+    try {
+      process.kill(-proc.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    return true;
+  }
+
+  function cut(id, keepTcpPort) {
+    const space = spaces.get(id);
+    if (!space) throw new Error(`no namespace ${id}`);
+    const keepOut = keepTcpPort ? `ip daddr ${space.hostIp} tcp dport ${Number(keepTcpPort)} accept;` : '';
+    const keepIn = keepTcpPort ? `ip saddr ${space.hostIp} tcp sport ${Number(keepTcpPort)} accept;` : '';
+    const rules = `table inet vcwcut {
+      chain out { type filter hook output priority 0; policy accept; ${keepOut} ip daddr ${space.hostIp} drop; }
+      chain in { type filter hook input priority 0; policy accept; ${keepIn} ip saddr ${space.hostIp} drop; }
+    }`;
+    execFileSync('ip', ['netns', 'exec', id, 'nft', '-f', '-'], { input: rules, stdio: ['pipe', 'pipe', 'pipe'] });
+    return true;
+  }
+
+  function restore(id) {
+    try {
+      run('ip', 'netns', 'exec', id, 'nft', 'delete', 'table', 'inet', 'vcwcut');
+    } catch {
+      // nothing was cut
+    }
+    return true;
+  }
+
+  function destroy(id) {
+    killBrowser(id);
+    const space = spaces.get(id);
+    spaces.delete(id);
+    try {
+      run('ip', 'netns', 'del', id);
+    } catch {
+      // already gone
+    }
+    try {
+      if (space) run('ip', 'link', 'del', space.hostIf);
+    } catch {
+      // went with the namespace
+    }
+    if (space?.dir) rmSync(space.dir, { recursive: true, force: true });
+    return true;
+  }
+
+  return {
+    name: 'vcw-netns',
+    async executeCommand({ command, payload }) {
+      switch (command) {
+        case 'vcw-netns-create':
+          return create();
+        case 'vcw-netns-browser':
+          return browser(payload.id, payload.url);
+        case 'vcw-netns-cut':
+          return cut(payload.id, payload.keepTcpPort);
+        case 'vcw-netns-restore':
+          return restore(payload.id);
+        case 'vcw-netns-kill-browser':
+          return killBrowser(payload.id);
+        case 'vcw-netns-destroy':
+          return destroy(payload.id);
+        default:
+          return undefined;
+      }
+    },
+    async serverStop() {
+      for (const id of [...spaces.keys()]) destroy(id);
+    },
+  };
+}
