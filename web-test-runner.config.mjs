@@ -20,7 +20,7 @@ export default {
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), serverPlugin(), hostingPlugin()],
   reporters: [defaultReporter(), summaryReporter()],
   groups: [
-    { name: 'call', files: ['test/**/*.test.ts', '!test/denied/**', '!test/build/**', '!test/proxy/**'], browsers: [launcher(['--use-fake-ui-for-media-stream'])] },
+    { name: 'call', files: ['test/**/*.test.ts', '!test/denied/**', '!test/build/**', '!test/integrations/**', '!test/proxy/**'], browsers: [launcher(['--use-fake-ui-for-media-stream'])] },
     // Through nginx with TLS (deploy/nginx/): the certificate is a self-signed one made by the test.
     { name: 'proxy', files: 'test/proxy/*.test.ts', browsers: [launcher(['--use-fake-ui-for-media-stream', '--ignore-certificate-errors'])] },
     // A browser whose (fake) permission prompt says no to camera and microphone.

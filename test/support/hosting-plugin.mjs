@@ -6,6 +6,8 @@
 //   `deploy/nginx/video-call-widget.conf` (listen ports, upstream port and certificate swapped for test ones: a
 //   self-signed certificate made here with openssl) in its own prefix/pid/log directory; `vcw-nginx-log { id }` →
 //   its access log.
+// - `vcw-wordpress-render { scenario }` → the WordPress plugin's output for a scenario, rendered by its real PHP
+//   in the harness (integrations/wordpress/tests/harness.php).
 // `vcw-http-head { url }` → `{ status, location }` of a GET without following redirects.
 // `vcw-hosting-stop { id }` stops either. Everything left is stopped when the run ends (by PID, never by name).
 import { spawn, spawnSync } from 'node:child_process';
@@ -68,6 +70,12 @@ const head = (url) =>
     req.setTimeout(5000, () => req.destroy(new Error(`no answer from ${url}`)));
     req.once('error', reject);
   });
+
+function renderWordPress(scenario) {
+  const php = spawnSync('php', [join(ROOT, 'integrations/wordpress/tests/harness.php')], { input: JSON.stringify(scenario), encoding: 'utf8', timeout: 30_000 });
+  if (php.error || php.status !== 0) throw new Error(`php failed: ${php.error ?? php.stderr}`);
+  return JSON.parse(php.stdout);
+}
 
 export function hostingPlugin() {
   const running = new Map();
@@ -188,6 +196,7 @@ export function hostingPlugin() {
       if (command === 'vcw-nginx-start') return startNginx(payload);
       if (command === 'vcw-nginx-log') return running.get(payload.id)?.log() ?? null;
       if (command === 'vcw-http-head') return head(payload.url);
+      if (command === 'vcw-wordpress-render') return renderWordPress(payload.scenario);
       if (command === 'vcw-hosting-stop') return stop(payload.id);
       return undefined;
     },
