@@ -13,7 +13,7 @@ describe('the bundle hosted on a static file server', function () {
 
   before(async () => {
     server = await startServer();
-    const started = await executeServerCommand<{ id: string; url: string }>('vcw-static-start');
+    const started = await executeServerCommand<{ id: string; url: string }, undefined>('vcw-static-start');
     assert(started, 'static host started');
     host = started;
     const origins = new Set([location.origin, new URL(server.url).origin, host.url]);
