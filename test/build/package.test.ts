@@ -2,7 +2,7 @@
 // `npm pack` ships, and `npx video-call-widget-server` from an installed tarball. Runs on the real build.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -66,9 +66,21 @@ test('custom-elements.json is referenced by package.json and lists every attribu
   assert.equal(definition?.name, 'video-call-widget');
 });
 
-test('the generator refuses documentation that does not match the source', () => {
+test('the generator refuses documentation that does not match the source', (t) => {
   const check = spawnSync(process.execPath, [join(ROOT, 'scripts/custom-elements.mjs'), '--check'], { encoding: 'utf8' });
   assert.equal(check.status, 0, check.stderr);
+  // A copy of src/ whose JSDoc invents a part and a custom property, and drops an event.
+  const tree = mkdtempSync(join(tmpdir(), 'vcw-manifest-'));
+  t.after(() => rmSync(tree, { recursive: true, force: true }));
+  cpSync(join(ROOT, 'src'), join(tree, 'src'), { recursive: true });
+  const file = join(tree, 'src/video-call-widget.ts');
+  const source = readFileSync(file, 'utf8');
+  writeFileSync(file, source.replace(' * @csspart base', ' * @csspart sparkles - made up\n * @cssproperty --vcw-glow - made up\n * @csspart base').replace(/^ \* @fires vcw-chat-toggle.*\n/m, ''));
+  const refused = spawnSync(process.execPath, [join(ROOT, 'scripts/custom-elements.mjs'), '--check'], { encoding: 'utf8', env: { ...process.env, VCW_MANIFEST_ROOT: tree } });
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /@csspart sparkles appears in no part=/);
+  assert.match(refused.stderr, /@cssproperty --vcw-glow is not declared/);
+  assert.match(refused.stderr, /event vcw-chat-toggle \(src\/events\.ts\) has no @fires tag/);
 });
 
 test('the declarations type-check a consumer through the exports map (tag map, typed event details)', () => {
@@ -99,29 +111,35 @@ test('npm pack ships the built widget, types, server, bin and manifest, and no s
   assert.match(readFileSync(join(ROOT, pkg.bin['video-call-widget-server']), 'utf8'), /^#!\/usr\/bin\/env node\n/);
 });
 
-test('`npx video-call-widget-server` from the installed tarball serves /healthz and the widget, and stops on SIGTERM', async (t) => {
+test('`npx video-call-widget-server` from the installed tarball: serves /healthz and the widget, stops on SIGTERM', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vcw-pack-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const [packed] = JSON.parse(npmRun(['pack', '--json', '--ignore-scripts', '--pack-destination', dir])) as [{ filename: string }];
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true }));
   npmRun(['install', '--prefer-offline', '--no-audit', '--no-fund', `./${packed.filename}`], dir);
 
+  // npx finds the bin of the installed package…
+  const help = spawnSync(npm, ['exec', '--offline', '--', 'video-call-widget-server', '--help'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(help.status, 0, `npx video-call-widget-server --help: ${help.stderr}`);
+  assert.match(help.stdout, /environment only[\s\S]*ROOM_TOKEN_SECRET/);
   const usage = spawnSync(npm, ['exec', '--offline', '--', 'video-call-widget-server', '--port=1'], { cwd: dir, encoding: 'utf8' });
   assert.equal(usage.status, 64, 'arguments are refused: configuration is environment only');
   assert.match(usage.stderr, /unexpected argument "--port=1"[\s\S]*PORT/);
 
-  const child = spawn(npm, ['exec', '--offline', '--', 'video-call-widget-server'], {
+  // …and that bin (what npx runs) serves and stops cleanly on SIGTERM. (Run directly: npm exec does not pass a
+  // SIGTERM on to its child, a process manager signals the server itself.)
+  const bin = join(dir, 'node_modules', '.bin', 'video-call-widget-server');
+  const child = spawn(bin, [], {
     cwd: dir,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', STATE_DIR: join(dir, 'state'), LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
   });
   let logs = '';
   child.stdout.on('data', (d) => (logs += d));
   child.stderr.on('data', (d) => (logs += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   const deadline = Date.now() + 20_000;
   let port = 0;

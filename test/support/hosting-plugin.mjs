@@ -11,7 +11,7 @@
 // `vcw-http-head { url }` → `{ status, location }` of a GET without following redirects.
 // `vcw-hosting-stop { id }` stops either. Everything left is stopped when the run ends (by PID, never by name).
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get } from 'node:http';
 import { createServer as createNetServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,8 @@ import { extname, join, normalize } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 export const NGINX_CONF = join(ROOT, 'deploy/nginx/video-call-widget.conf');
+/** Debian's nginx (in /usr/sbin, often not on a normal user's PATH). */
+const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p)) ?? 'nginx';
 const TYPES = { '.js': 'text/javascript; charset=utf-8', '.map': 'application/json', '.json': 'application/json' };
 
 const freePort = () =>
@@ -139,16 +141,17 @@ export function hostingPlugin() {
         '}',
         '',
       ].join('\n'));
-      const proc = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', 'daemon off;'], {
+      const proc = spawn(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-g', 'daemon off;'], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
       proc.stdout.on('data', (d) => (output += d));
       proc.stderr.on('data', (d) => (output += d));
-      const spawnError = new Promise((resolve) => proc.once('error', resolve));
+      let spawnFailure;
+      const spawnError = new Promise((resolve) => proc.once('error', (error) => resolve((spawnFailure = error))));
       const deadline = Date.now() + 10_000;
       let up = false;
-      while (!up && Date.now() < deadline && proc.exitCode === null) {
+      while (!up && !spawnFailure && Date.now() < deadline && proc.exitCode === null) {
         up = (await canConnect(tlsPort)) && (await canConnect(httpPort));
         if (!up) await Promise.race([new Promise((r) => setTimeout(r, 50)), spawnError]);
       }
@@ -166,6 +169,10 @@ export function hostingPlugin() {
           },
         });
         return { id, https: `https://127.0.0.1:${tlsPort}`, http: `http://127.0.0.1:${httpPort}` };
+      }
+      if (spawnFailure) {
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`cannot run nginx (${spawnFailure.message}): install Debian's "nginx" package (.ci/run does)`);
       }
       if (proc.exitCode === null) proc.kill('SIGKILL');
       let errors = '';
