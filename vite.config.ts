@@ -32,9 +32,10 @@ export default defineConfig({
       output: {
         chunkFileNames: 'chunks/[name]-[hash].js',
         minify: true,
-        // Everything the pre-join screen needs (Lit included) in the one entry file; the call chunk imports
-        // what it shares from there instead of a third file.
-        codeSplitting: { groups: [{ name: 'video-call-widget', test: /node_modules[\\/](lit|lit-html|lit-element|@lit)[\\/]|src[\\/](?!call\.ts|session|controllers[\\/](call|chat|file)|parts[\\/](call-view|chat|tile)|protocol|vendor)/ }] },
+        // Everything the pre-join screen needs (Lit included) in one chunk beside the entry file; the call chunk
+        // imports what it shares from there instead of a third file. `src/index.ts` stays in the entry itself:
+        // its `import.meta.url` is the script's URL, the widget's default `server`.
+        codeSplitting: { groups: [{ name: 'video-call-widget', test: /node_modules[\\/](lit|lit-html|lit-element|@lit)[\\/]|src[\\/](?!index\.ts|call\.ts|session|controllers[\\/](call|chat|file)|parts[\\/](call-view|chat|tile)|protocol|vendor)/ }] },
       },
     },
   },

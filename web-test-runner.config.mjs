@@ -2,6 +2,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CALL_FLAGS, chromiumPath } from './test/support/chromium.mjs';
+import { hostingPlugin } from './test/support/hosting-plugin.mjs';
 import { netnsPlugin } from './test/support/netns-plugin.mjs';
 import { serverPlugin } from './test/support/server-plugin.mjs';
 import { summaryReporter } from './test/support/summary-reporter.mjs';
@@ -17,10 +18,12 @@ export default {
   testsFinishTimeout: 15 * 60_000,
   browserStartTimeout: 60_000,
   testFramework: { config: { timeout: 60_000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), serverPlugin(), netnsPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), serverPlugin(), hostingPlugin(), netnsPlugin()],
   reporters: [defaultReporter(), summaryReporter()],
   groups: [
-    { name: 'call', files: ['test/**/*.test.ts', '!test/denied/**', '!test/build/**'], browsers: [launcher(['--use-fake-ui-for-media-stream'])] },
+    { name: 'call', files: ['test/**/*.test.ts', '!test/denied/**', '!test/build/**', '!test/integrations/**', '!test/proxy/**'], browsers: [launcher(['--use-fake-ui-for-media-stream'])] },
+    // Through nginx with TLS (deploy/nginx/): the certificate is a self-signed one made by the test.
+    { name: 'proxy', files: 'test/proxy/*.test.ts', browsers: [launcher(['--use-fake-ui-for-media-stream', '--ignore-certificate-errors'])] },
     // A browser whose (fake) permission prompt says no to camera and microphone.
     { name: 'denied', files: 'test/denied/*.test.ts', browsers: [launcher(['--use-fake-ui-for-media-stream=deny'])] },
   ],

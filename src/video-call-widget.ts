@@ -10,7 +10,9 @@ import { WidgetError, type ChatMessage, type ErrorCode, type FileTransfer, type 
 
 const ROOM = /^[A-Za-z0-9_-]{1,64}$/;
 /** The directory the bundle was loaded from: the default `server`, so the two-line embed needs no setup. */
-const SCRIPT_BASE = new URL('.', import.meta.url).href;
+let scriptBase = '';
+/** Set once by the entry module (`index.ts`) from its own URL, which is the script's URL. */
+export const setScriptBase = (moduleUrl: string): void => void (scriptBase ||= moduleUrl.replace(/[^/]*$/, ''));
 const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'device-in-use'];
 
 /**
@@ -38,9 +40,11 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @csspart chat - the chat panel
  * @csspart error - the error screen
  *
- * @cssproperty --vcw-accent - accent colour (buttons, speaking ring)
+ * @cssproperty --vcw-accent - accent colour (primary buttons, focus ring)
  * @cssproperty --vcw-background - background of the widget
  * @cssproperty --vcw-foreground - text colour
+ * @cssproperty --vcw-tile - background of participant tiles and the chat panel
+ * @cssproperty --vcw-danger - colour of Leave, pressed toggles and badges
  * @cssproperty --vcw-radius - corner radius of tiles and buttons
  * @cssproperty --vcw-gap - gap between tiles
  * @cssproperty --vcw-font - font family
@@ -246,7 +250,7 @@ export class VideoCallWidget extends LitElement {
         call.broadcastState();
       };
       await call.join({
-        server: this.server || SCRIPT_BASE,
+        server: this.server || scriptBase,
         room: this.room,
         name: this.name,
         token: async () => (this.tokenProvider ? this.tokenProvider() : this.token || null),

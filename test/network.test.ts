@@ -22,7 +22,7 @@ describe('network failures (second browser in a network namespace)', function ()
   let near: VideoCallWidget | undefined;
 
   before(async () => {
-    space = (await executeServerCommand<Space>('vcw-netns-create'))!;
+    space = (await executeServerCommand<Space, Record<string, never>>('vcw-netns-create', {}))!;
     // The server listens on the host end of the veth pair: both browsers reach it there.
     server = await startServer({ HOST: space.hostIp, MAX_PEERS: '8' });
     await loadWidget(server);

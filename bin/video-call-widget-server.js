@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `npx video-call-widget-server`: the signaling server (widget bundle, demo, room API, PeerServer) on one port.
+// Configured only by environment variables (PORT, HOST, ROOM_TOKEN_SECRET, … — see the README); it takes no
+// arguments, so a process manager's unit file or container spec holds the whole configuration.
+import { existsSync } from 'node:fs';
+
+const main = new URL('../server/dist/main.js', import.meta.url);
+const arg = process.argv[2];
+if (arg !== undefined) {
+  const help = arg === '--help' || arg === '-h';
+  (help ? process.stdout : process.stderr).write(
+    `${help ? '' : `video-call-widget-server: unexpected argument "${arg}"\n`}` +
+      'Usage: [VARIABLE=value …] video-call-widget-server\n' +
+      'Configuration comes from the environment only: PORT (9000), HOST, MAX_PEERS, ALLOWED_ORIGINS,\n' +
+      'ROOM_TOKEN_SECRET, TOKEN_MAX_TTL, STUN_URLS, TURN_URLS, TURN_SECRET, TURN_TTL, TICKET_SECRET, STATE_DIR,\n' +
+      'TICKET_TTL, SEAT_TIMEOUT_MS, PING_INTERVAL_MS, TRUST_PROXY, LOG_LEVEL. See the README for each.\n',
+  );
+  process.exit(help ? 0 : 64);
+}
+if (!existsSync(main)) {
+  process.stderr.write('video-call-widget-server: the server is not built (server/dist/main.js is missing); run `npm run build` first.\n');
+  process.exit(1);
+}
+await import(main.href);
