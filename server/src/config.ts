@@ -116,7 +116,7 @@ export function loadConfig(env: Env, paths: { staticDir: string; demoDir: string
     ticketSecret: ticketSecret(env),
     ticketTtl: int(env, 'TICKET_TTL', 12 * 3600, 5, 7 * 24 * 3600),
     seatTimeoutMs: int(env, 'SEAT_TIMEOUT_MS', 15000, 1000, 120000),
-    pingIntervalMs: int(env, 'PING_INTERVAL_MS', 5000, 500, 60000),
+    pingIntervalMs: int(env, 'PING_INTERVAL_MS', 4000, 500, 60000),
     trustProxy: trustProxy === '1' || trustProxy === 'true',
     logLevel,
     staticDir: paths.staticDir,

@@ -21,6 +21,8 @@ const SUSPECT_GRACE = 2_500;
 const RECONNECT_MAX_DELAY = 4_000;
 /** Re-dials of one participant before they are given up (within CONNECT_TIMEOUT of the failure). */
 const MAX_REDIALS = 3;
+/** Least time between two dials of one participant. */
+const REDIAL_SPACING = SILENCE_LIMIT;
 
 interface Remote extends MediaState {
   readonly id: string;
@@ -38,6 +40,9 @@ interface Remote extends MediaState {
   dialer: boolean;
   /** Re-dials since the connection last worked. */
   redials: number;
+  /** When we last dialled them; a re-dial in flight sets `redialing`. */
+  dialedAt: number;
+  redialing: boolean;
 }
 
 export interface LocalState extends MediaState {
@@ -146,7 +151,8 @@ export class CallController implements ReactiveController {
       const remote = gone ? this.remotes.get(gone) : undefined;
       if (remote) {
         remote.suspectSince = Date.now();
-        if (remote.connection !== 'connected') this.drop(remote, 'disconnected');
+        // The server saw their socket go, and we have not heard from them for two heartbeats either: gone.
+        if (remote.connection !== 'connected' || remote.suspectSince - remote.lastSeen > 2 * HEARTBEAT_EVERY) this.drop(remote, 'disconnected');
       }
     });
     await new Promise<void>((resolve, reject) => {
@@ -345,7 +351,7 @@ export class CallController implements ReactiveController {
       remote = {
         id, name, connection: 'connecting', audioMuted: false, videoMuted: false, screenSharing: false,
         media: undefined, data: undefined, stream: undefined, dataOpen: false,
-        since: now, lastSeen: now, suspectSince: 0, announced: false, dialer: false, redials: 0,
+        since: now, lastSeen: now, suspectSince: 0, announced: false, dialer: false, redials: 0, dialedAt: 0, redialing: false,
       };
       this.remotes.set(id, remote);
       this.events.participantJoin(this.participant(remote));
@@ -359,6 +365,7 @@ export class CallController implements ReactiveController {
     if (!this.peer || this.left) return;
     const remote = this.remote(id, name);
     remote.dialer = true;
+    remote.dialedAt = Date.now();
     const metadata = { name: this.local().name };
     this.watchMedia(remote, this.peer.call(id, this.sendStream(), { metadata }));
     this.watchData(remote, this.peer.connect(id, { reliable: true, serialization: 'json', metadata }));
@@ -368,6 +375,8 @@ export class CallController implements ReactiveController {
     const meta = parseMetadata(call.metadata);
     if (this.left || !PEER_ID.test(call.peer) || !meta) return void call.close();
     const remote = this.remote(call.peer, meta.name);
+    // A re-dial: the new call gets a full window to connect.
+    if (remote.connection === 'reconnecting') remote.since = Date.now();
     call.answer(this.sendStream());
     this.watchMedia(remote, call);
     // Tracks that changed since the stand-ins went in (e.g. the camera was off when the call arrived).
@@ -390,15 +399,15 @@ export class CallController implements ReactiveController {
       remote.stream = stream;
       this.refresh(remote);
     });
+    // PeerJS closes a call itself when ICE fails: while the call is still ours, that is a failure to recover from.
     call.on('close', () => {
-      if (remote.media === call) this.drop(remote, 'disconnected');
+      if (remote.media === call) this.lost(remote);
     });
     call.on('error', () => undefined);
     const pc = call.peerConnection;
     pc?.addEventListener('connectionstatechange', () => {
       if (remote.media !== call) return;
-      if (pc.connectionState === 'failed') this.lost(remote);
-      else if (pc.connectionState === 'closed') this.drop(remote, 'disconnected');
+      if (pc.connectionState === 'failed' || pc.connectionState === 'closed') this.lost(remote);
       else this.refresh(remote);
     });
   }
@@ -504,14 +513,17 @@ export class CallController implements ReactiveController {
     const now = Date.now();
     for (const remote of [...this.remotes.values()]) {
       this.send(remote, { v: 1, t: 'ping' });
-      if (remote.connection !== 'connected') {
-        if (now - remote.since > CONNECT_TIMEOUT) this.drop(remote, 'unreachable');
-      } else if (now - remote.lastSeen > SILENCE_LIMIT) {
-        // Silent, but the server still counts them in: their path to us broke; otherwise they are gone.
+      const silent = now - remote.lastSeen > SILENCE_LIMIT;
+      if (remote.suspectSince && remote.lastSeen < remote.suspectSince && now - remote.suspectSince > SUSPECT_GRACE) {
+        // The server saw their socket go and they have been silent since: gone.
+        this.drop(remote, 'disconnected');
+      } else if (remote.connection !== 'connected' && now - remote.since > CONNECT_TIMEOUT) {
+        this.drop(remote, 'unreachable');
+      } else if (silent && remote.connection !== 'connecting') {
+        // Silent, but the server still counts them in: their path to us broke (re-dial if we dialled);
+        // with our own server connection down we cannot tell, so they are gone.
         if (this.serverConnected && !remote.suspectSince) this.lost(remote);
         else this.drop(remote, 'timeout');
-      } else if (remote.suspectSince && remote.lastSeen < remote.suspectSince && now - remote.suspectSince > SUSPECT_GRACE) {
-        this.drop(remote, 'disconnected');
       } else if (remote.lastSeen > remote.suspectSince) {
         remote.suspectSince = 0;
       }
@@ -581,9 +593,11 @@ export class CallController implements ReactiveController {
       this.events.participantUpdate(this.participant(remote));
       this.host.requestUpdate();
     }
-    if (remote.dialer && remote.redials < MAX_REDIALS) {
+    // One re-dial at a time, and a new one only once the last has had REDIAL_SPACING to connect.
+    if (remote.dialer && !remote.redialing && remote.redials < MAX_REDIALS && Date.now() - remote.dialedAt > REDIAL_SPACING) {
       remote.redials++;
-      void this.redial(remote);
+      remote.redialing = true;
+      void this.redial(remote).finally(() => (remote.redialing = false));
     }
   }
 
@@ -597,6 +611,7 @@ export class CallController implements ReactiveController {
     remote.dataOpen = false;
     media?.close();
     data?.close();
+    remote.since = Date.now();
     this.dial(remote.id, remote.name);
   }
 

@@ -4,6 +4,7 @@
 //   'vcw-netns-browser', { id, url }        starts Chromium (fake devices) in the namespace at `url`
 //   'vcw-netns-cut', { id, keepTcpPort? }   drops every packet between the two ends (except TCP to that port)
 //   'vcw-netns-restore', { id }             lifts the cut
+//   'vcw-netns-eval', { id, expression }    evaluates an expression in that Chromium's page (DevTools protocol)
 //   'vcw-netns-kill-browser', { id }        SIGKILLs that Chromium (its whole process group)
 //   'vcw-netns-destroy', { id }             kills the browser, deletes the namespace (and with it the veth pair)
 // Needs root, `ip` (iproute2) and `nft` (nftables); .ci/run installs nftables.
@@ -13,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CALL_FLAGS, chromiumPath } from './chromium.mjs';
 
+const DEVTOOLS_PORT = 9333;
+const EVAL_SCRIPT = new URL('./netns-eval.mjs', import.meta.url).pathname;
 const run = (...args) => execFileSync(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 
 export function netnsPlugin() {
@@ -52,11 +55,17 @@ export function netnsPlugin() {
     space.dir = mkdtempSync(join(tmpdir(), 'vcw-far-'));
     // `ip netns exec` execs Chromium in place; its own process group lets us end exactly what we started.
     space.browser = spawn('ip', ['netns', 'exec', id, chromiumPath(), ...CALL_FLAGS, '--use-fake-ui-for-media-stream',
-      `--unsafely-treat-insecure-origin-as-secure=${origin}`, `--user-data-dir=${space.dir}`, url], {
+      `--unsafely-treat-insecure-origin-as-secure=${origin}`, `--user-data-dir=${space.dir}`,
+      // Inside the namespace's own loopback: nothing else listens there.
+      `--remote-debugging-port=${DEVTOOLS_PORT}`, '--remote-allow-origins=*', url], {
       detached: true,
       stdio: 'ignore',
     });
-    space.browser.on('exit', () => (space.browser = undefined));
+    const proc = space.browser;
+    // A browser killed earlier may report its exit after the next one started: only forget this one.
+    proc.on('exit', () => {
+      if (space.browser === proc) space.browser = undefined;
+    });
     return { pid: space.browser.pid };
   }
 
@@ -69,6 +78,16 @@ export function netnsPlugin() {
       // already gone
     }
     return true;
+  }
+
+  /** Evaluate in the far page: a small Node script run inside the namespace speaks the DevTools protocol. */
+  function evaluate(id, expression) {
+    if (!spaces.get(id)?.browser) throw new Error(`no browser in ${id}`);
+    const out = execFileSync('ip', ['netns', 'exec', id, process.execPath, EVAL_SCRIPT, String(DEVTOOLS_PORT), expression], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 10_000,
+    }).toString();
+    return JSON.parse(out);
   }
 
   function cut(id, keepTcpPort) {
@@ -123,6 +142,8 @@ export function netnsPlugin() {
           return cut(payload.id, payload.keepTcpPort);
         case 'vcw-netns-restore':
           return restore(payload.id);
+        case 'vcw-netns-eval':
+          return evaluate(payload.id, payload.expression);
         case 'vcw-netns-kill-browser':
           return killBrowser(payload.id);
         case 'vcw-netns-destroy':
