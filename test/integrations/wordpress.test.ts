@@ -174,6 +174,12 @@ describe('WordPress plugin', () => {
     assert.equal(guestGrant.role, 'guest', 'subscribers join as guests');
     assert.equal(guestGrant.name, '😀'.repeat(32), 'name cut to 64 UTF-16 code units at a character boundary');
     assert.equal(guestGrant.sub, '12');
+
+    // WordPress may store display names with entities: the name is plain text in the token and the attribute.
+    const entities = wordpress({ modules: true, options: configured({ video_call_widget_token_secret: SECRET }), user: { ...subscriber, display_name: 'Jo &amp; Al &quot;&gt;' }, content: ['[video_call room="r"]'] });
+    const [named] = widgets(entities.content[0]!);
+    assert.equal(named!['display-name'], 'Jo & Al ">');
+    assert.equal(verifyRoomToken(named!.token!, SECRET, 'r', 3600).name, 'Jo & Al ">');
   });
 
   test('the secret may come from wp-config.php instead of the settings', () => {

@@ -102,7 +102,8 @@ function video_call_widget_render( array $options ) {
 	}
 	$needs_token = '' !== video_call_widget_token_secret();
 	if ( $needs_token && ! is_user_logged_in() ) {
-		return video_call_widget_notice( __( 'Log in to join this video call.', 'video-call-widget' ), wp_login_url( (string) get_permalink() ), __( 'Log in', 'video-call-widget' ) );
+		$back = get_permalink(); // back to this post after logging in (outside the loop: the front page)
+		return video_call_widget_notice( __( 'Log in to join this video call.', 'video-call-widget' ), wp_login_url( $back ? $back : home_url( '/' ) ), __( 'Log in', 'video-call-widget' ) );
 	}
 	video_call_widget_enqueue();
 
@@ -112,7 +113,7 @@ function video_call_widget_render( array $options ) {
 	);
 	$name = trim( (string) ( $options['display-name'] ?? '' ) );
 	if ( '' === $name && is_user_logged_in() ) {
-		$name = wp_get_current_user()->display_name;
+		$name = video_call_widget_user_name( wp_get_current_user() );
 	}
 	if ( '' !== $name ) {
 		$attributes['display-name'] = video_call_widget_truncate_utf16( $name, 64 );

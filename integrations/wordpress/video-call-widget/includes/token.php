@@ -77,11 +77,16 @@ function video_call_widget_mint_token( $room ) {
 		'iat'  => $now,
 		'exp'  => $now + video_call_widget_token_ttl(),
 		'role' => current_user_can( 'edit_others_posts' ) ? 'host' : 'guest',
-		'name' => video_call_widget_truncate_utf16( $user->display_name, 64 ),
+		'name' => video_call_widget_truncate_utf16( video_call_widget_user_name( $user ), 64 ),
 		'sub'  => (string) $user->ID,
 	);
 	$claims = apply_filters( 'video_call_widget_token_claims', $claims, $user, $room );
 	return video_call_widget_sign_jwt( $claims, $secret );
+}
+
+/** The user's display name as plain text (WordPress may store it with HTML entities, e.g. `&gt;`). */
+function video_call_widget_user_name( $user ) {
+	return html_entity_decode( (string) $user->display_name, ENT_QUOTES | ENT_HTML5, 'UTF-8' );
 }
 
 /** Room names the server accepts. */
