@@ -9,14 +9,18 @@
 //   'vcw-netns-destroy', { id }             kills the browser, deletes the namespace (and with it the veth pair)
 // Needs root, `ip` (iproute2) and `nft` (nftables); .ci/run installs nftables.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CALL_FLAGS, chromiumPath } from './chromium.mjs';
 
 const DEVTOOLS_PORT = 9333;
 const EVAL_SCRIPT = new URL('./netns-eval.mjs', import.meta.url).pathname;
-const run = (...args) => execFileSync(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+/** `ip` and `nft` live in sbin, which a non-login root shell may not have on its PATH. */
+const sbin = (name) => ['/usr/sbin/', '/sbin/', '/usr/bin/', '/bin/'].map((dir) => dir + name).find((path) => existsSync(path)) ?? name;
+const IP = sbin('ip');
+const NFT = sbin('nft');
+const run = (...args) => execFileSync(args[0] === 'ip' ? IP : args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 
 export function netnsPlugin() {
   const spaces = new Map();
@@ -54,7 +58,7 @@ export function netnsPlugin() {
     const origin = new URL(url).origin;
     space.dir = mkdtempSync(join(tmpdir(), 'vcw-far-'));
     // `ip netns exec` execs Chromium in place; its own process group lets us end exactly what we started.
-    space.browser = spawn('ip', ['netns', 'exec', id, chromiumPath(), ...CALL_FLAGS, '--use-fake-ui-for-media-stream',
+    space.browser = spawn(IP, ['netns', 'exec', id, chromiumPath(), ...CALL_FLAGS, '--use-fake-ui-for-media-stream',
       `--unsafely-treat-insecure-origin-as-secure=${origin}`, `--user-data-dir=${space.dir}`,
       // Inside the namespace's own loopback: nothing else listens there.
       `--remote-debugging-port=${DEVTOOLS_PORT}`, '--remote-allow-origins=*', url], {
@@ -83,7 +87,7 @@ export function netnsPlugin() {
   /** Evaluate in the far page: a small Node script run inside the namespace speaks the DevTools protocol. */
   function evaluate(id, expression) {
     if (!spaces.get(id)?.browser) throw new Error(`no browser in ${id}`);
-    const out = execFileSync('ip', ['netns', 'exec', id, process.execPath, EVAL_SCRIPT, String(DEVTOOLS_PORT), expression], {
+    const out = execFileSync(IP, ['netns', 'exec', id, process.execPath, EVAL_SCRIPT, String(DEVTOOLS_PORT), expression], {
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 10_000,
     }).toString();
@@ -99,13 +103,13 @@ export function netnsPlugin() {
       chain out { type filter hook output priority 0; policy accept; ${keepOut} ip daddr ${space.hostIp} drop; }
       chain in { type filter hook input priority 0; policy accept; ${keepIn} ip saddr ${space.hostIp} drop; }
     }`;
-    execFileSync('ip', ['netns', 'exec', id, 'nft', '-f', '-'], { input: rules, stdio: ['pipe', 'pipe', 'pipe'] });
+    execFileSync(IP, ['netns', 'exec', id, NFT, '-f', '-'], { input: rules, stdio: ['pipe', 'pipe', 'pipe'] });
     return true;
   }
 
   function restore(id) {
     try {
-      run('ip', 'netns', 'exec', id, 'nft', 'delete', 'table', 'inet', 'vcwcut');
+      run('ip', 'netns', 'exec', id, NFT, 'delete', 'table', 'inet', 'vcwcut');
     } catch {
       // nothing was cut
     }
