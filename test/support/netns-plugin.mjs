@@ -41,9 +41,9 @@ export function netnsPlugin() {
       run('ip', 'link', 'set', `${id}f`, 'netns', id);
       run('ip', 'addr', 'add', `${hostIp}/30`, 'dev', hostIf);
       run('ip', 'link', 'set', hostIf, 'up');
-      run('ip', 'netns', 'exec', id, 'ip', 'addr', 'add', `${farIp}/30`, 'dev', `${id}f`);
-      run('ip', 'netns', 'exec', id, 'ip', 'link', 'set', `${id}f`, 'up');
-      run('ip', 'netns', 'exec', id, 'ip', 'link', 'set', 'lo', 'up');
+      run('ip', 'netns', 'exec', id, IP, 'addr', 'add', `${farIp}/30`, 'dev', `${id}f`);
+      run('ip', 'netns', 'exec', id, IP, 'link', 'set', `${id}f`, 'up');
+      run('ip', 'netns', 'exec', id, IP, 'link', 'set', 'lo', 'up');
     } catch (error) {
       destroy(id);
       throw error;
