@@ -365,6 +365,24 @@ test(
 );
 
 test(
+  'liveness: a slow client that answers each ping late (but before the next) keeps its seat',
+  logged(async (t) => {
+    const server = await serve(t, { PING_INTERVAL_MS: '500' });
+    const { client: ca } = await member(server, 'slow-room', 'A', t);
+    const b = await joinOk(server, 'slow-room', 'Slow');
+    const cb = await connect(server, b.peerId, b.ticket, { autoPong: false, t });
+    // Answer every ping 300 ms late: 60% of the interval.
+    cb.ws.on('ping', (data) => setTimeout(() => cb.open && cb.ws.pong(data), 300));
+    await waitFor(() => cb.pings >= 6, 6000, 'six pings answered late');
+    assert.ok(cb.open, 'the slow socket is still connected after six intervals');
+    assert.equal(ca.messages.filter((m) => m.type === 'VCW-LEAVE').length, 0, 'nobody was told it left');
+    assert.equal((await health(server)).peers, 2, 'its seat is kept');
+    ca.send({ type: 'OFFER', dst: b.peerId, payload: {} });
+    await cb.next((m) => m.type === 'OFFER');
+  }),
+);
+
+test(
   'restart: the same STATE_DIR keeps tickets valid, another one does not',
   logged(async (t) => {
     const stateDir = mkdtempSync(pathJoin(tmpdir(), 'vcw-restart-'));
