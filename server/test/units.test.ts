@@ -305,7 +305,7 @@ describe('config', () => {
     assert.equal(c.trustProxy, false);
     assert.equal(c.logLevel, 'info');
     assert.equal(c.seatTimeoutMs, 15000);
-    assert.equal(c.pingIntervalMs, 5000);
+    assert.equal(c.pingIntervalMs, 4000);
     assert.deepEqual(iceServersFor(c), [], 'no third-party ICE server by default');
   });
 
