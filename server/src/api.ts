@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { iceServersFor } from './ice.js';
+import { clientAddress, type KeyedLimiter } from './limits.js';
 import type { Rooms } from './rooms.js';
 import { PEERJS_KEY, SIGNALING_PATH } from './signaling.js';
 import { ROOM_NAME, type Tickets } from './tickets.js';
@@ -14,7 +15,7 @@ import { TokenError, verifyRoomToken } from './tokens.js';
 export type ErrorCode = 'invalid-room' | 'forbidden' | 'room-full' | 'rate-limited' | 'bad-request' | 'not-found' | 'internal';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: ErrorCode, message: string) {
+  constructor(readonly status: number, readonly code: ErrorCode, message: string, readonly retryAfter?: number) {
     super(message);
   }
 }
@@ -25,6 +26,8 @@ export interface ApiDeps {
   readonly tickets: Tickets;
   readonly log: Logger;
   readonly originAllowed: (origin: string | undefined) => boolean;
+  /** Joins per client address (shared with WebSocket connects). */
+  readonly joinLimiter: KeyedLimiter;
 }
 
 const HOST_HEADER = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/;
@@ -55,7 +58,7 @@ function displayName(body: unknown): string {
   return trimmed;
 }
 
-export function createApi({ config, rooms, tickets, log, originAllowed }: ApiDeps) {
+export function createApi({ config, rooms, tickets, log, originAllowed, joinLimiter }: ApiDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -84,6 +87,11 @@ export function createApi({ config, rooms, tickets, log, originAllowed }: ApiDep
     const room = req.params.room ?? '';
     if (!ROOM_NAME.test(room)) throw new ApiError(400, 'invalid-room', 'Room names are 1–64 letters, digits, "-" or "_".');
     if (!originAllowed(req.get('origin'))) throw new ApiError(403, 'forbidden', 'This site is not allowed to embed calls from this server.');
+    const address = clientAddress(req, config.trustProxy);
+    if (!joinLimiter.take(address)) {
+      log.debug({ address }, 'join rate-limited');
+      throw new ApiError(429, 'rate-limited', 'Too many joins from your address; try again in a moment.', Math.max(1, joinLimiter.wait(address)));
+    }
     let name = displayName(req.body);
     if (config.roomTokenSecret) {
       const auth = req.get('authorization') ?? '';
@@ -143,6 +151,7 @@ export function createApi({ config, rooms, tickets, log, originAllowed }: ApiDep
                   : null;
         if (!known) log.error({ err: error, path: req.path }, 'request failed');
         const e = known ?? new ApiError(500, 'internal', 'The server could not handle this request.');
+        if (e.retryAfter !== undefined) res.set('Retry-After', String(e.retryAfter));
         res.status(e.status).json({ error: e.code, message: e.message });
       });
     },

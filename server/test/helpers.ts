@@ -400,6 +400,36 @@ export async function upgradeStatus(url: string, options: ClientOptions = {}): P
   });
 }
 
+/** Like `upgradeStatus`, with the refusal's headers and body. */
+export async function upgradeRefusal(url: string, options: ClientOptions = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  const ws = new WebSocket(url, options);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error('no answer to the upgrade'));
+    }, 5000);
+    ws.once('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => {
+        ws.terminate();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+      });
+    });
+    ws.once('open', () => {
+      clearTimeout(timer);
+      ws.terminate();
+      reject(new Error('the upgrade was accepted'));
+    });
+    ws.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
 /** Nested JSON text of `depth` objects around `1`, built without recursion. */
 export function nestedJson(depth: number): string {
   return '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);

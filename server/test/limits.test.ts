@@ -1,0 +1,216 @@
+/**
+ * Abuse limits of the real server: join and connect rate per address, open sockets per address, message rate
+ * per socket, the bounded queue for members that have not connected yet, a receiver that does not read, and
+ * which address counts behind a proxy (TRUST_PROXY).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  connect,
+  health,
+  join,
+  joinOk,
+  logged,
+  member,
+  serve,
+  sleep,
+  upgradeRefusal,
+  waitFor,
+  wsUrl,
+  type Client,
+  type Msg,
+} from './helpers.js';
+
+const QUIET_MS = 400;
+const xff = (address: string) => ({ 'x-forwarded-for': address });
+
+function assertRateLimited(res: { status: number; text: string; headers: Headers; body: unknown }) {
+  assert.equal(res.status, 429, res.text);
+  assert.deepEqual(Object.keys(res.body as object).sort(), ['error', 'message']);
+  assert.equal((res.body as { error: string }).error, 'rate-limited');
+  assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+  assert.ok(Number(res.headers.get('retry-after')) >= 1, `Retry-After: ${res.headers.get('retry-after')}`);
+}
+
+test(
+  'JOIN_RATE_LIMIT: an address gets 429 rate-limited (JSON, Retry-After) once its joins are spent; others still join',
+  logged(async (t) => {
+    const server = await serve(t, { JOIN_RATE_LIMIT: '5' });
+    for (let i = 0; i < 5; i++) assert.equal((await join(server, `rate-${i}`, { name: `P${i}` })).status, 200);
+    const refused = await join(server, 'rate-9', { name: 'P5' });
+    assertRateLimited(refused);
+    assert.deepEqual(await health(server), { ok: true, rooms: 5, peers: 5 }, 'a refused join reserves no seat');
+    // Without TRUST_PROXY, X-Forwarded-For is ignored: a forged header does not buy new joins.
+    assertRateLimited(await join(server, 'rate-9', {}, xff('198.51.100.7')));
+  }),
+);
+
+test(
+  'JOIN_RATE_LIMIT counts WebSocket connects too, refused with 429 before the upgrade',
+  logged(async (t) => {
+    const server = await serve(t, { JOIN_RATE_LIMIT: '4' });
+    const a = await joinOk(server, 'ws-rate', 'A'); // 1
+    const c1 = await connect(server, a.peerId, a.ticket, { t }); // 2
+    await c1.close();
+    const c2 = await connect(server, a.peerId, a.ticket, { t }); // 3
+    await c2.close();
+    const c3 = await connect(server, a.peerId, a.ticket, { t, expectOpen: false }); // 4
+    const refusal = await upgradeRefusal(wsUrl(server, a.peerId, a.ticket));
+    assert.equal(refusal.status, 429);
+    assert.match(String(refusal.headers['content-type']), /application\/json/);
+    assert.equal((JSON.parse(refusal.body) as { error: string }).error, 'rate-limited');
+    assert.ok(Number(refusal.headers['retry-after']) >= 1);
+    assert.ok(c3.open, 'the open socket is not affected');
+  }),
+);
+
+test(
+  'TRUST_PROXY=1: the last X-Forwarded-For entry is the client; earlier (client-written) entries do not count',
+  logged(async (t) => {
+    const server = await serve(t, { JOIN_RATE_LIMIT: '2', TRUST_PROXY: '1' });
+    assert.equal((await join(server, 'px', {}, xff('203.0.113.1'))).status, 200);
+    assert.equal((await join(server, 'px', {}, xff('203.0.113.1'))).status, 200);
+    assertRateLimited(await join(server, 'px', {}, xff('203.0.113.1')));
+    // A client prepending addresses of its own is still 203.0.113.1 to us.
+    assertRateLimited(await join(server, 'px', {}, xff('192.0.2.50, 203.0.113.1')));
+    // Another client behind the same proxy has its own budget.
+    assert.equal((await join(server, 'px', {}, xff('192.0.2.50, 203.0.113.2'))).status, 200);
+    // IPv6: one /64 is one client.
+    assert.equal((await join(server, 'px6', {}, xff('2001:db8:1:2::1'))).status, 200);
+    assert.equal((await join(server, 'px6', {}, xff('2001:db8:1:2:ffff::9'))).status, 200);
+    assertRateLimited(await join(server, 'px6', {}, xff('2001:db8:1:2:abcd:0:0:7')));
+    assert.equal((await join(server, 'px6', {}, xff('2001:db8:1:3::1'))).status, 200, 'another /64');
+  }),
+);
+
+test(
+  'MAX_SOCKETS_PER_ADDRESS: one more socket than allowed gets 429 before the upgrade; closing one frees a place',
+  logged(async (t) => {
+    const server = await serve(t, { MAX_SOCKETS_PER_ADDRESS: '3', TRUST_PROXY: '1' });
+    const seats = await Promise.all([0, 1, 2, 3].map((i) => joinOk(server, 'cap-room', `P${i}`)));
+    const opts = { headers: xff('198.51.100.1'), t };
+    const clients: Client[] = [];
+    for (const seat of seats.slice(0, 3)) clients.push(await connect(server, seat.peerId, seat.ticket, opts));
+    const refusal = await upgradeRefusal(wsUrl(server, seats[3]!.peerId, seats[3]!.ticket), { headers: xff('198.51.100.1') });
+    assert.equal(refusal.status, 429, refusal.body);
+    assert.deepEqual(JSON.parse(refusal.body), { error: 'rate-limited', message: 'Too many open connections from your address.' });
+    // The same peer from another address is fine (counted per address, not per room).
+    const other = await connect(server, seats[3]!.peerId, seats[3]!.ticket, { headers: xff('198.51.100.2'), t });
+    await other.close();
+    await clients[0]!.close();
+    // The count drops when the TCP connection closes: a new socket from that address now gets in.
+    const again = await waitFor(
+      () => connect(server, seats[3]!.peerId, seats[3]!.ticket, opts).catch(() => undefined),
+      3000,
+      'a freed place was not given back',
+    );
+    assert.ok(again.open);
+    // A refused upgrade (bad ticket) does not hold a place either.
+    for (let i = 0; i < 5; i++) assert.equal((await upgradeRefusal(wsUrl(server, seats[0]!.peerId, 'x.y'), { headers: xff('198.51.100.1') })).status, 401);
+    await again.close();
+    const last = await waitFor(
+      () => connect(server, seats[0]!.peerId, seats[0]!.ticket, opts).catch(() => undefined),
+      3000,
+      'refused upgrades leaked socket places',
+    );
+    assert.ok(last.open);
+  }),
+);
+
+test(
+  'MESSAGE_RATE_LIMIT: a socket over its rate is closed (1008 rate-limited); what it sent over the limit is not relayed',
+  logged(async (t) => {
+    const server = await serve(t, { MESSAGE_RATE_LIMIT: '5' }); // bursts of 50
+    const { join: a, client: ca } = await member(server, 'flood', 'A', t);
+    const { join: b, client: cb } = await member(server, 'flood', 'B', t);
+    for (let i = 0; i < 200; i++) ca.send({ type: 'CANDIDATE', dst: b.peerId, payload: { i } });
+    const closed = await ca.waitClosed(3000);
+    assert.deepEqual(closed, { code: 1008, reason: 'rate-limited' });
+    await cb.next((m) => m.type === 'VCW-LEAVE', 3000);
+    const relayed = cb.messages.filter((m) => m.type === 'CANDIDATE').length;
+    assert.ok(relayed <= 51 && relayed >= 45, `${relayed} of 200 relayed (burst is 50)`);
+    assert.ok(cb.open, 'the receiver keeps its socket');
+    // The flooder can come back with its ticket, and a paced sender is never limited.
+    const again = await connect(server, a.peerId, a.ticket, { t });
+    for (let i = 0; i < 10; i++) {
+      again.send({ type: 'CANDIDATE', dst: b.peerId, payload: { paced: i } });
+      await sleep(50);
+    }
+    await cb.next((m) => (m.payload as { paced?: number })?.paced === 9);
+    assert.ok(again.open);
+  }),
+);
+
+test(
+  'OFFLINE_QUEUE_LIMIT / OFFLINE_QUEUE_BYTES: messages for a member not connected yet are kept in order, up to the bounds',
+  logged(async (t) => {
+    const server = await serve(t, { OFFLINE_QUEUE_LIMIT: '5', OFFLINE_QUEUE_BYTES: '4000' });
+    const { join: a, client: ca } = await member(server, 'queue-room', 'A', t);
+    const b = await joinOk(server, 'queue-room', 'B');
+    for (let i = 0; i < 8; i++) ca.send({ type: i % 2 ? 'CANDIDATE' : 'OFFER', dst: b.peerId, payload: { i } });
+    ca.send({ type: 'LEAVE', dst: b.peerId }); // never queued
+    await sleep(QUIET_MS);
+    const cb = await connect(server, b.peerId, b.ticket, { t });
+    await cb.next((m) => (m.payload as { i?: number })?.i === 4);
+    await sleep(QUIET_MS / 2);
+    assert.deepEqual(
+      cb.messages.map((m) => [m.type, m.src, (m.payload as { i?: number } | undefined)?.i]),
+      [['OPEN', undefined, undefined], ...[0, 1, 2, 3, 4].map((i) => [i % 2 ? 'CANDIDATE' : 'OFFER', a.peerId, i])],
+      'OPEN, then the first five, in order',
+    );
+
+    // The byte bound: three 1.5 KB messages, 4000 bytes allowed → two kept.
+    const c = await joinOk(server, 'queue-room', 'C');
+    for (let i = 0; i < 3; i++) ca.send({ type: 'OFFER', dst: c.peerId, payload: { i, sdp: 'x'.repeat(1500) } });
+    await sleep(QUIET_MS);
+    const cc = await connect(server, c.peerId, c.ticket, { t });
+    await cc.next((m) => (m.payload as { i?: number })?.i === 1);
+    await sleep(QUIET_MS / 2);
+    assert.deepEqual(cc.messages.filter((m) => m.type === 'OFFER').map((m) => (m.payload as { i: number }).i), [0, 1]);
+  }),
+);
+
+test(
+  'the queue of a seat that expires is dropped with it',
+  logged(async (t) => {
+    const server = await serve(t, { SEAT_TIMEOUT_MS: '1000' });
+    const { client: ca } = await member(server, 'gone-room', 'A', t);
+    const b = await joinOk(server, 'gone-room', 'B');
+    ca.send({ type: 'OFFER', dst: b.peerId, payload: { stale: true } });
+    await ca.next((m) => m.type === 'VCW-LEAVE', 4000);
+    // B comes back late with its ticket: it takes a seat anew, and the stale offer is gone.
+    const cb = await connect(server, b.peerId, b.ticket, { t });
+    await sleep(QUIET_MS);
+    assert.deepEqual(cb.messages, [{ type: 'OPEN' }]);
+  }),
+);
+
+test(
+  'a receiver that does not read its socket is dropped instead of buffered for; the sender and others are fine',
+  logged(async (t) => {
+    const server = await serve(t, { MESSAGE_RATE_LIMIT: '10000' });
+    const { client: ca } = await member(server, 'slow-room', 'A', t);
+    const { join: b, client: cb } = await member(server, 'slow-room', 'B (never reads)', t);
+    const { client: cc } = await member(server, 'slow-room', 'C', t);
+    cb.ws.pause();
+    const big = 'x'.repeat(60 * 1024);
+    let sent = 0;
+    const leave = cc.next((m) => m.type === 'VCW-LEAVE' && (m.payload as { peerId?: string }).peerId === b.peerId, 20_000);
+    let done = false;
+    void leave.finally(() => (done = true)).catch(() => undefined);
+    // At most 64 MiB: the server must have given up on B long before.
+    while (!done && sent < 1100) {
+      ca.send({ type: 'OFFER', dst: b.peerId, payload: { sdp: big } });
+      sent++;
+      if (ca.ws.bufferedAmount > 2 * 1024 * 1024) await waitFor(() => ca.ws.bufferedAmount < 512 * 1024, 5000);
+      if (sent % 8 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await leave;
+    assert.ok(ca.open && cc.open, 'sender and bystander keep their sockets');
+    assert.ok(sent < 1100, 'B was dropped');
+    t.diagnostic(`B dropped after ${sent} × 60 KiB`);
+    cc.send({ type: 'OFFER', dst: ca.id, payload: { still: 'relaying' } });
+    await ca.next((m: Msg) => (m.payload as { still?: string })?.still === 'relaying');
+    assert.equal((await health(server)).peers, 2);
+  }),
+);
