@@ -21,7 +21,7 @@ const MAX_PAYLOAD_DEPTH = 32;
 const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
 /** Kept for a member that has not connected yet (as stock PeerServer does, but bounded); LEAVE is not. */
 const QUEUED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
-/** A socket that has this much unsent data (it does not read) is dropped rather than buffered for. */
+/** While a socket has this much unsent data (it does not read fast enough), messages to it are dropped. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Close code for a socket that exceeded its message rate (1008 = policy violation). */
 export const RATE_LIMITED_CLOSE = 1008;
@@ -205,11 +205,11 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
       msg.type = 'DROPPED';
       return;
     }
-    // A receiver that does not read its socket is dropped, not buffered for without end.
+    // A receiver that does not keep up is not buffered for without end: while its backlog is over the bound,
+    // messages to it are dropped (it keeps its socket — a flood from someone else must not cost it the call).
     const target = sockets.get(dst);
     if (target && target.bufferedAmount > MAX_BUFFERED_BYTES) {
-      log.debug({ peer: dst }, 'receiver does not read its socket: dropped');
-      target.terminate();
+      log.debug({ peer: dst }, 'receiver backlogged: message dropped');
       msg.type = 'DROPPED';
     }
   });
