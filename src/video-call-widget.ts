@@ -57,6 +57,7 @@ export class VideoCallWidget extends LitElement {
     chat: {},
     autoJoin: { type: Boolean, attribute: 'auto-join' },
     lang: {},
+    iceTransport: { attribute: 'ice-transport' },
     _state: { state: true },
     error: { state: true },
     chatOpen: { state: true },
@@ -84,6 +85,8 @@ export class VideoCallWidget extends LitElement {
   override lang = '';
   /** Called when a token is needed or about to expire. */
   tokenProvider: (() => Promise<string>) | undefined;
+  /** `all` (default) or `relay`: send media only through the TURN servers (hides your address from the others). */
+  iceTransport: string | undefined;
 
   private _state: WidgetState = 'idle';
   private error: { code: ErrorCode; message: string } | null = null;
@@ -243,7 +246,7 @@ export class VideoCallWidget extends LitElement {
         if (kind === 'audio' || !this.sharing) call.replaceTrack(kind, track);
         call.broadcastState();
       };
-      await call.join({ server: this.server || SCRIPT_BASE, room: this.room, name: this.name, token, signal: abort.signal });
+      await call.join({ server: this.server || SCRIPT_BASE, room: this.room, name: this.name, token, signal: abort.signal, iceTransport: this.iceTransport });
       abort.signal.throwIfAborted();
       this.setState('joined');
       emit(this, 'vcw-join', { participant: this.self() });

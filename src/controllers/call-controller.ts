@@ -53,6 +53,8 @@ export interface JoinOptions {
   name: string;
   token: string | null;
   signal: AbortSignal;
+  /** `relay`: only relayed (TURN) candidates; anything else: all candidates. */
+  iceTransport?: string | undefined;
 }
 
 /** The room API's error code → the widget's error code. */
@@ -92,7 +94,7 @@ export class CallController implements ReactiveController {
   }
 
   /** Join the room. Resolves once registered and dialling; rejects with a WidgetError. */
-  async join({ server, room, name, token, signal }: JoinOptions): Promise<void> {
+  async join({ server, room, name, token, signal, iceTransport }: JoinOptions): Promise<void> {
     if (typeof RTCPeerConnection === 'undefined') throw new WidgetError('unsupported-browser', 'WebRTC is not available');
     const answer = await this.requestSeat(server, room, name, token, signal);
     signal.throwIfAborted();
@@ -100,7 +102,8 @@ export class CallController implements ReactiveController {
     const peer = new Peer(answer.peerId, {
       ...answer.signaling,
       token: answer.ticket,
-      config: { iceServers: answer.iceServers },
+      // PeerJS hands this to every RTCPeerConnection it creates (media calls and data connections alike).
+      config: { iceServers: answer.iceServers, iceTransportPolicy: iceTransport === 'relay' ? 'relay' : 'all' },
       debug: 0,
     });
     this.peer = peer;
