@@ -6,7 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { iceServersFor } from './ice.js';
-import { clientAddress, type KeyedLimiter } from './limits.js';
+import { Bucket, clientAddress, type KeyedLimiter } from './limits.js';
 import type { Rooms } from './rooms.js';
 import { PEERJS_KEY, SIGNALING_PATH } from './signaling.js';
 import { ROOM_NAME, type Tickets } from './tickets.js';
@@ -29,6 +29,25 @@ export interface ApiDeps {
   /** Joins per client address (shared with WebSocket connects). */
   readonly joinLimiter: KeyedLimiter;
 }
+
+/**
+ * The strict Content-Security-Policy of the demo page `/csp.html`: what a careful embedding site may send, and what
+ * the widget must work under — no inline script or style, no eval, Trusted Types for script sinks (Lit's own
+ * `lit-html` policy is the only one needed). Violations are reported to `/csp-report` (logged as warnings).
+ */
+export const DEMO_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob: mediastream:",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "require-trusted-types-for 'script'",
+  'trusted-types lit-html',
+  'report-uri /csp-report',
+].join('; ');
 
 const HOST_HEADER = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/;
 
@@ -121,6 +140,20 @@ export function createApi({ config, rooms, tickets, log, originAllowed, joinLimi
   });
 
   app.use('/api', (_req, _res, next) => next(new ApiError(404, 'not-found', 'No such API endpoint.')));
+
+  // The strict-CSP demo page, and where browsers report what that policy blocked (short summaries only).
+  app.use((req, res, next) => {
+    if (req.method === 'GET' && (req.path === '/csp.html' || req.path === '/csp')) res.set('Content-Security-Policy', DEMO_CSP);
+    next();
+  });
+  const reportBudget = new Bucket(60, 1);
+  app.post('/csp-report', express.json({ limit: '16kb', type: () => true }), (req, res) => {
+    if (!reportBudget.take()) return void res.sendStatus(429);
+    const report = (req.body as { 'csp-report'?: Record<string, unknown> } | null)?.['csp-report'];
+    const field = (name: string) => String(report?.[name] ?? '').slice(0, 200);
+    log.warn({ directive: field('violated-directive'), blocked: field('blocked-uri'), document: field('document-uri'), sample: field('script-sample') }, 'csp violation report');
+    res.sendStatus(204);
+  });
 
   app.use(
     express.static(config.staticDir, {
