@@ -1,0 +1,69 @@
+/**
+ * ALLOWED_ORIGINS on every entry point: the room API (403 forbidden, no CORS grant), the WebSocket upgrade (403
+ * before the upgrade), preflights, and look-alike origins; and relay to another room's reserved seat is never queued.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { connect, join, joinOk, logged, member, serve, sleep, upgradeRefusal, wsUrl } from './helpers.js';
+
+const ALLOWED = 'https://shop.example';
+/** Origins that must not pass for https://shop.example. */
+const LOOK_ALIKES = [
+  'null',
+  'http://shop.example',
+  'https://shop.example.evil.example',
+  'https://evil-shop.example',
+  'https://shop.example:8443',
+  'https://SHOP.EXAMPLE',
+  'https://shop.example/',
+  'https://shop.exampl',
+  'https://other.example',
+];
+
+test(
+  'ALLOWED_ORIGINS: look-alike origins are refused on the API and the WebSocket, without a CORS grant',
+  logged(async (t) => {
+    const server = await serve(t, { ALLOWED_ORIGINS: `${ALLOWED},https://b.example` });
+    const seat = await joinOk(server, 'shop', 'A', { origin: ALLOWED });
+    for (const origin of LOOK_ALIKES) {
+      const res = await join(server, 'shop', { name: 'X' }, { origin });
+      assert.equal(res.status, 403, `API, Origin "${origin}": ${res.status} ${res.text}`);
+      assert.deepEqual(res.body, { error: 'forbidden', message: 'This site is not allowed to embed calls from this server.' });
+      assert.equal(res.headers.get('access-control-allow-origin'), null, `no CORS grant for "${origin}"`);
+      const preflight = await fetch(`${server.url}/api/rooms/shop/join`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+      assert.equal(preflight.headers.get('access-control-allow-origin'), null, `no preflight grant for "${origin}"`);
+      const refusal = await upgradeRefusal(wsUrl(server, seat.peerId, seat.ticket), { origin });
+      assert.equal(refusal.status, 403, `WebSocket, Origin "${origin}"`);
+      assert.equal((JSON.parse(refusal.body) as { error: string }).error, 'forbidden');
+    }
+    // The second listed origin works too, and no grant ever allows credentials or a wildcard on the API.
+    const ok = await join(server, 'shop', { name: 'B' }, { origin: 'https://b.example' });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get('access-control-allow-origin'), 'https://b.example');
+    assert.equal(ok.headers.get('access-control-allow-credentials'), null);
+    // The widget bundle stays public (any page may load the script); only the API is restricted.
+    const bundle = await fetch(`${server.url}/healthz`, { headers: { origin: 'https://other.example' } });
+    assert.equal(bundle.headers.get('access-control-allow-origin'), '*');
+    // A non-browser client sends no Origin: allowed (Origin is a browser guarantee, not authentication).
+    const client = await connect(server, seat.peerId, seat.ticket, { t });
+    assert.ok(client.open);
+  }),
+);
+
+test(
+  'a reserved seat in another room gets nothing queued, even once it connects',
+  logged(async (t) => {
+    const server = await serve(t);
+    const { client: ca } = await member(server, 'room-a', 'A', t);
+    const c = await joinOk(server, 'room-c', 'C (not connected yet)');
+    for (const type of ['OFFER', 'ANSWER', 'CANDIDATE']) ca.send({ type, dst: c.peerId, payload: { crossed: true } });
+    await sleep(300);
+    const cc = await connect(server, c.peerId, c.ticket, { t });
+    await sleep(300);
+    assert.deepEqual(cc.messages, [{ type: 'OPEN' }]);
+    assert.ok(ca.open);
+  }),
+);
