@@ -31,6 +31,11 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   sweeper.unref();
 
   const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.set('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   const server = createServer(app);
   server.on('clientError', (error, socket) => {
     log.debug({ err: error.message }, 'bad HTTP request');

@@ -47,6 +47,8 @@ test(
     // The widget bundle stays public (any page may load the script); only the API is restricted.
     const bundle = await fetch(`${server.url}/healthz`, { headers: { origin: 'https://other.example' } });
     assert.equal(bundle.headers.get('access-control-allow-origin'), '*');
+    assert.equal(bundle.headers.get('x-powered-by'), null, 'no framework banner');
+    assert.equal(bundle.headers.get('x-content-type-options'), 'nosniff');
     // A non-browser client sends no Origin: allowed (Origin is a browser guarantee, not authentication).
     const client = await connect(server, seat.peerId, seat.ticket, { t });
     assert.ok(client.open);
