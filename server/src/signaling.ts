@@ -113,14 +113,24 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
         socket.on('pong', () => alive.add(socket));
         // Registered before PeerServer's own listener: sees every frame first.
         const rate = new Bucket(config.messageRateLimit * 10, config.messageRateLimit);
+        let limited = false;
+        const overRate = (): boolean => {
+          if (limited || rate.take()) return limited;
+          // Over the rate: say why, stop reading (nothing more is parsed or relayed), and cut the connection
+          // if the client does not finish the close handshake at once.
+          limited = true;
+          log.debug({ rate: config.messageRateLimit }, 'socket over its message rate: closed');
+          socket.close(RATE_LIMITED_CLOSE, 'rate-limited');
+          socket.pause();
+          setTimeout(() => socket.terminate(), 1000).unref();
+          return true;
+        };
         socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
           frameBytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
-          frameOverRate = !rate.take();
-          if (frameOverRate && socket.readyState === socket.OPEN) {
-            log.debug({ rate: config.messageRateLimit }, 'socket over its message rate: closed');
-            socket.close(RATE_LIMITED_CLOSE, 'rate-limited');
-          }
+          frameOverRate = overRate();
         });
+        // Browsers never ping; a client that floods pings (each answered with a pong) spends the same budget.
+        socket.on('ping', overRate);
       });
       return wss;
     },

@@ -351,9 +351,14 @@ export async function connect(server: TestServer, id: string, ticket: string, op
     });
     ws.once('unexpected-response', (_req, res) => {
       clearTimeout(timer);
-      res.resume();
-      ws.terminate();
-      reject(new Error(`upgrade refused with HTTP ${res.statusCode}`));
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c.slice(0, 1000)));
+      res.on('end', () => {
+        ws.terminate();
+        reject(new Error(`upgrade refused with HTTP ${res.statusCode}: ${body}`));
+      });
+      res.on('error', () => reject(new Error(`upgrade refused with HTTP ${res.statusCode}`)));
     });
     ws.once('error', (error) => {
       clearTimeout(timer);

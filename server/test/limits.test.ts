@@ -4,6 +4,8 @@
  * which address counts behind a proxy (TRUST_PROXY).
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { connect as tcpConnect } from 'node:net';
 import { test } from 'node:test';
 import {
   connect,
@@ -138,6 +140,55 @@ test(
     }
     await cb.next((m) => (m.payload as { paced?: number })?.paced === 9);
     assert.ok(again.open);
+  }),
+);
+
+test(
+  'MESSAGE_RATE_LIMIT also counts WebSocket pings (browsers never send them): a ping flood closes the socket',
+  logged(async (t) => {
+    const server = await serve(t, { MESSAGE_RATE_LIMIT: '5' });
+    const { client: ca } = await member(server, 'pings', 'A', t);
+    const { client: cb } = await member(server, 'pings', 'B', t);
+    for (let i = 0; i < 200; i++) ca.ws.ping();
+    assert.deepEqual(await ca.waitClosed(3000), { code: 1008, reason: 'rate-limited' });
+    assert.ok(cb.open);
+  }),
+);
+
+test(
+  'a socket closed for its rate that ignores the close frame is cut within about a second, and nothing more is relayed',
+  logged(async (t) => {
+    const server = await serve(t, { MESSAGE_RATE_LIMIT: '5' });
+    const a = await joinOk(server, 'cut', 'A (raw)');
+    const { client: cb } = await member(server, 'cut', 'B', t);
+    // A raw client: a genuine upgrade, then 200 masked text frames, and it never answers the close frame.
+    const socket = tcpConnect(server.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    let received = Buffer.alloc(0);
+    let closedAt = 0;
+    socket.on('data', (d: Buffer) => (received = Buffer.concat([received, d]).subarray(0, 65536)));
+    socket.on('close', () => (closedAt = Date.now()));
+    const url = new URL(wsUrl(server, a.peerId, a.ticket));
+    socket.write(
+      `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+    await waitFor(() => received.includes('\r\n\r\n'), 3000);
+    assert.match(received.toString('latin1'), /^HTTP\/1.1 101/);
+    const frame = (text: string) => {
+      const payload = Buffer.from(text);
+      const mask = randomBytes(4);
+      return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload.map((byte, k) => byte ^ mask[k % 4]!)]);
+    };
+    const sentAt = Date.now();
+    for (let i = 0; i < 200; i++) socket.write(frame(JSON.stringify({ type: 'CANDIDATE', dst: cb.id, payload: { i } })));
+    await waitFor(() => closedAt, 4000, 'the server did not cut the connection');
+    t.diagnostic(`cut after ${closedAt - sentAt} ms`);
+    assert.ok(closedAt - sentAt < 2500, `cut after ${closedAt - sentAt} ms`);
+    assert.ok(received.includes(Buffer.from([0x88])), 'a close frame was sent first');
+    await cb.next((m) => m.type === 'VCW-LEAVE', 3000);
+    const relayed = cb.messages.filter((m) => m.type === 'CANDIDATE').length;
+    assert.ok(relayed >= 40 && relayed <= 51, `${relayed} of 200 relayed (burst is 50)`);
   }),
 );
 
