@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { WebSocket } from 'ws';
@@ -24,14 +25,28 @@ import {
   type Client,
   type JoinResponse,
   type Msg,
+  type TestServer,
 } from './helpers.js';
 
 const FUZZ_MS = Number(process.env.FUZZ_MS ?? 60_000);
 /** Hard bound on every attack loop, whatever the clock does. */
 const MAX_ITERATIONS = 1_000_000;
 /** The server's resident memory may grow by at most this much over the fuzz (peak), and keep at most RSS_KEPT. */
-const RSS_PEAK_GROWTH = 200 * 1024 * 1024;
+const RSS_PEAK_GROWTH = 160 * 1024 * 1024;
 const RSS_KEPT = 120 * 1024 * 1024;
+
+/** The server's memory after a full GC, through the test-only heap probe (SIGUSR2 → one JSON line on stderr). */
+async function heap(server: TestServer): Promise<{ rss: number; heapUsed: number }> {
+  const before = server.logs().length;
+  server.proc.kill('SIGUSR2');
+  return waitFor(() => {
+    const line = server.logs().slice(before).split('\n').find((l) => l.startsWith('{"heapProbe"'));
+    return line ? (JSON.parse(line) as { heapProbe: { rss: number; heapUsed: number } }).heapProbe : undefined;
+  }, 5000, 'no heap probe answer');
+}
+const PROBE = fileURLToPath(new URL('./heap-probe.mjs', import.meta.url));
+/** What the V8 heap may hold beyond its start (after a full GC), during and after the attack. */
+const HEAP_KEPT = 24 * 1024 * 1024;
 
 /** Resident set size of a process, in bytes (Linux /proc). */
 function rss(pid: number): number {
@@ -59,7 +74,7 @@ test(
     t.after(() => process.off('unhandledRejection', onRejection));
 
     // Behind a "proxy": every attacker gets its own address (X-Forwarded-For), the legitimate pair another.
-    const server = await serve(t, { TRUST_PROXY: '1' });
+    const server = await serve(t, { TRUST_PROXY: '1', NODE_OPTIONS: `--expose-gc --import=${PROBE}` });
     const LEGIT = xff('203.0.113.10');
 
     // The legitimate pair: A offers and sends a candidate, B answers with a candidate, paced like a real call.
@@ -105,11 +120,15 @@ test(
 
     // Memory: sampled through the whole run.
     const pid = server.proc.pid!;
+    const heapBefore = await heap(server);
     const rssBefore = rss(pid);
     let rssPeak = rssBefore;
+    let heapMid: { rss: number; heapUsed: number } | undefined;
     const sampler = (async () => {
       while (running()) {
         rssPeak = Math.max(rssPeak, rss(pid));
+        // Three quarters in, with every attacker busy: what the heap holds after a full GC.
+        if (!heapMid && deadline - Date.now() < FUZZ_MS / 4) heapMid = await heap(server);
         await new Promise((r) => setTimeout(r, 250));
       }
     })();
@@ -454,7 +473,14 @@ test(
     // Attackers are gone: what the server keeps now is what it keeps for good.
     await waitFor(async () => (await health(server)).peers <= 40, 20_000, 'seats of the attack were not released').catch(() => {});
     const rssAfter = rss(pid);
-    t.diagnostic(`server RSS: before ${MiB(rssBefore)}, peak ${MiB(rssPeak)}, after ${MiB(rssAfter)}`);
+    const heapAfter = await heap(server);
+    t.diagnostic(
+      `server RSS: before ${MiB(rssBefore)}, peak ${MiB(rssPeak)}, after ${MiB(rssAfter)}; ` +
+        `heapUsed after GC: before ${MiB(heapBefore.heapUsed)}, during ${MiB(heapMid?.heapUsed ?? NaN)}, after ${MiB(heapAfter.heapUsed)}`,
+    );
+    assert.ok(heapMid, 'the heap was measured during the attack');
+    assert.ok(heapMid.heapUsed - heapBefore.heapUsed < HEAP_KEPT, `the heap held ${MiB(heapMid.heapUsed - heapBefore.heapUsed)} more during the attack ${where}`);
+    assert.ok(heapAfter.heapUsed - heapBefore.heapUsed < HEAP_KEPT, `the heap kept ${MiB(heapAfter.heapUsed - heapBefore.heapUsed)} after the attack ${where}`);
     assert.ok(rssPeak - rssBefore < RSS_PEAK_GROWTH, `RSS grew from ${MiB(rssBefore)} to a peak of ${MiB(rssPeak)} ${where}`);
     assert.ok(rssAfter - rssBefore < RSS_KEPT, `RSS kept ${MiB(rssAfter - rssBefore)} after the attack ${where}`);
 
