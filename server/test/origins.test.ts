@@ -69,3 +69,34 @@ test(
     assert.ok(ca.open);
   }),
 );
+
+test(
+  '/csp.html is served with the strict policy (and only that page)',
+  logged(async (t) => {
+    const server = await serve(t);
+    for (const path of ['/csp.html', '/csp']) {
+      const res = await fetch(`${server.url}${path}`);
+      assert.equal(res.status, 200);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+      assert.deepEqual(directives.get('script-src'), ["'self'"], csp);
+      assert.deepEqual(directives.get('style-src'), ["'self'"], csp);
+      assert.deepEqual(directives.get('default-src'), ["'none'"], csp);
+      assert.deepEqual(directives.get('require-trusted-types-for'), ["'script'"], csp);
+      assert.deepEqual(directives.get('trusted-types'), ['lit-html'], csp);
+      assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|\*/, csp);
+    }
+    assert.equal((await fetch(`${server.url}/`)).headers.get('content-security-policy'), null, 'the regular demo is unchanged');
+    // The report endpoint takes a report and answers 204; junk gets a 4xx, never a 5xx.
+    const report = await fetch(`${server.url}/csp-report`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/csp-report' },
+      body: JSON.stringify({ 'csp-report': { 'violated-directive': 'script-src', 'blocked-uri': 'inline', 'document-uri': 'x'.repeat(5000) } }),
+    });
+    assert.equal(report.status, 204);
+    const junk = await fetch(`${server.url}/csp-report`, { method: 'POST', headers: { 'content-type': 'application/csp-report' }, body: '{"csp-report":' });
+    assert.equal(junk.status, 400);
+    const line = server.logs().split('\n').find((l) => l.includes('csp violation report'))!;
+    assert.ok(line && line.length < 1500, 'reports are logged as short summaries');
+  }),
+);
