@@ -2,6 +2,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { CALL_FLAGS, chromiumPath } from './test/support/chromium.mjs';
+import { coturnPlugin } from './test/support/coturn-plugin.mjs';
 import { hostingPlugin } from './test/support/hosting-plugin.mjs';
 import { netnsPlugin } from './test/support/netns-plugin.mjs';
 import { serverPlugin } from './test/support/server-plugin.mjs';
@@ -18,7 +19,7 @@ export default {
   testsFinishTimeout: 15 * 60_000,
   browserStartTimeout: 60_000,
   testFramework: { config: { timeout: 60_000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), serverPlugin(), hostingPlugin(), netnsPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), serverPlugin(), coturnPlugin(), hostingPlugin(), netnsPlugin()],
   reporters: [defaultReporter(), summaryReporter()],
   groups: [
     { name: 'call', files: ['test/**/*.test.ts', '!test/denied/**', '!test/build/**', '!test/integrations/**', '!test/proxy/**'], browsers: [launcher(['--use-fake-ui-for-media-stream'])] },

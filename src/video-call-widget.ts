@@ -62,6 +62,7 @@ export class VideoCallWidget extends LitElement {
     chat: {},
     autoJoin: { type: Boolean, attribute: 'auto-join' },
     lang: {},
+    iceTransport: { attribute: 'ice-transport' },
     _state: { state: true },
     error: { state: true },
     chatOpen: { state: true },
@@ -89,6 +90,8 @@ export class VideoCallWidget extends LitElement {
   override lang = '';
   /** Called when a token is needed or about to expire. */
   tokenProvider: (() => Promise<string>) | undefined;
+  /** `all` (default) or `relay`: send media only through the TURN servers (hides your address from the others). */
+  iceTransport: string | undefined;
 
   private _state: WidgetState = 'idle';
   private error: { code: ErrorCode; message: string } | null = null;
@@ -256,6 +259,7 @@ export class VideoCallWidget extends LitElement {
         name: this.name,
         token: async () => (this.tokenProvider ? this.tokenProvider() : this.token || null),
         signal: abort.signal,
+        iceTransport: this.iceTransport,
       });
       abort.signal.throwIfAborted();
       this.setState('joined');

@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { iceServersFor } from './ice.js';
+import { Bucket, clientAddress, type KeyedLimiter } from './limits.js';
 import type { Rooms } from './rooms.js';
 import { PEERJS_KEY, SIGNALING_PATH } from './signaling.js';
 import { ROOM_NAME, type Tickets } from './tickets.js';
@@ -14,7 +15,7 @@ import { TokenError, verifyRoomToken } from './tokens.js';
 export type ErrorCode = 'invalid-room' | 'forbidden' | 'room-full' | 'rate-limited' | 'bad-request' | 'not-found' | 'internal';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: ErrorCode, message: string) {
+  constructor(readonly status: number, readonly code: ErrorCode, message: string, readonly retryAfter?: number) {
     super(message);
   }
 }
@@ -25,7 +26,28 @@ export interface ApiDeps {
   readonly tickets: Tickets;
   readonly log: Logger;
   readonly originAllowed: (origin: string | undefined) => boolean;
+  /** Joins per client address (shared with WebSocket connects). */
+  readonly joinLimiter: KeyedLimiter;
 }
+
+/**
+ * The strict Content-Security-Policy of the demo page `/csp.html`: what a careful embedding site may send, and what
+ * the widget must work under — no inline script or style, no eval, Trusted Types for script sinks (Lit's own
+ * `lit-html` policy is the only one needed). Violations are reported to `/csp-report` (logged as warnings).
+ */
+export const DEMO_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob: mediastream:",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "require-trusted-types-for 'script'",
+  'trusted-types lit-html',
+  'report-uri /csp-report',
+].join('; ');
 
 const HOST_HEADER = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/;
 
@@ -55,7 +77,7 @@ function displayName(body: unknown): string {
   return trimmed;
 }
 
-export function createApi({ config, rooms, tickets, log, originAllowed }: ApiDeps) {
+export function createApi({ config, rooms, tickets, log, originAllowed, joinLimiter }: ApiDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -98,6 +120,11 @@ export function createApi({ config, rooms, tickets, log, originAllowed }: ApiDep
     const room = req.params.room ?? '';
     if (!ROOM_NAME.test(room)) throw new ApiError(400, 'invalid-room', 'Room names are 1–64 letters, digits, "-" or "_".');
     if (!originAllowed(req.get('origin'))) throw new ApiError(403, 'forbidden', 'This site is not allowed to embed calls from this server.');
+    const address = clientAddress(req, config.trustProxy);
+    if (!joinLimiter.take(address)) {
+      log.debug({ address }, 'join rate-limited');
+      throw new ApiError(429, 'rate-limited', 'Too many joins from your address; try again in a moment.', Math.max(1, joinLimiter.wait(address)));
+    }
     return room;
   }
 
@@ -143,6 +170,20 @@ export function createApi({ config, rooms, tickets, log, originAllowed }: ApiDep
 
   app.use('/api', (_req, _res, next) => next(new ApiError(404, 'not-found', 'No such API endpoint.')));
 
+  // The strict-CSP demo page, and where browsers report what that policy blocked (short summaries only).
+  app.use((req, res, next) => {
+    if (req.method === 'GET' && (req.path === '/csp.html' || req.path === '/csp')) res.set('Content-Security-Policy', DEMO_CSP);
+    next();
+  });
+  const reportBudget = new Bucket(60, 1);
+  app.post('/csp-report', express.json({ limit: '16kb', type: () => true }), (req, res) => {
+    if (!reportBudget.take()) return void res.sendStatus(429);
+    const report = (req.body as { 'csp-report'?: Record<string, unknown> } | null)?.['csp-report'];
+    const field = (name: string) => String(report?.[name] ?? '').slice(0, 200);
+    log.warn({ directive: field('violated-directive'), blocked: field('blocked-uri'), document: field('document-uri'), sample: field('script-sample') }, 'csp violation report');
+    res.sendStatus(204);
+  });
+
   app.use(
     express.static(config.staticDir, {
       index: false,
@@ -172,6 +213,7 @@ export function createApi({ config, rooms, tickets, log, originAllowed }: ApiDep
                   : null;
         if (!known) log.error({ err: error, path: req.path }, 'request failed');
         const e = known ?? new ApiError(500, 'internal', 'The server could not handle this request.');
+        if (e.retryAfter !== undefined) res.set('Retry-After', String(e.retryAfter));
         res.status(e.status).json({ error: e.code, message: e.message });
       });
     },

@@ -27,7 +27,17 @@ export interface Config {
   readonly seatTimeoutMs: number;
   /** WebSocket ping interval; a socket missing one pong is terminated. */
   readonly pingIntervalMs: number;
+  /** Behind a reverse proxy: honour X-Forwarded-* (and take the client address from X-Forwarded-For). */
   readonly trustProxy: boolean;
+  /** Joins plus WebSocket connects one client address may make per minute (a token bucket of this size). */
+  readonly joinRateLimit: number;
+  /** WebSockets one client address may hold open at once. */
+  readonly maxSocketsPerAddress: number;
+  /** Signaling messages per second one socket may send, sustained (bursts up to ten seconds' worth). */
+  readonly messageRateLimit: number;
+  /** Messages kept for a reserved seat whose WebSocket has not arrived yet, and their total size in bytes. */
+  readonly offlineQueueLimit: number;
+  readonly offlineQueueBytes: number;
   readonly logLevel: string;
   readonly staticDir: string;
   readonly demoDir: string;
@@ -118,6 +128,11 @@ export function loadConfig(env: Env, paths: { staticDir: string; demoDir: string
     seatTimeoutMs: int(env, 'SEAT_TIMEOUT_MS', 15000, 1000, 120000),
     pingIntervalMs: int(env, 'PING_INTERVAL_MS', 4000, 500, 60000),
     trustProxy: trustProxy === '1' || trustProxy === 'true',
+    joinRateLimit: int(env, 'JOIN_RATE_LIMIT', 120, 1, 1_000_000),
+    maxSocketsPerAddress: int(env, 'MAX_SOCKETS_PER_ADDRESS', 64, 1, 1_000_000),
+    messageRateLimit: int(env, 'MESSAGE_RATE_LIMIT', 50, 1, 100_000),
+    offlineQueueLimit: int(env, 'OFFLINE_QUEUE_LIMIT', 256, 0, 100_000),
+    offlineQueueBytes: int(env, 'OFFLINE_QUEUE_BYTES', 512 * 1024, 0, 64 * 1024 * 1024),
     logLevel,
     staticDir: paths.staticDir,
     demoDir: paths.demoDir,

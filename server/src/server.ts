@@ -8,6 +8,7 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { createApi } from './api.js';
 import type { Config } from './config.js';
+import { KeyedLimiter } from './limits.js';
 import { Rooms } from './rooms.js';
 import { createSignaling, SIGNALING_PATH } from './signaling.js';
 import { Tickets } from './tickets.js';
@@ -24,8 +25,17 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   const tickets = new Tickets(config.ticketSecret, config.ticketTtl);
   const allowed = config.allowedOrigins;
   const originAllowed = (origin: string | undefined) => !allowed || origin === undefined || allowed.includes(origin);
+  // Joins and WebSocket connects share one bucket per client address: JOIN_RATE_LIMIT per minute, that many at once.
+  const joinLimiter = new KeyedLimiter(config.joinRateLimit, config.joinRateLimit / 60);
+  const sweeper = setInterval(() => joinLimiter.sweep(), 60_000);
+  sweeper.unref();
 
   const app = express();
+  app.disable('x-powered-by');
+  app.use((_req, res, next) => {
+    res.set('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   const server = createServer(app);
   server.on('clientError', (error, socket) => {
     log.debug({ err: error.message }, 'bad HTTP request');
@@ -35,8 +45,8 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   server.headersTimeout = 15_000;
   server.requestTimeout = 30_000;
 
-  const api = createApi({ config, rooms, tickets, log, originAllowed });
-  const signaling = createSignaling(server, { config, rooms, tickets, log, originAllowed });
+  const api = createApi({ config, rooms, tickets, log, originAllowed, joinLimiter });
+  const signaling = createSignaling(server, { config, rooms, tickets, log, originAllowed, joinLimiter });
   app.use(SIGNALING_PATH, signaling.app);
   app.use(api.app);
   api.errors(app);
@@ -53,6 +63,7 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
         });
       }),
     stop: async () => {
+      clearInterval(sweeper);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await signaling.stop();
       rooms.clear();

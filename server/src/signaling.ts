@@ -1,13 +1,15 @@
 /**
  * Signaling: PeerServer (`peer`) mounted on our HTTP server, with the parts it lacks — tickets checked before
- * the WebSocket upgrade, a bounded payload, relay only inside a room, WebSocket ping/pong liveness, and
- * room notices (who left) pushed to the remaining members.
+ * the WebSocket upgrade, per-address limits on connects and open sockets, a bounded payload, a message rate per
+ * socket, relay only inside a room, a bounded queue for members whose socket has not arrived yet, WebSocket
+ * ping/pong liveness, and room notices (who left) pushed to the remaining members.
  */
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, Server } from 'node:http';
 import { ExpressPeerServer, type IClient, type IMessage } from 'peer';
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { Bucket, clientAddress, SocketCounter, type KeyedLimiter } from './limits.js';
 import type { Rooms } from './rooms.js';
 import type { Tickets } from './tickets.js';
 
@@ -17,6 +19,12 @@ export const PEERJS_KEY = 'vcw';
 export const MAX_WS_PAYLOAD = 64 * 1024;
 const MAX_PAYLOAD_DEPTH = 32;
 const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
+/** Kept for a member that has not connected yet (as stock PeerServer does, but bounded); LEAVE is not. */
+const QUEUED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
+/** While a socket has this much unsent data (it does not read fast enough), messages to it are dropped. */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Close code for a socket that exceeded its message rate (1008 = policy violation). */
+export const RATE_LIMITED_CLOSE = 1008;
 
 /** Our own server → widget message: a member's seat was freed. */
 export const ROOM_LEAVE = 'VCW-LEAVE';
@@ -39,24 +47,54 @@ export interface SignalingDeps {
   readonly tickets: Tickets;
   readonly log: Logger;
   readonly originAllowed: (origin: string | undefined) => boolean;
+  /** Joins and connects per client address (shared with the room API). */
+  readonly joinLimiter: KeyedLimiter;
 }
 
-export function createSignaling(server: Server, { config, rooms, tickets, log, originAllowed }: SignalingDeps) {
+type Done = (ok: boolean, status?: number, message?: string, headers?: OutgoingHttpHeaders) => void;
+
+/** Refuse an upgrade with the API's JSON error shape. */
+function refuse(done: Done, status: number, error: string, message: string, headers: OutgoingHttpHeaders = {}): void {
+  done(false, status, JSON.stringify({ error, message }), { 'Content-Type': 'application/json', ...headers });
+}
+
+interface Queue {
+  readonly messages: object[];
+  bytes: number;
+}
+
+export function createSignaling(server: Server, { config, rooms, tickets, log, originAllowed, joinLimiter }: SignalingDeps) {
   const clients = new Map<string, IClient>();
   const sockets = new Map<string, WebSocket>();
   const alive = new WeakSet<WebSocket>();
+  const open = new SocketCounter(config.maxSocketsPerAddress);
+  /** Messages for reserved seats whose socket has not arrived yet, bounded per seat; cleared when the seat goes. */
+  const queues = new Map<string, Queue>();
   let wss: WebSocketServer | undefined;
+  // The frame PeerServer is about to parse: our raw listener runs first on every socket, and PeerServer parses
+  // and emits `message` synchronously right after, so these describe the message the `message` listener sees.
+  let frameBytes = 0;
+  let frameOverRate = false;
 
-  const verifyClient = (
-    info: { origin: string; req: IncomingMessage },
-    done: (ok: boolean, status?: number, message?: string) => void,
-  ): void => {
-    if (!originAllowed(info.origin || undefined)) return done(false, 403, 'Origin not allowed');
+  const verifyClient = (info: { origin: string; req: IncomingMessage }, done: Done): void => {
+    if (!originAllowed(info.origin || undefined)) return refuse(done, 403, 'forbidden', 'This site is not allowed to embed calls from this server.');
+    const address = clientAddress(info.req, config.trustProxy);
+    if (!joinLimiter.take(address)) {
+      log.debug({ address }, 'connect rate-limited');
+      const wait = Math.max(1, joinLimiter.wait(address));
+      return refuse(done, 429, 'rate-limited', 'Too many connections from your address; try again in a moment.', { 'Retry-After': String(wait) });
+    }
     const query = new URL(info.req.url ?? '/', 'http://signal').searchParams;
     const id = query.get('id');
     const claims = tickets.verify(query.get('token'));
-    if (query.get('key') !== PEERJS_KEY || !claims || claims.p !== id) return done(false, 401, 'Invalid ticket');
-    if (!rooms.canConnect(claims.r, claims.p)) return done(false, 409, 'Room is full');
+    if (query.get('key') !== PEERJS_KEY || !claims || claims.p !== id) return refuse(done, 401, 'forbidden', 'The ticket is missing, invalid or expired.');
+    if (!rooms.canConnect(claims.r, claims.p)) return refuse(done, 409, 'room-full', 'This room is full.');
+    if (!open.acquire(address)) {
+      log.debug({ address }, 'too many sockets');
+      return refuse(done, 429, 'rate-limited', 'Too many open connections from your address.');
+    }
+    // Counted until the TCP connection closes, whether or not the upgrade completes.
+    info.req.socket.once('close', () => open.release(address));
     done(true);
   };
 
@@ -73,6 +111,26 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
       wss.on('connection', (socket) => {
         alive.add(socket);
         socket.on('pong', () => alive.add(socket));
+        // Registered before PeerServer's own listener: sees every frame first.
+        const rate = new Bucket(config.messageRateLimit * 10, config.messageRateLimit);
+        let limited = false;
+        const overRate = (): boolean => {
+          if (limited || rate.take()) return limited;
+          // Over the rate: say why, stop reading (nothing more is parsed or relayed), and cut the connection
+          // if the client does not finish the close handshake at once.
+          limited = true;
+          log.debug({ rate: config.messageRateLimit }, 'socket over its message rate: closed');
+          socket.close(RATE_LIMITED_CLOSE, 'rate-limited');
+          socket.pause();
+          setTimeout(() => socket.terminate(), 1000).unref();
+          return true;
+        };
+        socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+          frameBytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
+          frameOverRate = overRate();
+        });
+        // Browsers never ping; a client that floods pings (each answered with a pong) spends the same budget.
+        socket.on('ping', overRate);
       });
       return wss;
     },
@@ -99,6 +157,10 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
     if (socket) sockets.set(id, socket);
     clients.set(id, client);
     log.debug({ room: claims.r, peer: claims.p }, 'peer registered');
+    // What others sent before this socket arrived, in order, after OPEN (as stock PeerServer does).
+    const queue = queues.get(id);
+    queues.delete(id);
+    for (const message of queue?.messages ?? []) client.send(message);
   });
 
   peerServer.on('disconnect', (client: IClient) => {
@@ -108,10 +170,30 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
     rooms.release(id, 'disconnected');
   });
 
+  /** Keep a message for a member that has reserved a seat but not connected yet, within the bounds. */
+  const enqueue = (dst: string, message: object, bytes: number): boolean => {
+    let queue = queues.get(dst);
+    if (!queue) {
+      if (config.offlineQueueLimit === 0) return false;
+      queue = { messages: [], bytes: 0 };
+      queues.set(dst, queue);
+    }
+    if (queue.messages.length >= config.offlineQueueLimit || queue.bytes + bytes > config.offlineQueueBytes) return false;
+    queue.messages.push(message);
+    queue.bytes += bytes;
+    return true;
+  };
+
   // Relay only inside a room; drop everything else before PeerServer sees it. PeerServer passes the same
   // object to its handlers after this listener, and has no handler for an unknown type.
+  // Everything that is not relayed now is turned into a type PeerServer has no handler for, so PeerServer
+  // neither relays nor queues it; what waits for a member that has not connected yet waits in `queues`.
   peerServer.on('message', (client: IClient, message: IMessage) => {
-    const msg = message as unknown as { type: unknown; dst: unknown; payload: unknown };
+    const msg = message as unknown as { type: unknown; src: unknown; dst: unknown; payload: unknown };
+    if (frameOverRate) {
+      msg.type = 'DROPPED';
+      return;
+    }
     if (msg.type === 'HEARTBEAT') return;
     const room = rooms.roomOf(client.getId());
     const ok =
@@ -124,10 +206,26 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
     if (!ok) {
       log.debug({ peer: client.getId(), type: String(msg.type).slice(0, 32) }, 'signaling message dropped');
       msg.type = 'DROPPED';
+      return;
+    }
+    const dst = msg.dst as string;
+    if (!clients.has(dst)) {
+      const kept = QUEUED.has(msg.type as string) && enqueue(dst, { type: msg.type, src: msg.src, dst, payload: msg.payload }, frameBytes);
+      if (!kept) log.debug({ peer: client.getId(), dst }, 'message for a member not connected yet dropped');
+      msg.type = 'DROPPED';
+      return;
+    }
+    // A receiver that does not keep up is not buffered for without end: while its backlog is over the bound,
+    // messages to it are dropped (it keeps its socket — a flood from someone else must not cost it the call).
+    const target = sockets.get(dst);
+    if (target && target.bufferedAmount > MAX_BUFFERED_BYTES) {
+      log.debug({ peer: dst }, 'receiver backlogged: message dropped');
+      msg.type = 'DROPPED';
     }
   });
 
   rooms.on('release', (room, peerId, reason, members) => {
+    queues.delete(peerId);
     for (const member of members) clients.get(member.peerId)?.send({ type: ROOM_LEAVE, payload: { peerId, reason } });
     log.debug({ room, peer: peerId, reason }, 'seat released');
   });
@@ -149,6 +247,7 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
     /** Close every signaling socket (shutdown): a close frame first, then the TCP connection. */
     async stop(): Promise<void> {
       clearInterval(pinger);
+      queues.clear();
       const sockets = [...(wss?.clients ?? [])];
       for (const socket of sockets) socket.close(1001, 'server shutting down');
       const closed = sockets.map((s) => new Promise((resolve) => (s.readyState === s.CLOSED ? resolve(null) : s.once('close', resolve))));

@@ -351,9 +351,14 @@ export async function connect(server: TestServer, id: string, ticket: string, op
     });
     ws.once('unexpected-response', (_req, res) => {
       clearTimeout(timer);
-      res.resume();
-      ws.terminate();
-      reject(new Error(`upgrade refused with HTTP ${res.statusCode}`));
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c.slice(0, 1000)));
+      res.on('end', () => {
+        ws.terminate();
+        reject(new Error(`upgrade refused with HTTP ${res.statusCode}: ${body}`));
+      });
+      res.on('error', () => reject(new Error(`upgrade refused with HTTP ${res.statusCode}`)));
     });
     ws.once('error', (error) => {
       clearTimeout(timer);
@@ -387,6 +392,36 @@ export async function upgradeStatus(url: string, options: ClientOptions = {}): P
       res.resume();
       ws.terminate();
       resolve(res.statusCode ?? 0);
+    });
+    ws.once('open', () => {
+      clearTimeout(timer);
+      ws.terminate();
+      reject(new Error('the upgrade was accepted'));
+    });
+    ws.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+/** Like `upgradeStatus`, with the refusal's headers and body. */
+export async function upgradeRefusal(url: string, options: ClientOptions = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  const ws = new WebSocket(url, options);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error('no answer to the upgrade'));
+    }, 5000);
+    ws.once('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => {
+        ws.terminate();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+      });
     });
     ws.once('open', () => {
       clearTimeout(timer);

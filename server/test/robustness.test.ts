@@ -1,10 +1,13 @@
 /**
- * Hostile input never takes the server down. For a few seconds, sockets send garbage frames, raw TCP
- * connections send broken WebSocket frames and broken HTTP, and mutated requests hit the API — while a
- * legitimate pair keeps relaying. Seeded: set FUZZ_SEED to replay a run.
+ * Hostile input never takes the server down. For a minute (FUZZ_MS), sockets send garbage frames, floods and
+ * oversized queues, raw TCP connections send broken WebSocket frames and broken HTTP, join floods come from many
+ * addresses and mutated requests hit the API — while a legitimate pair keeps relaying OFFER/ANSWER/CANDIDATE.
+ * The server's memory stays bounded (RSS sampled from /proc). Seeded: set FUZZ_SEED to replay a run.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { WebSocket } from 'ws';
@@ -14,7 +17,6 @@ import {
   join,
   joinOk,
   logged,
-  member,
   nestedJson,
   prng,
   serve,
@@ -23,14 +25,41 @@ import {
   type Client,
   type JoinResponse,
   type Msg,
+  type TestServer,
 } from './helpers.js';
 
-const FUZZ_MS = 5000;
-const MAX_ITERATIONS = 3000;
+const FUZZ_MS = Number(process.env.FUZZ_MS ?? 60_000);
+/** Hard bound on every attack loop, whatever the clock does. */
+const MAX_ITERATIONS = 1_000_000;
+/** The server's resident memory may grow by at most this much over the fuzz (peak), and keep at most RSS_KEPT. */
+const RSS_PEAK_GROWTH = 160 * 1024 * 1024;
+const RSS_KEPT = 120 * 1024 * 1024;
+
+/** The server's memory after a full GC, through the test-only heap probe (SIGUSR2 → one JSON line on stderr). */
+async function heap(server: TestServer): Promise<{ rss: number; heapUsed: number }> {
+  const before = server.logs().length;
+  server.proc.kill('SIGUSR2');
+  return waitFor(() => {
+    const line = server.logs().slice(before).split('\n').find((l) => l.startsWith('{"heapProbe"'));
+    return line ? (JSON.parse(line) as { heapProbe: { rss: number; heapUsed: number } }).heapProbe : undefined;
+  }, 5000, 'no heap probe answer');
+}
+const PROBE = fileURLToPath(new URL('./heap-probe.mjs', import.meta.url));
+/** What the V8 heap may hold beyond its start (after a full GC), during and after the attack. */
+const HEAP_KEPT = 24 * 1024 * 1024;
+
+/** Resident set size of a process, in bytes (Linux /proc). */
+function rss(pid: number): number {
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  if (!kb) throw new Error(`no VmRSS for ${pid}`);
+  return Number(kb) * 1024;
+}
+const MiB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const xff = (address: string) => ({ 'x-forwarded-for': address });
 
 test(
   'malformed frames, requests and bytes never crash the server',
-  { timeout: 40_000 },
+  { timeout: FUZZ_MS + 90_000 },
   logged(async (t) => {
     const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
     const rand = prng(seed);
@@ -44,11 +73,15 @@ test(
     process.on('unhandledRejection', onRejection);
     t.after(() => process.off('unhandledRejection', onRejection));
 
-    const server = await serve(t);
+    // Behind a "proxy": every attacker gets its own address (X-Forwarded-For), the legitimate pair another.
+    const server = await serve(t, { TRUST_PROXY: '1', NODE_OPTIONS: `--expose-gc --import=${PROBE}` });
+    const LEGIT = xff('203.0.113.10');
 
-    // The legitimate pair: A offers, B answers, over and over.
-    const { join: a, client: ca } = await member(server, 'legit', 'A', t);
-    const { join: b, client: cb } = await member(server, 'legit', 'B', t);
+    // The legitimate pair: A offers and sends a candidate, B answers with a candidate, paced like a real call.
+    const a = await joinOk(server, 'legit', 'A', LEGIT);
+    const ca = await connect(server, a.peerId, a.ticket, { t, headers: LEGIT });
+    const b = await joinOk(server, 'legit', 'B', LEGIT);
+    const cb = await connect(server, b.peerId, b.ticket, { t, headers: LEGIT });
     cb.ws.on('message', (data) => {
       let m: Msg;
       try {
@@ -56,25 +89,49 @@ test(
       } catch {
         return;
       }
-      if (m.type === 'OFFER' && m.src === a.peerId && cb.open) cb.send({ type: 'ANSWER', dst: a.peerId, payload: m.payload });
+      if (m.type === 'OFFER' && m.src === a.peerId && cb.open) {
+        cb.send({ type: 'ANSWER', dst: a.peerId, payload: m.payload });
+        cb.send({ type: 'CANDIDATE', dst: a.peerId, payload: { candidate: 'candidate:2 1 udp 2122260223 127.0.0.1 50002 typ host', seq: (m.payload as { seq?: number })?.seq } });
+      }
     });
     let seq = 0;
     const roundTrip = async (timeoutMs: number) => {
       const mine = ++seq;
       const from = ca.messages.length;
       ca.send({ type: 'OFFER', dst: b.peerId, payload: { seq: mine, sdp: 'v=0' } });
+      ca.send({ type: 'CANDIDATE', dst: b.peerId, payload: { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50001 typ host' } });
       await ca.next((m) => m.type === 'ANSWER' && m.src === b.peerId && (m.payload as { seq?: number })?.seq === mine, timeoutMs, from);
+      await ca.next((m) => m.type === 'CANDIDATE' && m.src === b.peerId && (m.payload as { seq?: number })?.seq === mine, timeoutMs, from);
     };
 
     // Same-room attackers (may legitimately reach B) and other-room attackers (must never reach A or B).
-    const sameRoom = [await joinOk(server, 'legit', 'M1'), await joinOk(server, 'legit', 'M2')];
-    const otherRoom = [await joinOk(server, 'evil-1', 'E1'), await joinOk(server, 'evil-2', 'E2')];
-    const rawSeats = [await joinOk(server, 'raw-1', 'R1'), await joinOk(server, 'raw-2', 'R2')];
-    const otherIds = new Set(otherRoom.map((j) => j.peerId).concat(rawSeats.map((j) => j.peerId)));
+    const sameRoom = [await joinOk(server, 'legit', 'M1', xff('198.51.100.1')), await joinOk(server, 'legit', 'M2', xff('198.51.100.2'))];
+    const otherRoom = [await joinOk(server, 'evil-1', 'E1', xff('198.51.100.3')), await joinOk(server, 'evil-2', 'E2', xff('198.51.100.4'))];
+    const rawSeats = [await joinOk(server, 'raw-1', 'R1', xff('198.51.100.5')), await joinOk(server, 'raw-2', 'R2', xff('198.51.100.6'))];
+    const flooders = [await joinOk(server, 'flood', 'F1', xff('198.51.100.7')), await joinOk(server, 'flood', 'F2', xff('198.51.100.8'))];
+    const otherIds = new Set([...otherRoom, ...rawSeats, ...flooders].map((j) => j.peerId));
 
     const deadline = Date.now() + FUZZ_MS;
     const running = () => Date.now() < deadline;
-    const stats = { roundTrips: 0, frames: 0, reconnects: 0, refused: 0, rawFrames: 0, http: 0, httpAnswered: 0, tcp: 0, api: 0 };
+    const stats = {
+      roundTrips: 0, frames: 0, reconnects: 0, refused: 0, rawFrames: 0, http: 0, httpAnswered: 0, tcp: 0, api: 0,
+      floodFrames: 0, rateClosed: 0, queuedBytesSent: 0, ghosts: 0, hogSockets: 0, hogRefused: 0, joinFlood: 0, join429: 0,
+    };
+
+    // Memory: sampled through the whole run.
+    const pid = server.proc.pid!;
+    const heapBefore = await heap(server);
+    const rssBefore = rss(pid);
+    let rssPeak = rssBefore;
+    let heapMid: { rss: number; heapUsed: number } | undefined;
+    const sampler = (async () => {
+      while (running()) {
+        rssPeak = Math.max(rssPeak, rss(pid));
+        // Three quarters in, with every attacker busy: what the heap holds after a full GC.
+        if (!heapMid && deadline - Date.now() < FUZZ_MS / 4) heapMid = await heap(server);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    })();
 
     const hostileMessages = (targets: string[]): Array<() => string | { data: Buffer; binary: boolean }> => {
       const dst = () => pick(targets);
@@ -112,14 +169,14 @@ test(
     };
 
     /** A WebSocket attacker: sends hostile frames; reconnects with its ticket whenever the server closes it. */
-    const wsAttacker = async (seat: JoinResponse, targets: string[]) => {
+    const wsAttacker = async (seat: JoinResponse, targets: string[], address: string) => {
       const menu = hostileMessages(targets);
       let client: Client | undefined;
       for (let i = 0; i < MAX_ITERATIONS && running(); i++) {
         if (!client || client.closed) {
           if (client) stats.reconnects++;
           // No OPEN is awaited: a reconnect that races the server noticing the old socket is re-attached silently.
-          client = await connect(server, seat.peerId, seat.ticket, { expectOpen: false }).catch(() => undefined);
+          client = await connect(server, seat.peerId, seat.ticket, { expectOpen: false, headers: xff(address) }).catch(() => undefined);
           if (!client) {
             stats.refused++;
             await new Promise((r) => setTimeout(r, 20));
@@ -180,7 +237,7 @@ test(
     ];
     const rawAttacker = async (seat: JoinResponse) => {
       const url = new URL(wsUrl(server, seat.peerId, seat.ticket));
-      for (let i = 0; i < 200 && running(); i++) {
+      for (let i = 0; i < MAX_ITERATIONS && running(); i++) {
         const socket: Socket = tcpConnect(server.port, '127.0.0.1');
         socket.on('error', () => {});
         let received = '';
@@ -212,7 +269,7 @@ test(
     const httpAttacker = async () => {
       const paths = [
         () => `/api/rooms/${pick(['r', 'legit', 'x'.repeat(70), '%00', '%E0%A4%A', '..%2F..', '%', 'a b'])}/join`,
-        () => pick(['/healthz', '/api/', '/api/rooms', '/signal/', '/signal/peerjs', '/signal/vcw/id', '/signal/vcw/peers', '/signal/peerjs/id']),
+        () => pick(['/healthz', '/api/', '/api/rooms', '/signal/', '/signal/peerjs', '/signal/vcw/id', '/signal/vcw/peers', '/signal/peerjs/id', '/csp-report', '/csp.html']),
         () => pick(['/%', '/%%', '/../../etc/passwd', '/video-call-widget.js', '/index.html', '/?' + 'q='.repeat(2000), '*']),
         () => '/' + bytes(int(64)).toString('latin1').replace(/[\r\n ]/g, 'x'),
         () => '/' + 'a'.repeat(int(20_000)),
@@ -284,28 +341,148 @@ test(
         const room = pick(['mut', 'mut-2', 'bad room', '%41', 'x'.repeat(64)]);
         const res = await join(server, room, chars.join('')).catch((e: Error) => ({ status: -1, text: e.message }));
         stats.api++;
-        assert.ok([200, 400, 409, 413].includes(res.status), `mutated join answered ${res.status}: ${res.text} ${where}`);
+        assert.ok([200, 400, 409, 413, 429].includes(res.status), `mutated join answered ${res.status}: ${res.text} ${where}`);
+      }
+    };
+
+    /** Floods valid relay messages as fast as the socket takes them; gets closed for it, comes back, again. */
+    const floodAttacker = async (seat: JoinResponse, targets: string[], address: string) => {
+      for (let i = 0; i < MAX_ITERATIONS && running(); i++) {
+        const client = await connect(server, seat.peerId, seat.ticket, { expectOpen: false, headers: xff(address) }).catch(() => undefined);
+        if (!client) {
+          stats.refused++;
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
+        while (client.open && running()) {
+          client.send({ type: 'CANDIDATE', dst: pick(targets), payload: { candidate: 'x'.repeat(int(2000)) } });
+          stats.floodFrames++;
+          if (stats.floodFrames % 16 === 0) await new Promise((r) => setImmediate(r));
+          if (client.ws.bufferedAmount > 256 * 1024) await waitFor(() => client.ws.bufferedAmount < 64 * 1024 || !client.open, 3000).catch(() => {});
+        }
+        const closed = running() ? await client.waitClosed(3000).catch(() => null) : null;
+        if (closed?.code === 1008) stats.rateClosed++;
+        await client.close();
+      }
+    };
+
+    /** Fills the queues of seats it reserves in its own room and never connects (60 KiB offers, within its rate). */
+    const queueAttacker = async (address: string, room: string) => {
+      const me = await joinOk(server, room, 'Q', xff(address));
+      let client: Client | undefined;
+      const ghosts: string[] = [];
+      for (let i = 0; i < MAX_ITERATIONS && running(); i++) {
+        if (!client || client.closed) client = await connect(server, me.peerId, me.ticket, { expectOpen: false, headers: xff(address) }).catch(() => undefined);
+        if (!client) {
+          await new Promise((r) => setTimeout(r, 100));
+          continue;
+        }
+        if (i % 20 === 0) {
+          const ghost = await join<JoinResponse>(server, room, { name: 'ghost' }, xff(address));
+          if (ghost.status === 200) {
+            ghosts.push(ghost.body.peerId);
+            stats.ghosts++;
+          }
+        }
+        if (ghosts.length > 0 && client.open) {
+          client.send({ type: 'OFFER', dst: pick(ghosts), payload: { sdp: 'x'.repeat(60 * 1024) } });
+          stats.queuedBytesSent += 60 * 1024;
+        }
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      await client?.close();
+    };
+
+    /** Opens sockets from one address for as many seats as it can get, and holds them. */
+    const socketHog = async (address: string) => {
+      const held: Client[] = [];
+      let seat: JoinResponse | undefined;
+      for (let i = 0; i < 10_000 && running() && stats.hogRefused < 5; i++) {
+        if (!seat) {
+          const res = await join<JoinResponse>(server, `hog-${i >> 2}`, {}, xff(address));
+          if (res.status !== 200) {
+            await new Promise((r) => setTimeout(r, 500));
+            continue;
+          }
+          seat = res.body;
+        }
+        const attempt = await connect(server, seat.peerId, seat.ticket, { expectOpen: false, headers: xff(address) }).then(
+          (client) => ({ client, error: '' }),
+          (error: Error) => ({ client: undefined, error: error.message }),
+        );
+        if (attempt.client) {
+          held.push(attempt.client);
+          stats.hogSockets++;
+          seat = undefined;
+        } else if (/Too many open connections/.test(attempt.error)) stats.hogRefused++;
+        else {
+          // The connect budget ran out (try again in a moment), or the seat expired meanwhile (take another).
+          if (/HTTP 40[19]/.test(attempt.error)) seat = undefined;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+      await waitFor(() => !running(), FUZZ_MS + 1000).catch(() => {});
+      await Promise.all(held.map((c) => c.close()));
+    };
+
+    /** Join floods from many addresses, some spoofing extra X-Forwarded-For entries. */
+    const joinFlood = async () => {
+      for (let i = 0; i < MAX_ITERATIONS && running(); i++) {
+        const address = `192.0.2.${int(2)}`;
+        const headers = xff(rand() < 0.5 ? address : `${int(256)}.${int(256)}.0.1, ${address}`);
+        const res = await join(server, `flood-${int(1000)}`, { name: 'J' }, headers).catch(() => ({ status: -1, text: '' }));
+        stats.joinFlood++;
+        if (res.status === 429) stats.join429++;
+        else assert.ok(res.status === 200 || res.status === 409, `join flood answered ${res.status}: ${res.text} ${where}`);
       }
     };
 
     const relayLoop = async () => {
+      let beat = 0;
       for (let i = 0; i < MAX_ITERATIONS && running(); i++) {
+        // PeerJS's own heartbeat (every 5 s): PeerServer drops a client that stays silent for alive_timeout.
+        if (Date.now() - beat > 5000) {
+          beat = Date.now();
+          ca.send({ type: 'HEARTBEAT' });
+          cb.send({ type: 'HEARTBEAT' });
+        }
         await roundTrip(3000);
         stats.roundTrips++;
+        await new Promise((r) => setTimeout(r, 40));
       }
     };
 
     await Promise.all([
       relayLoop(),
-      wsAttacker(sameRoom[0]!, [a.peerId, b.peerId]),
-      wsAttacker(sameRoom[1]!, [b.peerId, sameRoom[0]!.peerId]),
-      wsAttacker(otherRoom[0]!, [a.peerId, b.peerId]),
-      wsAttacker(otherRoom[1]!, [b.peerId, randomBytes(16).toString('hex')]),
+      wsAttacker(sameRoom[0]!, [a.peerId, b.peerId], '198.51.100.1'),
+      wsAttacker(sameRoom[1]!, [b.peerId, sameRoom[0]!.peerId], '198.51.100.2'),
+      wsAttacker(otherRoom[0]!, [a.peerId, b.peerId], '198.51.100.3'),
+      wsAttacker(otherRoom[1]!, [b.peerId, randomBytes(16).toString('hex')], '198.51.100.4'),
       rawAttacker(rawSeats[0]!),
       rawAttacker(rawSeats[1]!),
+      floodAttacker(flooders[0]!, [flooders[1]!.peerId, a.peerId], '198.51.100.7'),
+      floodAttacker(flooders[1]!, [flooders[0]!.peerId, b.peerId], '198.51.100.8'),
+      queueAttacker('198.51.100.20', 'queue-1'),
+      queueAttacker('198.51.100.21', 'queue-2'),
+      socketHog('198.51.100.30'),
+      joinFlood(),
       httpAttacker(),
       apiAttacker(),
+      sampler,
     ]);
+    // Attackers are gone: what the server keeps now is what it keeps for good.
+    await waitFor(async () => (await health(server)).peers <= 40, 20_000, 'seats of the attack were not released').catch(() => {});
+    const rssAfter = rss(pid);
+    const heapAfter = await heap(server);
+    t.diagnostic(
+      `server RSS: before ${MiB(rssBefore)}, peak ${MiB(rssPeak)}, after ${MiB(rssAfter)}; ` +
+        `heapUsed after GC: before ${MiB(heapBefore.heapUsed)}, during ${MiB(heapMid?.heapUsed ?? NaN)}, after ${MiB(heapAfter.heapUsed)}`,
+    );
+    assert.ok(heapMid, 'the heap was measured during the attack');
+    assert.ok(heapMid.heapUsed - heapBefore.heapUsed < HEAP_KEPT, `the heap held ${MiB(heapMid.heapUsed - heapBefore.heapUsed)} more during the attack ${where}`);
+    assert.ok(heapAfter.heapUsed - heapBefore.heapUsed < HEAP_KEPT, `the heap kept ${MiB(heapAfter.heapUsed - heapBefore.heapUsed)} after the attack ${where}`);
+    assert.ok(rssPeak - rssBefore < RSS_PEAK_GROWTH, `RSS grew from ${MiB(rssBefore)} to a peak of ${MiB(rssPeak)} ${where}`);
+    assert.ok(rssAfter - rssBefore < RSS_KEPT, `RSS kept ${MiB(rssAfter - rssBefore)} after the attack ${where}`);
 
     // The server is alive and well.
     assert.equal(server.exited(), false, `the server process died ${where}`);
@@ -314,7 +491,7 @@ test(
     assert.doesNotMatch(server.logs(), /"level":60/, 'nothing fatal was logged');
     // The legitimate pair kept relaying throughout, and still does.
     assert.ok(stats.roundTrips >= 10, `only ${stats.roundTrips} round trips during the fuzz ${where}`);
-    assert.ok(ca.open && cb.open, `the legitimate pair lost its sockets ${where}`);
+    assert.ok(ca.open && cb.open, `the legitimate pair lost its sockets: A ${JSON.stringify(ca.closed)}, B ${JSON.stringify(cb.closed)}, ${stats.roundTrips} round trips ${where}`);
     await roundTrip(3000);
     // Nobody outside the room reached A or B.
     for (const m of [...ca.messages, ...cb.messages]) {
@@ -327,9 +504,16 @@ test(
     assert.ok(stats.rawFrames > 10, `only ${stats.rawFrames} raw frames`);
     assert.ok(stats.http > 50 && stats.httpAnswered > 20, `HTTP: ${stats.http} sent, ${stats.httpAnswered} answered`);
     assert.ok(stats.api > 20, `only ${stats.api} API calls`);
+    assert.ok(stats.rateClosed > 0, `no flooder was closed for its rate: ${JSON.stringify(stats)}`);
+    assert.ok(stats.ghosts > 0 && stats.queuedBytesSent > 1024 * 1024, `queues not exercised: ${JSON.stringify(stats)}`);
+    assert.equal(stats.hogSockets, 64, `the socket hog held ${stats.hogSockets} sockets (MAX_SOCKETS_PER_ADDRESS is 64)`);
+    assert.ok(stats.hogRefused > 0 && stats.join429 > 0, `limits not reached: ${JSON.stringify(stats)}`);
     // A newcomer can still join and relay.
-    const { join: n, client: cn } = await member(server, 'legit-after', 'N', t);
-    const { client: co } = await member(server, 'legit-after', 'O', t);
+    const fresh = xff('203.0.113.99');
+    const n = await joinOk(server, 'legit-after', 'N', fresh);
+    const cn = await connect(server, n.peerId, n.ticket, { t, headers: fresh });
+    const o = await joinOk(server, 'legit-after', 'O', fresh);
+    const co = await connect(server, o.peerId, o.ticket, { t, headers: fresh });
     co.send({ type: 'OFFER', dst: n.peerId, payload: {} });
     await cn.next((m) => m.type === 'OFFER');
     assert.deepEqual(rejections, [], 'no unhandled promise rejections in the test process');

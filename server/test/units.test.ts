@@ -9,6 +9,7 @@ import { join as pathJoin } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { iceServersFor } from '../src/ice.js';
+import { Bucket, clientAddress, KeyedLimiter, normalise, SocketCounter } from '../src/limits.js';
 import { Rooms, type Member } from '../src/rooms.js';
 import { nestsDeeper } from '../src/signaling.js';
 import { newPeerId, PEER_ID, Tickets } from '../src/tickets.js';
@@ -306,6 +307,11 @@ describe('config', () => {
     assert.equal(c.logLevel, 'info');
     assert.equal(c.seatTimeoutMs, 15000);
     assert.equal(c.pingIntervalMs, 4000);
+    assert.equal(c.joinRateLimit, 120);
+    assert.equal(c.maxSocketsPerAddress, 64);
+    assert.equal(c.messageRateLimit, 50);
+    assert.equal(c.offlineQueueLimit, 256);
+    assert.equal(c.offlineQueueBytes, 512 * 1024);
     assert.deepEqual(iceServersFor(c), [], 'no third-party ICE server by default');
   });
 
@@ -358,6 +364,14 @@ describe('config', () => {
       [{ TICKET_TTL: '1h' }, 'TICKET_TTL'],
       [{ SEAT_TIMEOUT_MS: '999' }, 'SEAT_TIMEOUT_MS'],
       [{ PING_INTERVAL_MS: '100' }, 'PING_INTERVAL_MS'],
+      [{ JOIN_RATE_LIMIT: '0' }, 'JOIN_RATE_LIMIT'],
+      [{ JOIN_RATE_LIMIT: 'lots' }, 'JOIN_RATE_LIMIT'],
+      [{ MAX_SOCKETS_PER_ADDRESS: '0' }, 'MAX_SOCKETS_PER_ADDRESS'],
+      [{ MAX_SOCKETS_PER_ADDRESS: '2.5' }, 'MAX_SOCKETS_PER_ADDRESS'],
+      [{ MESSAGE_RATE_LIMIT: '0' }, 'MESSAGE_RATE_LIMIT'],
+      [{ MESSAGE_RATE_LIMIT: '100001' }, 'MESSAGE_RATE_LIMIT'],
+      [{ OFFLINE_QUEUE_LIMIT: '-1' }, 'OFFLINE_QUEUE_LIMIT'],
+      [{ OFFLINE_QUEUE_BYTES: '99999999999' }, 'OFFLINE_QUEUE_BYTES'],
     ];
     for (const [env, variable] of cases) {
       assert.throws(
@@ -387,5 +401,65 @@ describe('config', () => {
     const corrupt = stateDir();
     writeFileSync(pathJoin(corrupt, 'ticket-secret'), 'not hex');
     assert.throws(() => loadConfig({ STATE_DIR: corrupt }, paths), (e: unknown) => e instanceof ConfigError && e.variable === 'STATE_DIR');
+  });
+});
+
+describe('limits', () => {
+  test('a bucket gives its capacity at once, then refills at its rate', () => {
+    const t0 = 1_000_000;
+    const bucket = new Bucket(3, 2, t0);
+    assert.deepEqual([1, 2, 3, 4].map(() => bucket.take(t0)), [true, true, true, false]);
+    assert.equal(bucket.wait(t0), 1);
+    assert.equal(bucket.take(t0 + 400), false, '0.8 tokens after 400 ms');
+    assert.equal(bucket.take(t0 + 500), true, 'one token after 500 ms');
+    assert.equal(bucket.full(t0 + 500), false);
+    assert.equal(bucket.full(t0 + 2000), true);
+    assert.equal(bucket.take(t0 + 10_000) && bucket.take(t0 + 10_000) && bucket.take(t0 + 10_000), true);
+    assert.equal(bucket.take(t0 + 10_000), false, 'never more than the capacity');
+    assert.equal(bucket.take(t0 - 5000), false, 'a clock going backwards refills nothing');
+  });
+
+  test('keyed buckets are independent, and full ones are swept', () => {
+    const limiter = new KeyedLimiter(2, 1);
+    const t0 = 5_000_000;
+    assert.ok(limiter.take('a', t0) && limiter.take('a', t0));
+    assert.equal(limiter.take('a', t0), false);
+    assert.ok(limiter.take('b', t0));
+    assert.equal(limiter.size, 2);
+    limiter.sweep(t0 + 1000);
+    assert.equal(limiter.size, 1, "b is full again and forgotten; a is not yet full");
+    limiter.sweep(t0 + 2000);
+    assert.equal(limiter.size, 0);
+  });
+
+  test('socket counter', () => {
+    const counter = new SocketCounter(2);
+    assert.ok(counter.acquire('a') && counter.acquire('a'));
+    assert.equal(counter.acquire('a'), false);
+    assert.ok(counter.acquire('b'));
+    counter.release('a');
+    assert.ok(counter.acquire('a'));
+    counter.release('a');
+    counter.release('a');
+    counter.release('b');
+    assert.equal(counter.size, 0, 'no entry is kept for an address with no socket');
+  });
+
+  test('client address: the peer, or behind a trusted proxy the last X-Forwarded-For entry; IPv6 by /64', () => {
+    const req = (remoteAddress: string, forwarded?: string) =>
+      ({ socket: { remoteAddress }, headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded } }) as never;
+    assert.equal(clientAddress(req('127.0.0.1', '1.2.3.4'), false), '127.0.0.1');
+    assert.equal(clientAddress(req('::ffff:10.0.0.1'), false), '10.0.0.1');
+    assert.equal(clientAddress(req('10.0.0.1', '1.2.3.4'), true), '1.2.3.4');
+    assert.equal(clientAddress(req('10.0.0.1', 'forged, 1.2.3.4'), true), '1.2.3.4');
+    assert.equal(clientAddress(req('10.0.0.1', ''), true), '10.0.0.1');
+    assert.equal(clientAddress(req('10.0.0.1'), true), '10.0.0.1');
+    assert.equal(clientAddress(req('10.0.0.1', 'x'.repeat(100)), true), '10.0.0.1', 'an absurd entry is ignored');
+    assert.equal(normalise('2001:db8:a:b:1:2:3:4'), '2001:db8:a:b::/64');
+    assert.equal(normalise('2001:db8::1'), '2001:db8:0:0::/64');
+    assert.equal(normalise('2001:0db8:0000:000b::'), '2001:db8:0:b::/64');
+    assert.equal(normalise('::1'), '0:0:0:0::/64');
+    assert.equal(normalise('fe80::1:2:3:4:5'), 'fe80:0:0:1::/64');
+    assert.equal(normalise('not an address'), 'not an address');
   });
 });

@@ -78,6 +78,8 @@ export interface JoinOptions {
   /** The room token, asked for each time one is needed (join, renewal); null when the server needs none. */
   token: () => Promise<string | null>;
   signal: AbortSignal;
+  /** `relay`: only relayed (TURN) candidates; anything else: all candidates. */
+  iceTransport?: string | undefined;
 }
 
 /** The room API's error code → the widget's error code. */
@@ -124,7 +126,7 @@ export class CallController implements ReactiveController {
 
   /** Join the room. Resolves once registered and dialling; rejects with a WidgetError. */
   async join(options: JoinOptions): Promise<void> {
-    const { server, room, name, signal } = options;
+    const { server, room, name, signal, iceTransport } = options;
     if (typeof RTCPeerConnection === 'undefined') throw new WidgetError('unsupported-browser', 'WebRTC is not available');
     this.options = options;
     const answer = await this.requestSeat(server, room, name, await this.token(), signal);
@@ -134,7 +136,8 @@ export class CallController implements ReactiveController {
     const peer = new Peer(answer.peerId, {
       ...answer.signaling,
       token: answer.ticket,
-      config: { iceServers: answer.iceServers },
+      // PeerJS hands this to every RTCPeerConnection it creates (media calls and data connections alike).
+      config: { iceServers: answer.iceServers, iceTransportPolicy: iceTransport === 'relay' ? 'relay' : 'all' },
       debug: 0,
     });
     this.peer = peer;

@@ -1,6 +1,7 @@
 // A @web/test-runner plugin that starts and stops real signaling servers (child processes) for browser tests:
 // `executeServerCommand('vcw-server-start', { env })` → `{ id, url }`, `'vcw-server-stop', { id }`,
-// `'vcw-server-kill', { id }` (SIGKILL). Server logs are kept and printed only when a server exits badly.
+// `'vcw-server-kill', { id }` (SIGKILL), `'vcw-server-logs', { id }` (what it printed so far). Server logs are kept
+// and printed only when a server exits badly.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,6 +67,7 @@ export function serverPlugin() {
       if (command === 'vcw-server-start') return start(payload?.env);
       if (command === 'vcw-server-stop') return stop(payload.id);
       if (command === 'vcw-server-kill') return stop(payload.id, 'SIGKILL');
+      if (command === 'vcw-server-logs') return servers.get(payload.id)?.logs() ?? null;
       return undefined;
     },
     async serverStop() {
