@@ -103,6 +103,8 @@ describe('chat', function () {
     assert(d.messages.every((m) => !m.self), 'none of it is D\'s own');
     // History survives its original sender leaving.
     await a!.leave();
+    // The room holds four (MAX_PEERS): wait until the server has freed Ada's seat.
+    await waitFor(async () => ((await (await fetch(`${server.url}/healthz`)).json()) as { peers: number }).peers === 3, 'Ada\'s seat freed');
     const e = addWidget(server, room, { 'display-name': 'Eve' });
     widgets.push(e);
     await e.join();

@@ -90,6 +90,31 @@ function apiErrorCode(status: number, code: string | undefined): ErrorCode {
   return 'server-unreachable';
 }
 
+const NOT_UNDERSTOOD = 'The call server sent an answer this widget does not understand.';
+
+/** POST to the room API; the JSON answer, or a WidgetError with the code the server's error maps to. */
+async function roomApi(server: string, room: string, action: 'join' | 'renew', payload: unknown, token: string | null, signal?: AbortSignal): Promise<unknown> {
+  const base = server.endsWith('/') ? server : `${server}/`;
+  let response: Response;
+  try {
+    response = await fetch(new URL(`api/rooms/${encodeURIComponent(room)}/${action}`, base), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(payload),
+      signal,
+    });
+  } catch {
+    signal?.throwIfAborted();
+    throw new WidgetError('server-unreachable', `The call server at ${base} cannot be reached.`);
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const problem = parseApiError(body);
+    throw new WidgetError(apiErrorCode(response.status, problem?.error), problem?.message ?? `The call server answered ${response.status}.`);
+  }
+  return body;
+}
+
 export class CallController implements ReactiveController {
   selfId = '';
   serverConnected = false;
@@ -208,51 +233,17 @@ export class CallController implements ReactiveController {
     const options = this.options;
     const peer = this.peer;
     if (!options || !peer) return;
-    const token = await this.token();
-    const base = options.server.endsWith('/') ? options.server : `${options.server}/`;
-    let response: Response;
-    try {
-      response = await fetch(new URL(`api/rooms/${encodeURIComponent(options.room)}/renew`, base), {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ ticket: this.ticket }),
-      });
-    } catch {
-      throw new WidgetError('server-unreachable', `The call server at ${base} cannot be reached.`);
-    }
-    const body: unknown = await response.json().catch(() => null);
-    if (!response.ok) {
-      const problem = parseApiError(body);
-      throw new WidgetError(apiErrorCode(response.status, problem?.error), problem?.message ?? `The call server answered ${response.status}.`);
-    }
+    const body = await roomApi(options.server, options.room, 'renew', { ticket: this.ticket }, await this.token());
     const renewed = parseRenewResponse(body);
-    if (!renewed || renewed.peerId !== this.selfId) throw new WidgetError('server-unreachable', 'The call server sent an answer this widget does not understand.');
+    if (!renewed || renewed.peerId !== this.selfId) throw new WidgetError('server-unreachable', NOT_UNDERSTOOD);
     this.ticket = renewed.ticket;
     peer.options.token = renewed.ticket;
     peer.options.config = { ...peer.options.config, iceServers: renewed.iceServers };
   }
 
   private async requestSeat(server: string, room: string, name: string, token: string | null, signal: AbortSignal): Promise<JoinResponse> {
-    const base = server.endsWith('/') ? server : `${server}/`;
-    let response: Response;
-    try {
-      response = await fetch(new URL(`api/rooms/${encodeURIComponent(room)}/join`, base), {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ name }),
-        signal,
-      });
-    } catch (error) {
-      signal.throwIfAborted();
-      throw new WidgetError('server-unreachable', `The call server at ${base} cannot be reached.`);
-    }
-    const body: unknown = await response.json().catch(() => null);
-    if (!response.ok) {
-      const problem = parseApiError(body);
-      throw new WidgetError(apiErrorCode(response.status, problem?.error), problem?.message ?? `The call server answered ${response.status}.`);
-    }
-    const answer = parseJoinResponse(body);
-    if (!answer) throw new WidgetError('server-unreachable', 'The call server sent an answer this widget does not understand.');
+    const answer = parseJoinResponse(await roomApi(server, room, 'join', { name }, token, signal));
+    if (!answer) throw new WidgetError('server-unreachable', NOT_UNDERSTOOD);
     return answer;
   }
 
