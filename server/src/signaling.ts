@@ -45,6 +45,10 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
   const clients = new Map<string, IClient>();
   const sockets = new Map<string, WebSocket>();
   const alive = new WeakSet<WebSocket>();
+  // One shared listener (`this` is the socket), not a closure per socket: it is held for every client.
+  function markAlive(this: WebSocket): void {
+    alive.add(this);
+  }
   let wss: WebSocketServer | undefined;
 
   const verifyClient = (
@@ -72,7 +76,7 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
       wss = new WebSocketServer({ ...options, maxPayload: MAX_WS_PAYLOAD, verifyClient });
       wss.on('connection', (socket) => {
         alive.add(socket);
-        socket.on('pong', () => alive.add(socket));
+        socket.on('pong', markAlive);
       });
       return wss;
     },
