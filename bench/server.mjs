@@ -7,7 +7,8 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds, freePort, settledRss } from './lib/proc.mjs';
+import WebSocket from 'ws';
+import { cpuSeconds, freePort, rssKiB, settledRss } from './lib/proc.mjs';
 import { mmm, printTable, ratio, round, summarize } from './lib/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -16,6 +17,12 @@ const STOCK = join(ROOT, 'bench/stock-peerserver.mjs');
 const LOAD = join(ROOT, 'bench/load-client.mjs');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The whole load comes from one address (127.0.0.1), so per-address limits are raised for our server; a server
+ * without such limits ignores these variables. Their cost per request is still paid and measured.
+ */
+const PER_ADDRESS_LIMITS = { JOIN_RATE_LIMIT: '1000000', MAX_SOCKETS_PER_ADDRESS: '1000000', MESSAGE_RATE_LIMIT: '100000' };
 
 /**
  * Extra environment for our server, e.g. to raise per-address limits for the load that comes from one
@@ -48,12 +55,17 @@ export async function startServer(kind) {
   const stateDir = kind === 'ours' ? mkdtempSync(join(tmpdir(), 'vcw-bench-')) : null;
   const env =
     kind === 'ours'
-      ? { ...process.env, MAX_PEERS: '8', LOG_LEVEL: 'warn', STATE_DIR: stateDir, ...extraServerEnv(), PORT: String(port), HOST: '127.0.0.1' }
+      ? { ...process.env, MAX_PEERS: '8', LOG_LEVEL: 'warn', STATE_DIR: stateDir, ...PER_ADDRESS_LIMITS, ...extraServerEnv(), PORT: String(port), HOST: '127.0.0.1' }
       : { ...process.env, PORT: String(port) };
-  const proc = spawn(process.execPath, [kind === 'ours' ? OURS : STOCK], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The inspector (loopback, random port) lets the bench run a full GC in either server before reading memory.
+  const proc = spawn(process.execPath, ['--inspect=127.0.0.1:0', kind === 'ours' ? OURS : STOCK], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let logs = '';
+  let inspectorUrl = null;
   proc.stdout.on('data', (d) => (logs = (logs + d).slice(-4000)));
-  proc.stderr.on('data', (d) => (logs = (logs + d).slice(-4000)));
+  proc.stderr.on('data', (d) => {
+    logs = (logs + d).slice(-4000);
+    inspectorUrl ??= /Debugger listening on (ws:\/\/\S+)/.exec(logs)?.[1] ?? null;
+  });
   let exited = null;
   proc.on('exit', (code, signal) => (exited = { code, signal }));
   const deadline = Date.now() + 15_000;
@@ -71,6 +83,8 @@ export async function startServer(kind) {
     pid: proc.pid,
     port,
     logs: () => logs,
+    /** Full garbage collection (V8 low-memory notification), then { rssKiB, heapUsedKiB }. */
+    gcMemory: () => gcMemory(inspectorUrl, proc.pid),
     alive: () => !exited,
     async stop() {
       if (!exited) {
@@ -84,6 +98,28 @@ export async function startServer(kind) {
       if (stateDir) rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Through the inspector: HeapProfiler.collectGarbage, then process.memoryUsage() and RSS from /proc. */
+function gcMemory(url, pid) {
+  if (!url) return Promise.reject(new Error('no inspector URL'));
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const timer = setTimeout(() => (ws.terminate(), reject(new Error('inspector: no answer within 20 s'))), 20_000);
+    let heapUsed = null;
+    ws.on('error', (e) => (clearTimeout(timer), reject(e)));
+    ws.on('open', () => ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' })));
+    ws.on('message', (data) => {
+      const msg = JSON.parse(data.toString());
+      if (msg.id === 1) ws.send(JSON.stringify({ id: 2, method: 'Runtime.evaluate', params: { expression: 'process.memoryUsage().heapUsed', returnByValue: true } }));
+      if (msg.id === 2) {
+        heapUsed = msg.result?.result?.value ?? null;
+        clearTimeout(timer);
+        ws.close();
+        resolve({ rssKiB: rssKiB(pid), heapUsedKiB: heapUsed === null ? null : heapUsed / 1024 });
+      }
+    });
+  });
 }
 
 /** Fork the load generator; `call(cmd, args)` runs one of its commands (deadline per call). */
@@ -148,6 +184,7 @@ async function capacityOf(kind, load, steps) {
     await load.call('connect', { target, count: 200, roomPrefix: 'warm' });
     await load.call('closeAll', {});
     const baseKiB = await settledRss(server.pid);
+    const baseGc = await server.gcMemory();
     const rows = [];
     let heldNow = 0;
     for (const clients of steps) {
@@ -155,6 +192,7 @@ async function capacityOf(kind, load, steps) {
       heldNow += r.ok;
       const rssKiB = await settledRss(server.pid);
       const idleCpu = await cpuPercentOver(server.pid, 2000);
+      const gc = await server.gcMemory();
       rows.push({
         clients,
         held: heldNow,
@@ -162,6 +200,12 @@ async function capacityOf(kind, load, steps) {
         errors: r.errors,
         rssMiB: round(rssKiB / 1024, 1),
         kibPerClient: round((rssKiB - baseKiB) / heldNow, 2),
+        afterGc: {
+          rssMiB: round(gc.rssKiB / 1024, 1),
+          kibPerClient: round((gc.rssKiB - baseGc.rssKiB) / heldNow, 2),
+          heapMiB: round(gc.heapUsedKiB / 1024, 1),
+          heapKiBPerClient: round((gc.heapUsedKiB - baseGc.heapUsedKiB) / heldNow, 2),
+        },
         connectsPerSecond: Math.round(r.perSecond),
         idleCpuPercent: round(idleCpu, 1),
       });
@@ -182,7 +226,7 @@ async function capacityOf(kind, load, steps) {
     };
     await load.call('closeAll', {});
     if (!server.alive()) throw new Error(`${kind} server died during the capacity run:\n${server.logs()}`);
-    return { baselineMiB: round(baseKiB / 1024, 1), steps: rows, join: joinResult };
+    return { baselineMiB: round(baseKiB / 1024, 1), baselineAfterGc: { rssMiB: round(baseGc.rssKiB / 1024, 1), heapMiB: round(baseGc.heapUsedKiB / 1024, 1) }, steps: rows, join: joinResult };
   } finally {
     await server.stop();
   }
@@ -199,11 +243,17 @@ export async function runCapacity({ steps = STEPS } = {}) {
     const rows = steps.map((clients, i) => {
       const s = stock.steps[i];
       const o = ours.steps[i];
-      return { clients, memoryRatio: ratio(o.kibPerClient, s.kibPerClient), connectsRatio: ratio(o.connectsPerSecond, s.connectsPerSecond) };
+      return {
+        clients,
+        memoryRatio: ratio(o.afterGc.kibPerClient, s.afterGc.kibPerClient),
+        heapRatio: ratio(o.afterGc.heapKiBPerClient, s.afterGc.heapKiBPerClient),
+        rssNoGcRatio: ratio(o.kibPerClient, s.kibPerClient),
+        connectsRatio: ratio(o.connectsPerSecond, s.connectsPerSecond),
+      };
     });
     const result = {
       method:
-        'Clients are PeerJS-protocol WebSockets from one separate load process. Ours: POST /api/rooms/{room}/join (8 per room) then the WebSocket; stock: the WebSocket with a random id. Connected = OPEN received. KiB/client = (RSS held − RSS of the warm idle process) / clients. Join = ours POST + WebSocket until OPEN; stock WebSocket until OPEN; open-loop at the rate while the largest step stays connected.',
+        'Clients are PeerJS-protocol WebSockets from one separate load process. Ours: POST /api/rooms/{room}/join (8 per room) then the WebSocket; stock: the WebSocket with a random id. Connected = OPEN received. Memory per client = (RSS with the clients held − RSS of the warm idle process) / clients, read twice: as it stands once RSS settles, and right after a full GC in the server (V8 low-memory notification through the inspector), which drops floating garbage; the goal uses the after-GC figure. Heap = V8 heapUsed after the same GC. Join = ours POST + WebSocket until OPEN; stock WebSocket until OPEN; open-loop at the rate while the largest step stays connected.',
       stock,
       ours,
       ratios: rows,
@@ -217,12 +267,12 @@ export async function runCapacity({ steps = STEPS } = {}) {
 
 function printCapacity(r) {
   printTable(
-    'Server capacity (held clients; RSS from /proc; ours vs stock PeerServer, same run)',
-    ['clients', 'stock RSS MiB', 'ours RSS MiB', 'stock KiB/client', 'ours KiB/client', 'ratio', 'stock conn/s', 'ours conn/s', 'stock idle CPU%', 'ours idle CPU%', 'failed s/o'],
+    'Server capacity (held clients; s = stock PeerServer, o = ours, same run; RSS from /proc)',
+    ['clients', 'RSS MiB s/o', 'KiB/client s/o', 'after GC: RSS KiB/client s/o', 'ratio', 'heap KiB/client s/o', 'ratio', 'conn/s s/o', 'idle CPU% s/o', 'failed s/o'],
     r.ratios.map((x, i) => {
       const s = r.stock.steps[i];
       const o = r.ours.steps[i];
-      return [x.clients, s.rssMiB, o.rssMiB, s.kibPerClient, o.kibPerClient, `${x.memoryRatio}×`, s.connectsPerSecond, o.connectsPerSecond, s.idleCpuPercent, o.idleCpuPercent, `${s.failed}/${o.failed}`];
+      return [x.clients, `${s.rssMiB} / ${o.rssMiB}`, `${s.kibPerClient} / ${o.kibPerClient}`, `${s.afterGc.kibPerClient} / ${o.afterGc.kibPerClient}`, `${x.memoryRatio}×`, `${s.afterGc.heapKiBPerClient} / ${o.afterGc.heapKiBPerClient}`, `${x.heapRatio}×`, `${s.connectsPerSecond} / ${o.connectsPerSecond}`, `${s.idleCpuPercent} / ${o.idleCpuPercent}`, `${s.failed}/${o.failed}`];
     }),
   );
   const j = (x) => `p50 ${x.p50} ms, p99 ${x.p99} ms, max ${x.max} ms (n=${x.n})`;
