@@ -45,10 +45,11 @@ export interface SignalingDeps {
 export function createSignaling(server: Server, { config, rooms, tickets, log, originAllowed }: SignalingDeps) {
   const clients = new Map<string, IClient>();
   const sockets = new Map<string, WebSocket>();
-  const alive = new WeakSet<WebSocket>();
-  // One shared listener (`this` is the socket), not a closure per socket: it is held for every client.
+  // Sockets pinged and not yet answered. Kept this way round (not "answered"), it is nearly empty between
+  // passes, so liveness costs no memory per client. One shared pong listener (`this` is the socket).
+  const awaitingPong = new WeakSet<WebSocket>();
   function markAlive(this: WebSocket): void {
-    alive.add(this);
+    awaitingPong.delete(this);
   }
   let wss: WebSocketServer | undefined;
 
@@ -76,7 +77,6 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
     createWebSocketServer: (options: ServerOptions) => {
       wss = new WebSocketServer({ ...options, maxPayload: MAX_WS_PAYLOAD, verifyClient });
       wss.on('connection', (socket) => {
-        alive.add(socket);
         socket.on('pong', markAlive);
       });
       return wss;
@@ -144,11 +144,11 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
     for (let i = from; i < end; i++) {
       const socket = sockets[i]!;
       if (socket.readyState !== socket.OPEN) continue;
-      if (!alive.has(socket)) {
+      if (awaitingPong.has(socket)) {
         socket.terminate();
         continue;
       }
-      alive.delete(socket);
+      awaitingPong.add(socket);
       socket.ping();
     }
     if (end < sockets.length) setImmediate(pingSome, sockets, end);
