@@ -139,10 +139,10 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
 
   // One liveness pass per interval, in chunks with the event loop free in between: pinging every socket in
   // one go stalled joins and relay behind it (join p99 ~400 ms with 10k sockets; see BENCHMARKS.md).
-  const pingSome = (sockets: WebSocket[], from: number): void => {
-    const end = Math.min(from + PING_CHUNK, sockets.length);
+  const pingSome = (batch: WebSocket[], from: number): void => {
+    const end = Math.min(from + PING_CHUNK, batch.length);
     for (let i = from; i < end; i++) {
-      const socket = sockets[i]!;
+      const socket = batch[i]!;
       if (socket.readyState !== socket.OPEN) continue;
       if (awaitingPong.has(socket)) {
         socket.terminate();
@@ -151,7 +151,7 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
       awaitingPong.add(socket);
       socket.ping();
     }
-    if (end < sockets.length) setImmediate(pingSome, sockets, end);
+    if (end < batch.length) setImmediate(pingSome, batch, end);
   };
   const pinger = setInterval(() => pingSome([...(wss?.clients ?? [])], 0), config.pingIntervalMs);
   pinger.unref();
