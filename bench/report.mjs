@@ -33,16 +33,16 @@ if (r.joinLatency) {
 if (r.capacity) {
   const c = r.capacity;
   out.push(`### 3. Server capacity (stock PeerServer / ours, same run)${load('capacity')}`, '');
-  table(['clients', 'RSS MiB', 'RSS KiB/client', 'after full GC: RSS KiB/client', 'ratio', 'V8 heap KiB/client', 'ratio', 'connects/s', 'idle CPU %'], c.ratios.map((x, i) => {
+  table(['clients', 'RSS MiB', 'RSS KiB/client', 'after full GC: RSS KiB/client', 'ratio', 'V8 heap KiB/client', 'ratio', 'connects/s', 'server CPU ms per connect', 'idle CPU %'], c.ratios.map((x, i) => {
     const s = c.stock.steps[i];
     const o = c.ours.steps[i];
-    return [x.clients, `${s.rssMiB} / ${o.rssMiB}`, `${s.kibPerClient} / ${o.kibPerClient}`, `${s.afterGc.kibPerClient} / ${o.afterGc.kibPerClient}`, `**${x.memoryRatio}×**`, `${s.afterGc.heapKiBPerClient} / ${o.afterGc.heapKiBPerClient}`, `${x.heapRatio}×`, `${s.connectsPerSecond} / ${o.connectsPerSecond}`, `${s.idleCpuPercent} / ${o.idleCpuPercent}`];
+    return [x.clients, `${s.rssMiB} / ${o.rssMiB}`, `${s.kibPerClient} / ${o.kibPerClient}`, `${s.afterGc.kibPerClient} / ${o.afterGc.kibPerClient}`, `**${x.memoryRatio}×**`, `${s.afterGc.heapKiBPerClient} / ${o.afterGc.heapKiBPerClient}`, `${x.heapRatio}×`, `${s.connectsPerSecond} / ${o.connectsPerSecond}`, `${s.cpuMsPerConnect} / ${o.cpuMsPerConnect}`, `${s.idleCpuPercent} / ${o.idleCpuPercent}`];
   }));
   const jl = (x) => (x ? `${x.p50} / ${x.p99} / ${x.max}` : 'n/a');
-  table([`${c.ours.join.rate} joins/s for ${c.ours.join.seconds} s, ${c.ours.join.heldClients} clients held`, 'p50 / p99 / max ms', 'n', 'achieved/s', 'failed'], [
-    ['stock: WebSocket → OPEN', jl(c.stock.join.totalMs), c.stock.join.totalMs.n, c.stock.join.achievedPerSecond, c.stock.join.failed],
-    ['ours: POST join', jl(c.ours.join.postMs), c.ours.join.postMs?.n, '', ''],
-    ['ours: POST join + WebSocket → OPEN', jl(c.ours.join.totalMs), c.ours.join.totalMs.n, c.ours.join.achievedPerSecond, c.ours.join.failed],
+  table([`${c.ours.join.rate} joins/s for ${c.ours.join.seconds} s, ${c.ours.join.heldClients} clients held`, 'p50 / p99 / max ms', 'n', 'achieved/s', 'failed', 'server CPU %'], [
+    ['stock: WebSocket → OPEN', jl(c.stock.join.totalMs), c.stock.join.totalMs.n, c.stock.join.achievedPerSecond, c.stock.join.failed, c.stock.join.serverCpuPercent],
+    ['ours: POST join', jl(c.ours.join.postMs), c.ours.join.postMs?.n, '', '', ''],
+    ['ours: POST join + WebSocket → OPEN', jl(c.ours.join.totalMs), c.ours.join.totalMs.n, c.ours.join.achievedPerSecond, c.ours.join.failed, c.ours.join.serverCpuPercent],
   ]);
 }
 if (r.relay) {

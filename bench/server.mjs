@@ -188,7 +188,9 @@ async function capacityOf(kind, load, steps) {
     const rows = [];
     let heldNow = 0;
     for (const clients of steps) {
+      const cpu0 = cpuSeconds(server.pid);
       const r = await load.call('connect', { target, count: clients - heldNow, window: 100, roomPrefix: `cap${clients}` });
+      const connectCpuMs = ((cpuSeconds(server.pid) - cpu0) * 1000) / Math.max(1, r.ok);
       heldNow += r.ok;
       const rssKiB = await settledRss(server.pid);
       const idleCpu = await cpuPercentOver(server.pid, 2000);
@@ -207,11 +209,14 @@ async function capacityOf(kind, load, steps) {
           heapKiBPerClient: round((gc.heapUsedKiB - baseGc.heapUsedKiB) / heldNow, 2),
         },
         connectsPerSecond: Math.round(r.perSecond),
+        cpuMsPerConnect: round(connectCpuMs, 3),
         idleCpuPercent: round(idleCpu, 1),
       });
     }
     // Joins at a steady rate while the last step's clients stay connected (and heartbeat).
+    const joinCpu0 = cpuSeconds(server.pid);
     const j = await load.call('joinRate', { target, rate: JOIN_RATE, seconds: JOIN_SECONDS, roomPrefix: 'joinrate' });
+    const joinCpuSeconds = cpuSeconds(server.pid) - joinCpu0;
     const joinResult = {
       rate: JOIN_RATE,
       seconds: JOIN_SECONDS,
@@ -221,6 +226,7 @@ async function capacityOf(kind, load, steps) {
       failed: j.failed,
       errors: j.errors,
       achievedPerSecond: round(j.ok / j.seconds, 0),
+      serverCpuPercent: round((joinCpuSeconds / j.seconds) * 100, 1),
       totalMs: roundSummary(summarize(j.total), 2),
       postMs: j.post.length ? roundSummary(summarize(j.post), 2) : null,
     };
@@ -253,7 +259,7 @@ export async function runCapacity({ steps = STEPS } = {}) {
     });
     const result = {
       method:
-        'Clients are PeerJS-protocol WebSockets from one separate load process. Ours: POST /api/rooms/{room}/join (8 per room) then the WebSocket; stock: the WebSocket with a random id. Connected = OPEN received. Memory per client = (RSS with the clients held − RSS of the warm idle process) / clients, read twice: as it stands once RSS settles, and right after a full GC in the server (V8 low-memory notification through the inspector), which drops floating garbage; the goal uses the after-GC figure. Heap = V8 heapUsed after the same GC. Join = ours POST + WebSocket until OPEN; stock WebSocket until OPEN; open-loop at the rate while the largest step stays connected.',
+        'Clients are PeerJS-protocol WebSockets from one separate load process. Ours: POST /api/rooms/{room}/join (8 per room) then the WebSocket; stock: the WebSocket with a random id. Connected = OPEN received. Memory per client = (RSS with the clients held − RSS of the warm idle process) / clients, read twice: as it stands once RSS settles, and right after a full GC in the server (V8 low-memory notification through the inspector), which drops floating garbage; the goal uses the after-GC figure. Heap = V8 heapUsed after the same GC. Join = ours POST + WebSocket until OPEN; stock WebSocket until OPEN; open-loop at the rate while the largest step stays connected. Server CPU (utime+stime from /proc) per connect and during the joins.',
       stock,
       ours,
       ratios: rows,
@@ -268,21 +274,21 @@ export async function runCapacity({ steps = STEPS } = {}) {
 function printCapacity(r) {
   printTable(
     'Server capacity (held clients; s = stock PeerServer, o = ours, same run; RSS from /proc)',
-    ['clients', 'RSS MiB s/o', 'KiB/client s/o', 'after GC: RSS KiB/client s/o', 'ratio', 'heap KiB/client s/o', 'ratio', 'conn/s s/o', 'idle CPU% s/o', 'failed s/o'],
+    ['clients', 'RSS MiB s/o', 'KiB/client s/o', 'after GC: RSS KiB/client s/o', 'ratio', 'heap KiB/client s/o', 'ratio', 'conn/s s/o', 'CPU ms/conn s/o', 'idle CPU% s/o', 'failed s/o'],
     r.ratios.map((x, i) => {
       const s = r.stock.steps[i];
       const o = r.ours.steps[i];
-      return [x.clients, `${s.rssMiB} / ${o.rssMiB}`, `${s.kibPerClient} / ${o.kibPerClient}`, `${s.afterGc.kibPerClient} / ${o.afterGc.kibPerClient}`, `${x.memoryRatio}×`, `${s.afterGc.heapKiBPerClient} / ${o.afterGc.heapKiBPerClient}`, `${x.heapRatio}×`, `${s.connectsPerSecond} / ${o.connectsPerSecond}`, `${s.idleCpuPercent} / ${o.idleCpuPercent}`, `${s.failed}/${o.failed}`];
+      return [x.clients, `${s.rssMiB} / ${o.rssMiB}`, `${s.kibPerClient} / ${o.kibPerClient}`, `${s.afterGc.kibPerClient} / ${o.afterGc.kibPerClient}`, `${x.memoryRatio}×`, `${s.afterGc.heapKiBPerClient} / ${o.afterGc.heapKiBPerClient}`, `${x.heapRatio}×`, `${s.connectsPerSecond} / ${o.connectsPerSecond}`, `${s.cpuMsPerConnect} / ${o.cpuMsPerConnect}`, `${s.idleCpuPercent} / ${o.idleCpuPercent}`, `${s.failed}/${o.failed}`];
     }),
   );
   const j = (x) => `p50 ${x.p50} ms, p99 ${x.p99} ms, max ${x.max} ms (n=${x.n})`;
   printTable(
     `Join under load (${r.ours.join.rate} joins/s for ${r.ours.join.seconds} s while ${r.ours.join.heldClients} clients stay connected)`,
-    ['server', 'what is timed', 'latency', 'achieved/s', 'failed'],
+    ['server', 'what is timed', 'latency', 'achieved/s', 'failed', 'server CPU%'],
     [
-      ['stock', 'WebSocket → OPEN', j(r.stock.join.totalMs), r.stock.join.achievedPerSecond, r.stock.join.failed],
-      ['ours', 'POST join', j(r.ours.join.postMs), '', ''],
-      ['ours', 'POST join + WebSocket → OPEN', j(r.ours.join.totalMs), r.ours.join.achievedPerSecond, r.ours.join.failed],
+      ['stock', 'WebSocket → OPEN', j(r.stock.join.totalMs), r.stock.join.achievedPerSecond, r.stock.join.failed, r.stock.join.serverCpuPercent],
+      ['ours', 'POST join', j(r.ours.join.postMs), '', '', ''],
+      ['ours', 'POST join + WebSocket → OPEN', j(r.ours.join.totalMs), r.ours.join.achievedPerSecond, r.ours.join.failed, r.ours.join.serverCpuPercent],
     ],
   );
   for (const kind of ['stock', 'ours']) {
