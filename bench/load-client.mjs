@@ -134,14 +134,14 @@ const heartbeat = setInterval(() => {
 }, HEARTBEAT_MS / 50);
 
 const commands = {
-  /** Connect `count` more clients, `window` at a time. */
-  async connect({ target, count, window = 100, roomPrefix }) {
+  /** Connect `count` more clients, `window` at a time; stops starting new ones after `deadlineMs`. */
+  async connect({ target, count, window = 100, roomPrefix, deadlineMs = 60_000 }) {
     const errors = {};
     let ok = 0;
     let next = 0;
     const started = performance.now();
     const worker = async () => {
-      while (next < count) {
+      while (next < count && performance.now() - started < deadlineMs) {
         next++;
         try {
           const { ws } = await join(target, roomPrefix);
@@ -154,7 +154,7 @@ const commands = {
     };
     await Promise.all(Array.from({ length: Math.min(window, count) }, worker));
     const seconds = (performance.now() - started) / 1000;
-    return { ok, failed: count - ok, errors, seconds, perSecond: ok / seconds, held: held.length };
+    return { ok, failed: next - ok, notStarted: count - next, errors, seconds, perSecond: ok / seconds, held: held.length };
   },
 
   /** Open-loop joins at `rate`/s for `seconds`; each joiner leaves as soon as it is registered. */

@@ -22,7 +22,7 @@ const BROWSER_RUNS = {
   mesh: [['bench/mesh-floor.bench.ts', 'meshFloor'], ['bench/mesh.bench.ts', 'meshWidget']],
 };
 const BROWSER_KEYS = { join: 'joinLatency', chat: 'chat', mesh: 'mesh' };
-const BROWSER_RUN_LIMIT_MS = 6 * 60_000;
+const BROWSER_RUN_LIMIT_MS = 4 * 60_000;
 
 const args = process.argv.slice(2);
 const onlyArg = args.find((a) => a.startsWith('--only'));

@@ -199,6 +199,7 @@ async function capacityOf(kind, load, steps) {
         clients,
         held: heldNow,
         failed: r.failed,
+        notConnectedInTime: r.notStarted,
         errors: r.errors,
         rssMiB: round(rssKiB / 1024, 1),
         kibPerClient: round((rssKiB - baseKiB) / heldNow, 2),
@@ -274,11 +275,11 @@ export async function runCapacity({ steps = STEPS } = {}) {
 function printCapacity(r) {
   printTable(
     'Server capacity (held clients; s = stock PeerServer, o = ours, same run; RSS from /proc)',
-    ['clients', 'RSS MiB s/o', 'KiB/client s/o', 'after GC: RSS KiB/client s/o', 'ratio', 'heap KiB/client s/o', 'ratio', 'conn/s s/o', 'CPU ms/conn s/o', 'idle CPU% s/o', 'failed s/o'],
+    ['clients', 'RSS MiB s/o', 'KiB/client s/o', 'after GC: RSS KiB/client s/o', 'ratio', 'heap KiB/client s/o', 'ratio', 'conn/s s/o', 'CPU ms/conn s/o', 'idle CPU% s/o', 'not held s/o'],
     r.ratios.map((x, i) => {
       const s = r.stock.steps[i];
       const o = r.ours.steps[i];
-      return [x.clients, `${s.rssMiB} / ${o.rssMiB}`, `${s.kibPerClient} / ${o.kibPerClient}`, `${s.afterGc.kibPerClient} / ${o.afterGc.kibPerClient}`, `${x.memoryRatio}×`, `${s.afterGc.heapKiBPerClient} / ${o.afterGc.heapKiBPerClient}`, `${x.heapRatio}×`, `${s.connectsPerSecond} / ${o.connectsPerSecond}`, `${s.cpuMsPerConnect} / ${o.cpuMsPerConnect}`, `${s.idleCpuPercent} / ${o.idleCpuPercent}`, `${s.failed}/${o.failed}`];
+      return [x.clients, `${s.rssMiB} / ${o.rssMiB}`, `${s.kibPerClient} / ${o.kibPerClient}`, `${s.afterGc.kibPerClient} / ${o.afterGc.kibPerClient}`, `${x.memoryRatio}×`, `${s.afterGc.heapKiBPerClient} / ${o.afterGc.heapKiBPerClient}`, `${x.heapRatio}×`, `${s.connectsPerSecond} / ${o.connectsPerSecond}`, `${s.cpuMsPerConnect} / ${o.cpuMsPerConnect}`, `${s.idleCpuPercent} / ${o.idleCpuPercent}`, `${s.failed + s.notConnectedInTime}/${o.failed + o.notConnectedInTime}`];
     }),
   );
   const j = (x) => `p50 ${x.p50} ms, p99 ${x.p99} ms, max ${x.max} ms (n=${x.n})`;
