@@ -85,7 +85,12 @@ export async function widgetMesh(server: TestServer) {
     await waitFor(() => w.state === 'joined', `P${i + 1} joined`);
     ws.push(w);
   }
-  await waitFor(() => ws.every((w) => remotes(w).length === PEOPLE - 1 && remotes(w).every((p) => p.connection === 'connected')), 'four-way call up', 60_000);
+  const up = () => ws.every((w) => remotes(w).length === PEOPLE - 1 && remotes(w).every((p) => p.connection === 'connected'));
+  await waitFor(up, 'four-way call up', 60_000).catch((error: Error) => {
+    // Say who is stuck where, so a failure under load can be told from a widget bug.
+    const states = ws.map((w) => `${w.displayName}: ${w.state} [${remotes(w).map((p) => `${p.name}=${p.connection}`).join(', ')}]`);
+    throw new Error(`${error.message}; ${states.join('; ')}`);
+  });
   const videos = ws.flatMap((w) => [...w.shadowRoot!.querySelectorAll<HTMLVideoElement>('.tile video')]).filter((v) => v.srcObject);
   await Promise.all(videos.map((v) => framesAdvance(v, 3)));
   return {
