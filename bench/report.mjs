@@ -12,7 +12,8 @@ const mmm = (s, unit = '', d = 0) => (s ? `${s.median.toFixed(d)}${unit} (${s.mi
 const load = (name) => (r.sections?.[name] ? ` — load average ${r.sections[name].load1AtStart} at start` : '');
 
 const m = r.machine;
-out.push(`Measured ${m.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, ${m.chromium}, open-file limit ${m.openFileLimit}, commit ${m.commit}; whole run ${r.wallSeconds} s.`, '');
+out.push(`Last written ${m.date.slice(0, 16).replace("T", " ")} UTC on ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, ${m.chromium}, open-file limit ${m.openFileLimit}, commit ${m.commit}; whole run ${r.wallSeconds} s.`, '');
+if (r.partialRun) out.push(`Measured again on their own afterwards: ${r.partialRun.sections.join(', ')} (${r.partialRun.wallSeconds} s); each section's date and load average are in results.json.`, '');
 
 if (r.weight) {
   const w = r.weight;
