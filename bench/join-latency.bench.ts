@@ -1,13 +1,9 @@
 // Join latency: click Join → first remote video frame at the joiner, two widgets on loopback, beside the
 // practical floor (two raw RTCPeerConnections in one page exchanging SDP directly). Prints medians and the ratio.
 import { addWidget, loadWidget, remotes, startServer, stopAllServers, tileOf, uniqueRoom, waitFor } from '../test/helpers.js';
+import { ratio, record, stats } from './record.js';
 
 const RUNS = 15;
-
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)]!, min: s[0]!, max: s[s.length - 1]! };
-};
 
 const firstFrame = (video: HTMLVideoElement) => new Promise<number>((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now())));
 
@@ -69,6 +65,6 @@ describe('join latency', function () {
     }
     const w = stats(widget);
     const f = stats(floor);
-    console.log(`BENCH join→first remote frame (ms, n=${RUNS}): widget median ${w.median.toFixed(0)} min ${w.min.toFixed(0)} max ${w.max.toFixed(0)} | raw floor median ${f.median.toFixed(0)} min ${f.min.toFixed(0)} max ${f.max.toFixed(0)} | ratio ${(w.median / f.median).toFixed(2)}×`);
+    await record('joinLatency', { unit: 'ms', widget: w, floor: f, ratio: ratio(w.median, f.median), goalRatio: 1.2 });
   });
 });

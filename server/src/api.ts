@@ -80,6 +80,8 @@ function displayName(body: unknown): string {
 export function createApi({ config, rooms, tickets, log, originAllowed, joinLimiter }: ApiDeps) {
   const app = express();
   app.disable('x-powered-by');
+  // API answers are never cached (no-store), so hashing each body for an ETag is wasted work per join.
+  app.disable('etag');
   app.set('trust proxy', config.trustProxy);
 
   // CORS: the bundle is public (any page may load the script); the API answers only allowed origins.

@@ -1,0 +1,144 @@
+// Chat between three widgets in one call: round trip (A sends, B answers as soon as it sees it, A sees the
+// answer) and messages/s (all three send a burst at once, until every widget holds every message), each beside
+// the floor: three raw RTCPeerConnections meshes in the same page doing the same over bare RTCDataChannels.
+import type { VideoCallWidget } from '../src/video-call-widget.js';
+import { addWidget, loadWidget, nextEvent, remotes, startServer, stopAllServers, uniqueRoom, waitFor } from '../test/helpers.js';
+import { ratio, record, stats } from './record.js';
+
+const RUNS = 20;
+const BURSTS = 5;
+const PER_PEER = 100;
+const TEXT = 'The quick brown fox jumps over the lazy dog, then checks the chat for the next message in line.'; // ~100 chars
+
+const wire = (name: string, text: string) => JSON.stringify({ v: 1, t: 'chat', id: crypto.randomUUID(), name, text, ts: Date.now() });
+
+interface RawPeer {
+  channels: RTCDataChannel[];
+  received: number;
+  onText?: (text: string) => void;
+}
+
+/** Three peers, one RTCPeerConnection pair per couple, a reliable ordered channel on each. */
+async function rawMesh(): Promise<{ peers: RawPeer[]; close: () => void }> {
+  const peers: RawPeer[] = [0, 1, 2].map(() => ({ channels: [], received: 0 }));
+  const pcs: RTCPeerConnection[] = [];
+  for (const [i, j] of [[0, 1], [0, 2], [1, 2]] as const) {
+    const a = new RTCPeerConnection();
+    const b = new RTCPeerConnection();
+    pcs.push(a, b);
+    a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
+    b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
+    const ca = a.createDataChannel('chat', { negotiated: true, id: 0 });
+    const cb = b.createDataChannel('chat', { negotiated: true, id: 0 });
+    for (const [peer, channel] of [[peers[i]!, ca], [peers[j]!, cb]] as const) {
+      peer.channels.push(channel);
+      channel.onmessage = (e: MessageEvent<string>) => {
+        peer.received++;
+        peer.onText?.((JSON.parse(e.data) as { text: string }).text);
+      };
+    }
+    await a.setLocalDescription(await a.createOffer());
+    await b.setRemoteDescription(a.localDescription!);
+    await b.setLocalDescription(await b.createAnswer());
+    await a.setRemoteDescription(b.localDescription!);
+  }
+  await waitFor(() => peers.every((p) => p.channels.every((c) => c.readyState === 'open')), 'raw channels open');
+  return { peers, close: () => pcs.forEach((pc) => pc.close()) };
+}
+
+const rawSend = (peer: RawPeer, name: string, text: string) => {
+  const data = wire(name, text);
+  for (const c of peer.channels) c.send(data);
+};
+
+async function rawRoundTrip(peers: RawPeer[], i: number): Promise<number> {
+  const [a, b] = peers as [RawPeer, RawPeer];
+  const pong = new Promise<number>((resolve) => (a.onText = (t) => t === `pong ${i}` && resolve(performance.now())));
+  b.onText = (t) => t === `ping ${i}` && rawSend(b, 'B', `pong ${i}`);
+  const started = performance.now();
+  rawSend(a, 'A', `ping ${i}`);
+  const at = await Promise.race([pong, new Promise<number>((_r, reject) => setTimeout(() => reject(new Error('raw pong lost')), 10_000))]);
+  a.onText = b.onText = undefined;
+  return at - started;
+}
+
+const textFrom = (w: VideoCallWidget, text: string) => nextEvent(w, 'vcw-message', (e) => !e.detail.message.self && e.detail.message.text === text);
+
+async function widgetRoundTrip(a: VideoCallWidget, b: VideoCallWidget, c: VideoCallWidget, i: number) {
+  const atB = textFrom(b, `ping ${i}`);
+  const atC = textFrom(c, `ping ${i}`);
+  const pong = textFrom(a, `pong ${i}`);
+  void atB.then(() => b.sendMessage(`pong ${i}`));
+  const started = performance.now();
+  await a.sendMessage(`ping ${i}`);
+  const [tb, tc] = await Promise.all([atB.then(() => performance.now()), atC.then(() => performance.now())]);
+  await pong;
+  return { roundTrip: performance.now() - started, fanOut: Math.max(tb, tc) - started };
+}
+
+async function widgetBurst(ws: VideoCallWidget[], r: number): Promise<number> {
+  const target = ws.map((w) => w.messages.length + ws.length * PER_PEER);
+  const started = performance.now();
+  ws.forEach((w, k) => {
+    for (let m = 0; m < PER_PEER; m++) void w.sendMessage(`${TEXT} ${r}.${k}.${m}`);
+  });
+  await waitFor(() => ws.every((w, k) => w.messages.length >= target[k]!), 'every widget holds every burst message', 60_000);
+  return ((ws.length * PER_PEER) / (performance.now() - started)) * 1000;
+}
+
+async function rawBurst(peers: RawPeer[], r: number): Promise<number> {
+  const target = peers.map((p) => p.received + (peers.length - 1) * PER_PEER);
+  const started = performance.now();
+  peers.forEach((p, k) => {
+    for (let m = 0; m < PER_PEER; m++) rawSend(p, String(k), `${TEXT} ${r}.${k}.${m}`);
+  });
+  await waitFor(() => peers.every((p, k) => p.received >= target[k]!), 'every raw peer holds every burst message', 60_000);
+  return ((peers.length * PER_PEER) / (performance.now() - started)) * 1000;
+}
+
+describe('chat', function () {
+  this.timeout(5 * 60_000);
+  after(stopAllServers);
+  it(`round trip (n=${RUNS}) and messages/s (n=${BURSTS}) between 3 peers`, async () => {
+    const server = await startServer();
+    await loadWidget(server);
+    const room = uniqueRoom('chat');
+    const ws: VideoCallWidget[] = [];
+    for (const name of ['A', 'B', 'C']) {
+      const w = addWidget(server, room, { 'display-name': name, 'auto-join': '' });
+      await waitFor(() => w.state === 'joined', `${name} joined`);
+      ws.push(w);
+    }
+    const [a, b, c] = ws as [VideoCallWidget, VideoCallWidget, VideoCallWidget];
+    await waitFor(() => ws.every((w) => remotes(w).length === 2 && remotes(w).every((p) => p.connection === 'connected')), 'three-way call up', 60_000);
+    const raw = await rawMesh();
+
+    const rt = { widget: [] as number[], floor: [] as number[], fanOut: [] as number[] };
+    for (let i = 0; i < RUNS; i++) {
+      // Interleaved, so both see the same machine load.
+      rt.floor.push(await rawRoundTrip(raw.peers, i));
+      const w = await widgetRoundTrip(a, b, c, i);
+      rt.widget.push(w.roundTrip);
+      rt.fanOut.push(w.fanOut);
+    }
+    const rate = { widget: [] as number[], floor: [] as number[] };
+    for (let r = 0; r < BURSTS; r++) {
+      rate.floor.push(await rawBurst(raw.peers, r));
+      rate.widget.push(await widgetBurst(ws, r));
+    }
+    raw.close();
+    await Promise.all(ws.map((w) => w.leave()));
+    ws.forEach((w) => w.remove());
+
+    const rtW = stats(rt.widget);
+    const rtF = stats(rt.floor);
+    const rateW = stats(rate.widget);
+    const rateF = stats(rate.floor);
+    await record('chat', {
+      roundTripMs: { widget: rtW, floor: rtF, ratio: ratio(rtW.median, rtF.median) },
+      fanOutMs: { widget: stats(rt.fanOut) },
+      messagesPerSecond: { burst: `3 peers × ${PER_PEER} messages of ~${TEXT.length} chars at once`, widget: rateW, floor: rateF, ratio: ratio(rateW.median, rateF.median) },
+      fileThroughput: { status: 'n/a', reason: 'file sharing not built yet', widget: null, floor: null, ratio: null },
+    });
+  });
+});

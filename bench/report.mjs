@@ -1,0 +1,82 @@
+// Print bench/results.json as Markdown (the "Latest results" part of BENCHMARKS.md): node bench/report.mjs
+import { readFileSync } from 'node:fs';
+
+const r = JSON.parse(readFileSync(new URL('results.json', import.meta.url), 'utf8'));
+const out = [];
+const table = (header, rows) => {
+  out.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
+  for (const row of rows) out.push(`| ${row.map((c) => (c === null || c === undefined ? '–' : String(c))).join(' | ')} |`);
+  out.push('');
+};
+const mmm = (s, unit = '', d = 0) => (s ? `${s.median.toFixed(d)}${unit} (${s.min.toFixed(d)}–${s.max.toFixed(d)})` : 'n/a');
+const load = (name) => (r.sections?.[name] ? ` — load average ${r.sections[name].load1AtStart} at start` : '');
+
+const m = r.machine;
+out.push(`Last written ${m.date.slice(0, 16).replace("T", " ")} UTC on ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, ${m.chromium}, open-file limit ${m.openFileLimit}, commit ${m.commit}; whole run ${r.wallSeconds} s.`, '');
+if (r.partialRun) out.push(`Measured again on their own afterwards: ${r.partialRun.sections.join(', ')} (${r.partialRun.wallSeconds} s); each section's date and load average are in results.json.`, '');
+
+if (r.weight) {
+  const w = r.weight;
+  out.push('### 1. Embed weight (gzip -9 bytes)', '');
+  table(['what', 'bytes', 'budget', 'reference'], [
+    ['JavaScript loaded before Join', w.prejoin.bytes, w.prejoin.budget, "Whereby's iframe wrapper ≈ 10,000 (quoted)"],
+    ['everything needed to be in a call', w.inCall.bytes, w.inCall.budget, `peerjs.min.js alone ${w.reference.peerjsMinJs.bytes} (measured, ratio ${w.ratios.inCallToPeerjs}×); daily-js ≈ 68,000 (quoted)`],
+  ]);
+}
+if (r.joinLatency) {
+  const j = r.joinLatency;
+  out.push(`### 2. Join latency (ms, n=${j.widget.n}, median (min–max))${load('join')}`, '');
+  table(['click Join → first remote frame', 'ms', 'ratio'], [
+    ['two widgets on loopback', mmm(j.widget), `${j.ratio}×`],
+    ['floor: two raw RTCPeerConnections in one page', mmm(j.floor), '1×'],
+  ]);
+}
+if (r.capacity) {
+  const c = r.capacity;
+  out.push(`### 3. Server capacity (stock PeerServer / ours, same run)${load('capacity')}`, '');
+  table(['clients', 'RSS MiB', 'RSS KiB/client', 'after full GC: RSS KiB/client', 'ratio', 'V8 heap KiB/client', 'ratio', 'connects/s', 'server CPU ms per connect', 'idle CPU %'], c.ratios.map((x, i) => {
+    const s = c.stock.steps[i];
+    const o = c.ours.steps[i];
+    return [x.clients, `${s.rssMiB} / ${o.rssMiB}`, `${s.kibPerClient} / ${o.kibPerClient}`, `${s.afterGc.kibPerClient} / ${o.afterGc.kibPerClient}`, `**${x.memoryRatio}×**`, `${s.afterGc.heapKiBPerClient} / ${o.afterGc.heapKiBPerClient}`, `${x.heapRatio}×`, `${s.connectsPerSecond} / ${o.connectsPerSecond}`, `${s.cpuMsPerConnect} / ${o.cpuMsPerConnect}`, `${s.idleCpuPercent} / ${o.idleCpuPercent}`];
+  }));
+  const jl = (x) => (x ? `${x.p50} / ${x.p99} / ${x.max}` : 'n/a');
+  table([`${c.ours.join.rate} joins/s for ${c.ours.join.seconds} s, ${c.ours.join.heldClients} clients held`, 'p50 / p99 / max ms', 'n', 'achieved/s', 'failed', 'server CPU %'], [
+    ['stock: WebSocket → OPEN', jl(c.stock.join.totalMs), c.stock.join.totalMs.n, c.stock.join.achievedPerSecond, c.stock.join.failed, c.stock.join.serverCpuPercent],
+    ['ours: POST join', jl(c.ours.join.postMs), c.ours.join.postMs?.n, '', '', ''],
+    ['ours: POST join + WebSocket → OPEN', jl(c.ours.join.totalMs), c.ours.join.totalMs.n, c.ours.join.achievedPerSecond, c.ours.join.failed, c.ours.join.serverCpuPercent],
+  ]);
+}
+if (r.relay) {
+  out.push(`### 4. Relay under load (${r.relay.rates[0]?.stock.reps} runs × ${r.relay.rates[0]?.seconds} s per server and rate)${load('relay')}`, '');
+  table(['offered msg/s', 'server', 'delivered/s', 'lost', 'p50 ms', 'p99 ms', 'server CPU %', 'µs CPU per message', 'ratio'], r.relay.rates.flatMap((x) => [
+    [x.offeredPerSecond, 'stock', x.stock.deliveredPerSecond, x.stock.lost, x.stock.latencyMs.p50, x.stock.latencyMs.p99, x.stock.serverCpuPercent, mmm(x.stock.serverCpuMicrosPerMessage, '', 1), ''],
+    [x.offeredPerSecond, 'ours', x.ours.deliveredPerSecond, x.ours.lost, x.ours.latencyMs.p50, x.ours.latencyMs.p99, x.ours.serverCpuPercent, mmm(x.ours.serverCpuMicrosPerMessage, '', 1), `**${x.cpuPerMessageRatio}×**`],
+  ]));
+}
+if (r.chat) {
+  const c = r.chat;
+  out.push(`### 5. Chat between 3 peers${load('chat')}`, '');
+  table(['what', 'widget', 'floor: raw RTCDataChannel mesh', 'ratio'], [
+    [`round trip A→B→A, ms (n=${c.roundTripMs.widget.n})`, mmm(c.roundTripMs.widget), mmm(c.roundTripMs.floor), `${c.roundTripMs.ratio}×`],
+    [`fan-out A→B and C, ms (n=${c.fanOutMs.widget.n})`, mmm(c.fanOutMs.widget), '', ''],
+    [`messages/s, ${c.messagesPerSecond.burst} (n=${c.messagesPerSecond.widget.n})`, mmm(c.messagesPerSecond.widget), mmm(c.messagesPerSecond.floor), `${c.messagesPerSecond.ratio}×`],
+    ['file throughput', 'n/a (file sharing not built yet)', 'n/a', ''],
+  ]);
+}
+if (r.mesh) {
+  const x = r.mesh;
+  out.push(`### 6. Mesh cost: one headless Chromium, ${x.people} people, 30 s${load('mesh')}`, '');
+  const row = (what, s) => [what, s.seconds, s.cpuPercent, s.cpuSeconds, s.pssMiB, s.rssSumMiB, s.processes];
+  table(['what', 's', 'CPU %', 'CPU s', 'PSS MiB', 'RSS sum MiB', 'processes'], [
+    row('idle page (floor run)', x.idle.floorRun),
+    row('idle page (widget run)', x.idle.widgetRun),
+    row(`floor: raw ${x.people}-way RTCPeerConnection mesh`, x.floor),
+    row(`${x.people} widgets in one call`, x.widget),
+  ]);
+  out.push(`Widget / floor: CPU ${x.cpuRatio}×, PSS ${x.memoryRatio}× (above the idle page ${x.memoryAboveIdleRatio}×).`, '');
+}
+if (r.goals) {
+  out.push('### Goals', '');
+  table(['goal', 'measured', 'met'], r.goals.map((g) => [g.goal, g.value, g.met ? 'yes' : '**no**']));
+}
+console.log(out.join('\n'));

@@ -1,0 +1,213 @@
+// `npm run bench`: every benchmark in one bounded run on loopback, each figure beside its reference measured
+// in the same run. Prints a table per section and writes bench/results.json (see BENCHMARKS.md).
+//   node bench/run.mjs [--only weight,capacity,relay,join,chat,mesh] [--no-build]
+// With --only, the other sections of an existing results.json are kept (each section has its own date).
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromiumPath } from '../test/support/chromium.mjs';
+import { runCapacity, runRelay } from './server.mjs';
+import { mmm, printTable } from './lib/stats.mjs';
+import { runWeight } from './weight.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS = join(ROOT, 'bench/results.json');
+const SECTIONS = ['weight', 'capacity', 'relay', 'join', 'chat', 'mesh'];
+// Each browser benchmark runs in a fresh browser; the mesh floor and the widget mesh in two, one after the other.
+const BROWSER_RUNS = {
+  join: [['bench/join-latency.bench.ts', 'joinLatency']],
+  chat: [['bench/chat.bench.ts', 'chat']],
+  mesh: [['bench/mesh-floor.bench.ts', 'meshFloor'], ['bench/mesh.bench.ts', 'meshWidget']],
+};
+const BROWSER_KEYS = { join: 'joinLatency', chat: 'chat', mesh: 'mesh' };
+const BROWSER_RUN_LIMIT_MS = 4 * 60_000;
+
+const args = process.argv.slice(2);
+const onlyArg = args.find((a) => a.startsWith('--only'));
+const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : SECTIONS;
+for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section "${s}" (sections: ${SECTIONS.join(', ')})`);
+
+function machine() {
+  const chromium = (() => {
+    try {
+      return execFileSync(chromiumPath(), ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch (error) {
+      return `unknown (${error.message.split('\n')[0]})`;
+    }
+  })();
+  const commit = (() => {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return null;
+    }
+  })();
+  return {
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    chromium,
+    openFileLimit: (() => {
+      try {
+        return Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
+      } catch {
+        return null;
+      }
+    })(),
+    commit,
+    date: new Date().toISOString(),
+  };
+}
+
+const load1 = () => Math.round(loadavg()[0] * 100) / 100;
+
+function runBrowserFile(file, key) {
+  const out = join(mkdtempSync(join(tmpdir(), 'vcw-bench-')), 'browser.json');
+  const bin = join(ROOT, 'node_modules/.bin/web-test-runner');
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['--config', 'bench/web-test-runner.bench.mjs'], {
+      cwd: ROOT,
+      env: { ...process.env, VCW_BENCH_FILES: file, VCW_BENCH_OUT: out },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const timer = setTimeout(() => {
+      console.error(`${file}: web-test-runner ran over ${BROWSER_RUN_LIMIT_MS / 60_000} min, stopping it (pid ${child.pid})`);
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    }, BROWSER_RUN_LIMIT_MS);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      let data = null;
+      try {
+        data = JSON.parse(readFileSync(out, 'utf8'))[key] ?? null;
+      } catch {
+        /* no result recorded */
+      }
+      rmSync(join(out, '..'), { recursive: true, force: true });
+      if (!data) reject(new Error(`${file}: the browser benchmark recorded no result (exit ${code})`));
+      else resolve(data);
+    });
+  });
+}
+
+async function runBrowserBench(section) {
+  const parts = {};
+  for (const [file, key] of BROWSER_RUNS[section]) parts[key] = await runBrowserFile(file, key);
+  if (section !== 'mesh') return parts[BROWSER_RUNS[section][0][1]];
+  const { meshFloor: f, meshWidget: w } = parts;
+  const r = (a, b) => Math.round((a / b) * 100) / 100;
+  return {
+    people: w.people,
+    method: 'Each in a fresh headless Chromium, floor first: load the page and the widget bundle, 5 s idle, then the call held 30 s. CPU% = CPU seconds of all Chromium processes / wall seconds × 100 (one core = 100%); PSS = proportional set size summed over the processes at the end; RSS sum double-counts shared pages.',
+    idle: { floorRun: f.idle, widgetRun: w.idle },
+    floor: f.floor,
+    widget: w.widget,
+    videosPlaying: w.videosPlaying,
+    cpuRatio: r(w.widget.cpuPercent, f.floor.cpuPercent),
+    memoryRatio: r(w.widget.pssMiB, f.floor.pssMiB),
+    memoryAboveIdleRatio: r(w.widget.pssMiB - w.idle.pssMiB, f.floor.pssMiB - f.idle.pssMiB),
+  };
+}
+
+const ms = (s) => mmm(s, 0, ' ms');
+
+function printBrowser(section, r) {
+  if (section === 'join') {
+    printTable(`Join latency: click Join → first remote video frame (two widgets on loopback; n=${r.widget.n})`, ['what', 'median (min–max)', 'ratio to floor', 'goal'], [
+      ['widget', ms(r.widget), `${r.ratio}×`, `≤ ${r.goalRatio}×`],
+      ['floor: two raw RTCPeerConnections, one page', ms(r.floor), '1×', ''],
+    ]);
+  } else if (section === 'chat') {
+    printTable(`Chat between 3 peers (round trip n=${r.roundTripMs.widget.n}, bursts n=${r.messagesPerSecond.widget.n})`, ['what', 'widget', 'floor (raw RTCDataChannel mesh)', 'ratio'], [
+      ['round trip A→B→A', ms(r.roundTripMs.widget), ms(r.roundTripMs.floor), `${r.roundTripMs.ratio}×`],
+      ['fan-out A→B and C', ms(r.fanOutMs.widget), '', ''],
+      [`messages/s (${r.messagesPerSecond.burst})`, mmm(r.messagesPerSecond.widget, 0), mmm(r.messagesPerSecond.floor, 0), `${r.messagesPerSecond.ratio}×`],
+      ['file throughput', 'n/a (file sharing not built yet)', 'n/a', ''],
+    ]);
+  } else if (section === 'mesh') {
+    const row = (what, x) => [what, x.seconds, x.cpuPercent, x.cpuSeconds, x.pssMiB, x.rssSumMiB, x.processes];
+    printTable(`Mesh cost: one headless Chromium, ${r.people} people in one page (CPU% of one core, summed over processes)`, ['what', 's', 'CPU%', 'CPU s', 'PSS MiB', 'RSS sum MiB', 'procs'], [
+      row('page idle (no call), floor run', r.idle.floorRun),
+      row('page idle (no call), widget run', r.idle.widgetRun),
+      row(`floor: raw ${r.people}-way RTCPeerConnection mesh`, r.floor),
+      row(`widget: ${r.people} widgets in one call`, r.widget),
+    ]);
+    console.log(`ratio widget/floor: CPU ${r.cpuRatio}×, PSS ${r.memoryRatio}× (above the idle page: ${r.memoryAboveIdleRatio}×)`);
+  }
+}
+
+/** Which goals hold, from whatever sections are present. */
+function goals(results) {
+  const out = [];
+  const w = results.weight;
+  if (w) {
+    out.push({ goal: 'pre-join JavaScript ≤ 12,000 B gzip', value: `${w.prejoin.bytes} B`, met: w.prejoin.withinBudget });
+    out.push({ goal: 'in-call JavaScript ≤ 40,000 B gzip', value: `${w.inCall.bytes} B`, met: w.inCall.withinBudget });
+  }
+  const j = results.joinLatency;
+  if (j) out.push({ goal: 'join → first remote frame ≤ 1.2× raw floor', value: `${j.ratio}×`, met: j.ratio <= 1.2 });
+  const c = results.capacity;
+  if (c) {
+    for (const x of c.ratios) out.push({ goal: `memory per client ≤ 1.2× stock at ${x.clients} clients`, value: `${x.memoryRatio}×`, met: x.memoryRatio <= 1.2 });
+    out.push({ goal: `join p99 < 50 ms at ${c.ours.join.rate} joins/s (POST + WebSocket → OPEN)`, value: `${c.ours.join.totalMs.p99} ms`, met: c.ours.join.totalMs.p99 < 50 && c.ours.join.failed === 0 });
+  }
+  const r = results.relay;
+  if (r) {
+    for (const x of r.rates) out.push({ goal: `room check costs < 20% CPU per relayed message at ${x.offeredPerSecond} msg/s`, value: `${x.cpuPerMessageRatio}×`, met: x.cpuPerMessageRatio < 1.2 });
+  }
+  return out;
+}
+
+const started = Date.now();
+let previous = {};
+if (onlyArg && existsSync(RESULTS)) {
+  try {
+    previous = JSON.parse(readFileSync(RESULTS, 'utf8'));
+  } catch {
+    previous = {};
+  }
+}
+const results = { ...previous, machine: machine(), sections: { ...(previous.sections ?? {}) } };
+const stamp = (name) => (results.sections[name] = { date: new Date().toISOString(), load1AtStart: load1() });
+
+if (!args.includes('--no-build')) {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  execFileSync(npm, ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+console.log(`video-call-widget benchmarks — ${results.machine.cpuModel}, ${results.machine.cores} cores, node ${results.machine.node}, ${results.machine.chromium}; load average ${load1()}`);
+
+const failures = [];
+for (const section of only) {
+  const t0 = Date.now();
+  try {
+    stamp(section);
+    if (section === 'weight') results.weight = runWeight();
+    else if (section === 'capacity') results.capacity = await runCapacity();
+    else if (section === 'relay') results.relay = await runRelay();
+    else {
+      const data = await runBrowserBench(section);
+      results[BROWSER_KEYS[section]] = data;
+      printBrowser(section, data);
+    }
+  } catch (error) {
+    failures.push(section);
+    console.error(`\n${section} FAILED: ${error.stack ?? error}`);
+  }
+  results.sections[section].seconds = Math.round((Date.now() - t0) / 1000);
+}
+
+results.goals = goals(results);
+// A partial run (--only) keeps the full run's wall time and records its own beside it.
+if (onlyArg) results.partialRun = { sections: only, wallSeconds: Math.round((Date.now() - started) / 1000), date: results.machine.date };
+else {
+  results.wallSeconds = Math.round((Date.now() - started) / 1000);
+  delete results.partialRun;
+}
+writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+printTable('Goals', ['goal', 'measured', 'met'], results.goals.map((g) => [g.goal, g.value, g.met ? 'yes' : 'NO']));
+console.log(`\nwrote ${RESULTS} (${Math.round((Date.now() - started) / 1000)} s${failures.length ? `; failed: ${failures.join(', ')}` : ''})`);
+process.exit(failures.length ? 1 : 0);
