@@ -96,6 +96,61 @@ async function rawBurst(peers: RawPeer[], r: number): Promise<number> {
   return ((peers.length * PER_PEER) / (performance.now() - started)) * 1000;
 }
 
+const FILE_BYTES = 5 * 1024 * 1024;
+const FILE_RUNS = 5;
+
+function randomBytes(n: number): Uint8Array<ArrayBuffer> {
+  const data = new Uint8Array(n);
+  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(data.subarray(i, Math.min(n, i + 65536)));
+  return data;
+}
+
+/** Widget: A shares a file; MB/s = file size / time until both B and C hold it verified. */
+async function widgetFile(a: VideoCallWidget, b: VideoCallWidget, c: VideoCallWidget, bytes: Uint8Array<ArrayBuffer>, r: number): Promise<number> {
+  const file = new File([bytes], `bench-${r}.bin`);
+  const got = [b, c].map((w) => nextEvent(w, 'vcw-file', (e) => e.detail.file.fileName === file.name, 120_000));
+  const started = performance.now();
+  await a.sendFile(file);
+  await Promise.all(got);
+  return FILE_BYTES / 1e6 / ((performance.now() - started) / 1000);
+}
+
+/** Floor: the same bytes over two bare binary RTCDataChannels (A→B, A→C), 16 KiB chunks, the same back-pressure. */
+async function rawFile(bytes: Uint8Array<ArrayBuffer>): Promise<number> {
+  const pcs: RTCPeerConnection[] = [];
+  const senders: RTCDataChannel[] = [];
+  const received: number[] = [0, 0];
+  for (const k of [0, 1]) {
+    const a = new RTCPeerConnection();
+    const b = new RTCPeerConnection();
+    pcs.push(a, b);
+    a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
+    b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
+    const out = a.createDataChannel('file', { negotiated: true, id: 0 });
+    const into = b.createDataChannel('file', { negotiated: true, id: 0 });
+    into.binaryType = 'arraybuffer';
+    into.onmessage = (e: MessageEvent<ArrayBuffer>) => (received[k] = received[k]! + e.data.byteLength);
+    senders.push(out);
+    await a.setLocalDescription(await a.createOffer());
+    await b.setRemoteDescription(a.localDescription!);
+    await b.setLocalDescription(await b.createAnswer());
+    await a.setRemoteDescription(b.localDescription!);
+  }
+  await waitFor(() => senders.every((ch) => ch.readyState === 'open'), 'raw file channels open');
+  const started = performance.now();
+  await Promise.all(senders.map(async (ch) => {
+    ch.bufferedAmountLowThreshold = 64 * 1024;
+    for (let at = 0; at < bytes.length; at += 16 * 1024) {
+      if (ch.bufferedAmount > 256 * 1024) await new Promise((resolve) => ch.addEventListener('bufferedamountlow', resolve, { once: true }));
+      ch.send(bytes.subarray(at, Math.min(bytes.length, at + 16 * 1024)));
+    }
+  }));
+  await waitFor(() => received.every((n) => n >= bytes.length), 'raw receivers hold the whole file', 60_000);
+  const mbps = FILE_BYTES / 1e6 / ((performance.now() - started) / 1000);
+  pcs.forEach((pc) => pc.close());
+  return mbps;
+}
+
 describe('chat', function () {
   this.timeout(5 * 60_000);
   after(stopAllServers);
@@ -126,6 +181,12 @@ describe('chat', function () {
       rate.floor.push(await rawBurst(raw.peers, r));
       rate.widget.push(await widgetBurst(ws, r));
     }
+    const file = { widget: [] as number[], floor: [] as number[] };
+    const bytes = randomBytes(FILE_BYTES);
+    for (let r = 0; r < FILE_RUNS; r++) {
+      file.floor.push(await rawFile(bytes));
+      file.widget.push(await widgetFile(a, b, c, bytes, r));
+    }
     raw.close();
     await Promise.all(ws.map((w) => w.leave()));
     ws.forEach((w) => w.remove());
@@ -138,7 +199,12 @@ describe('chat', function () {
       roundTripMs: { widget: rtW, floor: rtF, ratio: ratio(rtW.median, rtF.median) },
       fanOutMs: { widget: stats(rt.fanOut) },
       messagesPerSecond: { burst: `3 peers × ${PER_PEER} messages of ~${TEXT.length} chars at once`, widget: rateW, floor: rateF, ratio: ratio(rateW.median, rateF.median) },
-      fileThroughput: { status: 'n/a', reason: 'file sharing not built yet', widget: null, floor: null, ratio: null },
+      fileThroughput: {
+        what: `A shares a ${FILE_BYTES / 1024 / 1024} MiB file with B and C; MB/s = size / time until both hold it (widget: verified by SHA-256)`,
+        widget: stats(file.widget),
+        floor: stats(file.floor),
+        ratio: ratio(stats(file.widget).median, stats(file.floor).median),
+      },
     });
   });
 });

@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark in one bounded run on loopback, each figure beside its reference measured
 // in the same run. Prints a table per section and writes bench/results.json (see BENCHMARKS.md).
-//   node bench/run.mjs [--only weight,capacity,relay,join,chat,mesh] [--no-build]
+//   node bench/run.mjs [--only weight,capacity,relay,join,chat,mesh,reliability] [--no-build]
+// `reliability` (recovery and detection times, ~5 min, needs root for a network namespace) runs only when named.
 // With --only, the other sections of an existing results.json are kept (each section has its own date).
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,19 +16,22 @@ import { runWeight } from './weight.mjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench/results.json');
 const SECTIONS = ['weight', 'capacity', 'relay', 'join', 'chat', 'mesh'];
+/** Sections that run only when asked for with --only (they would push the default run past 10 minutes). */
+const OPTIONAL = ['reliability'];
 // Each browser benchmark runs in a fresh browser; the mesh floor and the widget mesh in two, one after the other.
 const BROWSER_RUNS = {
   join: [['bench/join-latency.bench.ts', 'joinLatency']],
   chat: [['bench/chat.bench.ts', 'chat']],
   mesh: [['bench/mesh-floor.bench.ts', 'meshFloor'], ['bench/mesh.bench.ts', 'meshWidget']],
+  reliability: [['bench/reliability.bench.ts', 'reliability']],
 };
-const BROWSER_KEYS = { join: 'joinLatency', chat: 'chat', mesh: 'mesh' };
+const BROWSER_KEYS = { join: 'joinLatency', chat: 'chat', mesh: 'mesh', reliability: 'reliability' };
 const BROWSER_RUN_LIMIT_MS = 4 * 60_000;
 
 const args = process.argv.slice(2);
 const onlyArg = args.find((a) => a.startsWith('--only'));
 const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : SECTIONS;
-for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`unknown section "${s}" (sections: ${SECTIONS.join(', ')})`);
+for (const s of only) if (![...SECTIONS, ...OPTIONAL].includes(s)) throw new Error(`unknown section "${s}" (sections: ${[...SECTIONS, ...OPTIONAL].join(', ')})`);
 
 function machine() {
   const chromium = (() => {
@@ -126,7 +130,7 @@ function printBrowser(section, r) {
       ['round trip A→B→A', ms(r.roundTripMs.widget), ms(r.roundTripMs.floor), `${r.roundTripMs.ratio}×`],
       ['fan-out A→B and C', ms(r.fanOutMs.widget), '', ''],
       [`messages/s (${r.messagesPerSecond.burst})`, mmm(r.messagesPerSecond.widget, 0), mmm(r.messagesPerSecond.floor, 0), `${r.messagesPerSecond.ratio}×`],
-      ['file throughput', 'n/a (file sharing not built yet)', 'n/a', ''],
+      [`file throughput, MB/s (${r.fileThroughput.widget.n} runs)`, mmm(r.fileThroughput.widget, 1), mmm(r.fileThroughput.floor, 1), `${r.fileThroughput.ratio}×`],
     ]);
   } else if (section === 'mesh') {
     const row = (what, x) => [what, x.seconds, x.cpuPercent, x.cpuSeconds, x.pssMiB, x.rssSumMiB, x.processes];
@@ -137,6 +141,20 @@ function printBrowser(section, r) {
       row(`widget: ${r.people} widgets in one call`, r.widget),
     ]);
     console.log(`ratio widget/floor: CPU ${r.cpuRatio}×, PSS ${r.memoryRatio}× (above the idle page: ${r.memoryAboveIdleRatio}×)`);
+  } else if (section === 'reliability') {
+    const row = (what, x, goal) => [what, `${x.n}`, ms(x), goal];
+    printTable('Reliability: detection and recovery (real Chromium, real server; the far browser in a network namespace)', ['what', 'n', 'median (min–max)', 'goal'], [
+      row('server killed: "reconnecting" shown', r.restartReconnectingShownMs, '< 2,000 ms'),
+      row('server back after 10 s down: registered again', r.restartRegisteredAfterBackMs, '< 5,000 ms'),
+      row('leave(): tile gone at the other side', r.leaveNoticedMs, '< 1,000 ms'),
+      row('page gone without leave() (pagehide bye)', r.closedPageNoticedMs, '< 3,000 ms'),
+      row('browser killed', r.killedBrowserNoticedMs, '< 10,000 ms'),
+      row('network cut (signaling too)', r.cutNetworkNoticedMs, '< 10,000 ms'),
+      row('media cut: tile shows reconnecting', r.mediaOutageReconnectingShownMs, ''),
+      row('short media outage: same call again after the path is back', r.mediaOutageRecoveredMs, ''),
+      row('lasting media failure: re-dial after the cut', r.mediaFailureRedialAfterCutMs, ''),
+      row('lasting media failure: connected after the path is back', r.mediaFailureConnectedAfterPathBackMs, ''),
+    ]);
   }
 }
 
@@ -154,6 +172,13 @@ function goals(results) {
   if (c) {
     for (const x of c.ratios) out.push({ goal: `memory per client ≤ 1.2× stock at ${x.clients} clients`, value: `${x.memoryRatio}×`, met: x.memoryRatio <= 1.2 });
     out.push({ goal: `join p99 < 50 ms at ${c.ours.join.rate} joins/s (POST + WebSocket → OPEN)`, value: `${c.ours.join.totalMs.p99} ms`, met: c.ours.join.totalMs.p99 < 50 && c.ours.join.failed === 0 });
+  }
+  const rel = results.reliability;
+  if (rel) {
+    out.push({ goal: 'server back → registered again < 5 s', value: `${rel.restartRegisteredAfterBackMs.max} ms max`, met: rel.restartRegisteredAfterBackMs.max < 5000 });
+    out.push({ goal: 'leave() noticed < 1 s', value: `${rel.leaveNoticedMs.max} ms max`, met: rel.leaveNoticedMs.max < 1000 });
+    out.push({ goal: 'closed page noticed < 3 s', value: `${rel.closedPageNoticedMs.max} ms max`, met: rel.closedPageNoticedMs.max < 3000 });
+    out.push({ goal: 'killed browser / cut network noticed < 10 s', value: `${Math.max(rel.killedBrowserNoticedMs.max, rel.cutNetworkNoticedMs.max)} ms max`, met: Math.max(rel.killedBrowserNoticedMs.max, rel.cutNetworkNoticedMs.max) < 10_000 });
   }
   const r = results.relay;
   if (r) {
