@@ -4,6 +4,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { CALL_FLAGS, chromiumPath } from './test/support/chromium.mjs';
 import { hostingPlugin } from './test/support/hosting-plugin.mjs';
 import { netnsPlugin } from './test/support/netns-plugin.mjs';
+import { screenshotPlugin } from './test/support/screenshot-plugin.mjs';
 import { serverPlugin } from './test/support/server-plugin.mjs';
 import { summaryReporter } from './test/support/summary-reporter.mjs';
 
@@ -18,7 +19,7 @@ export default {
   testsFinishTimeout: 15 * 60_000,
   browserStartTimeout: 60_000,
   testFramework: { config: { timeout: 60_000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), serverPlugin(), hostingPlugin(), netnsPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), serverPlugin(), hostingPlugin(), netnsPlugin(), screenshotPlugin()],
   reporters: [defaultReporter(), summaryReporter()],
   groups: [
     { name: 'call', files: ['test/**/*.test.ts', '!test/denied/**', '!test/build/**', '!test/integrations/**', '!test/proxy/**'], browsers: [launcher(['--use-fake-ui-for-media-stream'])] },

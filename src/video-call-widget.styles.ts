@@ -48,7 +48,7 @@ export const styles = css`
     min-height: 40px;
     cursor: pointer;
   }
-  button:focus-visible, input:focus-visible, textarea:focus-visible, [tabindex]:focus-visible { outline: 3px solid var(--vcw-accent); outline-offset: 2px; }
+  :focus-visible { outline: 3px solid var(--vcw-accent); outline-offset: 2px; }
   button:disabled { opacity: 0.6; cursor: progress; }
   .primary { background: var(--vcw-accent); color: #fff; }
   .leave, .toggle[aria-pressed='true'] { background: var(--vcw-danger); color: #fff; }
