@@ -143,6 +143,7 @@ describe('look, language and accessibility', function () {
     const ben = add(room, { 'display-name': 'Ben', lang: 'de' });
     await ben.join();
     const ada = add(room, { 'display-name': 'Ada' });
+    ada.style.height = '560px'; // room for the grid, the chat and the controls in the screenshots
     await ada.join();
     await waitFor(() => [ada, ben].every((w) => remotes(w)[0]?.connection === 'connected'), 'both connected');
     await waitFor(() => live(ben) === 'Ada ist dem Anruf beigetreten', `join announced in German at Ben (got "${live(ben)}")`);
