@@ -1,7 +1,7 @@
 // Look, language and accessibility in real Chromium against the real server: axe-core (WCAG 2.1 A/AA) on every
 // state in both themes, the lazily loaded languages and host overrides, the live region, the keyboard, and the
 // screenshots in docs/screenshots/.
-import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import type { VideoCallWidget } from '../src/video-call-widget.js';
 import { axeViolations, screenshot } from './a11y.js';
 import { assert, equal } from './assert.js';
@@ -206,5 +206,46 @@ describe('look, language and accessibility', function () {
     await waitFor(() => w.state === 'joined', 'joined');
     await w.leave();
     await noViolations(w, 'left screen');
+  });
+
+  it('the demo page: options apply to the widget, the embed code follows them, ?autojoin=1 still joins', async () => {
+    const room = uniqueRoom('demo');
+    // Runs inside the demo page (a top-level tab on the server's origin); waits with a deadline, returns what it saw.
+    const expression = `(async () => {
+      const until = async (f, what) => {
+        for (const end = Date.now() + 15000; !f(); await new Promise((r) => setTimeout(r, 50))) if (Date.now() > end) throw new Error('demo: ' + what);
+      };
+      const w = document.getElementById('call');
+      const submit = () => w.shadowRoot?.querySelector('button[type=submit]')?.textContent.trim();
+      await until(() => submit() === 'Anruf beitreten', 'German from ?lang=de');
+      const form = document.getElementById('options');
+      const seen = { theme: w.getAttribute('theme'), first: document.getElementById('embed-code').value };
+      form.style.value = form.style.options[1].value;
+      form.join.value = 'Jetzt sprechen';
+      form.dispatchEvent(new Event('input'));
+      await until(() => submit() === 'Jetzt sprechen', 'the join override');
+      seen.accent = getComputedStyle(w).getPropertyValue('--vcw-accent').trim();
+      seen.code = document.getElementById('embed-code').value;
+      return seen;
+    })()`;
+    const seen = await executeServerCommand<{ theme: string; first: string; accent: string; code: string }, object>('vcw-page', {
+      url: `${server.url}/?room=${room}&lang=de&theme=dark`, expression, screenshot: 'demo',
+    });
+    equal(seen!.theme, 'dark', '?theme=dark reaches the widget');
+    assert(seen!.first.includes(`<video-call-widget room="${room}" lang="de" theme="dark"></video-call-widget>`), `embed code: ${seen!.first}`);
+    assert(seen!.first.includes(`src="${server.url}/video-call-widget.js"`), 'embed code loads the script from this server');
+    equal(seen!.accent, '#7c3aed', 'the chosen style applies to the live widget');
+    assert(seen!.code.includes('--vcw-accent: #7c3aed') && seen!.code.includes('"join":"Jetzt sprechen"'), `embed code follows: ${seen!.code}`);
+
+    const state = await executeServerCommand<string, object>('vcw-page', {
+      url: `${server.url}/?room=${room}&name=Far&autojoin=1`,
+      expression: `(async () => {
+        const w = document.getElementById('call');
+        for (const end = Date.now() + 15000; w.state !== 'joined' && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+        const name = w.participants.find((p) => p.self)?.name;
+        return w.state + ' as ' + name;
+      })()`,
+    });
+    equal(state, 'joined as Far', '?room=…&name=…&autojoin=1 joins at once');
   });
 });
