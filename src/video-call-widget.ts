@@ -30,7 +30,7 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @fires vcw-screenshare-toggle - `{ enabled }`
  * @fires vcw-chat-toggle - `{ open }`
  * @fires vcw-message - `{ message }` for every message that enters `messages`, your own included
- * @fires vcw-file - `{ file }` a file transfer started, progressed or ended
+ * @fires vcw-file - `{ file }` once a file is received and verified, or delivered
  * @fires vcw-error - `{ code, message }` every failure, with a code from the public list
  *
  * @csspart base - the widget's frame (every screen)
