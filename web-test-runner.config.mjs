@@ -5,6 +5,7 @@ import { CALL_FLAGS, chromiumPath } from './test/support/chromium.mjs';
 import { coturnPlugin } from './test/support/coturn-plugin.mjs';
 import { hostingPlugin } from './test/support/hosting-plugin.mjs';
 import { netnsPlugin } from './test/support/netns-plugin.mjs';
+import { screenshotPlugin } from './test/support/screenshot-plugin.mjs';
 import { serverPlugin } from './test/support/server-plugin.mjs';
 import { summaryReporter } from './test/support/summary-reporter.mjs';
 
@@ -19,7 +20,7 @@ export default {
   testsFinishTimeout: 15 * 60_000,
   browserStartTimeout: 60_000,
   testFramework: { config: { timeout: 60_000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), serverPlugin(), coturnPlugin(), hostingPlugin(), netnsPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), serverPlugin(), coturnPlugin(), hostingPlugin(), netnsPlugin(), screenshotPlugin()],
   reporters: [defaultReporter(), summaryReporter()],
   groups: [
     { name: 'call', files: ['test/**/*.test.ts', '!test/denied/**', '!test/build/**', '!test/integrations/**', '!test/proxy/**'], browsers: [launcher(['--use-fake-ui-for-media-stream'])] },

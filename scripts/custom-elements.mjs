@@ -45,7 +45,8 @@ const reactive = [...propsBlock.matchAll(/^\s{4}(\w+): \{([^}]*)\},?$/gm)]
   .map(([, name, opts]) => ({
     name,
     state: /state:\s*true/.test(opts),
-    attribute: /attribute:\s*'([^']+)'/.exec(opts)?.[1] ?? name.toLowerCase(),
+    // `attribute: false`: a property only (no attribute), e.g. an object such as `strings`.
+    attribute: /attribute:\s*false/.test(opts) ? null : /attribute:\s*'([^']+)'/.exec(opts)?.[1] ?? name.toLowerCase(),
     boolean: /type:\s*Boolean/.test(opts),
     reflects: /reflect:\s*true/.test(opts),
   }))
@@ -80,13 +81,14 @@ for (const [, doc, , getter, name, params, type, initial] of body.matchAll(membe
     ...(inferred ? { type: { text: inferred } } : {}),
     ...(initial !== undefined ? { default: initial.trim() } : {}),
     ...(getter ? { readonly: true } : {}),
-    ...(prop ? { attribute: prop.attribute, ...(prop.reflects ? { reflects: true } : {}) } : {}),
+    ...(prop?.attribute ? { attribute: prop.attribute, ...(prop.reflects ? { reflects: true } : {}) } : {}),
   });
 }
 
-const attributes = reactive.map((p) => {
+const attributes = reactive.flatMap((p) => {
   const field = members.find((m) => m.kind === 'field' && m.name === p.name);
   if (!field) problems.push(`reactive property "${p.name}" has no documented field`);
+  if (!p.attribute) return [];
   return {
     name: p.attribute,
     fieldName: p.name,

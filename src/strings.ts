@@ -51,10 +51,33 @@ const en = {
 
 export type Strings = typeof en;
 
-const tables: Record<string, Partial<Strings>> = { en };
+/** A host page's own wording: any key of any table (call and file-sharing keys too), merged over the language's. */
+export type StringOverrides = Partial<Omit<Strings, 'errors'>> & { errors?: Partial<Strings['errors']> } & Record<string, unknown>;
 
-/** The table for a BCP 47 language tag ("de-AT" falls back to "de", then English). */
-export function stringsFor(lang: string): Strings {
-  const base = lang.toLowerCase().split('-')[0] ?? 'en';
-  return { ...en, ...(tables[lang.toLowerCase()] ?? tables[base]) };
+type Table = Partial<Strings> & Record<string, unknown>;
+
+// English is built in; every other language is its own chunk, loaded when it is asked for.
+const loaders: Record<string, () => Promise<{ default: Table }>> = {
+  de: () => import('./i18n/de.js'),
+  es: () => import('./i18n/es.js'),
+  fr: () => import('./i18n/fr.js'),
+  ja: () => import('./i18n/ja.js'),
+};
+const tables: Record<string, Table> = { en };
+
+/** "de-AT" → "de". */
+const base = (lang: string) => lang.toLowerCase().split('-')[0]!;
+
+/** Loads the table of `lang` once; a promise while a shipped language is not loaded yet, else undefined. */
+export function loadStrings(lang: string): Promise<unknown> | undefined {
+  const b = base(lang);
+  if (tables[b] || !loaders[b]) return;
+  tables[b] = {};
+  return loaders[b]().then((m) => (tables[b] = m.default), () => undefined);
+}
+
+/** The table for a BCP 47 language tag ("de-AT" falls back to "de", then English), with the host's overrides. */
+export function stringsFor(lang: string, own: StringOverrides = {}): Strings {
+  const table = tables[base(lang)] ?? {};
+  return { ...en, ...table, ...own, errors: { ...en.errors, ...table.errors, ...own.errors } } as Strings;
 }

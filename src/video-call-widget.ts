@@ -4,7 +4,7 @@ import type { CallController } from './controllers/call-controller.js';
 import type { Session } from './session.js';
 import { deviceButtons } from './parts/buttons.js';
 import { emit } from './events.js';
-import { stringsFor, type Strings } from './strings.js';
+import { loadStrings, stringsFor, type StringOverrides, type Strings } from './strings.js';
 import { styles } from './video-call-widget.styles.js';
 import { WidgetError, type ChatMessage, type ErrorCode, type FileTransfer, type LeaveReason, type Participant, type WidgetState } from './types.js';
 
@@ -33,18 +33,29 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @fires vcw-file - `{ file }` a shared file is complete: received and verified, or delivered by you
  * @fires vcw-error - `{ code, message }` every failure, with a code from the public list
  *
- * @csspart base - the widget's frame
+ * @csspart base - the widget's frame (every screen)
  * @csspart prejoin - the pre-join screen
+ * @csspart preview - the camera preview on the pre-join screen
+ * @csspart input - the name field and the chat composer's text area
+ * @csspart button - every button
  * @csspart grid - the grid of participant tiles
  * @csspart tile - one participant tile
+ * @csspart name - the name label on a tile
  * @csspart controls - the controls bar
+ * @csspart banner - the "reconnecting" and "turn on sound" banners
  * @csspart chat - the chat panel
+ * @csspart log - the list of chat messages and files
+ * @csspart composer - the chat's message form
+ * @csspart live - the visually hidden live region that announces joins, leaves and messages
  * @csspart error - the error screen
  *
- * @cssproperty --vcw-accent - accent colour (primary buttons, focus ring)
+ * @cssproperty --vcw-accent - accent colour (primary buttons, focus ring); white text sits on it
  * @cssproperty --vcw-background - background of the widget
  * @cssproperty --vcw-foreground - text colour
  * @cssproperty --vcw-tile - background of participant tiles and the chat panel
+ * @cssproperty --vcw-surface - background of ordinary buttons and avatars
+ * @cssproperty --vcw-field - background of text fields
+ * @cssproperty --vcw-border - border of text fields
  * @cssproperty --vcw-danger - colour of Leave, pressed toggles and badges
  * @cssproperty --vcw-radius - corner radius of tiles and buttons
  * @cssproperty --vcw-gap - gap between tiles
@@ -63,6 +74,8 @@ export class VideoCallWidget extends LitElement {
     autoJoin: { type: Boolean, attribute: 'auto-join' },
     lang: {},
     iceTransport: { attribute: 'ice-transport' },
+    theme: { reflect: true },
+    strings: { attribute: false },
     _state: { state: true },
     error: { state: true },
     chatOpen: { state: true },
@@ -86,8 +99,12 @@ export class VideoCallWidget extends LitElement {
   chat: 'on' | 'off' = 'on';
   /** Skip the pre-join screen. */
   autoJoin = false;
-  /** UI language; defaults to the page's. */
+  /** UI language (`en`, `de`, `es`, `fr`, `ja`; regional tags like `de-AT` too); defaults to the page's `<html lang>`. */
   override lang = '';
+  /** `light` / `dark`; absent: follow the page's `prefers-color-scheme`. */
+  theme: 'light' | 'dark' | undefined;
+  /** Your own wording: any keys of the string tables (`src/strings.ts`, `src/parts/chat-strings.ts`), merged over the language's. */
+  strings: StringOverrides = {};
   /** Called when a token is needed or about to expire. */
   tokenProvider: (() => Promise<string>) | undefined;
   /** `all` (default) or `relay`: send media only through the TURN servers (hides your address from the others). */
@@ -137,8 +154,12 @@ export class VideoCallWidget extends LitElement {
     return this.session?.invalid ?? 0;
   }
 
+  private get language(): string {
+    return this.lang || document.documentElement.lang || 'en';
+  }
+
   private get t(): Strings {
-    return stringsFor(this.lang || document.documentElement.lang || 'en');
+    return stringsFor(this.language, this.strings);
   }
 
   private get name(): string {
@@ -170,6 +191,7 @@ export class VideoCallWidget extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    void loadStrings(this.language)?.then(() => this.requestUpdate());
     if (changed.has('displayName')) this.nameDraft = this.displayName;
     if (!this.hasUpdated) {
       this.media.micOn = this.audio !== 'off';
@@ -386,7 +408,7 @@ export class VideoCallWidget extends LitElement {
       case 'joining':
         return this.renderPrejoin(t);
       case 'left':
-        return html`<div part="base" class="base center"><p>${t.left}</p><button class="primary" @click=${() => this.recover(false)}>${t.rejoin}</button></div>`;
+        return html`<div part="base" class="base center"><p>${t.left}</p><button part="button" class="primary" @click=${() => this.recover(false)}>${t.rejoin}</button></div>`;
       case 'error':
         return this.renderError(t);
       default:
@@ -401,16 +423,16 @@ export class VideoCallWidget extends LitElement {
       e.preventDefault();
       void this.join().catch(() => undefined);
     }}>
-      <div class="tile self">
+      <div part="preview" class="tile self">
         ${preview ? html`<video class="mirror" muted autoplay playsinline .srcObject=${preview}></video>` : html`<div class="avatar">${t.noCameraPreview}</div>`}
       </div>
       <label>${t.yourName}
-        <input name="name" maxlength="64" required autocomplete="name" placeholder=${t.namePlaceholder} .value=${this.nameDraft}
+        <input part="input" name="name" maxlength="64" required autocomplete="name" placeholder=${t.namePlaceholder} .value=${this.nameDraft}
           ?disabled=${joining} @input=${(e: Event) => (this.nameDraft = (e.target as HTMLInputElement).value)} />
       </label>
       <div class="row">
         ${this.deviceButtons(t)}
-        <button class="primary" type="submit" ?disabled=${joining}>${joining ? t.joining : t.join}</button>
+        <button part="button" class="primary" type="submit" ?disabled=${joining}>${joining ? t.joining : t.join}</button>
       </div>
     </form>`;
   }
@@ -424,8 +446,8 @@ export class VideoCallWidget extends LitElement {
     return html`<div part="base error" class="base center" role="alert">
       <p>${this.error?.message}</p>
       <div class="row">
-        ${code === 'unsupported-browser' ? nothing : html`<button class="primary" @click=${() => this.recover(false)}>${t.retry}</button>`}
-        ${code && MEDIA_ERRORS.includes(code) ? html`<button @click=${() => this.recover(true)}>${t.joinWithout}</button>` : nothing}
+        ${code === 'unsupported-browser' ? nothing : html`<button part="button" class="primary" @click=${() => this.recover(false)}>${t.retry}</button>`}
+        ${code && MEDIA_ERRORS.includes(code) ? html`<button part="button" @click=${() => this.recover(true)}>${t.joinWithout}</button>` : nothing}
       </div>
     </div>`;
   }
@@ -440,7 +462,6 @@ export class VideoCallWidget extends LitElement {
       unblockSound: this.unblockSound,
       chatOpen: this.chatOpen,
       session: this.session!,
-      lang: this.lang || document.documentElement.lang || 'en',
       micOn: this.media.micOn,
       camOn: this.media.camOn,
     });

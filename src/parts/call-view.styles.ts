@@ -3,6 +3,7 @@ import { css } from 'lit';
 /** Styles of the in-call view; adopted by the element when the call chunk loads. */
 export const callStyles = css`
   .call { position: relative; }
+  .sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
   .chat .icon { min-height: 0; padding: 2px 8px; background: none; }
   .stage { flex: 1; display: flex; gap: var(--vcw-gap); min-height: 0; }
   .grid {
@@ -25,24 +26,26 @@ export const callStyles = css`
     align-items: center;
     font-size: 13px;
   }
+  .name, .tag, .status { color: #fff; }
   .name, .tag { background: rgb(0 0 0 / 0.6); padding: 2px 8px; border-radius: 6px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   .status { position: absolute; top: 6px; left: 6px; background: rgb(0 0 0 / 0.6); padding: 2px 8px; border-radius: 6px; font-size: 13px; }
   .controls { display: flex; flex-wrap: wrap; gap: var(--vcw-gap); justify-content: center; }
-  .badge { position: absolute; top: -4px; right: -4px; background: var(--vcw-danger); border-radius: 9px; padding: 0 6px; font-size: 12px; }
+  .badge { position: absolute; top: -4px; right: -4px; background: var(--vcw-danger); color: #fff; border-radius: 9px; padding: 0 6px; font-size: 12px; }
   .banner { align-self: center; background: #92400e; color: #fff; padding: 4px 12px; border-radius: var(--vcw-radius); }
   .chat { width: min(320px, 40%); display: flex; flex-direction: column; gap: 6px; background: var(--vcw-tile); border-radius: var(--vcw-radius); padding: 8px; }
   .chat header { display: flex; justify-content: space-between; align-items: center; font-weight: 600; }
-  .log { flex: 1; overflow-y: auto; list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 6px; min-height: 80px; }
+  .log { flex: 1; overflow-y: auto; min-height: 80px; border-radius: 4px; }
+  .log ol { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 6px; }
   .log p { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
   .log time { opacity: 0.7; font-size: 12px; }
-  .log a { color: #93c5fd; }
+  .log a { color: light-dark(#1d4ed8, #93c5fd); }
   .chat form { display: flex; gap: 6px; align-items: stretch; }
   .chat.dragging { outline: 2px dashed var(--vcw-accent); outline-offset: -4px; }
   .drop-hint { margin: 0; text-align: center; font-size: 13px; }
   .file progress { flex: 1; min-width: 0; }
   .file .row { display: flex; gap: 6px; align-items: center; }
   .file-name { font-weight: 600; overflow-wrap: anywhere; }
-  .file-error { margin: 0; color: #fca5a5; font-size: 13px; }
+  .file-error { margin: 0; color: light-dark(#b91c1c, #fca5a5); font-size: 13px; }
   .log .download { display: inline-block; margin-top: 2px; }
   .chat textarea { flex: 1; resize: none; }
   @container (max-width: 520px) { .stage { flex-direction: column; } .chat { width: 100%; } }

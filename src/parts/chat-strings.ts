@@ -1,6 +1,7 @@
 /**
- * Strings of the file sharing in the chat. They live in the call chunk, beside the code that uses them, so the
- * pre-join bundle stays small; other languages fill the same table and fall back to English key by key.
+ * Strings used only in a call (file sharing, announcements for screen readers). They live in the call chunk,
+ * beside the code that uses them, so the pre-join bundle stays small. Other languages put the same keys in
+ * their table (`src/i18n/*.ts`); the element's merged table (language, then the host's `strings`) arrives as `t`.
  */
 const en = {
   attach: 'Share a file',
@@ -14,13 +15,20 @@ const en = {
   done: 'Done',
   failed: 'The transfer failed.',
   cancelled: 'The transfer was cancelled.',
+  /** `{name}` is replaced. */
+  announceJoin: '{name} joined the call',
+  announceLeave: '{name} left the call',
+  /** `{name}` and `{text}` are replaced. */
+  announceMessage: 'Message from {name}: {text}',
+  someone: 'Someone',
 };
 
 export type FileStrings = typeof en;
 
-const tables: Record<string, Partial<FileStrings>> = { en };
-
-export function fileStrings(lang: string): FileStrings {
-  const tag = lang.toLowerCase();
-  return { ...en, ...(tables[tag] ?? tables[tag.split('-')[0]!]) };
+/** The call-only strings out of the element's merged table, English where it has none. */
+export function fileStrings(t: object): FileStrings {
+  return { ...en, ...(t as Partial<FileStrings>) };
 }
+
+/** `'{name} left'` with `{ name: 'Ada' }` → `'Ada left'`. */
+export const fill = (text: string, values: Record<string, string>) => text.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);

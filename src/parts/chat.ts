@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import type { Session } from '../session.js';
 import type { Strings } from '../strings.js';
 import type { ChatMessage, FileTransfer } from '../types.js';
-import { fileStrings, type FileStrings } from './chat-strings.js';
+import type { FileStrings } from './chat-strings.js';
 
 /** http(s) URLs; trailing punctuation that usually ends a sentence is left out of the link. */
 const LINK = /(https?:\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]}])/g;
@@ -39,7 +39,7 @@ function fileCard(file: FileTransfer, t: Strings, ft: FileStrings, cancel: (f: F
     <p><bdi class="file-name">${file.fileName}</bdi> <span class="size">(${size(file.size)})</span></p>
     ${busy
       ? html`<div class="row"><progress max="1" .value=${file.progress} aria-label=${`${ft[file.status]} ${file.fileName}`}></progress>
-          <button class="icon" @click=${() => cancel(file)}>${ft.cancel}</button></div>`
+          <button part="button" class="icon" @click=${() => cancel(file)}>${ft.cancel}</button></div>`
       : nothing}
     ${file.status === 'done' && file.url
       ? html`<a class="download" href=${file.url} download=${file.fileName}>${file.self ? ft.sent : ft.download}</a>`
@@ -55,17 +55,20 @@ function fileCard(file: FileTransfer, t: Strings, ft: FileStrings, cancel: (f: F
 /** Options of the chat panel beyond the log. */
 export interface ChatPanel {
   t: Strings;
-  lang: string;
+  /** The call-only strings (file sharing). */
+  ft: FileStrings;
   session: Session;
   send(text: string): void;
   share(files: readonly File[]): void;
   close(): void;
 }
 
-/** The chat panel: log with files, composer, file picker and drop zone. Enter sends, Shift+Enter makes a new line. */
+/**
+ * The chat panel: log with files, composer, file picker and drop zone. Enter sends, Shift+Enter makes a new line,
+ * Escape closes the panel.
+ */
 export function chatPanel(p: ChatPanel) {
-  const { t, session } = p;
-  const ft = fileStrings(p.lang);
+  const { t, ft, session } = p;
   const submit = (form: HTMLFormElement) => {
     const input = form.elements.namedItem('text') as HTMLTextAreaElement;
     if (!input.value.trim()) return;
@@ -74,6 +77,11 @@ export function chatPanel(p: ChatPanel) {
   };
   const hasFiles = (e: DragEvent) => !!e.dataTransfer?.types.includes('Files');
   return html`<aside part="chat" class="chat ${session.dragging ? 'dragging' : ''}" aria-label=${t.chat}
+    @keydown=${(e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.isComposing) return;
+      e.preventDefault();
+      p.close();
+    }}
     @dragover=${(e: DragEvent) => {
       if (!hasFiles(e)) return;
       e.preventDefault();
@@ -88,21 +96,21 @@ export function chatPanel(p: ChatPanel) {
       session.setDragging(false);
       p.share([...(e.dataTransfer?.files ?? [])]);
     }}>
-    <header><span>${t.chat}</span><button class="icon" aria-label=${t.chatClose} @click=${p.close}>×</button></header>
-    <ol class="log" role="log" aria-live="polite" aria-label=${t.chatLog}>
+    <header><span>${t.chat}</span><button part="button" class="icon" aria-label=${t.chatClose} @click=${p.close}>×</button></header>
+    <div part="log" class="log" role="log" aria-live="polite" aria-label=${t.chatLog} tabindex="0"><ol>
       ${entries(session.chat.log, session.files.list).map((m) =>
         'fileName' in m
           ? fileCard(m, t, ft, (f) => session.files.cancel(f.from, f.id))
           : html`<li class=${m.self ? 'mine' : ''} data-id=${m.id}>
               <b><bdi>${m.self ? t.you : m.name}</bdi></b> <time>${time(m.ts)}</time><p dir="auto">${linkify(m.text)}</p></li>`)}
-    </ol>
+    </ol></div>
     ${session.dragging ? html`<p class="drop-hint" aria-hidden="true">${ft.dropHere}</p>` : nothing}
     ${session.notice ? html`<p class="file-error" role="alert">${session.notice}</p>` : nothing}
-    <form @submit=${(e: Event) => {
+    <form part="composer" @submit=${(e: Event) => {
       e.preventDefault();
       submit(e.target as HTMLFormElement);
     }}>
-      <textarea name="text" rows="2" maxlength="2000" aria-label=${t.messagePlaceholder} placeholder=${t.messagePlaceholder}
+      <textarea part="input" name="text" rows="2" maxlength="2000" aria-label=${t.messagePlaceholder} placeholder=${t.messagePlaceholder}
         @keydown=${(e: KeyboardEvent) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
@@ -114,9 +122,9 @@ export function chatPanel(p: ChatPanel) {
         p.share([...(input.files ?? [])]);
         input.value = '';
       }} />
-      <button type="button" class="icon attach" aria-label=${ft.attach} title=${ft.attach}
+      <button part="button" type="button" class="icon attach" aria-label=${ft.attach} title=${ft.attach}
         @click=${(e: Event) => ((e.currentTarget as HTMLElement).previousElementSibling as HTMLInputElement).click()}>${ft.attachShort}</button>
-      <button class="primary" type="submit">${t.send}</button>
+      <button part="button" class="primary" type="submit">${t.send}</button>
     </form>
   </aside>`;
 }

@@ -12,7 +12,7 @@ export function tile(p: Participant, stream: MediaStream | null, t: Strings) {
       .muted=${p.self} .srcObject=${stream}></video>
     ${showVideo ? nothing : html`<div class="avatar" aria-hidden="true">${(p.name.trim()[0] ?? '?').toUpperCase()}</div>`}
     <div class="label">
-      <span class="name">${label}</span>
+      <span part="name" class="name">${label}</span>
       ${p.audioMuted ? html`<span class="tag" data-badge="muted">${t.muted}</span>` : nothing}
       ${p.videoMuted ? html`<span class="tag" data-badge="camera-off">${t.cameraOff}</span>` : nothing}
       ${p.screenSharing ? html`<span class="tag" data-badge="presenting">${t.presenting}</span>` : nothing}

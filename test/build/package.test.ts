@@ -55,6 +55,8 @@ test('custom-elements.json is referenced by package.json and lists every attribu
   for (const name of DESIGN_ATTRIBUTES) assert.ok(attributes.includes(name), `attribute ${name} documented`);
   assert.equal(element.attributes!.find((a) => a.name === 'display-name')?.fieldName, 'displayName');
   assert.equal(element.attributes!.find((a) => a.name === 'auto-join')?.type?.text, 'boolean');
+  assert.ok(attributes.includes('theme') && !attributes.includes('strings'), `theme is an attribute, strings a property only: ${attributes.join(', ')}`);
+  assert.ok(element.members!.some((m) => m.name === 'strings' && !('attribute' in m)), 'strings is documented as a property');
   const events = element.events!.map((e) => e.name);
   for (const name of DESIGN_EVENTS) assert.ok(events.includes(name), `event ${name} documented`);
   assert.ok(events.every((name) => name.startsWith('vcw-')), `every event is vcw- prefixed: ${events.join(', ')}`);
