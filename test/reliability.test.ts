@@ -32,7 +32,7 @@ HTMLCanvasElement.prototype.captureStream = function (rate?: number) {
 };
 
 interface PeerInternals {
-  call: { peer: { connections: Record<string, Array<{ type: string; open: boolean }>> } } | undefined;
+  call: { peer: { connections: Record<string, Array<{ type: string; open: boolean; connectionId: string; peerConnection?: RTCPeerConnection }>> } } | undefined;
 }
 const internals = (w: VideoCallWidget) => w as unknown as PeerInternals;
 
@@ -61,6 +61,7 @@ describe('reliability', function () {
     this.timeout(240_000);
     for (let round = 0; round < 20; round++) {
       const room = uniqueRoom(`glare${round}`);
+      const createdBefore = created;
       const four = ['A', 'B', 'C', 'D'].map((name) => addWidget(server, room, { 'display-name': name }));
       widgets.push(...four);
       await Promise.all(four.map((w) => w.join()));
@@ -68,12 +69,17 @@ describe('reliability', function () {
       for (const w of four) {
         const connections = internals(w).call!.peer.connections;
         for (const other of four.filter((o) => o !== w)) {
-          const open = (connections[selfId(other)] ?? []).filter((c) => c.open);
-          equal(open.filter((c) => c.type === 'media').length, 1, `round ${round}: one media call ${w.displayName}→${other.displayName}`);
-          equal(open.filter((c) => c.type === 'data').length, 1, `round ${round}: one data connection ${w.displayName}→${other.displayName}`);
+          const all = connections[selfId(other)] ?? [];
+          const open = all.filter((c) => c.open);
+          // On a mismatch, say what there was: every connection to them and their state in this widget's list.
+          const seen = `${JSON.stringify(all.map((c) => ({ type: c.type, open: c.open, id: c.connectionId, pc: c.peerConnection?.connectionState })))}, ${JSON.stringify(remotes(w).find((p) => p.id === selfId(other)))}`;
+          equal(open.filter((c) => c.type === 'media').length, 1, `round ${round}: one media call ${w.displayName}→${other.displayName} (${seen})`);
+          equal(open.filter((c) => c.type === 'data').length, 1, `round ${round}: one data connection ${w.displayName}→${other.displayName} (${seen})`);
         }
         equal(w.shadowRoot!.querySelectorAll('.tile').length, 4, `round ${round}: four tiles at ${w.displayName}`);
       }
+      // Six pairs, each one media call and one data connection, two ends each: anything more was a re-dial.
+      equal(created - createdBefore, 24, `round ${round}: RTCPeerConnections created`);
       await Promise.all(four.map((w) => w.leave()));
       for (const w of four) w.remove();
       widgets = [];

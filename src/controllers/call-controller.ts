@@ -426,6 +426,8 @@ export class CallController implements ReactiveController {
     conn.on('open', () => {
       if (remote.data !== conn) return;
       remote.dataOpen = true;
+      // Silence counts from here: a connection that took long to come up is not a silent one.
+      remote.lastSeen = Date.now();
       this.send(remote, { v: 1, t: 'hello', ...this.local() });
       this.events.dataOpen(remote.id);
       this.refresh(remote);
@@ -597,7 +599,9 @@ export class CallController implements ReactiveController {
 
   private async redial(remote: Remote): Promise<void> {
     await this.renew().catch(() => undefined);
-    if (this.remotes.get(remote.id) !== remote || this.left) return;
+    // Gone meanwhile, or the path came back by itself while we renewed (a late message after a silence):
+    // tearing down a working call would only cause the outage we meant to repair.
+    if (this.remotes.get(remote.id) !== remote || this.left || remote.connection === 'connected') return;
     const { media, data } = remote;
     remote.media = undefined;
     remote.data = undefined;
