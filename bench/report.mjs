@@ -60,8 +60,27 @@ if (r.chat) {
     [`round trip A→B→A, ms (n=${c.roundTripMs.widget.n})`, mmm(c.roundTripMs.widget), mmm(c.roundTripMs.floor), `${c.roundTripMs.ratio}×`],
     [`fan-out A→B and C, ms (n=${c.fanOutMs.widget.n})`, mmm(c.fanOutMs.widget), '', ''],
     [`messages/s, ${c.messagesPerSecond.burst} (n=${c.messagesPerSecond.widget.n})`, mmm(c.messagesPerSecond.widget), mmm(c.messagesPerSecond.floor), `${c.messagesPerSecond.ratio}×`],
-    ['file throughput', 'n/a (file sharing not built yet)', 'n/a', ''],
+    c.fileThroughput?.widget
+      ? [`file throughput, MB/s (n=${c.fileThroughput.widget.n}): ${c.fileThroughput.what}`, mmm(c.fileThroughput.widget, '', 1), mmm(c.fileThroughput.floor, '', 1), `${c.fileThroughput.ratio}×`]
+      : ['file throughput', 'n/a (not measured in this run)', 'n/a', ''],
   ]);
+}
+if (r.reliability) {
+  const x = r.reliability;
+  out.push(`### Reliability: recovery and detection times (ms, median (min–max); \`--only reliability\`)${load('reliability')}`, '');
+  const rows = [
+    ['server killed (SIGKILL, down 10 s): "reconnecting" shown after the kill', x.restartReconnectingShownMs],
+    ['server killed: registered again after the server is back', x.restartRegisteredAfterBackMs],
+    ['`leave()` → tile gone at the others', x.leaveNoticedMs],
+    ['page gone without `leave()` (iframe removed) → tile gone', x.closedPageNoticedMs],
+    ['browser killed (SIGKILL) → tile gone', x.killedBrowserNoticedMs],
+    ['network cut (nftables drop in a namespace) → tile gone', x.cutNetworkNoticedMs],
+    ['short media outage: tile shows "reconnecting" after the cut', x.mediaOutageReconnectingShownMs],
+    ['short media outage: connected again after the path is back (same call)', x.mediaOutageRecoveredMs],
+    ['lasting media failure: re-dial after the cut', x.mediaFailureRedialAfterCutMs],
+    ['lasting media failure: connected again after the path is back (new call)', x.mediaFailureConnectedAfterPathBackMs],
+  ].filter(([, s]) => s);
+  table(['what', 'ms', 'n'], rows.map(([what, s]) => [what, mmm(s), s.n]));
 }
 if (r.mesh) {
   const x = r.mesh;
