@@ -77,12 +77,23 @@ async function widgetRoundTrip(a: VideoCallWidget, b: VideoCallWidget, c: VideoC
 }
 
 async function widgetBurst(ws: VideoCallWidget[], r: number): Promise<number> {
-  const target = ws.map((w) => w.messages.length + ws.length * PER_PEER);
+  // Count `vcw-message` events, not `messages`: the log keeps the last 1000 and these bursts add up past that.
+  const counts = ws.map(() => 0);
+  const prefix = `${TEXT} ${r}.`;
+  const listeners = ws.map((w, k) => {
+    const listener = (e: GlobalEventHandlersEventMap['vcw-message']) => void (e.detail.message.text.startsWith(prefix) && counts[k]!++);
+    w.addEventListener('vcw-message', listener);
+    return listener;
+  });
   const started = performance.now();
   ws.forEach((w, k) => {
-    for (let m = 0; m < PER_PEER; m++) void w.sendMessage(`${TEXT} ${r}.${k}.${m}`);
+    for (let m = 0; m < PER_PEER; m++) void w.sendMessage(`${prefix}${k}.${m}`);
   });
-  await waitFor(() => ws.every((w, k) => w.messages.length >= target[k]!), 'every widget holds every burst message', 60_000);
+  try {
+    await waitFor(() => counts.every((n) => n >= ws.length * PER_PEER), 'every widget holds every burst message', 60_000);
+  } finally {
+    ws.forEach((w, k) => w.removeEventListener('vcw-message', listeners[k]!));
+  }
   return ((ws.length * PER_PEER) / (performance.now() - started)) * 1000;
 }
 
