@@ -381,31 +381,10 @@ export async function member(server: TestServer, room: string, name: string, t?:
  * Rejects when the upgrade succeeds.
  */
 export async function upgradeStatus(url: string, options: ClientOptions = {}): Promise<number> {
-  const ws = new WebSocket(url, options);
-  return new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      ws.terminate();
-      reject(new Error('no answer to the upgrade'));
-    }, 5000);
-    ws.once('unexpected-response', (_req, res) => {
-      clearTimeout(timer);
-      res.resume();
-      ws.terminate();
-      resolve(res.statusCode ?? 0);
-    });
-    ws.once('open', () => {
-      clearTimeout(timer);
-      ws.terminate();
-      reject(new Error('the upgrade was accepted'));
-    });
-    ws.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
+  return (await upgradeRefusal(url, options)).status;
 }
 
-/** Like `upgradeStatus`, with the refusal's headers and body. */
+/** The refusal of an upgrade that should not happen: status, headers and body. Rejects when it is accepted. */
 export async function upgradeRefusal(url: string, options: ClientOptions = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   const ws = new WebSocket(url, options);
   return new Promise((resolve, reject) => {
