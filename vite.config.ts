@@ -35,7 +35,7 @@ export default defineConfig({
         // Everything the pre-join screen needs (Lit included) in one chunk beside the entry file; the call chunk
         // imports what it shares from there instead of a third file. `src/index.ts` stays in the entry itself:
         // its `import.meta.url` is the script's URL, the widget's default `server`.
-        codeSplitting: { groups: [{ name: 'video-call-widget', test: /node_modules[\\/](lit|lit-html|lit-element|@lit)[\\/]|src[\\/](?!index\.ts|call\.ts|session|controllers[\\/](call|chat|file)|parts[\\/](call-view|chat|tile|announcer)|protocol|vendor|i18n)/ }] },
+        codeSplitting: { groups: [{ name: 'video-call-widget', test: /node_modules[\\/](lit|lit-html|lit-element|@lit)[\\/]|src[\\/](?!index\.ts|call\.ts|session|controllers[\\/](call|chat|file|devices|recorder|stats)|parts[\\/](call-view|chat|tile|announcer|devices)|protocol|vendor|i18n)/ }] },
       },
     },
   },

@@ -1,16 +1,56 @@
 import { html, nothing } from 'lit';
 import type { Strings } from '../strings.js';
-import type { Participant } from '../types.js';
+import type { PeerStats, Participant, Quality } from '../types.js';
+import { fill, type FileStrings } from './chat-strings.js';
 
-/** One participant: video (or their initial when the camera is off), name, badges, connection state. */
-export function tile(p: Participant, stream: MediaStream | null, t: Strings) {
+/** What a tile shows beyond the participant. */
+export interface TileExtras {
+  ft: FileStrings;
+  /** Connection figures of a remote participant, once measured. */
+  quality: { stats: PeerStats; quality: Quality } | undefined;
+  /** The large tile of the speaker layout. */
+  main: boolean;
+}
+
+const kbps = (s: PeerStats) => Math.round((s.bitrate.audio.inbound + s.bitrate.video.inbound) / 1000);
+
+/** Full screen for a tile, or back. */
+function fullscreen(e: Event) {
+  if (document.fullscreenElement) void document.exitFullscreen();
+  else void (e.currentTarget as HTMLElement).closest('.tile')!.requestFullscreen().catch(() => undefined);
+}
+
+/** Picture-in-picture for a tile's video, or back. */
+function pip(e: Event) {
+  const video = (e.currentTarget as HTMLElement).closest('.tile')!.querySelector('video')!;
+  if (document.pictureInPictureElement === video) void document.exitPictureInPicture();
+  else void video.requestPictureInPicture().catch(() => undefined);
+}
+
+/** One participant: video (or their initial when the camera is off), name, badges, connection state and quality. */
+export function tile(p: Participant, stream: MediaStream | null, t: Strings, x: TileExtras) {
   const showVideo = !!stream && !p.videoMuted;
   const label = p.self ? `${p.name} (${t.you})` : p.name;
-  return html`<div part="tile" class="tile ${p.self && !p.screenSharing ? 'self' : ''} ${p.screenSharing ? 'screen' : ''}"
+  const q = x.quality;
+  const ft = x.ft;
+  const details = q
+    ? `${q.stats.rtt === null ? '–' : Math.round(q.stats.rtt)} ms · ${q.stats.packetLossPercent.toFixed(1)} % · ${kbps(q.stats)} kbps${q.stats.video.frameWidth ? ` · ${q.stats.video.frameWidth}×${q.stats.video.frameHeight}` : ''}${q.stats.usingRelay ? ` · ${ft.relayed}` : ''}`
+    : '';
+  return html`<div part="tile" class="tile ${p.self && !p.screenSharing ? 'self' : ''} ${p.screenSharing ? 'screen' : ''} ${x.main ? 'main' : ''}"
     role="listitem" data-peer-id=${p.id} data-connection=${p.connection} aria-label=${label}>
     <video class=${p.self && !p.screenSharing ? 'mirror' : ''} ?hidden=${!showVideo} autoplay playsinline ?muted=${p.self}
       .muted=${p.self} .srcObject=${stream}></video>
     ${showVideo ? nothing : html`<div class="avatar" aria-hidden="true">${(p.name.trim()[0] ?? '?').toUpperCase()}</div>`}
+    <div class="actions">
+      ${q
+        ? html`<span part="quality" class="quality" data-quality=${q.quality} data-relay=${q.stats.usingRelay} tabindex="0" role="img"
+            aria-label=${`${fill(ft.connection, { quality: ft[q.quality] })}: ${details}`}><span class="bars" aria-hidden="true"></span><span class="details" aria-hidden="true">${fill(ft.connection, { quality: ft[q.quality] })}<br />${details}</span></span>`
+        : nothing}
+      ${showVideo && document.pictureInPictureEnabled && !p.self
+        ? html`<button part="button" class="icon" aria-label=${`${ft.pip}: ${p.name}`} title=${ft.pip} @click=${pip}>⧉</button>`
+        : nothing}
+      <button part="button" class="icon" aria-label=${`${ft.fullscreen}: ${p.name}`} title=${ft.fullscreen} @click=${fullscreen}>⛶</button>
+    </div>
     <div class="label">
       <span part="name" class="name">${label}</span>
       ${p.audioMuted ? html`<span class="tag" data-badge="muted">${t.muted}</span>` : nothing}

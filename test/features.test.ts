@@ -1,0 +1,244 @@
+// Call features in real Chromium against the real server: screen share, device switching mid-call, getStats(),
+// recording, receive-only joiners, level meters and the speaker layout. Fake devices: 1 camera, 3 microphones (that
+// beep), 3 speakers, a 1280×720 fake screen. Conditions are waited for with deadlines, never slept for.
+import type { VideoCallWidget } from '../src/video-call-widget.js';
+import { axeViolations } from './a11y.js';
+import { assert, equal } from './assert.js';
+import { addWidget, framesAdvance, loadWidget, nextEvent, remotes, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
+
+const root = (w: VideoCallWidget) => w.shadowRoot!;
+/** The widget's RTCPeerConnection for a participant's media (internal: to prove a switch made no new call). */
+const mediaPc = (w: VideoCallWidget, peer: string): RTCPeerConnection | undefined =>
+  (w as unknown as { call?: { remotes: Map<string, { media?: { peerConnection?: RTCPeerConnection } }> } }).call?.remotes.get(peer)?.media?.peerConnection;
+const remoteVideo = (w: VideoCallWidget, peer: string) => tileOf(w, peer)?.querySelector('video') ?? null;
+
+async function noViolations(w: VideoCallWidget, what: string): Promise<void> {
+  equal(await axeViolations(w), '', `axe-core finds no WCAG 2.1 AA violation: ${what}`);
+}
+
+describe('call features', function () {
+  this.timeout(120_000);
+  let server: TestServer;
+  let widgets: VideoCallWidget[] = [];
+  const add = (room: string, attrs: Record<string, string> = {}) => {
+    const w = addWidget(server, room, attrs);
+    w.style.height = '520px';
+    widgets.push(w);
+    return w;
+  };
+
+  before(async () => {
+    server = await startServer();
+    await loadWidget(server);
+  });
+  afterEach(async () => {
+    await Promise.all(widgets.map((w) => w.leave()));
+    for (const w of widgets.splice(0)) w.remove();
+    localStorage.removeItem('vcw-devices');
+  });
+  after(stopAllServers);
+
+  async function pair(attrs: Record<string, string> = {}): Promise<[VideoCallWidget, VideoCallWidget]> {
+    const room = uniqueRoom();
+    const a = add(room, { 'display-name': 'Ada' });
+    const b = add(room, { 'display-name': 'Ben', ...attrs });
+    await a.join();
+    await b.join();
+    await waitFor(() => [a, b].every((w) => remotes(w)[0]?.connection === 'connected'), 'both connected', 30_000);
+    return [a, b];
+  }
+
+  it('screen share reaches the other side at 1280×720, uncropped, and the browser\'s "Stop sharing" brings the camera back', async () => {
+    const [a, b] = await pair();
+    const aId = selfId(a);
+    const toggled = nextEvent(a, 'vcw-screenshare-toggle', (e) => e.detail.enabled);
+    await a.toggleScreenshare(true);
+    await toggled;
+    await waitFor(() => remotes(b)[0]!.screenSharing && tileOf(b, aId)?.querySelector('[data-badge="presenting"]'), 'B sees A presenting');
+    await waitFor(() => remoteVideo(b, aId)?.videoWidth === 1280 && remoteVideo(b, aId)?.videoHeight === 720,
+      'the screen at 1280×720 at B', 45_000).catch((error: Error) => {
+      const v = remoteVideo(b, aId);
+      throw new Error(`${error.message} (got ${v?.videoWidth}×${v?.videoHeight})`);
+    });
+    equal(getComputedStyle(remoteVideo(b, aId)!).objectFit, 'contain', 'the screen is shown whole, not cropped');
+    assert(await framesAdvance(remoteVideo(b, aId)!), 'the shared screen moves at B');
+    const stats = await waitFor(async () => (await b.getStats()).find((s) => s.video.frameWidth === 1280), 'stats say 1280 wide');
+    equal(stats.video.frameHeight, 720, 'stats frame height');
+
+    // The browser's own "Stop sharing" ends the track: the camera comes back, for A and for B.
+    const screen = (tileOf(a, aId)!.querySelector('video')!.srcObject as MediaStream).getVideoTracks()[0]!;
+    assert(!/fake_device/.test(screen.label), `A's own tile shows the screen (${screen.label})`);
+    const stopped = nextEvent(a, 'vcw-screenshare-toggle', (e) => !e.detail.enabled);
+    screen.dispatchEvent(new Event('ended'));
+    await stopped;
+    equal(screen.readyState, 'ended', 'the screen track is stopped');
+    await waitFor(() => !remotes(b)[0]!.screenSharing && !tileOf(b, aId)?.querySelector('[data-badge="presenting"]'), 'B no longer sees A presenting');
+    const camera = await waitFor(() => (tileOf(a, aId)!.querySelector('video')!.srcObject as MediaStream | null)?.getVideoTracks()[0], 'A\'s own tile has a track');
+    assert(camera !== screen && camera.readyState === 'live', 'the camera is back in A\'s own tile');
+    const sent = mediaPc(a, selfId(b))!.getSenders().find((s) => s.track?.kind === 'video')!.track!;
+    equal(sent, camera, 'A sends the camera again');
+    assert(await framesAdvance(remoteVideo(b, aId)!), 'A\'s camera picture moves at B');
+  });
+
+  it('switches the microphone mid-call on the same RTCPeerConnection, remembers it, and routes sound to a chosen speaker', async () => {
+    const [a, b] = await pair();
+    const bId = selfId(b);
+    const pc = mediaPc(a, bId)!;
+    assert(pc, 'A has a media connection to B');
+    const senderTrack = () => pc.getSenders().find((s) => s.track?.kind === 'audio' || s.track === null && s.transport)?.track;
+    const before = senderTrack()!.getSettings().deviceId;
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    const mics = devices.filter((d) => d.kind === 'audioinput');
+    assert(mics.length >= 3, `three fake microphones (got ${mics.length})`);
+    const other = mics.find((d) => d.deviceId !== before && d.deviceId !== 'default')!;
+    let rejoined = false;
+    a.addEventListener('vcw-participant-leave', () => (rejoined = true));
+    b.addEventListener('vcw-participant-leave', () => (rejoined = true));
+    const changed = nextEvent(a, 'vcw-device-change');
+    await a.setDevices({ audioInput: other.deviceId });
+    equal((await changed).detail.audioInput, other.deviceId, 'vcw-device-change names the new microphone');
+    await waitFor(() => senderTrack()?.getSettings().deviceId === other.deviceId, 'the call sends the new microphone');
+    equal(mediaPc(a, bId), pc, 'the same RTCPeerConnection: no new call');
+    equal(pc.connectionState, 'connected', 'still connected');
+    equal(remotes(b)[0]!.connection, 'connected', 'B still has A connected');
+    assert(!rejoined, 'nobody left or rejoined');
+    equal(JSON.parse(localStorage.getItem('vcw-devices') ?? '{}').audioInput, other.deviceId, 'the choice is remembered on this site');
+    // B still hears A: audio arrives over the same connection.
+    await waitFor(async () => (await b.getStats())[0]?.bitrate.audio.inbound, 'audio from A still arrives at B', 30_000);
+
+    // The Devices panel in the call shows the pickers, with three microphones and the chosen one selected.
+    root(a).querySelector<HTMLButtonElement>('.devices-toggle')!.click();
+    const select = await waitFor(() => root(a).querySelector<HTMLSelectElement>('.call select[name="audioInput"]'), 'the microphone picker in the call');
+    assert(select.options.length >= 3, 'three microphones to pick from');
+    equal(select.value, other.deviceId, 'the picker shows the microphone in use');
+    await noViolations(a, 'call with the Devices panel open');
+
+    const speakers = devices.filter((d) => d.kind === 'audiooutput' && d.deviceId !== 'default');
+    if ('setSinkId' in HTMLMediaElement.prototype && speakers.length) {
+      await a.setDevices({ audioOutput: speakers[0]!.deviceId });
+      await waitFor(() => (remoteVideo(a, bId) as HTMLVideoElement & { sinkId: string }).sinkId === speakers[0]!.deviceId, 'B\'s sound plays on the chosen speaker');
+    }
+  });
+
+  it('getStats() gives rtt, loss, bitrates and frame size per remote participant, and each tile shows its quality', async () => {
+    const [a, b] = await pair();
+    const stats = await waitFor(async () => {
+      const all = await a.getStats();
+      const s = all[0];
+      return all.length === 1 && s && s.rtt !== null && s.video.frameWidth > 0 && s.bitrate.video.inbound > 0 && s.bitrate.video.outbound > 0 ? s : null;
+    }, 'stats with rtt, frame size and bitrates', 30_000);
+    equal(stats.id, selfId(b), 'one entry for B, by peer id');
+    assert(stats.rtt! >= 0 && stats.rtt! < 1000, `rtt in ms (${stats.rtt})`);
+    assert(stats.video.frameHeight > 0 && stats.video.framesPerSecond >= 0, 'frame size and rate');
+    assert(stats.packetLossPercent >= 0 && stats.packetLossPercent <= 100 && stats.jitter >= 0, 'loss and jitter');
+    equal(stats.usingRelay, false, 'loopback: not relayed');
+    const mark = await waitFor(() => tileOf(a, selfId(b))?.querySelector<HTMLElement>('[part~="quality"]'), 'a quality mark on B\'s tile');
+    assert(['good', 'fair', 'poor'].includes(mark.dataset.quality!), `quality is good, fair or poor (${mark.dataset.quality})`);
+    assert(/Connection: (good|fair|poor): \d+ ms/.test(mark.getAttribute('aria-label')!), `the mark says it in words (${mark.getAttribute('aria-label')})`);
+    mark.focus();
+    await waitFor(() => getComputedStyle(mark.querySelector('.details')!).display === 'block', 'details show on focus');
+    await noViolations(a, 'call with quality details shown');
+  });
+
+  it('records 3 s of the call into a playable WebM while everyone sees that it runs', async () => {
+    const [a, b] = await pair();
+    await waitFor(() => [a, b].every((w) => [...root(w).querySelectorAll<HTMLVideoElement>('.tile video')].every((v) => v.readyState >= 2)), 'videos playing');
+    const seen = nextEvent(b, 'vcw-recording', (e) => e.detail.recording && e.detail.participant.id === selfId(a));
+    await a.startRecording();
+    await seen;
+    await waitFor(() => root(b).querySelector('[part~="recording"]')?.textContent?.includes('Ada is recording'), 'B sees that Ada records');
+    await waitFor(() => root(a).querySelector('[part~="recording"]')?.textContent?.includes('Recording'), 'Ada sees that she records');
+    equal(root(a).querySelector('.record')?.getAttribute('aria-pressed'), 'true', 'the Record button is pressed');
+    await noViolations(b, 'the recording indicator');
+    // A real duration to record, not a stand-in for a condition.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const blob = await a.stopRecording();
+    assert(blob.size > 10_000, `a non-empty recording (${blob.size} B)`);
+    equal(blob.type, 'video/webm', 'WebM');
+    await waitFor(() => !root(b).querySelector('[part~="recording"]'), 'the indicator goes away at B');
+
+    const video = document.createElement('video');
+    video.muted = true;
+    const url = URL.createObjectURL(blob);
+    try {
+      const loaded = new Promise((resolve) => video.addEventListener('loadedmetadata', resolve, { once: true }));
+      video.src = url;
+      await Promise.race([loaded, new Promise((_, reject) => setTimeout(() => reject(new Error('no loadedmetadata within 15 s')), 15_000))]);
+      equal(`${video.videoWidth}×${video.videoHeight}`, '1280×720', 'the recording\'s picture');
+      // MediaRecorder's WebM has no duration in its header: seeking past the end makes the browser find it.
+      video.currentTime = 1e9;
+      const duration: number = await waitFor(() => (Number.isFinite(video.duration) ? video.duration : 0), 'a finite duration');
+      assert(duration > 2 && duration < 10, `about 3 s recorded (${duration.toFixed(2)} s)`);
+      video.currentTime = 0;
+      await video.play();
+      await waitFor(() => video.currentTime > 0.3, 'the recording plays');
+    } finally {
+      video.pause();
+      URL.revokeObjectURL(url);
+    }
+  });
+
+  it('a receive-only joiner (video="off" audio="off") and one without any device still see, hear and chat', async () => {
+    const room = uniqueRoom();
+    const a = add(room, { 'display-name': 'Ada' });
+    await a.join();
+    const r = add(room, { 'display-name': 'Watcher', video: 'off', audio: 'off' });
+    await r.join();
+    await waitFor(() => remotes(r)[0]?.connection === 'connected' && remotes(a)[0]?.connection === 'connected', 'connected');
+    const aId = selfId(a);
+    assert(await framesAdvance(remoteVideo(r, aId)!), 'the receive-only joiner sees Ada');
+    equal((remoteVideo(r, aId)!.srcObject as MediaStream).getAudioTracks().length, 1, 'and gets her audio');
+    await waitFor(() => remotes(a)[0]!.audioMuted && remotes(a)[0]!.videoMuted, 'Ada sees the joiner without camera and microphone');
+
+    // No devices at all: getUserMedia fails with NotFoundError; "Join without camera and microphone" still joins.
+    const gum = navigator.mediaDevices.getUserMedia;
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));
+    try {
+      const n = add(room, { 'display-name': 'Nodev' });
+      const error = nextEvent(n, 'vcw-error');
+      await n.join().catch(() => undefined);
+      equal((await error).detail.code, 'no-device', 'vcw-error no-device');
+      const without = await waitFor(() => [...root(n).querySelectorAll('button')].find((x) => /without/.test(x.textContent ?? '')), 'a "join without" button');
+      without.click();
+      await waitFor(() => n.state === 'joined' && remotes(n).length === 2 && remotes(n).every((p) => p.connection === 'connected'), 'joined without devices', 30_000);
+      assert(await framesAdvance(remoteVideo(n, aId)!), 'the joiner without devices sees Ada');
+      await n.sendMessage('hello from nowhere');
+      await waitFor(() => a.messages.some((m) => m.text === 'hello from nowhere'), 'and chats');
+    } finally {
+      navigator.mediaDevices.getUserMedia = gum;
+    }
+  });
+
+  it('level meters move with the fake microphone\'s beep: the pre-join meter, the speaking ring, the muted hint', async () => {
+    const room = uniqueRoom();
+    const a = add(room, { 'display-name': 'Ada' });
+    await waitFor(() => a.state === 'prejoin', 'pre-join');
+    const meter = await waitFor(() => root(a).querySelector<HTMLMeterElement>('meter[part~="meter"]'), 'a level meter on the pre-join screen');
+    const values = new Set<number>();
+    await waitFor(() => {
+      values.add(Math.round(meter.value * 100));
+      return values.size >= 3 && Math.max(...values) >= 5;
+    }, 'the meter moves with the beep', 20_000);
+    const mics = await waitFor(() => root(a).querySelector<HTMLSelectElement>('.prejoin select[name="audioInput"]'), 'microphone picker');
+    assert(mics.options.length >= 3, `three microphones to pick from (got ${mics.options.length})`);
+    assert(root(a).querySelector('.prejoin select[name="videoInput"]'), 'camera picker');
+    await noViolations(a, 'pre-join with the level meter and the pickers');
+
+    await a.join();
+    const b = add(room, { 'display-name': 'Ben' });
+    await b.join();
+    await waitFor(() => [a, b].every((w) => remotes(w)[0]?.connection === 'connected'), 'both connected');
+    const aId = selfId(a);
+    await waitFor(() => tileOf(b, aId)?.classList.contains('speaking'), 'Ada\'s tile at Ben rings when her microphone beeps', 20_000);
+
+    // Speaker layout: the one speaking gets the large tile.
+    b.layout = 'speaker';
+    await waitFor(() => tileOf(b, aId)?.classList.contains('main'), 'Ada is the main tile in Ben\'s speaker layout', 20_000);
+    equal(b.getAttribute('layout'), 'speaker', 'layout reflects to the attribute');
+
+    // Muted and speaking: a hint.
+    await a.toggleMicrophone(false);
+    await waitFor(() => /muted/.test(root(a).querySelector('[part~="notice"]')?.textContent ?? ''), 'the "you are muted" hint', 20_000);
+    await noViolations(a, 'the muted hint');
+  });
+});
