@@ -516,7 +516,7 @@ export class VideoCallWidget extends LitElement {
     if (!call || !this.lazy) return nothing;
     return this.lazy.callView(this, call, {
       t,
-      selfStream: this.sharing ? new MediaStream([this.sharing]) : this.media.preview,
+      selfStream: this.media.preview,
       soundBlocked: this.soundBlocked,
       unblockSound: this.unblockSound,
       chatOpen: this.chatOpen,

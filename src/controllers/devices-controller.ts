@@ -206,6 +206,8 @@ export class DevicesController implements ReactiveController {
     if (track !== this.source) {
       this.mic?.stop();
       this.mic = track?.clone();
+      // A clone starts as muted as its original was; ours always listens.
+      if (this.mic) this.mic.enabled = true;
       this.micStream = this.mic && new MediaStream([this.mic]);
       this.source = track;
     }

@@ -58,10 +58,13 @@ export class MediaController implements ReactiveController {
     return { ...(kind === 'audio' ? AUDIO : VIDEO), ...(id && { deviceId: { ideal: id } }) };
   }
 
-  /** A stream with the camera for the self view, or null. */
+  /** A stream with the camera for the self view, or null; the same one while the camera is (re-rendering keeps it playing). */
   get preview(): MediaStream | null {
-    return this.videoTrack ? new MediaStream([this.videoTrack]) : null;
+    const track = this.videoTrack;
+    if (this.view?.getTracks()[0] !== track) this.view = track && new MediaStream([track]);
+    return this.view;
   }
+  private view: MediaStream | null = null;
 
   /**
    * Acquire what is wanted and not held yet. Resolves when done; a failure sets `error`, turns the failed

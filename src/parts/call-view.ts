@@ -15,6 +15,7 @@ import { tile } from './tile.js';
 /** What the in-call view needs beyond the element's public API. */
 export interface CallViewState {
   t: Strings;
+  /** The camera's self view (the call view shows the screen instead while you present). */
   selfStream: MediaStream | null;
   soundBlocked: boolean;
   unblockSound(): void;
@@ -27,6 +28,10 @@ export interface CallViewState {
   toggleDevices(): void;
   setDevices(choice: DeviceChoice): void;
 }
+
+/** One stream per presented screen, so re-rendering keeps the self view playing. */
+const screens = new WeakMap<MediaStreamTrack, MediaStream>();
+const screenStream = (track: MediaStreamTrack) => screens.get(track) ?? screens.set(track, new MediaStream([track])).get(track)!;
 
 /** Start recording, or stop and download the WebM. */
 async function record(el: VideoCallWidget, recording: boolean) {
@@ -72,7 +77,7 @@ export function callView(el: VideoCallWidget, call: CallController, v: CallViewS
     ${v.soundBlocked ? html`<button part="button banner" class="banner" @click=${v.unblockSound}>${t.enableSound}</button>` : nothing}
     <div class="stage">
       <div part="grid" class="grid ${speakerView ? 'speaker' : ''}" data-count=${people.length} role="list" aria-label=${t.participants}>
-        ${people.map((p) => tile(p, p.self ? v.selfStream : call.remotes.get(p.id)?.stream ?? null, t, { ft, quality: session.stats?.last.get(p.id), main: p.id === main }))}
+        ${people.map((p) => tile(p, p.self ? (call.screen ? screenStream(call.screen) : v.selfStream) : call.remotes.get(p.id)?.stream ?? null, t, { ft, quality: session.stats?.last.get(p.id), main: p.id === main }))}
       </div>
       ${chatOn && v.chatOpen
         ? chatPanel({ t, ft, session: v.session, send, share: (files) => v.session.pick(files, el.sendFile.bind(el)), close: () => {

@@ -11,7 +11,8 @@ export const devicesStyles = css`
   .actions { position: absolute; top: 6px; right: 6px; display: flex; gap: 4px; align-items: center; }
   .actions .icon { min-height: 32px; min-width: 32px; padding: 2px 6px; background: rgb(0 0 0 / 0.6); color: #fff; }
   .quality { position: relative; display: inline-flex; align-items: center; justify-content: center; min-width: 32px; height: 32px; border-radius: 6px; background: rgb(0 0 0 / 0.6); }
-  .bars { width: 14px; height: 14px; border-radius: 50%; background: #22c55e; }
+  .bars { width: 14px; height: 14px; border-radius: 50%; background: #9ca3af; }
+  [data-quality='good'] .bars { background: #22c55e; }
   [data-quality='fair'] .bars { background: #facc15; }
   [data-quality='poor'] .bars { background: #f87171; }
   [data-relay='true'] .bars { outline: 2px dotted #fff; outline-offset: 1px; }

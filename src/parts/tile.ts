@@ -14,6 +14,9 @@ export interface TileExtras {
 
 const kbps = (s: PeerStats) => Math.round((s.bitrate.audio.inbound + s.bitrate.video.inbound) / 1000);
 
+/** A 16×16 line icon (no font needed). */
+const icon = (d: string) => html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d=${d} fill="none" stroke="currentColor" stroke-width="2" /></svg>`;
+
 /** Full screen for a tile, or back. */
 function fullscreen(e: Event) {
   if (document.fullscreenElement) void document.exitFullscreen();
@@ -35,21 +38,23 @@ export function tile(p: Participant, stream: MediaStream | null, t: Strings, x: 
   const ft = x.ft;
   const details = q
     ? `${q.stats.rtt === null ? '–' : Math.round(q.stats.rtt)} ms · ${q.stats.packetLossPercent.toFixed(1)} % · ${kbps(q.stats)} kbps${q.stats.video.frameWidth ? ` · ${q.stats.video.frameWidth}×${q.stats.video.frameHeight}` : ''}${q.stats.usingRelay ? ` · ${ft.relayed}` : ''}`
-    : '';
+    : '…';
+  // Until the first figures arrive (a second or two), the mark is there and says so.
+  const summary = fill(ft.connection, { quality: q ? ft[q.quality] : '…' });
   return html`<div part="tile" class="tile ${p.self && !p.screenSharing ? 'self' : ''} ${p.screenSharing ? 'screen' : ''} ${x.main ? 'main' : ''}"
     role="listitem" data-peer-id=${p.id} data-connection=${p.connection} aria-label=${label}>
     <video class=${p.self && !p.screenSharing ? 'mirror' : ''} ?hidden=${!showVideo} autoplay playsinline ?muted=${p.self}
       .muted=${p.self} .srcObject=${stream}></video>
     ${showVideo ? nothing : html`<div class="avatar" aria-hidden="true">${(p.name.trim()[0] ?? '?').toUpperCase()}</div>`}
     <div class="actions">
-      ${q
-        ? html`<span part="quality" class="quality" data-quality=${q.quality} data-relay=${q.stats.usingRelay} tabindex="0" role="img"
-            aria-label=${`${fill(ft.connection, { quality: ft[q.quality] })}: ${details}`}><span class="bars" aria-hidden="true"></span><span class="details" aria-hidden="true">${fill(ft.connection, { quality: ft[q.quality] })}<br />${details}</span></span>`
-        : nothing}
+      ${p.self
+        ? nothing
+        : html`<span part="quality" class="quality" data-quality=${q?.quality ?? ''} data-relay=${!!q?.stats.usingRelay} tabindex="0" role="img"
+            aria-label=${`${summary}: ${details}`}><span class="bars" aria-hidden="true"></span><span class="details" aria-hidden="true">${summary}<br />${details}</span></span>`}
       ${showVideo && document.pictureInPictureEnabled && !p.self
-        ? html`<button part="button" class="icon" aria-label=${`${ft.pip}: ${p.name}`} title=${ft.pip} @click=${pip}>⧉</button>`
+        ? html`<button part="button" class="icon" aria-label=${`${ft.pip}: ${p.name}`} title=${ft.pip} @click=${pip}>${icon('M1 2h14v12H1zM8 8h5v4H8z')}</button>`
         : nothing}
-      <button part="button" class="icon" aria-label=${`${ft.fullscreen}: ${p.name}`} title=${ft.fullscreen} @click=${fullscreen}>⛶</button>
+      <button part="button" class="icon" aria-label=${`${ft.fullscreen}: ${p.name}`} title=${ft.fullscreen} @click=${fullscreen}>${icon('M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5')}</button>
     </div>
     <div class="label">
       <span part="name" class="name">${label}</span>
