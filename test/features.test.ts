@@ -1,6 +1,7 @@
 // Call features in real Chromium against the real server: screen share, device switching mid-call, getStats(),
 // recording, receive-only joiners, level meters and the speaker layout. Fake devices: 1 camera, 3 microphones (that
 // beep), 3 speakers, a 1280×720 fake screen. Conditions are waited for with deadlines, never slept for.
+import { sendMouse } from '@web/test-runner-commands';
 import type { VideoCallWidget } from '../src/video-call-widget.js';
 import { axeViolations } from './a11y.js';
 import { assert, equal } from './assert.js';
@@ -11,6 +12,13 @@ const root = (w: VideoCallWidget) => w.shadowRoot!;
 const mediaPc = (w: VideoCallWidget, peer: string): RTCPeerConnection | undefined =>
   (w as unknown as { call?: { remotes: Map<string, { media?: { peerConnection?: RTCPeerConnection } }> } }).call?.remotes.get(peer)?.media?.peerConnection;
 const remoteVideo = (w: VideoCallWidget, peer: string) => tileOf(w, peer)?.querySelector('video') ?? null;
+const sent = (pc: RTCPeerConnection, kind: string) => pc.getSenders().find((s) => s.track?.kind === kind);
+
+/** A real click (user activation: full screen and picture-in-picture need one). */
+async function click(el: Element): Promise<void> {
+  const r = el.getBoundingClientRect();
+  await sendMouse({ type: 'click', position: [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)] });
+}
 
 async function noViolations(w: VideoCallWidget, what: string): Promise<void> {
   equal(await axeViolations(w), '', `axe-core finds no WCAG 2.1 AA violation: ${what}`);
@@ -117,6 +125,57 @@ describe('call features', function () {
     if ('setSinkId' in HTMLMediaElement.prototype && speakers.length) {
       await a.setDevices({ audioOutput: speakers[0]!.deviceId });
       await waitFor(() => (remoteVideo(a, bId) as HTMLVideoElement & { sinkId: string }).sinkId === speakers[0]!.deviceId, 'B\'s sound plays on the chosen speaker');
+    }
+  });
+
+  it('an unplugged microphone is replaced by another mid-call, with a notice, on the same connection', async () => {
+    const [a, b] = await pair();
+    const pc = mediaPc(a, selfId(b))!;
+    const mic = sent(pc, 'audio')!.track!;
+    const settings = mic.getSettings();
+    assert(settings.echoCancellation && settings.noiseSuppression && settings.autoGainControl, 'echo cancellation, noise suppression and auto gain are on');
+    const changed = nextEvent(a, 'vcw-device-change');
+    // What the browser does when a device goes away: the track ends.
+    mic.dispatchEvent(new Event('ended'));
+    await changed;
+    await waitFor(() => root(a).querySelector('[part~="notice"]')?.textContent?.includes('disconnected'), 'a notice says a device went away');
+    await waitFor(() => sent(pc, 'audio')?.track && sent(pc, 'audio')!.track !== mic && sent(pc, 'audio')!.track!.readyState === 'live', 'another microphone is sent');
+    equal(mediaPc(a, selfId(b)), pc, 'the same RTCPeerConnection');
+    equal(remotes(b)[0]!.audioMuted, false, 'B hears A (not muted)');
+    await noViolations(a, 'the device notice');
+    mic.stop();
+  });
+
+  it('a bigger mesh sends a smaller camera picture; a presented screen goes at full size', async () => {
+    const room = uniqueRoom();
+    const ws = ['Ada', 'Ben', 'Cy'].map((name) => add(room, { 'display-name': name }));
+    for (const w of ws) await w.join();
+    await waitFor(() => ws.every((w) => remotes(w).length === 2 && remotes(w).every((p) => p.connection === 'connected')), 'three connected', 30_000);
+    const [a] = ws;
+    const encodings = () => remotes(a!).map((p) => sent(mediaPc(a!, p.id)!, 'video')!.getParameters().encodings[0]!);
+    await waitFor(() => encodings().every((e) => e.scaleResolutionDownBy === 1.5 && e.maxBitrate === 900_000), 'three people: 1.5× smaller at 900 kbit/s');
+    await a!.toggleScreenshare(true);
+    await waitFor(() => encodings().every((e) => e.scaleResolutionDownBy === 1 && e.maxBitrate === 2_500_000), 'presenting: full size');
+    await a!.toggleScreenshare(false);
+    await waitFor(() => encodings().every((e) => e.scaleResolutionDownBy === 1.5), 'the camera again: smaller');
+  });
+
+  it('full screen and picture-in-picture buttons on a tile really work', async () => {
+    const [a, b] = await pair();
+    const tile = tileOf(a, selfId(b))!;
+    await waitFor(() => tile.querySelector<HTMLVideoElement>('video')!.readyState >= 2, 'B\'s video playing');
+    const full = tile.querySelector<HTMLButtonElement>('button[aria-label^="Full screen"]')!;
+    await click(full);
+    await waitFor(() => root(a).fullscreenElement === tile, 'the tile is full screen');
+    await click(full);
+    await waitFor(() => !document.fullscreenElement, 'and back');
+    const pip = tile.querySelector<HTMLButtonElement>('button[aria-label^="Picture in picture"]');
+    equal(!!pip, document.pictureInPictureEnabled, 'a picture-in-picture button exactly where the browser has it');
+    if (pip) {
+      await click(pip);
+      await waitFor(() => root(a).pictureInPictureElement === tile.querySelector('video'), 'B in picture-in-picture');
+      await click(pip);
+      await waitFor(() => !document.pictureInPictureElement, 'and back');
     }
   });
 

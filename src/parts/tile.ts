@@ -26,7 +26,8 @@ function fullscreen(e: Event) {
 /** Picture-in-picture for a tile's video, or back. */
 function pip(e: Event) {
   const video = (e.currentTarget as HTMLElement).closest('.tile')!.querySelector('video')!;
-  if (document.pictureInPictureElement === video) void document.exitPictureInPicture();
+  // In a shadow root, `document` only sees the host: ask the root.
+  if ((video.getRootNode() as ShadowRoot).pictureInPictureElement === video) void document.exitPictureInPicture();
   else void video.requestPictureInPicture().catch(() => undefined);
 }
 
