@@ -16,6 +16,15 @@ const sent = (pc: RTCPeerConnection, kind: string) => pc.getSenders().find((s) =
 
 /** A real click (user activation: full screen and picture-in-picture need one). */
 async function click(el: Element): Promise<void> {
+  // Where it is once layout has settled (e.g. after leaving full screen): the same box two frames running.
+  const box = () => JSON.stringify(el.getBoundingClientRect());
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  await waitFor(async () => {
+    const before = box();
+    await frame();
+    await frame();
+    return before === box();
+  }, 'a settled layout');
   const r = el.getBoundingClientRect();
   await sendMouse({ type: 'click', position: [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)] });
 }
@@ -43,6 +52,7 @@ describe('call features', function () {
     await Promise.all(widgets.map((w) => w.leave()));
     for (const w of widgets.splice(0)) w.remove();
     localStorage.removeItem('vcw-devices');
+    localStorage.removeItem('vcw-name');
   });
   after(stopAllServers);
 
@@ -126,6 +136,27 @@ describe('call features', function () {
       await a.setDevices({ audioOutput: speakers[0]!.deviceId });
       await waitFor(() => (remoteVideo(a, bId) as HTMLVideoElement & { sinkId: string }).sinkId === speakers[0]!.deviceId, 'B\'s sound plays on the chosen speaker');
     }
+  });
+
+  it('remembers the name and the devices for the next visit on the site (and ignores junk in storage)', async () => {
+    const mics = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audioinput' && d.deviceId !== 'default');
+    const room = uniqueRoom();
+    const first = add(room, { 'display-name': 'Remembered' });
+    await first.join();
+    await first.leave();
+    equal(localStorage.getItem('vcw-name'), 'Remembered', 'the name is kept');
+    localStorage.setItem('vcw-devices', JSON.stringify({ audioInput: mics[1]!.deviceId, videoInput: 42, junk: 'x' }));
+    const next = add(room);
+    await waitFor(() => next.state === 'prejoin', 'pre-join');
+    await waitFor(() => root(next).querySelector<HTMLInputElement>('input[name="name"]')?.value === 'Remembered', 'the name is filled in');
+    const select = await waitFor(() => root(next).querySelector<HTMLSelectElement>('.prejoin select[name="audioInput"]'), 'microphone picker');
+    await waitFor(() => select.value === mics[1]!.deviceId, 'the remembered microphone is picked');
+    await next.join();
+    const mic = () => (next as unknown as { media: { audioTrack: MediaStreamTrack | null } }).media.audioTrack;
+    await waitFor(() => mic()?.getSettings().deviceId === mics[1]!.deviceId, 'and used');
+    localStorage.setItem('vcw-devices', '{not json');
+    const broken = add(uniqueRoom(), { 'display-name': 'Broken' });
+    await waitFor(() => broken.state === 'prejoin' && root(broken).querySelector('meter'), 'pre-join despite unreadable storage');
   });
 
   it('an unplugged microphone is replaced by another mid-call, with a notice, on the same connection', async () => {

@@ -17,7 +17,7 @@ export const strings = (t: Strings): Strings & FileStrings => ({ ...t, ...fileSt
 
 /** What the controller needs from the element. */
 export interface DevicesHost {
-  readonly el: HTMLElement & ReactiveControllerHost;
+  readonly el: HTMLElement & ReactiveControllerHost & { displayName: string };
   readonly media: MediaController;
   /** Your peer id once in a call, else ''. */
   selfId(): string;
@@ -32,10 +32,24 @@ export interface DevicesHost {
 /** Where the choices are kept between visits. */
 const DEVICES_KEY = 'vcw-devices';
 
+/** Where the name typed on the pre-join screen is kept. */
+const NAME_KEY = 'vcw-name';
+
+/** localStorage, or nothing where the page may not use it. */
+function store(key: string, value?: string): string | null {
+  try {
+    if (value === undefined) return localStorage.getItem(key);
+    localStorage.setItem(key, value);
+  } catch {
+    // Storage blocked: choices last for this visit.
+  }
+  return null;
+}
+
 /** The choices of an earlier visit (validated: storage is the page's, anything may be in it). */
 function remembered(): DeviceChoice {
   try {
-    const saved: unknown = JSON.parse(localStorage.getItem(DEVICES_KEY) ?? '{}');
+    const saved: unknown = JSON.parse(store(DEVICES_KEY) ?? '{}');
     return Object.fromEntries(Object.entries(saved as object).filter(([k, v]) => (KINDS as readonly string[]).includes(k) && typeof v === 'string' && v.length < 256));
   } catch {
     return {};
@@ -72,11 +86,20 @@ export class DevicesController implements ReactiveController {
   /** The microphone track `mic` is a clone of. */
   private source: MediaStreamTrack | null | undefined;
   private readonly watched = new WeakSet<MediaStreamTrack>();
+  private readonly routed = new WeakMap<HTMLVideoElement, string>();
+  private readonly samples = new Float32Array(2048);
+  /** When the current speaker last became it: the big tile does not flip between two voices. */
+  private speakerSince = 0;
+  private resuming = false;
   private readonly refresh = () => void this.enumerate();
 
   constructor(private readonly host: DevicesHost) {
     host.el.addController(this);
     host.media.ids = { ...remembered(), ...host.media.ids };
+    // The name of the last visit, unless the page gives one; the name you join with is kept for the next.
+    const el = host.el;
+    el.displayName ||= store(NAME_KEY)?.slice(0, 64) ?? '';
+    el.addEventListener('vcw-join', (e) => void store(NAME_KEY, e.detail.participant.name));
     const root = host.el.shadowRoot;
     if (root) root.adoptedStyleSheets = [...root.adoptedStyleSheets, devicesStyles.styleSheet!];
     if (host.el.isConnected) this.hostConnected();
@@ -122,37 +145,33 @@ export class DevicesController implements ReactiveController {
         await this.route(true);
         continue;
       }
-      const kind = key === 'audioInput' ? 'audio' : 'video';
-      const old = kind === 'audio' ? media.audioTrack : media.videoTrack;
       media.ids[key] = id;
-      // Camera off: the choice applies when it is turned on again.
-      if (!old) continue;
-      let track: MediaStreamTrack;
       try {
-        const stream = await navigator.mediaDevices.getUserMedia({ [kind]: { ...media.constraints(kind, ''), deviceId: { exact: id } } });
-        track = stream.getTracks()[0]!;
+        await this.use(key === 'audioInput' ? 'audio' : 'video', id);
       } catch (error) {
         const code = mediaErrorCode(error);
         this.notice = this.host.t().errors[code];
         this.host.el.requestUpdate();
         this.host.report(code);
-        throw new WidgetError(code, `Cannot use the ${kind === 'audio' ? 'microphone' : 'camera'} ${id}`);
+        throw new WidgetError(code, `Cannot use the device ${id}`);
       }
-      // Another switch or a leave meanwhile: keep what is there.
-      if (old !== (kind === 'audio' ? media.audioTrack : media.videoTrack)) {
-        track.stop();
-        continue;
-      }
-      old.stop();
-      media.adopt(track);
     }
     this.notice = '';
-    try {
-      localStorage.setItem(DEVICES_KEY, JSON.stringify(media.ids));
-    } catch {
-      // Storage blocked: the choice lasts for this visit.
-    }
+    store(DEVICES_KEY, JSON.stringify(media.ids));
     this.changed();
+  }
+
+  /** Take device `id` for `kind` in place of the current track (if any: camera off, the choice waits for on). */
+  private async use(kind: 'audio' | 'video', id: string): Promise<void> {
+    const { media } = this.host;
+    const old = kind === 'audio' ? media.audioTrack : media.videoTrack;
+    if (!old) return;
+    const stream = await navigator.mediaDevices.getUserMedia({ [kind]: { ...media.constraints(kind, ''), deviceId: { exact: id } } });
+    const track = stream.getTracks()[0]!;
+    // Another switch or a leave meanwhile: keep what is there.
+    if (old !== (kind === 'audio' ? media.audioTrack : media.videoTrack)) return track.stop();
+    old.stop();
+    media.adopt(track);
   }
 
   /** Tell the page which devices are in use now. */
@@ -168,7 +187,9 @@ export class DevicesController implements ReactiveController {
     const sink = this.host.media.ids.audioOutput ?? '';
     const root = this.host.el.shadowRoot;
     for (const video of root?.querySelectorAll<HTMLVideoElement & { sinkId?: string; setSinkId?(id: string): Promise<void> }>('video:not([muted])') ?? []) {
-      if (!video.setSinkId || video.sinkId === sink) continue;
+      // Asked already (pending, or refused): not again every tick.
+      if (!video.setSinkId || video.sinkId === sink || (!strict && this.routed.get(video) === sink)) continue;
+      this.routed.set(video, sink);
       const done = video.setSinkId(sink);
       if (strict) {
         await done.catch((error: unknown) => {
@@ -218,8 +239,12 @@ export class DevicesController implements ReactiveController {
       this.meter(id, stream);
     }
     for (const id of this.meters.keys()) if (!remote.has(id)) this.unmeter(id);
-    if (this.ctx?.state === 'suspended') void this.ctx.resume().catch(() => undefined);
-    const samples = new Float32Array(2048);
+    // Browsers start audio only after the person interacted with the page; try again once they have.
+    if (this.ctx?.state === 'suspended' && !this.resuming && navigator.userActivation?.hasBeenActive !== false) {
+      this.resuming = true;
+      void this.ctx.resume().catch(() => undefined).finally(() => (this.resuming = false));
+    }
+    const samples = this.samples;
     let loudest = '';
     let top = SPEAKING;
     for (const [id, m] of this.meters) {
@@ -248,8 +273,9 @@ export class DevicesController implements ReactiveController {
     const hint = talking && Date.now() - this.loudSince > 500 ? true : talking ? this.mutedHint : false;
     let changed = hint !== this.mutedHint;
     this.mutedHint = hint;
-    if (loudest && loudest !== this.speaker) {
+    if (loudest && loudest !== this.speaker && Date.now() - this.speakerSince > 1000) {
       this.speaker = loudest;
+      this.speakerSince = Date.now();
       changed = true;
     }
     if (changed) el.requestUpdate();
@@ -262,10 +288,13 @@ export class DevicesController implements ReactiveController {
   private watch(track: MediaStreamTrack | null, kind: 'audio' | 'video'): void {
     if (!track || this.watched.has(track)) return;
     this.watched.add(track);
+    // The browser may take another device than the remembered one (`ideal`): ask for it exactly; gone, forget it.
+    const key = kind === 'audio' ? 'audioInput' : 'videoInput';
+    const want = this.host.media.ids[key];
+    if (want && track.getSettings().deviceId !== want) void this.use(kind, want).catch(() => delete this.host.media.ids[key]);
     track.addEventListener('ended', () => {
       const { media } = this.host;
       if (!this.host.selfId() || (kind === 'audio' ? media.audioTrack : media.videoTrack)) return;
-      const key = kind === 'audio' ? 'audioInput' : 'videoInput';
       delete media.ids[key];
       if (kind === 'audio') media.micOn = true;
       else media.camOn = true;
