@@ -4,7 +4,7 @@
 import { sendMouse } from '@web/test-runner-commands';
 import type { VideoCallWidget } from '../src/video-call-widget.js';
 import { axeViolations } from './a11y.js';
-import { assert, equal } from './assert.js';
+import { assert, equal, rejects } from './assert.js';
 import { addWidget, framesAdvance, loadWidget, nextEvent, remotes, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
 
 const root = (w: VideoCallWidget) => w.shadowRoot!;
@@ -123,6 +123,15 @@ describe('call features', function () {
     equal(JSON.parse(localStorage.getItem('vcw-devices') ?? '{}').audioInput, other.deviceId, 'the choice is remembered on this site');
     // B still hears A: audio arrives over the same connection.
     await waitFor(async () => (await b.getStats())[0]?.bitrate.audio.inbound, 'audio from A still arrives at B', 30_000);
+
+    // A device that is not there: a rejection with a public code, a vcw-error, a notice — and the call goes on.
+    const error = nextEvent(a, 'vcw-error');
+    const refused = await rejects(a.setDevices({ audioInput: 'no-such-device' }), 'an unknown microphone');
+    equal(refused.code, 'no-device', 'setDevices rejects with no-device');
+    equal((await error).detail.code, 'no-device', 'vcw-error no-device');
+    await waitFor(() => /No camera or microphone/.test(root(a).querySelector('[part~="notice"]')?.textContent ?? ''), 'a notice says so');
+    equal(senderTrack()?.getSettings().deviceId, other.deviceId, 'the microphone in use stays');
+    equal(pc.connectionState, 'connected', 'the call goes on');
 
     // The Devices panel in the call shows the pickers, with three microphones and the chosen one selected.
     root(a).querySelector<HTMLButtonElement>('.devices-toggle')!.click();

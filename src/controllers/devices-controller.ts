@@ -145,9 +145,10 @@ export class DevicesController implements ReactiveController {
         await this.route(true);
         continue;
       }
-      media.ids[key] = id;
       try {
         await this.use(key === 'audioInput' ? 'audio' : 'video', id);
+        // Kept once it works (or, with the camera off, for when it goes on).
+        media.ids[key] = id;
       } catch (error) {
         const code = mediaErrorCode(error);
         this.notice = this.host.t().errors[code];
@@ -317,7 +318,8 @@ export class DevicesController implements ReactiveController {
   prejoin(t: Strings, change: (choice: DeviceChoice) => void) {
     const ft = fileStrings(t);
     return html`${this.host.media.audioTrack ? html`<meter part="meter" data-level min="0" max="1" low="0.3" high="0.8" optimum="0.5" value="0" aria-label=${ft.micLevel}></meter>` : nothing}
-      ${this.pickers(ft, change)}`;
+      ${this.pickers(ft, change)}
+      ${this.notice ? html`<p part="notice" role="status">${this.notice}</p>` : nothing}`;
   }
 
   /** Pickers for camera, microphone and speaker (speaker only where the browser can route sound). */

@@ -121,8 +121,9 @@ export class StatsController implements ReactiveController {
     const pair = pairs.find((p) => p.id === pairId) ?? pairs.find((p) => p.nominated && p.state === 'succeeded');
     const relay = (cid: string | undefined) => (report.get(cid ?? '') as { candidateType?: string } | undefined)?.candidateType === 'relay';
     const before = this.samples.get(id);
-    this.samples.set(id, now);
     const seconds = before ? (now.ts - before.ts) / 1000 : 0;
+    // Rates over at least a second: a getStats() just after a poll measures against the sample before.
+    if (!before || seconds >= 1) this.samples.set(id, now);
     const rate = (i: number) => (before && seconds > 0 ? Math.max(0, Math.round(((now.bytes[i]! - before.bytes[i]!) * 8) / seconds)) : 0);
     const lost = now.lost - (before?.lost ?? 0);
     const expected = lost + now.received - (before?.received ?? 0);
