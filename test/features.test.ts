@@ -82,6 +82,9 @@ describe('call features', function () {
     assert(await framesAdvance(remoteVideo(b, aId)!), 'the shared screen moves at B');
     const stats = await waitFor(async () => (await b.getStats()).find((s) => s.video.frameWidth === 1280), 'stats say 1280 wide');
     equal(stats.video.frameHeight, 720, 'stats frame height');
+    // In the speaker layout whoever presents gets the large tile.
+    b.layout = 'speaker';
+    await waitFor(() => tileOf(b, aId)?.classList.contains('main'), 'the presenter is the main tile in the speaker layout');
 
     // The browser's own "Stop sharing" ends the track: the camera comes back, for A and for B.
     const screen = (tileOf(a, aId)!.querySelector('video')!.srcObject as MediaStream).getVideoTracks()[0]!;
@@ -139,6 +142,14 @@ describe('call features', function () {
     assert(select.options.length >= 3, 'three microphones to pick from');
     equal(select.value, other.deviceId, 'the picker shows the microphone in use');
     await noViolations(a, 'call with the Devices panel open');
+
+    // The camera too (one fake camera: the same one again, as a new track on the same connection).
+    const camera = sent(pc, 'video')!.track!;
+    await a.setDevices({ videoInput: camera.getSettings().deviceId! });
+    await waitFor(() => sent(pc, 'video')!.track !== camera && sent(pc, 'video')!.track!.readyState === 'live', 'a new camera track is sent');
+    equal(camera.readyState, 'ended', 'the old camera track is released');
+    equal(mediaPc(a, bId), pc, 'still the same RTCPeerConnection');
+    assert(await framesAdvance(remoteVideo(b, selfId(a))!), 'B sees the new camera track');
 
     const speakers = devices.filter((d) => d.kind === 'audiooutput' && d.deviceId !== 'default');
     if ('setSinkId' in HTMLMediaElement.prototype && speakers.length) {
