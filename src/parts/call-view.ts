@@ -34,7 +34,7 @@ const screens = new WeakMap<MediaStreamTrack, MediaStream>();
 const screenStream = (track: MediaStreamTrack) => screens.get(track) ?? screens.set(track, new MediaStream([track])).get(track)!;
 
 /** Start recording, or stop and download the WebM. */
-async function record(el: VideoCallWidget, recording: boolean) {
+async function record(el: VideoCallWidget, recording: boolean, devices: DevicesController | undefined) {
   try {
     if (!recording) return await el.startRecording();
     const a = document.createElement('a');
@@ -43,7 +43,11 @@ async function record(el: VideoCallWidget, recording: boolean) {
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
   } catch (error) {
-    emit(el, 'vcw-error', { code: 'unsupported-browser', message: (error as Error).message });
+    const message = (error as Error).message;
+    // Shown in the call's notices, and told to the page.
+    if (devices) devices.notice = message;
+    el.requestUpdate();
+    emit(el, 'vcw-error', { code: 'unsupported-browser', message });
   }
 }
 
@@ -104,7 +108,7 @@ export function callView(el: VideoCallWidget, call: CallController, v: CallViewS
       <button part="button" class="toggle" aria-pressed=${el.layout === 'speaker'} @click=${() => (el.layout = el.layout === 'speaker' ? 'grid' : 'speaker')}>${ft.layoutSpeaker}</button>
       ${typeof MediaRecorder === 'undefined'
         ? nothing
-        : html`<button part="button" class="toggle record" aria-pressed=${recording} @click=${() => void record(el, recording)}>${ft.record}</button>`}
+        : html`<button part="button" class="toggle record" aria-pressed=${recording} @click=${() => void record(el, recording, devices)}>${ft.record}</button>`}
       <button part="button" class="leave" @click=${() => void el.leave()}>${t.leave}</button>
     </div>
     ${devices && v.devicesOpen ? devices.pickers(ft, v.setDevices) : nothing}

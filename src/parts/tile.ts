@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import type { Strings } from '../strings.js';
 import type { PeerStats, Participant, Quality } from '../types.js';
+import { emit } from '../events.js';
 import { fill, type FileStrings } from './chat-strings.js';
 
 /** What a tile shows beyond the participant. */
@@ -17,18 +18,23 @@ const kbps = (s: PeerStats) => Math.round((s.bitrate.audio.inbound + s.bitrate.v
 /** A 16×16 line icon (no font needed). */
 const icon = (d: string) => html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d=${d} fill="none" stroke="currentColor" stroke-width="2" /></svg>`;
 
+/** The browser said no (policy, no support): the page hears it (the event bubbles out of the shadow root). */
+const refused = (from: EventTarget) => (error: Error) => emit(from, 'vcw-error', { code: 'unsupported-browser', message: error.message });
+
 /** Full screen for a tile, or back. */
 function fullscreen(e: Event) {
+  const button = e.currentTarget as HTMLElement;
   if (document.fullscreenElement) void document.exitFullscreen();
-  else void (e.currentTarget as HTMLElement).closest('.tile')!.requestFullscreen().catch(() => undefined);
+  else void button.closest('.tile')!.requestFullscreen().catch(refused(button));
 }
 
 /** Picture-in-picture for a tile's video, or back. */
 function pip(e: Event) {
-  const video = (e.currentTarget as HTMLElement).closest('.tile')!.querySelector('video')!;
+  const button = e.currentTarget as HTMLElement;
+  const video = button.closest('.tile')!.querySelector('video')!;
   // In a shadow root, `document` only sees the host: ask the root.
   if ((video.getRootNode() as ShadowRoot).pictureInPictureElement === video) void document.exitPictureInPicture();
-  else void video.requestPictureInPicture().catch(() => undefined);
+  else void video.requestPictureInPicture().catch(refused(button));
 }
 
 /** One participant: video (or their initial when the camera is off), name, badges, connection state and quality. */
