@@ -19,7 +19,7 @@ const kbps = (s: PeerStats) => Math.round((s.bitrate.audio.inbound + s.bitrate.v
 const icon = (d: string) => html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d=${d} fill="none" stroke="currentColor" stroke-width="2" /></svg>`;
 
 /** The browser said no (policy, no support): the page hears it (the event bubbles out of the shadow root). */
-const refused = (from: EventTarget) => (error: Error) => emit(from, 'vcw-error', { code: 'unsupported-browser', message: error.message });
+const refused = (from: EventTarget) => (error: Error) => emit(from, 'vcw-error', { code: 'unsupported-browser', message: `${error.name}: ${error.message}` });
 
 /** Full screen for a tile, or back. */
 function fullscreen(e: Event) {
