@@ -1,4 +1,5 @@
-import { html, nothing } from 'lit';
+import { html, noChange, nothing } from 'lit';
+import { Directive, directive, type ElementPart } from 'lit/directive.js';
 import type { Strings } from '../strings.js';
 import type { PeerStats, Participant, Quality } from '../types.js';
 import { emit } from '../events.js';
@@ -14,6 +15,23 @@ export interface TileExtras {
 }
 
 const kbps = (s: PeerStats) => Math.round((s.bitrate.audio.inbound + s.bitrate.video.inbound) / 1000);
+
+/**
+ * The video's `srcObject`, set only when it changes: Lit sets an object-valued property on every render, and each
+ * set reloads the video (a blank frame, then the picture again).
+ */
+class Source extends Directive {
+  render(_stream: MediaStream | null) {
+    return noChange;
+  }
+
+  override update(part: ElementPart, [stream]: [MediaStream | null]) {
+    const video = part.element as HTMLVideoElement;
+    if (video.srcObject !== stream) video.srcObject = stream;
+    return noChange;
+  }
+}
+const source = directive(Source);
 
 /** A 16×16 line icon (no font needed). */
 const icon = (d: string) => html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d=${d} fill="none" stroke="currentColor" stroke-width="2" /></svg>`;
@@ -51,7 +69,7 @@ export function tile(p: Participant, stream: MediaStream | null, t: Strings, x: 
   return html`<div part="tile" class="tile ${p.self && !p.screenSharing ? 'self' : ''} ${p.screenSharing ? 'screen' : ''} ${x.main ? 'main' : ''}"
     role="listitem" data-peer-id=${p.id} data-connection=${p.connection} aria-label=${label}>
     <video class=${p.self && !p.screenSharing ? 'mirror' : ''} ?hidden=${!showVideo} autoplay playsinline ?muted=${p.self}
-      .muted=${p.self} .srcObject=${stream}></video>
+      .muted=${p.self} ${source(stream)}></video>
     ${showVideo ? nothing : html`<div class="avatar" aria-hidden="true">${(p.name.trim()[0] ?? '?').toUpperCase()}</div>`}
     <div class="actions">
       ${p.self
