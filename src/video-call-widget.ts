@@ -479,7 +479,7 @@ export class VideoCallWidget extends LitElement {
       void this.join().catch(() => undefined);
     }}>
       <div part="preview" class="tile self">
-        ${preview ? html`<video class="mirror" muted autoplay playsinline .srcObject=${preview}></video>` : html`<div class="avatar">${t.noCameraPreview}</div>`}
+        ${preview ? this.devices?.video(preview) : html`<div class="avatar">${t.noCameraPreview}</div>`}
       </div>
       <label>${t.yourName}
         <input part="input" name="name" maxlength="64" required autocomplete="name" placeholder=${t.namePlaceholder} .value=${this.nameDraft}

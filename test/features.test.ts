@@ -340,6 +340,18 @@ describe('call features', function () {
     const a = add(room, { 'display-name': 'Ada' });
     await waitFor(() => a.state === 'prejoin', 'pre-join');
     const meter = await waitFor(() => root(a).querySelector<HTMLMeterElement>('meter[part~="meter"]'), 'a level meter on the pre-join screen');
+    // Typing the name re-renders the screen; the camera preview keeps playing (no reload, no blank frame).
+    const preview = await waitFor(() => root(a).querySelector<HTMLVideoElement>('.prejoin video'), 'the camera preview');
+    let reloads = 0;
+    preview.addEventListener('emptied', () => reloads++);
+    const name = root(a).querySelector<HTMLInputElement>('input[name="name"]')!;
+    for (const text of ['A', 'Ad', 'Ada']) {
+      name.value = text;
+      name.dispatchEvent(new Event('input'));
+      await a.updateComplete;
+    }
+    equal(reloads, 0, 'the preview was not reloaded while typing');
+    assert(await framesAdvance(preview), 'the preview moves');
     const values = new Set<number>();
     await waitFor(() => {
       values.add(Math.round(meter.value * 100));

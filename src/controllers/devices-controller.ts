@@ -11,6 +11,7 @@ import { fileStrings, type FileStrings } from '../parts/chat-strings.js';
 import { emit } from '../events.js';
 import type { Strings } from '../strings.js';
 import { devicesStyles } from '../parts/devices.styles.js';
+import { source } from '../parts/source.js';
 
 /** The call-only strings merged over the element's table. */
 export const strings = (t: Strings): Strings & FileStrings => ({ ...t, ...fileStrings(t) });
@@ -312,6 +313,11 @@ export class DevicesController implements ReactiveController {
         },
       );
     });
+  }
+
+  /** The pre-join camera preview (kept playing across renders, e.g. while the name is typed). */
+  video(preview: MediaStream) {
+    return html`<video class="mirror" muted autoplay playsinline ${source(preview)}></video>`;
   }
 
   /** The pre-join screen's microphone level meter and pickers. */

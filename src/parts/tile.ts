@@ -1,9 +1,9 @@
-import { html, noChange, nothing } from 'lit';
-import { Directive, directive, type ElementPart } from 'lit/directive.js';
+import { html, nothing } from 'lit';
 import type { Strings } from '../strings.js';
 import type { PeerStats, Participant, Quality } from '../types.js';
 import { emit } from '../events.js';
 import { fill, type FileStrings } from './chat-strings.js';
+import { source } from './source.js';
 
 /** What a tile shows beyond the participant. */
 export interface TileExtras {
@@ -15,23 +15,6 @@ export interface TileExtras {
 }
 
 const kbps = (s: PeerStats) => Math.round((s.bitrate.audio.inbound + s.bitrate.video.inbound) / 1000);
-
-/**
- * The video's `srcObject`, set only when it changes: Lit sets an object-valued property on every render, and each
- * set reloads the video (a blank frame, then the picture again).
- */
-class Source extends Directive {
-  render(_stream: MediaStream | null) {
-    return noChange;
-  }
-
-  override update(part: ElementPart, [stream]: [MediaStream | null]) {
-    const video = part.element as HTMLVideoElement;
-    if (video.srcObject !== stream) video.srcObject = stream;
-    return noChange;
-  }
-}
-const source = directive(Source);
 
 /** A 16×16 line icon (no font needed). */
 const icon = (d: string) => html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d=${d} fill="none" stroke="currentColor" stroke-width="2" /></svg>`;
