@@ -315,6 +315,9 @@ describe('call features', function () {
     assert(await framesAdvance(remoteVideo(r, aId)!), 'the receive-only joiner sees Ada');
     equal((remoteVideo(r, aId)!.srcObject as MediaStream).getAudioTracks().length, 1, 'and gets her audio');
     await waitFor(() => remotes(a)[0]!.audioMuted && remotes(a)[0]!.videoMuted, 'Ada sees the joiner without camera and microphone');
+    // join() right after the element is inserted still honours audio="off" video="off": nothing was opened.
+    const media = (r as unknown as { media: { audioTrack: MediaStreamTrack | null; videoTrack: MediaStreamTrack | null } }).media;
+    assert(!media.audioTrack && !media.videoTrack, 'the receive-only joiner holds no camera or microphone');
 
     // No devices at all: getUserMedia fails with NotFoundError; "Join without camera and microphone" still joins.
     const gum = navigator.mediaDevices.getUserMedia;
