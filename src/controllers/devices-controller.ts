@@ -235,6 +235,10 @@ export class DevicesController implements ReactiveController {
       this.source = track;
     }
     this.meter('self', this.micStream);
+    this.watch(track, 'audio');
+    this.watch(media.videoTrack, 'video');
+    // No microphone and no call (e.g. after leaving): nothing to measure.
+    if (!selfId && !this.meters.size) return;
     const remote = new Set(['self']);
     for (const [id, stream] of this.host.streams()) {
       remote.add(id);
@@ -282,8 +286,6 @@ export class DevicesController implements ReactiveController {
     }
     if (changed) el.requestUpdate();
     void this.route();
-    this.watch(media.audioTrack, 'audio');
-    this.watch(media.videoTrack, 'video');
   }
 
   /** A device unplugged mid-call: take another of the same kind and say so. */
