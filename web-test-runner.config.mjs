@@ -23,7 +23,8 @@ export default {
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), serverPlugin(), coturnPlugin(), hostingPlugin(), netnsPlugin(), screenshotPlugin()],
   reporters: [defaultReporter(), summaryReporter()],
   groups: [
-    { name: 'call', files: ['test/**/*.test.ts', '!test/denied/**', '!test/build/**', '!test/integrations/**', '!test/proxy/**'], browsers: [launcher(['--use-fake-ui-for-media-stream'])] },
+    // Screen capture picks the whole (headless) screen, made 1280×720 so a shared screen is that size.
+    { name: 'call', files: ['test/**/*.test.ts', '!test/denied/**', '!test/build/**', '!test/integrations/**', '!test/proxy/**'], browsers: [launcher(['--use-fake-ui-for-media-stream', '--auto-select-desktop-capture-source=Entire screen', '--screen-info={1280x720}'])] },
     // Through nginx with TLS (deploy/nginx/): the certificate is a self-signed one made by the test.
     { name: 'proxy', files: 'test/proxy/*.test.ts', browsers: [launcher(['--use-fake-ui-for-media-stream', '--ignore-certificate-errors'])] },
     // A browser whose (fake) permission prompt says no to camera and microphone.

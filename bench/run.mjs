@@ -167,7 +167,7 @@ function goals(results) {
   const w = results.weight;
   if (w) {
     out.push({ goal: 'pre-join JavaScript ≤ 12,000 B gzip', value: `${w.prejoin.bytes} B`, met: w.prejoin.withinBudget });
-    out.push({ goal: 'in-call JavaScript ≤ 40,000 B gzip', value: `${w.inCall.bytes} B`, met: w.inCall.withinBudget });
+    out.push({ goal: 'in-call JavaScript ≤ 40,000 B gzip', value: `${w.inCall.bytes} B`, met: w.inCall.withinGoal });
   }
   const j = results.joinLatency;
   if (j) out.push({ goal: 'join → first remote frame ≤ 1.2× raw floor', value: `${j.ratio}×`, met: j.ratio <= 1.2 });

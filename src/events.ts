@@ -17,6 +17,8 @@ export interface WidgetEventMap {
   'vcw-message': { message: ChatMessage };
   'vcw-file': { file: FileTransfer };
   'vcw-error': { code: ErrorCode; message: string };
+  'vcw-recording': { participant: Participant; recording: boolean };
+  'vcw-device-change': { audioInput: string; videoInput: string; audioOutput: string };
 }
 
 export function emit<K extends keyof WidgetEventMap>(target: EventTarget, type: K, detail: WidgetEventMap[K]): void {

@@ -40,7 +40,9 @@ export type PeerMessage =
   /** Receiver → sender: the file arrived intact (`ok`) or failed its integrity check. */
   | { v: 1; t: 'file-ack'; id: string; ok: boolean }
   /** Either side: stop this transfer. */
-  | { v: 1; t: 'file-cancel'; id: string };
+  | { v: 1; t: 'file-cancel'; id: string }
+  /** The sender started (`on`) or stopped recording the call; sent again to whoever connects while it runs. */
+  | { v: 1; t: 'recording'; on: boolean };
 
 /** A chat message on the wire. `seq` is the sender's Lamport clock: everyone orders by (seq, from, id). */
 export interface ChatWireFields {
@@ -110,6 +112,8 @@ export function parsePeerMessage(data: unknown): PeerMessage | null {
     case 'file-end':
     case 'file-cancel':
       return isId(data.id) ? { v: 1, t: data.t, id: data.id } : null;
+    case 'recording':
+      return isBool(data.on) ? { v: 1, t: 'recording', on: data.on } : null;
     case 'file-ack':
       return isId(data.id) && isBool(data.ok) ? { v: 1, t: 'file-ack', id: data.id, ok: data.ok } : null;
     default:

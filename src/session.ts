@@ -7,6 +7,8 @@ import type { ReactiveControllerHost } from 'lit';
 import { CallController, type AppMessage, type LocalState } from './controllers/call-controller.js';
 import { ChatController } from './controllers/chat-controller.js';
 import { FileController } from './controllers/file-controller.js';
+import { Recorder } from './controllers/recorder.js';
+import { StatsController } from './controllers/stats-controller.js';
 import { emit } from './events.js';
 import type { ChatMessage, ErrorCode, FileTransfer, Participant } from './types.js';
 
@@ -29,6 +31,12 @@ export class Session {
   notice = '';
   /** Files are being dragged over the chat panel. */
   dragging = false;
+  /** Connection figures of the current call. */
+  stats: StatsController | undefined;
+  /** Peer ids of the others recording the call. */
+  readonly recorders = new Set<string>();
+  /** Our own recording, while it runs. */
+  recorder: Recorder | undefined;
 
   constructor(private readonly host: SessionHost) {
     const el = host.el;
@@ -48,11 +56,13 @@ export class Session {
       participantJoin: (participant: Participant) => emit(el, 'vcw-participant-join', { participant }),
       participantLeave: (participant, reason) => {
         this.files.peerGone(participant.id);
+        if (this.recorders.delete(participant.id)) emit(el, 'vcw-recording', { participant, recording: false });
         emit(el, 'vcw-participant-leave', { participant, reason });
       },
       participantUpdate: (participant) => emit(el, 'vcw-participant-update', { participant }),
       serverConnection: (connected) => this.host.serverConnection(call, connected),
       dataOpen: (peer) => {
+        if (this.recorder) call.sendTo(peer, { v: 1, t: 'recording', on: true });
         if (this.host.chatOff()) return;
         for (const batch of this.chat.history()) call.sendTo(peer, batch);
       },
@@ -60,6 +70,7 @@ export class Session {
       error: (error) => emit(el, 'vcw-error', { code: error.code as ErrorCode, message: error.message }),
     }, this.host.local, this.host.tracks);
     this.call = call;
+    this.stats = new StatsController(el, call);
     this.files.attach({
       peers: () => call.openPeers(),
       nameOf: (peer) => call.remotes.get(peer)?.name ?? '',
@@ -72,10 +83,23 @@ export class Session {
   /** The call ended. */
   close(): void {
     this.files.detach();
+    this.stats?.stop();
+    this.stats = undefined;
+    this.recorders.clear();
+    void this.recorder?.stop();
+    this.recorder = undefined;
     this.call = undefined;
   }
 
   private receive(call: CallController, from: string, message: AppMessage): void {
+    if (message.t === 'recording') {
+      const remote = call.remotes.get(from);
+      if (!remote || message.on === this.recorders.has(from)) return;
+      if (message.on) this.recorders.add(from);
+      else this.recorders.delete(from);
+      emit(this.host.el, 'vcw-recording', { participant: call.participant(remote), recording: message.on });
+      return this.host.el.requestUpdate();
+    }
     if (this.host.chatOff()) {
       // Chat is off here: decline files so the sender does not wait; drop the rest.
       if (message.t === 'file') call.sendTo(from, { v: 1, t: 'file-cancel', id: message.id });
@@ -118,6 +142,32 @@ export class Session {
     if (on === this.dragging) return;
     this.dragging = on;
     this.host.el.requestUpdate();
+  }
+
+  /** Record the call here (videos of `root`'s tiles, everyone's audio); everyone is told. */
+  startRecording(self: Participant, mic: () => MediaStreamTrack | null): void {
+    const call = this.call;
+    if (!call?.selfId) throw new Error('Join the call before recording.');
+    if (this.recorder) return;
+    const root = this.host.el.shadowRoot!;
+    this.recorder = new Recorder(
+      () => [...root.querySelectorAll<HTMLVideoElement>('.tile video:not([hidden])')],
+      () => [mic(), ...[...call.remotes.values()].flatMap((r) => r.stream?.getAudioTracks() ?? [])].filter((t) => !!t),
+    );
+    call.broadcast({ v: 1, t: 'recording', on: true });
+    emit(this.host.el, 'vcw-recording', { participant: self, recording: true });
+    this.host.el.requestUpdate();
+  }
+
+  /** Stop our recording: the WebM. */
+  async stopRecording(self: Participant): Promise<Blob> {
+    const recorder = this.recorder;
+    if (!recorder) throw new Error('Nothing is being recorded.');
+    this.recorder = undefined;
+    this.call?.broadcast({ v: 1, t: 'recording', on: false });
+    emit(this.host.el, 'vcw-recording', { participant: self, recording: false });
+    this.host.el.requestUpdate();
+    return recorder.stop();
   }
 
   /** Share a file with everyone in the call. */

@@ -67,3 +67,29 @@ export class WidgetError extends Error {
 
 /** Why a participant (or you) left. */
 export type LeaveReason = 'left' | 'disconnected' | 'timeout' | 'unreachable' | 'kicked' | 'error' | 'removed';
+
+/** Bits per second received (`inbound`) and sent (`outbound`). */
+export interface Bitrate {
+  readonly inbound: number;
+  readonly outbound: number;
+}
+
+/** `getStats()`: one entry per remote participant; times in ms, rates in bits per second. */
+export interface PeerStats {
+  /** Peer id of the participant. */
+  readonly id: string;
+  /** Round-trip time of the media path (null until measured). */
+  readonly rtt: number | null;
+  /** Packets lost of those expected, received audio and video, since the previous sample. */
+  readonly packetLossPercent: number;
+  /** Jitter of the received audio. */
+  readonly jitter: number;
+  readonly bitrate: { readonly audio: Bitrate; readonly video: Bitrate };
+  /** The received picture. */
+  readonly video: { readonly framesPerSecond: number; readonly frameWidth: number; readonly frameHeight: number };
+  /** The selected candidate pair goes through a TURN relay. */
+  readonly usingRelay: boolean;
+}
+
+/** Connection quality of a tile, from round-trip time, packet loss and bitrate. */
+export type Quality = 'good' | 'fair' | 'poor';

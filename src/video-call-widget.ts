@@ -1,12 +1,14 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { MediaController } from './controllers/media-controller.js';
 import type { CallController } from './controllers/call-controller.js';
+import type { DevicesController } from './controllers/devices-controller.js';
+import type { DeviceChoice } from './controllers/media-controller.js';
 import type { Session } from './session.js';
 import { deviceButtons } from './parts/buttons.js';
 import { emit } from './events.js';
 import { loadStrings, stringsFor, type StringOverrides, type Strings } from './strings.js';
 import { styles } from './video-call-widget.styles.js';
-import { WidgetError, type ChatMessage, type ErrorCode, type FileTransfer, type LeaveReason, type Participant, type WidgetState } from './types.js';
+import { WidgetError, type ChatMessage, type ErrorCode, type FileTransfer, type LeaveReason, type Participant, type PeerStats, type WidgetState } from './types.js';
 
 const ROOM = /^[A-Za-z0-9_-]{1,64}$/;
 /** The directory the bundle was loaded from: the default `server`, so the two-line embed needs no setup. */
@@ -32,6 +34,8 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @fires vcw-message - `{ message }` for every message that enters `messages`, your own included
  * @fires vcw-file - `{ file }` a shared file is complete: received and verified, or delivered by you
  * @fires vcw-error - `{ code, message }` every failure, with a code from the public list
+ * @fires vcw-recording - `{ participant, recording }` someone (you too) started or stopped recording the call
+ * @fires vcw-device-change - `{ audioInput, videoInput, audioOutput }` the devices in use changed (a switch, or a fallback after one was unplugged)
  *
  * @csspart base - the widget's frame (every screen)
  * @csspart prejoin - the pre-join screen
@@ -48,6 +52,11 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @csspart composer - the chat's message form
  * @csspart live - the visually hidden live region that announces joins, leaves and messages
  * @csspart error - the error screen
+ * @csspart meter - the microphone level meter on the pre-join screen
+ * @csspart pickers - the camera, microphone and speaker pickers (pre-join screen and the call's Devices panel)
+ * @csspart quality - a tile's connection quality mark (details on hover and focus)
+ * @csspart recording - the "recording" indicator everyone sees while someone records
+ * @csspart notice - in-call notices: "you are muted", "a device was disconnected"
  *
  * @cssproperty --vcw-accent - accent colour (primary buttons, focus ring); white text sits on it
  * @cssproperty --vcw-background - background of the widget
@@ -75,6 +84,7 @@ export class VideoCallWidget extends LitElement {
     lang: {},
     iceTransport: { attribute: 'ice-transport' },
     theme: { reflect: true },
+    layout: { reflect: true },
     strings: { attribute: false },
     _state: { state: true },
     error: { state: true },
@@ -107,6 +117,8 @@ export class VideoCallWidget extends LitElement {
   strings: StringOverrides = {};
   /** Called when a token is needed or about to expire. */
   tokenProvider: (() => Promise<string>) | undefined;
+  /** `grid` (default): everyone the same size; `speaker`: the active speaker (or whoever presents) large, the others in a strip. */
+  layout: 'grid' | 'speaker' = 'grid';
   /** `all` (default) or `relay`: send media only through the TURN servers (hides your address from the others). */
   iceTransport: string | undefined;
 
@@ -122,6 +134,11 @@ export class VideoCallWidget extends LitElement {
   private pending: Promise<void> | undefined;
   private abort: AbortController | undefined;
   private session: Session | undefined;
+  /** Device lists, levels, pickers: loaded with the pre-join screen. */
+  private devices: DevicesController | undefined;
+  private devicesLoading: Promise<DevicesController> | undefined;
+  /** The Devices panel is open in the call. */
+  private devicesOpen = false;
 
   /** `idle | prejoin | joining | joined | reconnecting | left | error` */
   get state(): WidgetState {
@@ -236,7 +253,8 @@ export class VideoCallWidget extends LitElement {
     if (!ROOM.test(this.room)) return this.fail(new WidgetError('invalid-room', `Invalid room name "${this.room}"`));
     if (this.autoJoin) return void this.join().catch(() => undefined);
     this.setState('prejoin');
-    this.media.acquire().catch((error: unknown) => this.fail(asWidgetError(error)));
+    // The remembered devices come with the devices chunk: acquire once it is here (or failed to load).
+    this.extras().catch(() => undefined).then(() => this.media.acquire()).catch((error: unknown) => this.fail(asWidgetError(error)));
   }
 
   /** Join the call. Resolves once joined; rejects with an Error whose `code` matches the `vcw-error`. */
@@ -253,7 +271,7 @@ export class VideoCallWidget extends LitElement {
     try {
       if (!ROOM.test(this.room)) throw new WidgetError('invalid-room', `Invalid room name "${this.room}"`);
       this.setState('joining');
-      const [lazy] = await Promise.all([import('./call.js'), this.media.acquire()]);
+      const [lazy] = await Promise.all([import('./call.js'), this.extras().catch(() => undefined).then(() => this.media.acquire())]);
       abort.signal.throwIfAborted();
       if (!this.lazy) {
         this.lazy = lazy;
@@ -357,6 +375,43 @@ export class VideoCallWidget extends LitElement {
     this.afterToggle('vcw-screenshare-toggle', !!this.sharing);
   }
 
+  private extras(): Promise<DevicesController> {
+    return (this.devicesLoading ??= import('./controllers/devices-controller.js').then((m) => (this.devices = new m.DevicesController({
+      el: this,
+      media: this.media,
+      selfId: () => this.call?.selfId ?? '',
+      streams: () => [...(this.call?.remotes.values() ?? [])].map((r) => [r.id, r.stream] as [string, MediaStream | undefined]),
+      t: () => m.strings(this.t),
+      report: (code) => this.reportMedia(new WidgetError(code, '')),
+    }))));
+  }
+
+  /**
+   * Switch camera, microphone and/or speaker (`deviceId`s from `navigator.mediaDevices.enumerateDevices()`), also in a
+   * call: the new track replaces the old one on every connection, no new call. Remembered on this site. Rejects (and
+   * fires `vcw-error`) when a device cannot be used.
+   */
+  async setDevices(choice: DeviceChoice): Promise<void> {
+    await (await this.extras()).setDevices(choice);
+  }
+
+  /** Connection figures, one entry per remote participant (ms, bits per second); empty outside a call. */
+  async getStats(): Promise<PeerStats[]> {
+    return (await this.session?.stats?.collect()) ?? [];
+  }
+
+  /** Record the call on this device (everyone's video in a grid, everyone's audio); everyone sees that you record. */
+  async startRecording(): Promise<void> {
+    if (!this.call || !this.session) throw new Error('Join the call before recording.');
+    this.session.startRecording(this.self(), () => this.media.audioTrack);
+  }
+
+  /** Stop recording: resolves with the WebM. */
+  async stopRecording(): Promise<Blob> {
+    if (!this.session) throw new Error('Nothing is being recorded.');
+    return this.session.stopRecording(this.self());
+  }
+
   /** Open or close the chat panel (toggles without an argument). */
   toggleChat(open = !this.chatOpen): void {
     if (this.chat === 'off') open = false;
@@ -424,18 +479,22 @@ export class VideoCallWidget extends LitElement {
       void this.join().catch(() => undefined);
     }}>
       <div part="preview" class="tile self">
-        ${preview ? html`<video class="mirror" muted autoplay playsinline .srcObject=${preview}></video>` : html`<div class="avatar">${t.noCameraPreview}</div>`}
+        ${preview ? this.devices?.video(preview) : html`<div class="avatar">${t.noCameraPreview}</div>`}
       </div>
       <label>${t.yourName}
         <input part="input" name="name" maxlength="64" required autocomplete="name" placeholder=${t.namePlaceholder} .value=${this.nameDraft}
           ?disabled=${joining} @input=${(e: Event) => (this.nameDraft = (e.target as HTMLInputElement).value)} />
       </label>
+      ${this.devices?.prejoin(t, this.setDevicesQuietly) ?? nothing}
       <div class="row">
         ${this.deviceButtons(t)}
         <button part="button" class="primary" type="submit" ?disabled=${joining}>${joining ? t.joining : t.join}</button>
       </div>
     </form>`;
   }
+
+  /** A picker's choice: failures are reported as `vcw-error` (and shown). */
+  private setDevicesQuietly = (choice: DeviceChoice) => void this.setDevices(choice).catch(() => undefined);
 
   private deviceButtons(t: Strings) {
     return deviceButtons(t, this.media.micOn, this.media.camOn, () => void this.toggleMicrophone(), () => void this.toggleCamera());
@@ -457,13 +516,20 @@ export class VideoCallWidget extends LitElement {
     if (!call || !this.lazy) return nothing;
     return this.lazy.callView(this, call, {
       t,
-      selfStream: this.sharing ? new MediaStream([this.sharing]) : this.media.preview,
+      selfStream: this.media.preview,
       soundBlocked: this.soundBlocked,
       unblockSound: this.unblockSound,
       chatOpen: this.chatOpen,
       session: this.session!,
       micOn: this.media.micOn,
       camOn: this.media.camOn,
+      devices: this.devices,
+      devicesOpen: this.devicesOpen,
+      toggleDevices: () => {
+        this.devicesOpen = !this.devicesOpen;
+        this.requestUpdate();
+      },
+      setDevices: this.setDevicesQuietly,
     });
   }
 }

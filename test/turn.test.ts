@@ -96,6 +96,10 @@ describe('TURN relay (coturn)', function () {
     // Chat flows over the relayed data connection too.
     await a.sendMessage('through the relay');
     await waitFor(() => b.messages.some((m) => m.text === 'through the relay'), 'chat over the relay');
+    // getStats() and the tile say the media is relayed.
+    await waitFor(async () => (await a.getStats())[0]?.usingRelay, 'getStats() says usingRelay');
+    const mark = await waitFor(() => a.shadowRoot!.querySelector('[part~="quality"][data-relay="true"]'), 'the quality mark shows the relay');
+    assert(/relayed/.test(mark.getAttribute('aria-label') ?? ''), `and says it (${mark.getAttribute('aria-label')})`);
   });
 
   it('with credentials coturn does not accept (another secret), relay-only widgets gather no candidate and never connect', async () => {

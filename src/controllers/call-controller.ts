@@ -287,6 +287,8 @@ export class CallController implements ReactiveController {
     const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
     const track = stream.getVideoTracks()[0]!;
     if (this.left) return track.stop();
+    // Text and detail: keep the resolution (lower the frame rate instead) when bandwidth or CPU is short.
+    track.contentHint = 'detail';
     track.addEventListener('ended', () => this.screen === track && onEnded());
     this.screen = track;
     this.replaceTrack('video', track);

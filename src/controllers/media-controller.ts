@@ -18,6 +18,13 @@ export function mediaErrorCode(error: unknown): ErrorCode {
   return 'no-device';
 }
 
+/** Chosen devices (`deviceId`s), remembered per site. */
+export interface DeviceChoice {
+  audioInput?: string;
+  videoInput?: string;
+  audioOutput?: string;
+}
+
 export type TrackListener = (kind: 'audio' | 'video', track: MediaStreamTrack | null) => void;
 
 export class MediaController implements ReactiveController {
@@ -32,6 +39,8 @@ export class MediaController implements ReactiveController {
   error: ErrorCode | null = null;
   /** Told whenever the track to send changes (a call replaces its senders' tracks). */
   onTrack: TrackListener | undefined;
+  /** The devices to use (ideal: another is taken when one is gone); the devices chunk fills in the remembered ones. */
+  ids: DeviceChoice = {};
   private run = 0;
 
   constructor(private readonly host: ReactiveControllerHost) {
@@ -44,10 +53,18 @@ export class MediaController implements ReactiveController {
     this.release();
   }
 
-  /** A stream with the camera for the self view, or null. */
-  get preview(): MediaStream | null {
-    return this.videoTrack ? new MediaStream([this.videoTrack]) : null;
+  /** getUserMedia constraints for one kind, with the chosen device. */
+  constraints(kind: 'audio' | 'video', id = this.ids[kind === 'audio' ? 'audioInput' : 'videoInput']): MediaTrackConstraints {
+    return { ...(kind === 'audio' ? AUDIO : VIDEO), ...(id && { deviceId: { ideal: id } }) };
   }
+
+  /** A stream with the camera for the self view, or null; the same one while the camera is (re-rendering keeps it playing). */
+  get preview(): MediaStream | null {
+    const track = this.videoTrack;
+    if (this.view?.getTracks()[0] !== track) this.view = track && new MediaStream([track]);
+    return this.view;
+  }
+  private view: MediaStream | null = null;
 
   /**
    * Acquire what is wanted and not held yet. Resolves when done; a failure sets `error`, turns the failed
@@ -63,7 +80,7 @@ export class MediaController implements ReactiveController {
     }
     let stream: MediaStream;
     try {
-      stream = await navigator.mediaDevices.getUserMedia({ audio: wantAudio && AUDIO, video: wantVideo && VIDEO });
+      stream = await navigator.mediaDevices.getUserMedia({ audio: wantAudio && this.constraints('audio'), video: wantVideo && this.constraints('video') });
     } catch (error) {
       if (run !== this.run) return;
       const code = mediaErrorCode(error);
@@ -91,7 +108,7 @@ export class MediaController implements ReactiveController {
   }
 
   private async single(kind: 'audio' | 'video', run: number): Promise<void> {
-    const stream = await navigator.mediaDevices.getUserMedia(kind === 'audio' ? { audio: AUDIO } : { video: VIDEO });
+    const stream = await navigator.mediaDevices.getUserMedia({ [kind]: this.constraints(kind) });
     const track = stream.getTracks()[0]!;
     if (run !== this.run) return track.stop();
     this.adopt(track);
@@ -105,7 +122,8 @@ export class MediaController implements ReactiveController {
     throw new WidgetError(code, code);
   }
 
-  private adopt(track: MediaStreamTrack): void {
+  /** Use `track` (a new one from a device); tells `onTrack`. */
+  adopt(track: MediaStreamTrack): void {
     if (track.kind === 'audio') {
       this.audioTrack = track;
       track.enabled = this.micOn;

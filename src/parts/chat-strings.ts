@@ -1,5 +1,6 @@
 /**
- * Strings used only in a call (file sharing, announcements for screen readers). They live in the call chunk,
+ * Strings used only in a call or loaded after the pre-join screen (file sharing, announcements for screen readers,
+ * devices, quality, recording). They live in the call chunk,
  * beside the code that uses them, so the pre-join bundle stays small. Other languages put the same keys in
  * their table (`src/i18n/*.ts`); the element's merged table (language, then the host's `strings`) arrives as `t`.
  */
@@ -21,6 +22,26 @@ const en = {
   /** `{name}` and `{text}` are replaced. */
   announceMessage: 'Message from {name}: {text}',
   someone: 'Someone',
+  camera: 'Camera',
+  microphone: 'Microphone',
+  speaker: 'Speaker',
+  micLevel: 'Microphone level',
+  devices: 'Devices',
+  mutedHint: 'You are muted. Unmute to be heard.',
+  deviceLost: 'A device was disconnected; another one is used now.',
+  /** Connection quality of a tile: `{quality}` is good, fair or poor. */
+  connection: 'Connection: {quality}',
+  good: 'good',
+  fair: 'fair',
+  poor: 'poor',
+  relayed: 'relayed',
+  record: 'Record',
+  recording: 'Recording',
+  /** `{name}` is replaced. */
+  recordingBy: '{name} is recording this call',
+  fullscreen: 'Full screen',
+  pip: 'Picture in picture',
+  layoutSpeaker: 'Speaker view',
 };
 
 export type FileStrings = typeof en;
