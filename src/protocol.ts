@@ -176,9 +176,9 @@ export function parseRenewResponse(x: unknown): { peerId: string; ticket: string
 }
 
 /** Server → widget notices over the signaling socket (our own message types beside PeerJS's). */
-export function parseRoomLeave(x: unknown): string | null {
+export function parseRoomLeave(x: unknown): { peerId: string; gone: boolean } | null {
   return isObj(x) && x.type === 'VCW-LEAVE' && isObj(x.payload) && typeof x.payload.peerId === 'string' && PEER_ID.test(x.payload.peerId)
-    ? x.payload.peerId
+    ? { peerId: x.payload.peerId, gone: x.payload.reason === 'gone' }
     : null;
 }
 

@@ -6,6 +6,9 @@
 import { EventEmitter } from 'node:events';
 import { newPeerId } from './tickets.js';
 
+/** Why a seat was freed: the socket dropped, the page closed it going away, or the seat was never claimed. */
+export type ReleaseReason = 'disconnected' | 'gone' | 'expired';
+
 export interface Member {
   readonly peerId: string;
   readonly name: string;
@@ -18,7 +21,7 @@ interface Seat extends Member {
 
 export type RoomEvents = {
   /** A seat was freed: the peer disconnected or never came. `members` are the peers still connected. */
-  release: [room: string, peerId: string, reason: 'disconnected' | 'expired', members: Member[]];
+  release: [room: string, peerId: string, reason: ReleaseReason, members: Member[]];
 };
 
 export class Rooms extends EventEmitter<RoomEvents> {
@@ -74,7 +77,7 @@ export class Rooms extends EventEmitter<RoomEvents> {
   }
 
   /** Free a peer's seat. Deletes the room when it is empty. Safe to call for unknown peers. */
-  release(peerId: string, reason: 'disconnected' | 'expired'): void {
+  release(peerId: string, reason: ReleaseReason): void {
     const room = this.roomOfPeer.get(peerId);
     if (room === undefined) return;
     this.roomOfPeer.delete(peerId);

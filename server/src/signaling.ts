@@ -29,6 +29,8 @@ export const RATE_LIMITED_CLOSE = 1008;
 
 /** Our own server → widget message: a member's seat was freed. */
 export const ROOM_LEAVE = 'VCW-LEAVE';
+/** The WebSocket close code a browser sends when the page goes away. */
+const GOING_AWAY = 1001;
 
 /** True when a JSON value nests deeper than `limit` (iterative: a hostile payload cannot blow the stack). */
 export function nestsDeeper(value: unknown, limit: number): boolean {
@@ -104,6 +106,8 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
     done(true);
   };
 
+  /** How each socket closed, for the seat's release reason. */
+  const closeCodes = new WeakMap<WebSocket, number>();
   const peerServer = ExpressPeerServer(server, {
     path: '/',
     key: PEERJS_KEY,
@@ -116,6 +120,8 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
       wss = new WebSocketServer({ ...options, maxPayload: MAX_WS_PAYLOAD, verifyClient });
       wss.on('connection', (socket) => {
         socket.on('pong', markAlive);
+        // Before PeerServer's close listener, which hands the seat back: the release reason needs the code.
+        socket.once('close', (code: number) => closeCodes.set(socket, code));
         // Registered before PeerServer's own listener: sees every frame first.
         const rate = new Bucket(config.messageRateLimit * 10, config.messageRateLimit);
         let limited = false;
@@ -168,11 +174,15 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
     for (const message of queue?.messages ?? []) client.send(message);
   });
 
+  // A page that is closed, reloaded or removed closes its socket with 1001 "going away": the room hears that the
+  // member is gone for good, not only that its socket dropped (which a running call survives), so the others can
+  // remove the tile at once even when the page's own goodbye on the data connection did not make it out.
   peerServer.on('disconnect', (client: IClient) => {
     const id = client.getId();
+    const socket = sockets.get(id);
     if (clients.get(id) === client) clients.delete(id);
     sockets.delete(id);
-    rooms.release(id, 'disconnected');
+    rooms.release(id, socket && closeCodes.get(socket) === GOING_AWAY ? 'gone' : 'disconnected');
   });
 
   /** Keep a message for a member that has reserved a seat but not connected yet, within the bounds. */

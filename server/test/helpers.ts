@@ -322,9 +322,10 @@ export class Client {
     return this.closedPromise;
   }
 
-  async close(): Promise<void> {
+  /** Close like a browser does: `1001` is what a page that goes away sends. */
+  async close(code?: number): Promise<void> {
     if (this.closed) return;
-    this.ws.close();
+    this.ws.close(code);
     await waitFor(() => this.closed, 3000).catch(() => this.ws.terminate());
   }
 }

@@ -300,6 +300,22 @@ test(
 );
 
 test(
+  'a socket closed "going away" (1001, a page that went away) is released as gone; any other close as disconnected',
+  logged(async (t) => {
+    const server = await serve(t);
+    const { client: ca } = await member(server, 'gone-room', 'A', t);
+    const { join: b, client: cb } = await member(server, 'gone-room', 'B', t);
+    const { join: c, client: cc } = await member(server, 'gone-room', 'C', t);
+    await cb.close(1001);
+    assert.deepEqual(await ca.next((m) => m.type === 'VCW-LEAVE'), { type: 'VCW-LEAVE', payload: { peerId: b.peerId, reason: 'gone' } });
+    await cc.close(1000);
+    const leaves = () => ca.messages.filter((m) => m.type === 'VCW-LEAVE');
+    await waitFor(() => leaves().length === 2, 3000, 'the second release was not heard');
+    assert.deepEqual(leaves()[1], { type: 'VCW-LEAVE', payload: { peerId: c.peerId, reason: 'disconnected' } });
+  }),
+);
+
+test(
   'an unclaimed seat expires and the connected members hear it',
   logged(async (t) => {
     const server = await serve(t, { SEAT_TIMEOUT_MS: '1000' });

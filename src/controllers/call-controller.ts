@@ -176,8 +176,11 @@ export class CallController implements ReactiveController {
     });
     peer.socket.on('message', (message: unknown) => {
       const gone = parseRoomLeave(message);
-      const remote = gone ? this.remotes.get(gone) : undefined;
-      if (remote) {
+      const remote = gone ? this.remotes.get(gone.peerId) : undefined;
+      // Their page went away (it closed its socket "going away"): the goodbye it sent on pagehide may not have
+      // made it out before the page's connections were torn down.
+      if (remote && gone?.gone) this.drop(remote, 'left');
+      else if (remote) {
         remote.suspectSince = Date.now();
         // The server saw their socket go, and we have not heard from them for two heartbeats either: gone.
         if (remote.connection !== 'connected' || remote.suspectSince - remote.lastSeen > 2 * HEARTBEAT_EVERY) this.drop(remote, 'disconnected');
