@@ -5,6 +5,7 @@
  * ping/pong liveness, and room notices (who left) pushed to the remaining members.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ExpressPeerServer, type IClient, type IMessage } from 'peer';
 import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
@@ -31,6 +32,12 @@ export const RATE_LIMITED_CLOSE = 1008;
 export const ROOM_LEAVE = 'VCW-LEAVE';
 /** The WebSocket close code a browser sends when the page goes away. */
 const GOING_AWAY = 1001;
+/** A socket's message budget (null once it went over and is being closed). */
+const BUDGET = Symbol('budget');
+type Budgeted = WebSocket & { [BUDGET]?: Bucket | null };
+/** The client address a TCP connection counts against (MAX_SOCKETS_PER_ADDRESS). */
+const ADDRESS = Symbol('address');
+type Addressed = Duplex & { [ADDRESS]?: string };
 
 /** True when a JSON value nests deeper than `limit` (iterative: a hostile payload cannot blow the stack). */
 export function nestsDeeper(value: unknown, limit: number): boolean {
@@ -76,6 +83,9 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
     awaitingPong.delete(this);
   }
   const open = new SocketCounter(config.maxSocketsPerAddress);
+  function releaseAddress(this: Addressed): void {
+    if (this[ADDRESS] !== undefined) open.release(this[ADDRESS]);
+  }
   /** Messages for reserved seats whose socket has not arrived yet, bounded per seat; cleared when the seat goes. */
   const queues = new Map<string, Queue>();
   let wss: WebSocketServer | undefined;
@@ -101,13 +111,36 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
       log.debug({ address }, 'too many sockets');
       return refuse(done, 429, 'rate-limited', 'Too many open connections from your address.');
     }
-    // Counted until the TCP connection closes, whether or not the upgrade completes.
-    info.req.socket.once('close', () => open.release(address));
+    // Counted until the TCP connection closes, whether or not the upgrade completes (a shared listener: the
+    // address rides on the TCP socket).
+    (info.req.socket as Addressed)[ADDRESS] = address;
+    info.req.socket.once('close', releaseAddress);
     done(true);
   };
 
   /** How each socket closed, for the seat's release reason. */
   const closeCodes = new WeakMap<WebSocket, number>();
+  function recordClose(this: WebSocket, code: number): void {
+    closeCodes.set(this, code);
+  }
+  /** Spend one of the socket's message budget; over it, close the socket (once) and say so. */
+  function overRate(this: Budgeted): boolean {
+    const budget = this[BUDGET];
+    if (!budget) return true;
+    if (budget.take()) return false;
+    // Over the rate: say why, stop reading (nothing more is parsed or relayed), and cut the connection
+    // if the client does not finish the close handshake at once.
+    this[BUDGET] = null;
+    log.debug({ rate: config.messageRateLimit }, 'socket over its message rate: closed');
+    this.close(RATE_LIMITED_CLOSE, 'rate-limited');
+    this.pause();
+    setTimeout(() => this.terminate(), 1000).unref();
+    return true;
+  }
+  function onFrame(this: Budgeted, data: Buffer | ArrayBuffer | Buffer[]): void {
+    frameBytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
+    frameOverRate = overRate.call(this);
+  }
   const peerServer = ExpressPeerServer(server, {
     path: '/',
     key: PEERJS_KEY,
@@ -119,27 +152,13 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
     createWebSocketServer: (options: ServerOptions) => {
       wss = new WebSocketServer({ ...options, maxPayload: MAX_WS_PAYLOAD, verifyClient });
       wss.on('connection', (socket) => {
+        // Listeners shared by every socket (their state lives on the socket): no closures per client.
         socket.on('pong', markAlive);
         // Before PeerServer's close listener, which hands the seat back: the release reason needs the code.
-        socket.once('close', (code: number) => closeCodes.set(socket, code));
+        socket.on('close', recordClose);
         // Registered before PeerServer's own listener: sees every frame first.
-        const rate = new Bucket(config.messageRateLimit * 10, config.messageRateLimit);
-        let limited = false;
-        const overRate = (): boolean => {
-          if (limited || rate.take()) return limited;
-          // Over the rate: say why, stop reading (nothing more is parsed or relayed), and cut the connection
-          // if the client does not finish the close handshake at once.
-          limited = true;
-          log.debug({ rate: config.messageRateLimit }, 'socket over its message rate: closed');
-          socket.close(RATE_LIMITED_CLOSE, 'rate-limited');
-          socket.pause();
-          setTimeout(() => socket.terminate(), 1000).unref();
-          return true;
-        };
-        socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-          frameBytes = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
-          frameOverRate = overRate();
-        });
+        (socket as Budgeted)[BUDGET] = new Bucket(config.messageRateLimit * 10, config.messageRateLimit);
+        socket.on('message', onFrame);
         // Browsers never ping; a client that floods pings (each answered with a pong) spends the same budget.
         socket.on('ping', overRate);
       });
