@@ -3,7 +3,7 @@
 // that needs a re-dial). The far browser runs in a network namespace of our own (test/support/netns-plugin.mjs).
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { VideoCallWidget } from '../src/video-call-widget.js';
-import { addWidget, loadWidget, nextEvent, remotes, startServer, stopAllServers, waitFor, uniqueRoom, type TestServer } from '../test/helpers.js';
+import { addFramedWidget, addWidget, loadWidget, nextEvent, remotes, startServer, stopAllServers, waitFor, uniqueRoom, type TestServer } from '../test/helpers.js';
 import { record, stats } from './record.js';
 
 interface Space {
@@ -101,11 +101,7 @@ describe('reliability benchmark', function () {
       const room = uniqueRoom('rbc');
       const stay = addWidget(server, room, { 'display-name': 'Stays' });
       await stay.join();
-      const frame = document.createElement('iframe');
-      frame.allow = 'camera; microphone; autoplay';
-      frame.srcdoc = `<!doctype html><script type="module" src="${server.url}/video-call-widget.js"></script>
-        <video-call-widget server="${server.url}" room="${room}" display-name="Goes" auto-join></video-call-widget>`;
-      document.body.append(frame);
+      const frame = addFramedWidget(server, room, 'Goes');
       await waitFor(() => remotes(stay)[0]?.connection === 'connected', 'framed page joined');
       const left = nextEvent(stay, 'vcw-participant-leave');
       const t = performance.now();

@@ -58,6 +58,16 @@ export function addWidget(server: TestServer, room: string, attrs: Record<string
   return el;
 }
 
+/** A second page (an iframe) with its own copy of the widget, joining at once, loaded the way an embedding page does. */
+export function addFramedWidget(server: TestServer, room: string, name: string): HTMLIFrameElement {
+  const frame = document.createElement('iframe');
+  frame.allow = 'camera; microphone; autoplay';
+  frame.srcdoc = `<!doctype html><script type="module" src="${server.url}/video-call-widget.js"></script>
+    <video-call-widget server="${server.url}" room="${room}" display-name="${name}" auto-join></video-call-widget>`;
+  document.body.append(frame);
+  return frame;
+}
+
 export function uniqueRoom(prefix = 'room'): string {
   return `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 }

@@ -3,7 +3,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { VideoCallWidget } from '../src/video-call-widget.js';
 import { assert, equal } from './assert.js';
-import { addWidget, framesAdvance, loadWidget, nextEvent, remotes, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
+import { addFramedWidget, addWidget, framesAdvance, loadWidget, nextEvent, remotes, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
 
 // Every RTCPeerConnection and every local track the page creates, to check that none is left open or live.
 // Weak references: holding the connections would keep them from being collected (Chromium caps live ones at 500).
@@ -136,12 +136,7 @@ describe('reliability', function () {
     const stay = addWidget(server, room, { 'display-name': 'Stays' });
     widgets.push(stay);
     await stay.join();
-    // A second page (an iframe) with its own copy of the widget, loaded the way an embedding page does.
-    const frame = document.createElement('iframe');
-    frame.allow = 'camera; microphone; autoplay';
-    frame.srcdoc = `<!doctype html><script type="module" src="${server.url}/video-call-widget.js"></script>
-      <video-call-widget server="${server.url}" room="${room}" display-name="Goes away" auto-join></video-call-widget>`;
-    document.body.append(frame);
+    const frame = addFramedWidget(server, room, 'Goes away');
     await waitFor(() => remotes(stay)[0]?.connection === 'connected', 'the framed page joined');
     const goneId = remotes(stay)[0]!.id;
     const left = nextEvent(stay, 'vcw-participant-leave');
