@@ -17,9 +17,10 @@ function compactStyles(): Plugin {
 
 /**
  * PeerJS registers every serializer it has (binary-pack with its chunker, raw, JSON) in the `Peer` constructor, so
- * none of them can be tree-shaken. The widget opens JSON connections only, and closes incoming ones of any other
- * kind unread: point every name at the JSON class so the others drop out of the bundle (an incoming "binary" offer
- * still gets a connection object, which the widget then closes). Fails the build if PeerJS's code changed shape.
+ * none of them can be tree-shaken. The widget opens JSON connections only: point every name at the JSON class so the
+ * others drop out of the bundle. An incoming offer that asks for another serialization then gets a JSON connection,
+ * whose frames pass the widget's frame check like any other (what is not JSON is dropped and counted). Fails the
+ * build if PeerJS's code changed shape.
  */
 function peerjsJsonOnly(): Plugin {
   return {

@@ -1,7 +1,7 @@
 /**
  * Stand-in for `peerjs-js-binarypack`, which PeerJS imports for its `binary` serialization. The widget never uses it:
- * every data connection it opens is `serialization: 'json'`, and it closes incoming ones of any other kind before
- * they carry data. The real package is about 4 KB gzip. Aliased in vite.config.ts.
+ * every data connection is JSON (PeerJS's other serializers are left out of the build too, see `peerjsJsonOnly()` in
+ * vite.config.ts). The real package is about 4 KB gzip. Aliased in vite.config.ts.
  */
 const refuse = (): never => {
   throw new Error('binary serialization is not part of video-call-widget');
