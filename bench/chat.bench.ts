@@ -18,29 +18,37 @@ interface RawPeer {
   onText?: (text: string) => void;
 }
 
+/**
+ * Two RTCPeerConnections in this page, candidates and SDP handed over directly, with one negotiated reliable ordered
+ * channel `label` at each end. Resolves once negotiated; the channels open shortly after.
+ */
+async function rawPair(label: string): Promise<{ pcs: [RTCPeerConnection, RTCPeerConnection]; ends: [RTCDataChannel, RTCDataChannel] }> {
+  const a = new RTCPeerConnection();
+  const b = new RTCPeerConnection();
+  a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
+  b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
+  const ends: [RTCDataChannel, RTCDataChannel] = [a.createDataChannel(label, { negotiated: true, id: 0 }), b.createDataChannel(label, { negotiated: true, id: 0 })];
+  await a.setLocalDescription(await a.createOffer());
+  await b.setRemoteDescription(a.localDescription!);
+  await b.setLocalDescription(await b.createAnswer());
+  await a.setRemoteDescription(b.localDescription!);
+  return { pcs: [a, b], ends };
+}
+
 /** Three peers, one RTCPeerConnection pair per couple, a reliable ordered channel on each. */
 async function rawMesh(): Promise<{ peers: RawPeer[]; close: () => void }> {
   const peers: RawPeer[] = [0, 1, 2].map(() => ({ channels: [], received: 0 }));
   const pcs: RTCPeerConnection[] = [];
   for (const [i, j] of [[0, 1], [0, 2], [1, 2]] as const) {
-    const a = new RTCPeerConnection();
-    const b = new RTCPeerConnection();
-    pcs.push(a, b);
-    a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
-    b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
-    const ca = a.createDataChannel('chat', { negotiated: true, id: 0 });
-    const cb = b.createDataChannel('chat', { negotiated: true, id: 0 });
-    for (const [peer, channel] of [[peers[i]!, ca], [peers[j]!, cb]] as const) {
+    const pair = await rawPair('chat');
+    pcs.push(...pair.pcs);
+    for (const [peer, channel] of [[peers[i]!, pair.ends[0]], [peers[j]!, pair.ends[1]]] as const) {
       peer.channels.push(channel);
       channel.onmessage = (e: MessageEvent<string>) => {
         peer.received++;
         peer.onText?.((JSON.parse(e.data) as { text: string }).text);
       };
     }
-    await a.setLocalDescription(await a.createOffer());
-    await b.setRemoteDescription(a.localDescription!);
-    await b.setLocalDescription(await b.createAnswer());
-    await a.setRemoteDescription(b.localDescription!);
   }
   await waitFor(() => peers.every((p) => p.channels.every((c) => c.readyState === 'open')), 'raw channels open');
   return { peers, close: () => pcs.forEach((pc) => pc.close()) };
@@ -132,20 +140,11 @@ async function rawFile(bytes: Uint8Array<ArrayBuffer>): Promise<number> {
   const senders: RTCDataChannel[] = [];
   const received: number[] = [0, 0];
   for (const k of [0, 1]) {
-    const a = new RTCPeerConnection();
-    const b = new RTCPeerConnection();
-    pcs.push(a, b);
-    a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
-    b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
-    const out = a.createDataChannel('file', { negotiated: true, id: 0 });
-    const into = b.createDataChannel('file', { negotiated: true, id: 0 });
+    const { pcs: pair, ends: [out, into] } = await rawPair('file');
+    pcs.push(...pair);
     into.binaryType = 'arraybuffer';
     into.onmessage = (e: MessageEvent<ArrayBuffer>) => (received[k] = received[k]! + e.data.byteLength);
     senders.push(out);
-    await a.setLocalDescription(await a.createOffer());
-    await b.setRemoteDescription(a.localDescription!);
-    await b.setLocalDescription(await b.createAnswer());
-    await a.setRemoteDescription(b.localDescription!);
   }
   await waitFor(() => senders.every((ch) => ch.readyState === 'open'), 'raw file channels open');
   const started = performance.now();

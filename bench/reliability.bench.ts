@@ -114,28 +114,22 @@ describe('reliability benchmark', function () {
   });
 
   it('a killed browser (n=5) and a cut network (n=5)', async () => {
-    const killed: number[] = [];
-    const cut: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const { w, farId } = await far();
-      const left = nextEvent(w, 'vcw-participant-leave', (e) => e.detail.participant.id === farId, 20_000);
-      const t = performance.now();
-      await executeServerCommand('vcw-netns-kill-browser', { id: space.id });
-      await left;
-      killed.push(since(t));
-      await farDone(w);
-    }
-    for (let i = 0; i < 5; i++) {
-      const { w, farId } = await far();
-      const left = nextEvent(w, 'vcw-participant-leave', (e) => e.detail.participant.id === farId, 20_000);
-      const t = performance.now();
-      await executeServerCommand('vcw-netns-cut', { id: space.id });
-      await left;
-      cut.push(since(t));
-      await farDone(w);
-    }
-    results.killedBrowserNoticedMs = stats(killed);
-    results.cutNetworkNoticedMs = stats(cut);
+    /** ms from `command` on the far browser until this page's widget says it left; n times. */
+    const noticed = async (command: string): Promise<number[]> => {
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const { w, farId } = await far();
+        const left = nextEvent(w, 'vcw-participant-leave', (e) => e.detail.participant.id === farId, 20_000);
+        const t = performance.now();
+        await executeServerCommand(command, { id: space.id });
+        await left;
+        times.push(since(t));
+        await farDone(w);
+      }
+      return times;
+    };
+    results.killedBrowserNoticedMs = stats(await noticed('vcw-netns-kill-browser'));
+    results.cutNetworkNoticedMs = stats(await noticed('vcw-netns-cut'));
   });
 
   it('media path: a short outage recovers on the same call, a lasting one by re-dial (n=5 each)', async () => {

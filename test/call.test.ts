@@ -1,10 +1,7 @@
 // A real call: real Chromium with fake camera/microphone, the real server on loopback, several real peers.
 import type { VideoCallWidget } from '../src/video-call-widget.js';
 import { assert, equal, rejects } from './assert.js';
-import {
-  addWidget, framesAdvance, loadWidget, nextEvent, remotes, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor,
-  type TestServer,
-} from './helpers.js';
+import { addWidget, framesAdvance, loadWidget, nextEvent, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
 
 describe('a call between three widgets', function () {
   let server: TestServer;
@@ -15,9 +12,7 @@ describe('a call between three widgets', function () {
     await loadWidget(server);
   });
   afterEach(async () => {
-    await Promise.all(widgets.map((w) => w.leave()));
-    for (const w of widgets) w.remove();
-    widgets = [];
+    await removeWidgets(widgets);
   });
   after(stopAllServers);
 
@@ -120,8 +115,7 @@ describe('joining errors', function () {
     await loadWidget(server);
   });
   afterEach(async () => {
-    await Promise.all(widgets.map((w) => w.leave()));
-    for (const w of widgets.splice(0)) w.remove();
+    await removeWidgets(widgets);
   });
   after(stopAllServers);
 
@@ -167,8 +161,7 @@ describe('the pre-join screen', function () {
     await loadWidget(server);
   });
   afterEach(async () => {
-    await Promise.all(widgets.map((w) => w.leave()));
-    for (const w of widgets.splice(0)) w.remove();
+    await removeWidgets(widgets);
   });
   after(stopAllServers);
 

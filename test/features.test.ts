@@ -5,7 +5,7 @@ import { sendMouse } from '@web/test-runner-commands';
 import type { VideoCallWidget } from '../src/video-call-widget.js';
 import { axeViolations } from './a11y.js';
 import { assert, equal, rejects } from './assert.js';
-import { addWidget, framesAdvance, loadWidget, nextEvent, remotes, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
+import { addWidget, framesAdvance, loadWidget, nextEvent, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
 
 const root = (w: VideoCallWidget) => w.shadowRoot!;
 /** The widget's RTCPeerConnection for a participant's media (internal: to prove a switch made no new call). */
@@ -36,7 +36,7 @@ async function noViolations(w: VideoCallWidget, what: string): Promise<void> {
 describe('call features', function () {
   this.timeout(120_000);
   let server: TestServer;
-  let widgets: VideoCallWidget[] = [];
+  const widgets: VideoCallWidget[] = [];
   const add = (room: string, attrs: Record<string, string> = {}) => {
     const w = addWidget(server, room, attrs);
     w.style.height = '520px';
@@ -49,8 +49,7 @@ describe('call features', function () {
     await loadWidget(server);
   });
   afterEach(async () => {
-    await Promise.all(widgets.map((w) => w.leave()));
-    for (const w of widgets.splice(0)) w.remove();
+    await removeWidgets(widgets);
     localStorage.removeItem('vcw-devices');
     localStorage.removeItem('vcw-name');
   });

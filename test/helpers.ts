@@ -58,6 +58,12 @@ export function addWidget(server: TestServer, room: string, attrs: Record<string
   return el;
 }
 
+/** Leave with every widget (in parallel), take them out of the page and empty the list. */
+export async function removeWidgets(widgets: VideoCallWidget[]): Promise<void> {
+  await Promise.all(widgets.map((w) => w.leave()));
+  for (const w of widgets.splice(0)) w.remove();
+}
+
 /** A second page (an iframe) with its own copy of the widget, joining at once, loaded the way an embedding page does. */
 export function addFramedWidget(server: TestServer, room: string, name: string): HTMLIFrameElement {
   const frame = document.createElement('iframe');

@@ -3,7 +3,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { VideoCallWidget } from '../src/video-call-widget.js';
 import { assert, equal } from './assert.js';
-import { addFramedWidget, addWidget, framesAdvance, loadWidget, nextEvent, remotes, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
+import { addFramedWidget, addWidget, framesAdvance, loadWidget, nextEvent, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
 
 // Every RTCPeerConnection and every local track the page creates, to check that none is left open or live.
 // Weak references: holding the connections would keep them from being collected (Chromium caps live ones at 500).
@@ -43,7 +43,7 @@ const openConnections = () => peerConnections.filter((ref) => {
 
 describe('reliability', function () {
   let server: TestServer;
-  let widgets: VideoCallWidget[] = [];
+  const widgets: VideoCallWidget[] = [];
 
   before(async () => {
     // Hundreds of joins from this one address in a few minutes: lift the per-address join rate limit.
@@ -51,9 +51,7 @@ describe('reliability', function () {
     await loadWidget(server);
   });
   afterEach(async () => {
-    await Promise.all(widgets.map((w) => w.leave()));
-    for (const w of widgets) w.remove();
-    widgets = [];
+    await removeWidgets(widgets);
   });
   after(stopAllServers);
 
@@ -81,9 +79,7 @@ describe('reliability', function () {
       // Six pairs, each one media call and one data connection, two ends each: anything more was a re-dial.
       // (Round 0 loads PeerJS, whose feature probe makes one more.)
       if (round > 0) equal(created - createdBefore, 24, `round ${round}: RTCPeerConnections created`);
-      await Promise.all(four.map((w) => w.leave()));
-      for (const w of four) w.remove();
-      widgets = [];
+      await removeWidgets(widgets);
     }
   });
 

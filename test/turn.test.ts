@@ -4,7 +4,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { VideoCallWidget } from '../src/video-call-widget.js';
 import { assert, equal } from './assert.js';
-import { addWidget, framesAdvance, loadWidget, remotes, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor } from './helpers.js';
+import { addWidget, framesAdvance, loadWidget, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor } from './helpers.js';
 
 const SECRET = 'browser-turn-secret-0123456789-abcdefgh';
 
@@ -55,9 +55,7 @@ describe('TURN relay (coturn)', function () {
   let widgets: VideoCallWidget[] = [];
 
   afterEach(async () => {
-    await Promise.all(widgets.map((w) => w.leave()));
-    for (const w of widgets) w.remove();
-    widgets = [];
+    await removeWidgets(widgets);
     await stopAllServers();
     await Promise.all(turns.splice(0).map((t) => executeServerCommand('vcw-turn-stop', { id: t.id })));
   });

@@ -5,7 +5,7 @@ import { emulateMedia, executeServerCommand, sendKeys } from '@web/test-runner-c
 import type { VideoCallWidget } from '../src/video-call-widget.js';
 import { axeViolations, screenshot } from './a11y.js';
 import { assert, equal } from './assert.js';
-import { addWidget, loadWidget, remotes, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from './helpers.js';
+import { addWidget, loadWidget, remotes, removeWidgets, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from './helpers.js';
 
 const root = (w: VideoCallWidget) => w.shadowRoot!;
 const languageChunks = () => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /\/chunks\/(de|es|fr|ja)-/.test(n));
@@ -60,7 +60,7 @@ async function tabThrough(w: VideoCallWidget): Promise<void> {
 
 describe('look, language and accessibility', function () {
   let server: TestServer;
-  let widgets: VideoCallWidget[] = [];
+  const widgets: VideoCallWidget[] = [];
   const add = (room: string, attrs: Record<string, string> = {}) => {
     const w = addWidget(server, room, attrs);
     widgets.push(w);
@@ -73,8 +73,7 @@ describe('look, language and accessibility', function () {
   });
   afterEach(async () => {
     await emulateMedia({ colorScheme: 'light' });
-    await Promise.all(widgets.map((w) => w.leave()));
-    for (const w of widgets.splice(0)) w.remove();
+    await removeWidgets(widgets);
   });
   after(stopAllServers);
 

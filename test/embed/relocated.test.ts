@@ -4,7 +4,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { VideoCallWidget } from '../../src/video-call-widget.js';
 import { assert, equal } from '../assert.js';
-import { addWidget, framesAdvance, remotes, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from '../helpers.js';
+import { addWidget, framesAdvance, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from '../helpers.js';
 
 describe('the bundle hosted on a static file server', function () {
   let server: TestServer;
@@ -20,8 +20,7 @@ describe('the bundle hosted on a static file server', function () {
     equal(origins.size, 3, 'page, bundle and call server on three origins');
   });
   after(async () => {
-    await Promise.all(widgets.map((w) => w.leave()));
-    for (const w of widgets.splice(0)) w.remove();
+    await removeWidgets(widgets);
     if (host) await executeServerCommand('vcw-hosting-stop', { id: host.id });
     await stopAllServers();
   });

@@ -2,7 +2,7 @@
 // from another origin) and a tag with no `server` attribute — the element talks to where its script came from.
 import type { VideoCallWidget } from '../../src/video-call-widget.js';
 import { assert, equal } from '../assert.js';
-import { framesAdvance, remotes, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from '../helpers.js';
+import { framesAdvance, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from '../helpers.js';
 
 describe('the README embed snippet', function () {
   let server: TestServer;
@@ -13,8 +13,7 @@ describe('the README embed snippet', function () {
     assert(new URL(server.url).origin !== location.origin, 'the bundle comes from another origin than the page');
   });
   after(async () => {
-    await Promise.all(widgets.map((w) => w.leave()));
-    for (const w of widgets.splice(0)) w.remove();
+    await removeWidgets(widgets);
     await stopAllServers();
   });
 

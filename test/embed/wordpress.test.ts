@@ -4,7 +4,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { VideoCallWidget } from '../../src/video-call-widget.js';
 import { assert, equal, rejects } from '../assert.js';
-import { remotes, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from '../helpers.js';
+import { remotes, removeWidgets, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from '../helpers.js';
 
 const SECRET = 'wordpress-e2e-secret-0123456789abcdef';
 
@@ -21,8 +21,7 @@ describe('the WordPress plugin\'s markup', function () {
     server = await startServer({ ROOM_TOKEN_SECRET: SECRET });
   });
   after(async () => {
-    await Promise.all(widgets.map((w) => w.leave()));
-    for (const w of widgets.splice(0)) w.remove();
+    await removeWidgets(widgets);
     await stopAllServers();
   });
 

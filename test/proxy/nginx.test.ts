@@ -4,7 +4,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { VideoCallWidget } from '../../src/video-call-widget.js';
 import { assert, equal } from '../assert.js';
-import { addWidget, framesAdvance, remotes, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from '../helpers.js';
+import { addWidget, framesAdvance, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from '../helpers.js';
 
 interface Proxy {
   id: string;
@@ -30,8 +30,7 @@ describe('behind nginx (deploy/nginx/video-call-widget.conf)', function () {
     await waitFor(() => customElements.get('video-call-widget'), 'the element defined by the script from nginx');
   });
   after(async () => {
-    await Promise.all(widgets.map((w) => w.leave()));
-    for (const w of widgets.splice(0)) w.remove();
+    await removeWidgets(widgets);
     if (proxy) await executeServerCommand('vcw-hosting-stop', { id: proxy.id });
     await stopAllServers();
   });
