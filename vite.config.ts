@@ -60,7 +60,7 @@ export default defineConfig({
         // Everything the pre-join screen needs (Lit included) in one chunk beside the entry file; the call chunk
         // imports what it shares from there instead of a third file. Lit's directive base is used only in a call. `src/index.ts` stays in the entry itself:
         // its `import.meta.url` is the script's URL, the widget's default `server`.
-        codeSplitting: { groups: [{ name: 'video-call-widget', test: /node_modules[\\/](lit|lit-html|lit-element|@lit)[\\/](?!directive\.js)|src[\\/](?!index\.ts|call\.ts|session|controllers[\\/](call|chat|file|devices|recorder|stats)|parts[\\/](call-view|chat|tile|announcer|devices|source)|protocol|vendor|i18n)/ },
+        codeSplitting: { groups: [{ name: 'video-call-widget', test: /node_modules[\\/](lit|lit-html|lit-element|@lit)[\\/](?!directive\.js)|src[\\/](?!index\.ts|call\.ts|session|support[\\/]|controllers[\\/](call|chat|file|devices|recorder|stats|room-api)|parts[\\/](call-view|chat|tile|announcer|devices|source)|protocol|vendor|i18n)/ },
           // The devices chunk (pickers, level meter) loads with the pre-join screen; the strings it shares with the
           // call chunk go with it rather than into a third small file.
           { name: 'devices', test: /src[\\/](controllers[\\/]devices|parts[\\/](devices|chat-strings|source))|node_modules[\\/](lit|lit-html)[\\/]directive\.js/ }] },

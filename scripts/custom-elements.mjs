@@ -112,7 +112,12 @@ const srcFiles = (dir) => readdirSync(join(ROOT, dir), { withFileTypes: true }).
   d.isDirectory() ? srcFiles(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []);
 const allSource = srcFiles('src').map(read).join('\n');
 const partsInTemplates = new Set([...allSource.matchAll(/\spart="([^"$]+)"/g)].flatMap(([, v]) => v.split(/\s+/)));
-const hostBlock = /:host \{([^}]*)\}/.exec(read('src/video-call-widget.styles.ts'))?.[1] ?? '';
+// The element's own custom properties (`:host { … }`), and the support flow's (`:host([mode='launcher']) { … }`,
+// in its own chunk's styles).
+const hostBlock = [
+  /:host \{([^}]*)\}/.exec(read('src/video-call-widget.styles.ts'))?.[1] ?? '',
+  ...[...read('src/support/support.styles.ts').matchAll(/:host\(\[mode='launcher'\]\) \{([^}]*)\}/g)].map((m) => m[1]),
+].join('\n');
 const declared = new Map([...hostBlock.matchAll(/(--vcw-[\w-]+):\s*([^;]+);/g)].map(([, name, value]) => [name, value.trim()]));
 
 const cssParts = tags.filter((t) => t.tag === 'csspart').map((t) => {
@@ -122,7 +127,7 @@ const cssParts = tags.filter((t) => t.tag === 'csspart').map((t) => {
 for (const part of partsInTemplates) if (!cssParts.some((p) => p.name === part)) problems.push(`part "${part}" is used in src/ but has no @csspart tag`);
 
 const cssProperties = tags.filter((t) => t.tag === 'cssproperty').map((t) => {
-  if (!declared.has(t.name)) problems.push(`@cssproperty ${t.name} is not declared on :host in src/video-call-widget.styles.ts`);
+  if (!declared.has(t.name)) problems.push(`@cssproperty ${t.name} is not declared on :host in src/video-call-widget.styles.ts (or on :host([mode='launcher']) in src/support/support.styles.ts)`);
   return { name: t.name, description: t.description, ...(declared.has(t.name) ? { default: declared.get(t.name) } : {}) };
 });
 for (const name of declared.keys()) if (!cssProperties.some((p) => p.name === name)) problems.push(`custom property ${name} is declared on :host but has no @cssproperty tag`);

@@ -9,5 +9,5 @@ if (!customElements.get('video-call-widget')) customElements.define('video-call-
 
 export { VideoCallWidget };
 export type { WidgetEventMap, WidgetEvents } from './events.js';
-export type { ChatMessage, ConnectionState, ErrorCode, LeaveReason, Participant, PeerStats, Quality, WidgetState } from './types.js';
+export type { ChatMessage, ConnectionState, ErrorCode, LeaveReason, Participant, PeerStats, Quality, WaitingVisitor, WidgetState } from './types.js';
 export type { DeviceChoice } from './controllers/media-controller.js';

@@ -134,6 +134,8 @@ export interface JoinResponse {
   iceServers: RTCIceServer[];
   maxPeers: number;
   signaling: { host: string; port: number; path: string; secure: boolean; key: string };
+  /** Set on a seat from a support queue: the call room it is in (not the queue's name). */
+  room?: string;
 }
 
 /** A server-assigned peer id. */
@@ -176,10 +178,11 @@ export function parseRenewResponse(x: unknown): { peerId: string; ticket: string
 }
 
 /** Server → widget notices over the signaling socket (our own message types beside PeerJS's). */
-export function parseRoomLeave(x: unknown): { peerId: string; gone: boolean } | null {
-  return isObj(x) && x.type === 'VCW-LEAVE' && isObj(x.payload) && typeof x.payload.peerId === 'string' && PEER_ID.test(x.payload.peerId)
-    ? { peerId: x.payload.peerId, gone: x.payload.reason === 'gone' }
-    : null;
+export function parseRoomLeave(x: unknown): { peerId: string; reason: 'left' | 'removed' | null } | null {
+  if (!isObj(x) || x.type !== 'VCW-LEAVE' || !isObj(x.payload) || typeof x.payload.peerId !== 'string' || !PEER_ID.test(x.payload.peerId)) return null;
+  // `gone`: their page went away; `removed`: the support desk removed them; anything else: their socket dropped.
+  const reason = x.payload.reason === 'gone' ? 'left' : x.payload.reason === 'removed' ? 'removed' : null;
+  return { peerId: x.payload.peerId, reason };
 }
 
 /** Error bodies of the room API. */

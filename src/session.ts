@@ -10,10 +10,10 @@ import { FileController } from './controllers/file-controller.js';
 import { Recorder } from './controllers/recorder.js';
 import { StatsController } from './controllers/stats-controller.js';
 import { emit } from './events.js';
-import type { ChatMessage, ErrorCode, FileTransfer, Participant } from './types.js';
+import type { ChatMessage, ErrorCode, FileTransfer, LeaveReason, Participant, WidgetState } from './types.js';
 
 export interface SessionHost {
-  readonly el: HTMLElement & ReactiveControllerHost;
+  readonly el: HTMLElement & ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
   local(): LocalState;
   tracks(): { audio: MediaStreamTrack | null; video: MediaStreamTrack | null };
   /** `chat="off"`: no chat or files in or out. */
@@ -21,6 +21,18 @@ export interface SessionHost {
   chatOpen(): boolean;
   /** The signaling connection of `call` went down or came back. */
   serverConnection(call: CallController, connected: boolean): void;
+}
+
+/** The element's internals the session reads (TypeScript-private there, plain properties at runtime). */
+interface WidgetInternals {
+  readonly name: string;
+  readonly chat: 'on' | 'off';
+  readonly chatOpen: boolean;
+  readonly state: WidgetState;
+  readonly call: CallController | undefined;
+  readonly sharing: MediaStreamTrack | null;
+  readonly media: { readonly audioTrack: MediaStreamTrack | null; readonly videoTrack: MediaStreamTrack | null; readonly micOn: boolean; readonly camOn: boolean };
+  setState(state: WidgetState): void;
 }
 
 export class Session {
@@ -38,10 +50,46 @@ export class Session {
   /** Our own recording, while it runs. */
   recorder: Recorder | undefined;
 
-  constructor(private readonly host: SessionHost) {
-    const el = host.el;
+  private readonly host: SessionHost;
+
+  /** For the element: what the session needs is read from it (keeps the pre-join bundle small). */
+  constructor(widget: SessionHost["el"]) {
+    const w = widget as unknown as WidgetInternals;
+    const el = widget;
+    this.host = {
+      el,
+      local: () => ({ name: w.name, audioMuted: !w.media.micOn, videoMuted: !w.media.camOn && !w.sharing, screenSharing: !!w.sharing }),
+      tracks: () => ({ audio: w.media.audioTrack, video: w.sharing ?? w.media.videoTrack }),
+      chatOff: () => w.chat === 'off',
+      chatOpen: () => w.chatOpen,
+      serverConnection: (call, connected) => {
+        if (w.call === call && (w.state === 'joined' || w.state === 'reconnecting')) w.setState(connected ? 'joined' : 'reconnecting');
+      },
+    };
     this.chat = new ChatController(el, (message) => emit(el, 'vcw-message', { message }));
     this.files = new FileController(el, (file) => emit(el, 'vcw-file', { file }));
+  }
+
+  /** The browser refused to play sound without a click (auto-join): the call offers one. */
+  soundBlocked = false;
+
+  /** After each render: play what is paused; autoplay with sound may be refused until the user clicks. */
+  play(): void {
+    for (const video of this.host.el.renderRoot.querySelectorAll<HTMLVideoElement>('video:not([muted])')) {
+      if (video.paused && video.srcObject) {
+        video.play().catch(() => {
+          this.soundBlocked = true;
+          this.host.el.requestUpdate();
+        });
+      }
+    }
+  }
+
+  /** The user clicked "turn on sound". */
+  unblockSound(): void {
+    this.soundBlocked = false;
+    this.host.el.requestUpdate();
+    for (const video of this.host.el.renderRoot.querySelectorAll<HTMLVideoElement>('video')) video.play().catch(() => undefined);
   }
 
   /** Inbound messages dropped as invalid, over the session. */
@@ -68,6 +116,7 @@ export class Session {
       },
       message: (from, message) => this.receive(call, from, message),
       error: (error) => emit(el, 'vcw-error', { code: error.code as ErrorCode, message: error.message }),
+      removed: () => void (el as unknown as { leave(reason: LeaveReason): Promise<void> }).leave('removed'),
     }, this.host.local, this.host.tracks);
     this.call = call;
     this.stats = new StatsController(el, call);

@@ -65,6 +65,21 @@ export class WidgetError extends Error {
   }
 }
 
+/** A visitor waiting in a support queue, as the agent desk sees them (`waiting`, `vcw-knock`). */
+export interface WaitingVisitor {
+  /** Their id in the queue (not a call participant's id). */
+  readonly id: string;
+  readonly name: string;
+  /** The page they called from. */
+  readonly page: string;
+  /** What the site passed with the call (`context`), or null. */
+  readonly context: Readonly<Record<string, unknown>> | null;
+  /** When they started waiting (ms since the epoch). */
+  readonly since: number;
+  /** Their latest camera snapshot (a `data:` URL), if their camera is on. */
+  readonly preview: string | undefined;
+}
+
 /** Why a participant (or you) left. */
 export type LeaveReason = 'left' | 'disconnected' | 'timeout' | 'unreachable' | 'kicked' | 'error' | 'removed';
 

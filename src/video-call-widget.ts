@@ -4,11 +4,13 @@ import type { CallController } from './controllers/call-controller.js';
 import type { DevicesController } from './controllers/devices-controller.js';
 import type { DeviceChoice } from './controllers/media-controller.js';
 import type { Session } from './session.js';
+import type { Support } from './support/support-controller.js';
+import type { JoinResponse } from './protocol.js';
 import { deviceButtons } from './parts/buttons.js';
 import { emit } from './events.js';
 import { loadStrings, stringsFor, type StringOverrides, type Strings } from './strings.js';
 import { styles } from './video-call-widget.styles.js';
-import { WidgetError, type ChatMessage, type ErrorCode, type FileTransfer, type LeaveReason, type Participant, type PeerStats, type WidgetState } from './types.js';
+import { WidgetError, type ChatMessage, type ErrorCode, type FileTransfer, type LeaveReason, type Participant, type PeerStats, type WaitingVisitor, type WidgetState } from './types.js';
 
 const ROOM = /^[A-Za-z0-9_-]{1,64}$/;
 /** The directory the bundle was loaded from: the default `server`, so the two-line embed needs no setup. */
@@ -36,6 +38,11 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @fires vcw-error - `{ code, message }` every failure, with a code from the public list
  * @fires vcw-recording - `{ participant, recording }` someone (you too) started or stopped recording the call
  * @fires vcw-device-change - `{ audioInput, videoInput, audioOutput }` the devices in use changed (a switch, or a fallback after one was unplugged)
+ * @fires vcw-knock - `{ participant }` (desk) a visitor started waiting in the queue
+ * @fires vcw-knock-cancel - `{ participant }` (desk) a visitor stopped waiting without this desk admitting or declining them
+ * @fires vcw-admitted - `{ participant }` the visitor this desk admitted; `null` at the visitor, who is admitted
+ * @fires vcw-declined - `{ message, reason }` (launcher) the call was declined (`declined`, with the agent's message) or not answered in time (`timeout`)
+ * @fires vcw-queue-update - `{ position }` (launcher) your place in the queue changed (1 = next)
  *
  * @csspart base - the widget's frame (every screen)
  * @csspart prejoin - the pre-join screen
@@ -57,6 +64,14 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @csspart quality - a tile's connection quality mark (details on hover and focus)
  * @csspart recording - the "recording" indicator everyone sees while someone records
  * @csspart notice - in-call notices: "you are muted", "a device was disconnected"
+ * @csspart launcher - the floating support button (`mode="launcher"`)
+ * @csspart panel - the launcher's panel
+ * @csspart waiting - the waiting room (your preview, your place in the queue, Cancel)
+ * @csspart offline - the launcher's "not available" screen with the hours and the fallback
+ * @csspart outcome - the launcher's closing screen (declined, not answered, call ended)
+ * @csspart desk - the agent desk (`mode="desk"`)
+ * @csspart queue - the desk's list of waiting visitors
+ * @csspart visitor - one waiting visitor's card at the desk
  *
  * @cssproperty --vcw-accent - accent colour (primary buttons, focus ring); white text sits on it
  * @cssproperty --vcw-background - background of the widget
@@ -69,11 +84,16 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @cssproperty --vcw-radius - corner radius of tiles and buttons
  * @cssproperty --vcw-gap - gap between tiles
  * @cssproperty --vcw-font - font family
+ * @cssproperty --vcw-launcher-size - height of the launcher button (`mode="launcher"`)
+ * @cssproperty --vcw-launcher-offset - the launcher's distance from the corner of the window
+ * @cssproperty --vcw-panel-width - width of the launcher's panel (a phone: the whole screen)
+ * @cssproperty --vcw-panel-height - height of the launcher's panel
  */
 export class VideoCallWidget extends LitElement {
   static override styles = styles;
   static override properties = {
     room: { reflect: true },
+    mode: { reflect: true },
     server: {},
     displayName: { attribute: 'display-name' },
     token: {},
@@ -89,12 +109,18 @@ export class VideoCallWidget extends LitElement {
     _state: { state: true },
     error: { state: true },
     chatOpen: { state: true },
-    soundBlocked: { state: true },
     nameDraft: { state: true },
   };
 
-  /** Room name, `[A-Za-z0-9_-]{1,64}`. */
+  /** Room name, `[A-Za-z0-9_-]{1,64}`. With `mode="launcher"` or `"desk"`: the support queue's name. */
   room = '';
+  /**
+   * `inline` (default): the call in the page. `launcher`: a floating "talk to us" button for visitors, who wait in
+   * the support queue `room` until an agent admits them. `desk`: the agent desk for that queue.
+   */
+  mode: 'inline' | 'launcher' | 'desk' = 'inline';
+  /** `mode="launcher"`: what the site tells the agent about this visitor (a JSON object; also the `context` attribute). */
+  context: Record<string, unknown> | undefined;
   /** Base URL of the signaling server; defaults to where this script came from. */
   server = '';
   /** Your name as others see it (at most 64 characters); asked on the pre-join screen when absent. */
@@ -125,7 +151,6 @@ export class VideoCallWidget extends LitElement {
   private _state: WidgetState = 'idle';
   private error: { code: ErrorCode; message: string } | null = null;
   private chatOpen = false;
-  private soundBlocked = false;
   private nameDraft = '';
   private readonly media = new MediaController(this);
   private call: CallController | undefined;
@@ -139,6 +164,51 @@ export class VideoCallWidget extends LitElement {
   private devicesLoading: Promise<DevicesController> | undefined;
   /** The Devices panel is open in the call. */
   private devicesOpen = false;
+  /** The support flow (`mode="launcher" | "desk"`), once its chunk is loaded. */
+  private sup: Support | undefined;
+  private supLoading: Promise<void> | undefined;
+  /** A seat handed over by the support flow, for the next join. */
+  private seat: JoinResponse | undefined;
+
+  /** `mode="desk"`: the visitors waiting in the queue, longest first (they are not in `participants` until admitted). */
+  get waiting(): WaitingVisitor[] {
+    return this.sup?.waiting ?? [];
+  }
+
+  /** `mode="launcher"`: your place in the queue while you wait (1 = next), else 0. */
+  get queuePosition(): number {
+    return this.sup?.waitingNow ? this.sup.position : 0;
+  }
+
+  /** `mode="desk"`: admit a waiting visitor (by `waiting[i].id`); resolves once you are in the call with exactly them. */
+  async admit(id: string): Promise<void> {
+    await this.desk().admit(id);
+  }
+
+  /** `mode="desk"`: turn a waiting visitor away; they see `message` (optional, at most 500 characters). */
+  async decline(id: string, message?: string): Promise<void> {
+    await this.desk().decline(id, message);
+  }
+
+  /** `mode="desk"`: remove a participant from your call; the server keeps them out. */
+  async removeParticipant(id: string): Promise<void> {
+    await this.desk().remove(id);
+  }
+
+  /** `mode="launcher"`: leave the queue (back to the pre-join screen). */
+  cancelWaiting(): void {
+    this.sup?.cancelWaiting();
+  }
+
+  private desk(): Support {
+    if (!this.sup) throw new Error('Only the agent desk (mode="desk") can do this.');
+    return this.sup;
+  }
+
+  /** Where the call server is. */
+  private get base(): string {
+    return this.server || scriptBase;
+  }
 
   /** `idle | prejoin | joining | joined | reconnecting | left | error` */
   get state(): WidgetState {
@@ -219,17 +289,14 @@ export class VideoCallWidget extends LitElement {
     if (changed.has('video')) void this.toggleCamera(this.video !== 'off');
     if (changed.has('chat') && this.chat === 'off' && this.chatOpen) this.toggleChat(false);
     if (changed.has('displayName') && this.call) this.call.broadcastState();
-    if ((changed.has('room') || changed.has('server') || changed.has('token')) && this.isConnected) {
+    if ((changed.has('room') || changed.has('server') || changed.has('token') || changed.has('mode')) && this.isConnected) {
       const inCall = this._state === 'joining' || this._state === 'joined' || this._state === 'reconnecting';
       void this.teardown().then(() => (inCall ? this.join().catch(() => undefined) : this.start()));
     }
   }
 
   protected override updated(): void {
-    // Autoplay with sound can be refused without a click (auto-join): offer a click.
-    for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>('video:not([muted])')) {
-      if (video.paused && video.srcObject) video.play().catch(() => (this.soundBlocked = true));
-    }
+    this.session?.play();
   }
 
   private setState(next: WidgetState): void {
@@ -251,6 +318,12 @@ export class VideoCallWidget extends LitElement {
     this.error = null;
     if (!this.room) return this.setState('idle');
     if (!ROOM.test(this.room)) return this.fail(new WidgetError('invalid-room', `Invalid room name "${this.room}"`));
+    if (this.sup ? !this.sup.enter() : this.mode != 'inline') {
+      return void (this.supLoading ??= import('./support/support-controller.js').then((m) => {
+        this.sup = new m.Support(this);
+        this.start();
+      }));
+    }
     if (this.autoJoin) return void this.join().catch(() => undefined);
     this.setState('prejoin');
     // The remembered devices come with the devices chunk: acquire once it is here (or failed to load).
@@ -278,28 +351,23 @@ export class VideoCallWidget extends LitElement {
         const root = this.renderRoot as ShadowRoot;
         root.adoptedStyleSheets = [...root.adoptedStyleSheets, lazy.callStyles.styleSheet!];
       }
-      const session = (this.session ??= new lazy.Session({
-        el: this,
-        local: () => ({ name: this.name, ...this.mediaState() }),
-        tracks: () => ({ audio: this.media.audioTrack, video: this.sharing ?? this.media.videoTrack }),
-        chatOff: () => this.chat === 'off',
-        chatOpen: () => this.chatOpen,
-        serverConnection: (call, connected) => {
-          if (this.call === call && (this._state === 'joined' || this._state === 'reconnecting')) this.setState(connected ? 'joined' : 'reconnecting');
-        },
-      }));
+      // The support flow: an agent's admission handed us a seat, or a visitor waits in the queue for one.
+      const seat = this.seat ?? (await this.sup?.knock(abort.signal));
+      this.seat = undefined;
+      const session = (this.session ??= new lazy.Session(this));
       const call = (this.call = session.open());
       this.media.onTrack = (kind, track) => {
         if (kind === 'audio' || !this.sharing) call.replaceTrack(kind, track);
         call.broadcastState();
       };
       await call.join({
-        server: this.server || scriptBase,
+        server: this.base,
         room: this.room,
         name: this.name,
         token: async () => (this.tokenProvider ? this.tokenProvider() : this.token || null),
         signal: abort.signal,
         iceTransport: this.iceTransport,
+        seat,
       });
       abort.signal.throwIfAborted();
       this.setState('joined');
@@ -315,16 +383,12 @@ export class VideoCallWidget extends LitElement {
     }
   }
 
-  private mediaState() {
-    return { audioMuted: !this.media.micOn, videoMuted: !this.media.camOn && !this.sharing, screenSharing: !!this.sharing };
-  }
-
   /** Leave the call: every track stops and every connection closes. */
   async leave(reason: LeaveReason = 'left'): Promise<void> {
     const wasIn = !!this.call;
     await this.teardown();
     this.media.release();
-    this.setState('left');
+    this.setState(this.sup?.afterLeave(reason) ?? 'left');
     if (wasIn) emit(this, 'vcw-leave', { reason });
   }
 
@@ -376,14 +440,7 @@ export class VideoCallWidget extends LitElement {
   }
 
   private extras(): Promise<DevicesController> {
-    return (this.devicesLoading ??= import('./controllers/devices-controller.js').then((m) => (this.devices = new m.DevicesController({
-      el: this,
-      media: this.media,
-      selfId: () => this.call?.selfId ?? '',
-      streams: () => [...(this.call?.remotes.values() ?? [])].map((r) => [r.id, r.stream] as [string, MediaStream | undefined]),
-      t: () => m.strings(this.t),
-      report: (code) => this.reportMedia(new WidgetError(code, '')),
-    }))));
+    return (this.devicesLoading ??= import('./controllers/devices-controller.js').then((m) => (this.devices = new m.DevicesController(this))));
   }
 
   /**
@@ -449,12 +506,12 @@ export class VideoCallWidget extends LitElement {
     }
   };
 
-  private unblockSound = () => {
-    this.soundBlocked = false;
-    for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>('video')) video.play().catch(() => undefined);
-  };
-
   override render() {
+    const inner = this.screen();
+    return this.mode == 'inline' ? inner : this.sup?.render(inner);
+  }
+
+  private screen() {
     const t = this.t;
     switch (this._state) {
       case 'idle':
@@ -488,7 +545,7 @@ export class VideoCallWidget extends LitElement {
       ${this.devices?.prejoin(t, this.setDevicesQuietly) ?? nothing}
       <div class="row">
         ${this.deviceButtons(t)}
-        <button part="button" class="primary" type="submit" ?disabled=${joining}>${joining ? t.joining : t.join}</button>
+        <button part="button" class="primary" type="submit" ?disabled=${joining}>${joining ? t.joining : this.sup?.joinLabel ?? t.join}</button>
       </div>
     </form>`;
   }
@@ -517,8 +574,6 @@ export class VideoCallWidget extends LitElement {
     return this.lazy.callView(this, call, {
       t,
       selfStream: this.media.preview,
-      soundBlocked: this.soundBlocked,
-      unblockSound: this.unblockSound,
       chatOpen: this.chatOpen,
       session: this.session!,
       micOn: this.media.micOn,

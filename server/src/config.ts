@@ -38,6 +38,14 @@ export interface Config {
   /** Messages kept for a reserved seat whose WebSocket has not arrived yet, and their total size in bytes. */
   readonly offlineQueueLimit: number;
   readonly offlineQueueBytes: number;
+  /** The key that opens an agent desk on any support queue without a room token (AGENT_KEY). */
+  readonly agentKey: string;
+  /** True when AGENT_KEY is unset and the key is the one generated into STATE_DIR (the server logs the desk link). */
+  readonly agentKeyGenerated: boolean;
+  /** Visitors one support queue holds. */
+  readonly maxWaiting: number;
+  /** A visitor waiting longer than this is declined with `timeout`. */
+  readonly waitingTimeoutMs: number;
   readonly logLevel: string;
   readonly staticDir: string;
   readonly demoDir: string;
@@ -80,25 +88,46 @@ function secret(env: Env, name: string): string | null {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** The ticket secret: TICKET_SECRET, else a random one kept in STATE_DIR so that a restart keeps it. */
-function ticketSecret(env: Env): Buffer {
-  const given = secret(env, 'TICKET_SECRET');
-  if (given) return Buffer.from(given, 'utf8');
+/**
+ * A random hex secret of `bytes` bytes kept in STATE_DIR/`name`: written once (never overwritten, so two processes
+ * sharing the directory agree), read back on every start.
+ */
+function stateSecret(env: Env, name: string, bytes: number, what: string): string {
   const dir = env.STATE_DIR || join(homedir(), '.video-call-widget');
-  const file = join(dir, 'ticket-secret');
+  const file = join(dir, name);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     try {
-      writeFileSync(file, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
+      writeFileSync(file, randomBytes(bytes).toString('hex'), { flag: 'wx', mode: 0o600 });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const stored = readFileSync(file, 'utf8').trim();
-    if (!/^[0-9a-f]{64}$/.test(stored)) throw new Error(`${file} is not a 64-digit hex secret`);
-    return Buffer.from(stored, 'utf8');
+    if (!new RegExp(`^[0-9a-f]{${bytes * 2}}$`).test(stored)) throw new Error(`${file} is not a ${bytes * 2}-digit hex secret`);
+    return stored;
   } catch (error) {
-    throw new ConfigError('STATE_DIR', `cannot keep the ticket secret in ${dir}: ${(error as Error).message}`);
+    throw new ConfigError('STATE_DIR', `cannot keep the ${what} in ${dir}: ${(error as Error).message}`);
   }
+}
+
+/** The ticket secret: TICKET_SECRET, else a random one kept in STATE_DIR so that a restart keeps it. */
+function ticketSecret(env: Env): Buffer {
+  const given = secret(env, 'TICKET_SECRET');
+  if (given) return Buffer.from(given, 'utf8');
+  return Buffer.from(stateSecret(env, 'ticket-secret', 32, 'ticket secret'), 'utf8');
+}
+
+/**
+ * The agent key: AGENT_KEY, else a random one kept in STATE_DIR — so a fresh install has a working agent desk
+ * (its link is logged at start) and the link stays valid across restarts.
+ */
+function agentKey(env: Env): { key: string; generated: boolean } {
+  const raw = env.AGENT_KEY;
+  if (raw !== undefined && raw !== '') {
+    if (raw.length < 16) throw new ConfigError('AGENT_KEY', 'must be at least 16 characters long');
+    return { key: raw, generated: false };
+  }
+  return { key: stateSecret(env, 'agent-key', 16, 'agent key'), generated: true };
 }
 
 export function loadConfig(env: Env, paths: { staticDir: string; demoDir: string }): Config {
@@ -112,6 +141,7 @@ export function loadConfig(env: Env, paths: { staticDir: string; demoDir: string
   if (turnUrls.length > 0 && !turnSecret) throw new ConfigError('TURN_SECRET', 'is required when TURN_URLS is set');
   const trustProxy = env.TRUST_PROXY?.trim() ?? '';
   if (!['', '0', '1', 'true', 'false'].includes(trustProxy)) throw new ConfigError('TRUST_PROXY', 'must be 1/true or 0/false');
+  const agent = agentKey(env);
   return {
     port: int(env, 'PORT', 9000, 0, 65535),
     host,
@@ -133,6 +163,10 @@ export function loadConfig(env: Env, paths: { staticDir: string; demoDir: string
     messageRateLimit: int(env, 'MESSAGE_RATE_LIMIT', 50, 1, 100_000),
     offlineQueueLimit: int(env, 'OFFLINE_QUEUE_LIMIT', 256, 0, 100_000),
     offlineQueueBytes: int(env, 'OFFLINE_QUEUE_BYTES', 512 * 1024, 0, 64 * 1024 * 1024),
+    agentKey: agent.key,
+    agentKeyGenerated: agent.generated,
+    maxWaiting: int(env, 'MAX_WAITING', 20, 1, 1000),
+    waitingTimeoutMs: int(env, 'WAITING_TIMEOUT_MS', 600_000, 1000, 86_400_000),
     logLevel,
     staticDir: paths.staticDir,
     demoDir: paths.demoDir,

@@ -37,7 +37,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 try {
   const address = await callServer.start();
   const shown = address.family === 'IPv6' && address.address === '::' ? 'localhost' : address.address;
-  log.info({ port: address.port, address: address.address, url: `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}/` }, 'listening');
+  const base = `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}/`;
+  log.info({ port: address.port, address: address.address, url: base }, 'listening');
+  // Without AGENT_KEY a fresh install still has a working agent desk: its link carries the generated key.
+  if (config.agentKeyGenerated) {
+    log.info(
+      { url: `${base}agent.html#key=${encodeURIComponent(config.agentKey)}` },
+      'agent desk: open this link to answer support visitors (the key was generated into STATE_DIR/agent-key; set AGENT_KEY in production)',
+    );
+  }
 } catch (error) {
   log.fatal({ err: error }, 'could not listen');
   process.exit(1);

@@ -6,8 +6,11 @@
 import { EventEmitter } from 'node:events';
 import { newPeerId } from './tickets.js';
 
-/** Why a seat was freed: the socket dropped, the page closed it going away, or the seat was never claimed. */
-export type ReleaseReason = 'disconnected' | 'gone' | 'expired';
+/**
+ * Why a seat was freed: the socket dropped, the page closed it going away, the seat was never claimed, or an
+ * agent removed the member from a support call.
+ */
+export type ReleaseReason = 'disconnected' | 'gone' | 'expired' | 'removed';
 
 export interface Member {
   readonly peerId: string;
@@ -89,6 +92,11 @@ export class Rooms extends EventEmitter<RoomEvents> {
     if (seats.size === 0) this.rooms.delete(room);
     const members = [...seats.values()].filter((s) => s.connected).map(({ peerId: p, name }) => ({ peerId: p, name }));
     this.emit('release', room, peerId, reason, members);
+  }
+
+  /** Does this room hold any seat (reserved or connected)? An empty room does not exist. */
+  has(room: string): boolean {
+    return this.rooms.has(room);
   }
 
   roomOf(peerId: string): string | undefined {

@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { KeyedLimiter } from './limits.js';
 import { Rooms } from './rooms.js';
 import { createSignaling, SIGNALING_PATH } from './signaling.js';
+import { Support } from './support.js';
 import { Tickets } from './tickets.js';
 
 export interface RunningServer {
@@ -23,6 +24,7 @@ export interface RunningServer {
 export function createCallServer(config: Config, log: Logger): RunningServer {
   const rooms = new Rooms(config.maxPeers, config.seatTimeoutMs);
   const tickets = new Tickets(config.ticketSecret, config.ticketTtl);
+  const support = new Support(config, rooms, tickets, log);
   const allowed = config.allowedOrigins;
   const originAllowed = (origin: string | undefined) => !allowed || origin === undefined || allowed.includes(origin);
   // Joins and WebSocket connects share one bucket per client address: JOIN_RATE_LIMIT per minute, that many at once.
@@ -45,8 +47,8 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   server.headersTimeout = 15_000;
   server.requestTimeout = 30_000;
 
-  const api = createApi({ config, rooms, tickets, log, originAllowed, joinLimiter });
-  const signaling = createSignaling(server, { config, rooms, tickets, log, originAllowed, joinLimiter });
+  const api = createApi({ config, rooms, tickets, support, log, originAllowed, joinLimiter });
+  const signaling = createSignaling(server, { config, rooms, tickets, support, log, originAllowed, joinLimiter });
   app.use(SIGNALING_PATH, signaling.app);
   app.use(api.app);
   api.errors(app);
@@ -66,6 +68,7 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
       clearInterval(sweeper);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await signaling.stop();
+      support.clear();
       rooms.clear();
       server.closeAllConnections();
       await closed;

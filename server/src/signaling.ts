@@ -2,7 +2,9 @@
  * Signaling: PeerServer (`peer`) mounted on our HTTP server, with the parts it lacks — tickets checked before
  * the WebSocket upgrade, per-address limits on connects and open sockets, a bounded payload, a message rate per
  * socket, relay only inside a room, a bounded queue for members whose socket has not arrived yet, WebSocket
- * ping/pong liveness, and room notices (who left) pushed to the remaining members.
+ * ping/pong liveness, and room notices (who left) pushed to the remaining members. Sockets of the support flow
+ * (waiting visitors, agent desks: `w`/`d` tickets) register here too but take no seat; their VCW-* messages go to
+ * `Support`, and as they are in no room, the relay drops anything else from or to them.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { Bucket, clientAddress, SocketCounter, type KeyedLimiter } from './limits.js';
 import type { Rooms } from './rooms.js';
+import { NOT_WAITING_CLOSE, REMOVED_CLOSE, type Support } from './support.js';
 import type { Tickets } from './tickets.js';
 
 /** Where PeerServer is mounted; the WebSocket endpoint is `${SIGNALING_PATH}/peerjs`. */
@@ -55,6 +58,7 @@ export interface SignalingDeps {
   readonly config: Config;
   readonly rooms: Rooms;
   readonly tickets: Tickets;
+  readonly support: Support;
   readonly log: Logger;
   readonly originAllowed: (origin: string | undefined) => boolean;
   /** Joins and connects per client address (shared with the room API). */
@@ -73,7 +77,7 @@ interface Queue {
   bytes: number;
 }
 
-export function createSignaling(server: Server, { config, rooms, tickets, log, originAllowed, joinLimiter }: SignalingDeps) {
+export function createSignaling(server: Server, { config, rooms, tickets, support, log, originAllowed, joinLimiter }: SignalingDeps) {
   const clients = new Map<string, IClient>();
   const sockets = new Map<string, WebSocket>();
   // Sockets pinged and not yet answered. Kept this way round (not "answered"), it is nearly empty between
@@ -106,7 +110,9 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
     const id = query.get('id');
     const claims = tickets.verify(query.get('token'));
     if (query.get('key') !== PEERJS_KEY || !claims || claims.p !== id) return refuse(done, 401, 'forbidden', 'The ticket is missing, invalid or expired.');
-    if (!rooms.canConnect(claims.r, claims.p)) return refuse(done, 409, 'room-full', 'This room is full.');
+    if (support.isBanned(claims.r, claims.p)) return refuse(done, 403, 'forbidden', 'You were removed from this call.');
+    // Waiting and desk tickets take no seat, so a full room does not concern them.
+    if (claims.k === undefined && !rooms.canConnect(claims.r, claims.p)) return refuse(done, 409, 'room-full', 'This room is full.');
     if (!open.acquire(address)) {
       log.debug({ address }, 'too many sockets');
       return refuse(done, 429, 'rate-limited', 'Too many open connections from your address.');
@@ -170,15 +176,30 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
 
   peerServer.on('connection', (client: IClient) => {
     const claims = tickets.verify(client.getToken());
-    if (!claims || !rooms.connect(claims.r, claims.p, claims.n)) {
+    const kind = claims?.k;
+    const socket = client.getSocket();
+    // Removed between the upgrade check and now (a reconnect racing the removal): no seat again.
+    if (claims && kind === undefined && support.isBanned(claims.r, claims.p)) {
+      socket?.close(REMOVED_CLOSE, 'removed');
+      return;
+    }
+    if (!claims || (kind === undefined && !rooms.connect(claims.r, claims.p, claims.n))) {
       client.send({ type: 'ERROR', payload: { msg: 'room-full' } });
-      client.getSocket()?.close(4009, 'room-full');
+      socket?.close(4009, 'room-full');
+      return;
+    }
+    // A waiting ticket whose visitor is not in the queue any more (declined, timed out, a server restart) or a
+    // desk that was forgotten: the widget knocks (or opens the desk) again.
+    if (kind !== undefined && !support.accepts(kind, claims.p, claims.r)) {
+      // An older socket of the same ticket (still open after a decline) goes too: PeerServer now knows only this one.
+      const previous = sockets.get(claims.p);
+      if (previous && previous !== socket) previous.close(NOT_WAITING_CLOSE, 'not-waiting');
+      socket?.close(NOT_WAITING_CLOSE, 'not-waiting');
       return;
     }
     // PeerServer re-attaches a second socket with the same id and ticket silently: drop the old socket and
     // send the OPEN PeerServer leaves out, or the widget would wait for it forever.
     const id = client.getId();
-    const socket = client.getSocket();
     const previous = sockets.get(id);
     if (previous && previous !== socket) {
       previous.terminate();
@@ -186,7 +207,9 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
     }
     if (socket) sockets.set(id, socket);
     clients.set(id, client);
-    log.debug({ room: claims.r, peer: claims.p }, 'peer registered');
+    log.debug({ room: claims.r, peer: claims.p, kind }, 'peer registered');
+    // Support sockets hear where they stand (after OPEN); nothing is queued for them.
+    if (kind !== undefined) return support.connected(kind, id);
     // What others sent before this socket arrived, in order, after OPEN (as stock PeerServer does).
     const queue = queues.get(id);
     queues.delete(id);
@@ -202,6 +225,25 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
     if (clients.get(id) === client) clients.delete(id);
     sockets.delete(id);
     rooms.release(id, socket && closeCodes.get(socket) === GOING_AWAY ? 'gone' : 'disconnected');
+    // A waiting visitor leaves its queue, a desk goes offline (nothing for a member).
+    support.disconnected(id);
+  });
+
+  // Support reaches its sockets through the same registry; what it sends is never queued for an absent socket.
+  support.bind({
+    send(peerId, text, droppable) {
+      const target = sockets.get(peerId);
+      if (!target || target.readyState !== target.OPEN) return;
+      if (droppable && target.bufferedAmount > MAX_BUFFERED_BYTES) return;
+      target.send(text);
+    },
+    close(peerId, code, reason) {
+      const target = sockets.get(peerId);
+      if (!target) return;
+      target.close(code, reason);
+      // A client that does not finish the close handshake is cut off (as for an over-rate socket).
+      setTimeout(() => target.terminate(), 1000).unref();
+    },
   });
 
   /** Keep a message for a member that has reserved a seat but not connected yet, within the bounds. */
@@ -229,6 +271,12 @@ export function createSignaling(server: Server, { config, rooms, tickets, log, o
       return;
     }
     if (msg.type === 'HEARTBEAT') return;
+    // Our own client messages (the support flow's): Support checks who sent what; never relayed.
+    if (typeof msg.type === 'string' && msg.type.startsWith('VCW-')) {
+      support.message(client.getId(), msg.type, msg.payload);
+      msg.type = 'DROPPED';
+      return;
+    }
     const room = rooms.roomOf(client.getId());
     const ok =
       typeof msg.type === 'string' &&

@@ -9,8 +9,9 @@
  */
 import { Peer, type DataConnection, type MediaConnection, type PeerError } from 'peerjs';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { MAX_FRAME, PEER_ID, parseApiError, parseJoinResponse, parseRenewResponse, parseMetadata, parsePeerMessage, parseRoomLeave, type JoinResponse, type MediaState, type PeerMessage } from '../protocol.js';
+import { MAX_FRAME, PEER_ID, parseJoinResponse, parseRenewResponse, parseMetadata, parsePeerMessage, parseRoomLeave, type JoinResponse, type MediaState, type PeerMessage } from '../protocol.js';
 import { WidgetError, type ConnectionState, type ErrorCode, type LeaveReason, type Participant } from '../types.js';
+import { NOT_UNDERSTOOD, roomApi } from './room-api.js';
 
 const OPEN_TIMEOUT = 10_000;
 const CONNECT_TIMEOUT = 15_000;
@@ -61,6 +62,8 @@ export interface CallEvents {
   message(from: string, message: AppMessage): void;
   /** A problem that does not end the call (e.g. the token was refused while re-registering). */
   error(error: WidgetError): void;
+  /** The server removed us from the call (an agent's Remove at the support desk). */
+  removed(): void;
 }
 
 /** What the call passes on to chat and files. */
@@ -80,39 +83,8 @@ export interface JoinOptions {
   signal: AbortSignal;
   /** `relay`: only relayed (TURN) candidates; anything else: all candidates. */
   iceTransport?: string | undefined;
-}
-
-/** The room API's error code → the widget's error code. */
-function apiErrorCode(status: number, code: string | undefined): ErrorCode {
-  if (code === 'invalid-room') return 'invalid-room';
-  if (code === 'room-full' || status === 409) return 'room-full';
-  if (code === 'forbidden' || status === 401 || status === 403) return 'forbidden';
-  return 'server-unreachable';
-}
-
-const NOT_UNDERSTOOD = 'The call server sent an answer this widget does not understand.';
-
-/** POST to the room API; the JSON answer, or a WidgetError with the code the server's error maps to. */
-async function roomApi(server: string, room: string, action: 'join' | 'renew', payload: unknown, token: string | null, signal?: AbortSignal): Promise<unknown> {
-  const base = server.endsWith('/') ? server : `${server}/`;
-  let response: Response;
-  try {
-    response = await fetch(new URL(`api/rooms/${encodeURIComponent(room)}/${action}`, base), {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(payload),
-      signal,
-    });
-  } catch {
-    signal?.throwIfAborted();
-    throw new WidgetError('server-unreachable', `The call server at ${base} cannot be reached.`);
-  }
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const problem = parseApiError(body);
-    throw new WidgetError(apiErrorCode(response.status, problem?.error), problem?.message ?? `The call server answered ${response.status}.`);
-  }
-  return body;
+  /** A seat the server already reserved (admission from a support queue): no join request. */
+  seat?: JoinResponse | undefined;
 }
 
 export class CallController implements ReactiveController {
@@ -151,10 +123,11 @@ export class CallController implements ReactiveController {
 
   /** Join the room. Resolves once registered and dialling; rejects with a WidgetError. */
   async join(options: JoinOptions): Promise<void> {
-    const { server, room, name, signal, iceTransport } = options;
+    const { server, room, name, signal, iceTransport, seat } = options;
     if (typeof RTCPeerConnection === 'undefined') throw new WidgetError('unsupported-browser', 'WebRTC is not available');
-    this.options = options;
-    const answer = await this.requestSeat(server, room, name, await this.token(), signal);
+    // A seat from a support queue is in its own call room: renewals name that room.
+    this.options = seat?.room ? { ...options, room: seat.room } : options;
+    const answer = seat ?? await this.requestSeat(server, room, name, await this.token(), signal);
     signal.throwIfAborted();
     this.selfId = answer.peerId;
     this.ticket = answer.ticket;
@@ -175,11 +148,12 @@ export class CallController implements ReactiveController {
       this.setServerConnected(true);
     });
     peer.socket.on('message', (message: unknown) => {
+      if ((message as { type?: unknown } | null)?.type === 'VCW-REMOVED') return this.events.removed();
       const gone = parseRoomLeave(message);
       const remote = gone ? this.remotes.get(gone.peerId) : undefined;
-      // Their page went away (it closed its socket "going away"): the goodbye it sent on pagehide may not have
-      // made it out before the page's connections were torn down.
-      if (remote && gone?.gone) this.drop(remote, 'left');
+      // Their page went away (it closed its socket "going away"), or the server removed them: the goodbye a page
+      // sends on pagehide may not have made it out before its connections were torn down.
+      if (remote && gone?.reason) this.drop(remote, gone.reason);
       else if (remote) {
         remote.suspectSince = Date.now();
         // The server saw their socket go, and we have not heard from them for two heartbeats either: gone.

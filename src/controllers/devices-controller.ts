@@ -30,6 +30,14 @@ export interface DevicesHost {
   report(code: ErrorCode): void;
 }
 
+/** The element's internals the controller reads (TypeScript-private there, plain properties at runtime). */
+interface WidgetInternals {
+  readonly media: MediaController;
+  readonly call: { readonly selfId: string; readonly remotes: ReadonlyMap<string, { readonly id: string; readonly stream: MediaStream | undefined }> } | undefined;
+  readonly t: Strings;
+  reportMedia(error: unknown): void;
+}
+
 /** Where the choices are kept between visits. */
 const DEVICES_KEY = 'vcw-devices';
 
@@ -94,7 +102,19 @@ export class DevicesController implements ReactiveController {
   private resuming = false;
   private readonly refresh = () => void this.enumerate();
 
-  constructor(private readonly host: DevicesHost) {
+  private readonly host: DevicesHost;
+
+  /** For the element (what it lends the controller is read from it, to keep the pre-join bundle small). */
+  constructor(widget: HTMLElement & ReactiveControllerHost & { displayName: string }) {
+    const w = widget as unknown as WidgetInternals;
+    const host: DevicesHost = (this.host = {
+      el: widget,
+      media: w.media,
+      selfId: () => w.call?.selfId ?? '',
+      streams: () => [...(w.call?.remotes.values() ?? [])].map((r) => [r.id, r.stream] as [string, MediaStream | undefined]),
+      t: () => strings(w.t),
+      report: (code) => w.reportMedia(new WidgetError(code, '')),
+    });
     host.el.addController(this);
     host.media.ids = { ...remembered(), ...host.media.ids };
     // The name of the last visit, unless the page gives one; the name you join with is kept for the next.

@@ -17,8 +17,6 @@ export interface CallViewState {
   t: Strings;
   /** The camera's self view (the call view shows the screen instead while you present). */
   selfStream: MediaStream | null;
-  soundBlocked: boolean;
-  unblockSound(): void;
   chatOpen: boolean;
   session: Session;
   micOn: boolean;
@@ -78,7 +76,7 @@ export function callView(el: VideoCallWidget, call: CallController, v: CallViewS
       : nothing}
     ${devices?.mutedHint ? html`<div part="notice" class="banner" role="status">${ft.mutedHint}</div>` : nothing}
     ${devices?.notice ? html`<div part="notice" class="banner" role="status">${devices.notice}</div>` : nothing}
-    ${v.soundBlocked ? html`<button part="button banner" class="banner" @click=${v.unblockSound}>${t.enableSound}</button>` : nothing}
+    ${v.session.soundBlocked ? html`<button part="button banner" class="banner" @click=${() => v.session.unblockSound()}>${t.enableSound}</button>` : nothing}
     <div class="stage">
       <div part="grid" class="grid ${speakerView ? 'speaker' : ''}" data-count=${people.length} role="list" aria-label=${t.participants}>
         ${people.map((p) => tile(p, p.self ? (call.screen ? screenStream(call.screen) : v.selfStream) : call.remotes.get(p.id)?.stream ?? null, t, { ft, quality: session.stats?.last.get(p.id), main: p.id === main }))}

@@ -37,8 +37,11 @@ test('the script loaded before Join stays within 12 KB gzip', () => {
   assert.ok(bytes <= PREJOIN_BUDGET, `pre-join JavaScript is ${bytes} B gzip (${files.join(' + ')}), budget ${PREJOIN_BUDGET}`);
 });
 
+/** The support flow's chunks (launcher and desk, with their languages): not part of an inline call. */
+const isSupport = (f: string) => /^chunks\/support-/.test(f);
+
 test('everything needed to be in a call stays within 42 KB gzip', () => {
-  const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js')).map((f) => `chunks/${f}`);
+  const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js') && !isSupport(`chunks/${f}`)).map((f) => `chunks/${f}`);
   // A page loads one language at most (English is built in): count the biggest language chunk, not all of them.
   const languages = chunks.filter((f) => /^chunks\/(de|es|fr|ja)-/.test(f));
   assert.equal(languages.length, 4, `one chunk per shipped language, got ${languages.join(', ')}`);
@@ -46,4 +49,19 @@ test('everything needed to be in a call stays within 42 KB gzip', () => {
   const bytes = files.reduce((sum, f) => sum + gz(f), 0) + Math.max(...languages.map(gz));
   assert.ok(files.some((f) => /(^|\/)call-/.test(f)), 'a lazily loaded call chunk exists');
   assert.ok(bytes <= CALL_BUDGET, `in-call JavaScript is ${bytes} B gzip, budget ${CALL_BUDGET}`);
+});
+
+// A shop page with the support launcher loads the pre-join script, then the support chunk (button, panel, queue)
+// and what it imports — before the visitor clicks "Call us"; the call chunk comes only then.
+export const LAUNCHER_BUDGET = 24_000;
+
+test('the support launcher loads lazily and stays within 24 KB gzip before "Call us"', () => {
+  const all = readdirSync(join(DIST, 'chunks')).map((f) => `chunks/${f}`);
+  const support = all.find((f) => /^chunks\/support-controller-[\w-]+\.js$/.test(f));
+  assert.ok(support, `a support chunk exists, got ${all.join(', ')}`);
+  assert.ok(!staticClosure('video-call-widget.js').includes(support), 'the support chunk is not loaded by pages without a launcher or desk');
+  const files = new Set([...staticClosure('video-call-widget.js'), ...staticClosure(support)]);
+  assert.ok(![...files].some((f) => /(^|\/)call-/.test(f)), `the call chunk must wait for "Call us", got ${[...files].join(', ')}`);
+  const bytes = [...files].reduce((sum, f) => sum + gz(f), 0);
+  assert.ok(bytes <= LAUNCHER_BUDGET, `the launcher is ${bytes} B gzip (${[...files].join(' + ')}), budget ${LAUNCHER_BUDGET}`);
 });

@@ -1,0 +1,42 @@
+/**
+ * The room API (`POST /api/rooms/{room}/…`) as the widget calls it: JSON in, JSON out, and every failure a
+ * WidgetError whose code the server's error maps to. Shared by the call and the support flow (knock, desk).
+ */
+import { parseApiError } from '../protocol.js';
+import { WidgetError, type ErrorCode } from '../types.js';
+
+/** The room API's error code → the widget's error code. */
+function apiErrorCode(status: number, code: string | undefined): ErrorCode {
+  if (code === 'invalid-room') return 'invalid-room';
+  if (code === 'room-full' || status === 409) return 'room-full';
+  if (code === 'forbidden' || status === 401 || status === 403) return 'forbidden';
+  return 'server-unreachable';
+}
+
+export const NOT_UNDERSTOOD = 'The call server sent an answer this widget does not understand.';
+
+/**
+ * POST `payload` to the room API (GET when there is none); the JSON answer, or a WidgetError with the code the
+ * server's error maps to.
+ */
+export async function roomApi(server: string, room: string, action: string, payload?: unknown, token?: string | null, signal?: AbortSignal): Promise<unknown> {
+  const base = server.endsWith('/') ? server : `${server}/`;
+  let response: Response;
+  try {
+    response = await fetch(new URL(`api/rooms/${encodeURIComponent(room)}/${action}`, base), {
+      method: payload === undefined ? 'GET' : 'POST',
+      headers: { ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: payload === undefined ? null : JSON.stringify(payload),
+      signal,
+    });
+  } catch {
+    signal?.throwIfAborted();
+    throw new WidgetError('server-unreachable', `The call server at ${base} cannot be reached.`);
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const problem = parseApiError(body);
+    throw new WidgetError(apiErrorCode(response.status, problem?.error), problem?.message ?? `The call server answered ${response.status}.`);
+  }
+  return body;
+}

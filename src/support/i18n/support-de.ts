@@ -1,0 +1,35 @@
+// German strings of the support flow. Loaded only when a launcher or desk speaks German (its own chunk).
+import type { SupportStrings } from '../strings.js';
+
+const table: SupportStrings = {
+  launcher: 'Per Video mit uns sprechen',
+  launcherOffline: 'Wir sind offline',
+  closePanel: 'Schließen',
+  callUs: 'Anrufen',
+  waitingTitle: 'Danke für Ihren Anruf. Gleich ist jemand für Sie da.',
+  queuePosition: 'Sie sind Nummer {position} in der Warteschlange.',
+  queueNext: 'Sie sind als Nächstes dran.',
+  cancelWaiting: 'Anruf abbrechen',
+  declined: 'Leider können wir Ihren Anruf gerade nicht annehmen.',
+  timedOut: 'Leider konnte niemand rechtzeitig antworten.',
+  offline: 'Wir sind gerade nicht per Video erreichbar.',
+  openingHours: 'Unsere Zeiten: {hours} ({zone})',
+  fallback: 'Nachricht hinterlassen',
+  callEnded: 'Der Anruf ist beendet. Vielen Dank!',
+  removedFromCall: 'Der Anruf wurde beendet.',
+  callAgain: 'Erneut anrufen',
+  deskTitle: 'Wartende Besucher',
+  deskEmpty: 'Niemand wartet.',
+  deskOffline: 'Verbindung zum Server wird wiederhergestellt…',
+  admit: 'Annehmen',
+  decline: 'Ablehnen',
+  declineMessage: 'Nachricht beim Ablehnen (optional)',
+  waitingFor: 'wartet seit {time}',
+  cameraPreview: 'Kameravorschau von {name}',
+  noPreview: 'Keine Kamera',
+  inCallWith: 'Im Gespräch mit {name}',
+  removeVisitor: '{name} aus dem Anruf entfernen',
+  busy: 'Beenden Sie erst den laufenden Anruf.',
+  gone: 'Dieser Besucher wartet nicht mehr.',
+};
+export default table;

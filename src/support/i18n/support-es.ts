@@ -1,0 +1,35 @@
+// Spanish strings of the support flow. Loaded only when a launcher or desk speaks Spanish (its own chunk).
+import type { SupportStrings } from '../strings.js';
+
+const table: SupportStrings = {
+  launcher: 'Hable con nosotros por vídeo',
+  launcherOffline: 'Estamos desconectados',
+  closePanel: 'Cerrar',
+  callUs: 'Llamar',
+  waitingTitle: 'Gracias por llamar. Enseguida le atenderá alguien.',
+  queuePosition: 'Es el número {position} en la cola.',
+  queueNext: 'Es el siguiente.',
+  cancelWaiting: 'Cancelar llamada',
+  declined: 'Lo sentimos, ahora no podemos atender su llamada.',
+  timedOut: 'Lo sentimos, nadie pudo responder a tiempo.',
+  offline: 'Ahora no estamos disponibles por vídeo.',
+  openingHours: 'Nuestro horario: {hours} ({zone})',
+  fallback: 'Déjenos un mensaje',
+  callEnded: 'La llamada ha terminado. ¡Gracias!',
+  removedFromCall: 'El agente terminó la llamada.',
+  callAgain: 'Llamar de nuevo',
+  deskTitle: 'Visitantes en espera',
+  deskEmpty: 'No hay nadie esperando.',
+  deskOffline: 'Reconectando el puesto con el servidor…',
+  admit: 'Admitir',
+  decline: 'Rechazar',
+  declineMessage: 'Mensaje si rechaza (opcional)',
+  waitingFor: 'esperando {time}',
+  cameraPreview: 'Vista previa de la cámara de {name}',
+  noPreview: 'Sin cámara',
+  inCallWith: 'En llamada con {name}',
+  removeVisitor: 'Quitar a {name} de la llamada',
+  busy: 'Termine la llamada actual antes de admitir a otra persona.',
+  gone: 'Este visitante ya no está esperando.',
+};
+export default table;

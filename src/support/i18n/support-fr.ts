@@ -1,0 +1,35 @@
+// French strings of the support flow. Loaded only when a launcher or desk speaks French (its own chunk).
+import type { SupportStrings } from '../strings.js';
+
+const table: SupportStrings = {
+  launcher: 'Parlez-nous en vidéo',
+  launcherOffline: 'Nous sommes hors ligne',
+  closePanel: 'Fermer',
+  callUs: 'Appeler',
+  waitingTitle: 'Merci de votre appel. Quelqu’un va vous répondre.',
+  queuePosition: 'Vous êtes numéro {position} dans la file.',
+  queueNext: 'Vous êtes le prochain.',
+  cancelWaiting: 'Annuler l’appel',
+  declined: 'Désolés, nous ne pouvons pas prendre votre appel pour le moment.',
+  timedOut: 'Désolés, personne n’a pu répondre à temps.',
+  offline: 'Nous ne sommes pas disponibles en vidéo pour le moment.',
+  openingHours: 'Nos horaires : {hours} ({zone})',
+  fallback: 'Laissez-nous un message',
+  callEnded: 'L’appel est terminé. Merci !',
+  removedFromCall: 'L’agent a mis fin à l’appel.',
+  callAgain: 'Rappeler',
+  deskTitle: 'Visiteurs en attente',
+  deskEmpty: 'Personne n’attend.',
+  deskOffline: 'Reconnexion du poste au serveur…',
+  admit: 'Accepter',
+  decline: 'Refuser',
+  declineMessage: 'Message en cas de refus (facultatif)',
+  waitingFor: 'attend depuis {time}',
+  cameraPreview: 'Aperçu de la caméra de {name}',
+  noPreview: 'Pas de caméra',
+  inCallWith: 'En appel avec {name}',
+  removeVisitor: 'Retirer {name} de l’appel',
+  busy: 'Terminez l’appel en cours avant d’accepter le suivant.',
+  gone: 'Ce visiteur n’attend plus.',
+};
+export default table;

@@ -1,0 +1,35 @@
+// Japanese strings of the support flow. Loaded only when a launcher or desk speaks Japanese (its own chunk).
+import type { SupportStrings } from '../strings.js';
+
+const table: SupportStrings = {
+  launcher: 'ビデオで相談する',
+  launcherOffline: '現在オフラインです',
+  closePanel: '閉じる',
+  callUs: '発信する',
+  waitingTitle: 'お電話ありがとうございます。まもなく担当者がお応えします。',
+  queuePosition: '順番待ち {position} 番目です。',
+  queueNext: '次にご案内します。',
+  cancelWaiting: '発信をやめる',
+  declined: '申し訳ありません。ただいまお受けできません。',
+  timedOut: '申し訳ありません。時間内に応答できませんでした。',
+  offline: '現在ビデオでのご相談は受け付けていません。',
+  openingHours: '受付時間: {hours}（{zone}）',
+  fallback: 'メッセージを残す',
+  callEnded: '通話が終了しました。ありがとうございました。',
+  removedFromCall: '担当者が通話を終了しました。',
+  callAgain: 'もう一度発信',
+  deskTitle: '待機中の訪問者',
+  deskEmpty: '待っている人はいません。',
+  deskOffline: 'サーバーに再接続しています…',
+  admit: '通話を開始',
+  decline: 'お断りする',
+  declineMessage: 'お断りする際のメッセージ（任意）',
+  waitingFor: '待ち時間 {time}',
+  cameraPreview: '{name} さんのカメラプレビュー',
+  noPreview: 'カメラなし',
+  inCallWith: '{name} さんと通話中',
+  removeVisitor: '{name} さんを通話から外す',
+  busy: '次の方をご案内する前に現在の通話を終えてください。',
+  gone: 'この訪問者はもう待っていません。',
+};
+export default table;
