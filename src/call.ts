@@ -3,3 +3,6 @@ export { CallController } from './controllers/call-controller.js';
 export { callView } from './parts/call-view.js';
 export { callStyles } from './parts/call-view.styles.js';
 export { Session } from './session.js';
+// What the support flow borrows once a call is on its way (knock, desk): the room API and the seat check.
+export { NOT_UNDERSTOOD, roomApi } from './controllers/room-api.js';
+export { parseJoinResponse } from './protocol.js';

@@ -2,7 +2,7 @@
 // server's queue, an agent desk sees them live (with their camera snapshot) and admits, declines or removes.
 import type { VideoCallWidget } from '../src/video-call-widget.js';
 import type { WaitingVisitor } from '../src/types.js';
-import { axeViolations } from './a11y.js';
+import { axeViolations, screenshot } from './a11y.js';
 import { assert, equal } from './assert.js';
 import { addWidget, framesAdvance, nextEvent, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
 
@@ -75,6 +75,10 @@ describe('support: launcher, waiting room and agent desk', function () {
     assert(img.src.startsWith('data:image/jpeg;base64,'), 'a JPEG snapshot');
     await waitFor(() => img.complete && img.naturalWidth > 0, 'the snapshot decodes');
     equal(await axeViolations(agent), '', 'axe: desk with visitors');
+    // For docs/screenshots: the desk alone (the visitors' panels float over the page).
+    for (const v of [vera, walt, xena]) v.style.visibility = 'hidden';
+    await screenshot(agent, 'desk');
+    for (const v of [vera, walt, xena]) v.style.visibility = '';
     equal(await axeViolations(vera), '', 'axe: waiting room');
 
     // Vera cancels: the others move up.
@@ -129,6 +133,7 @@ describe('support: launcher, waiting room and agent desk', function () {
     const yara = visitor(room, 'Yara');
     await call(yara);
     await waitFor(() => ann.waiting.length === 1 && bob.waiting.length === 1, 'both desks see Yara');
+    await screenshot(root(yara).querySelector('.panel')!, 'launcher-waiting');
     const id = ann.waiting[0]!.id;
     const results = await Promise.allSettled([ann.admit(id), bob.admit(id)]);
     const won = results.filter((r) => r.status === 'fulfilled').length;
@@ -162,6 +167,7 @@ describe('support: launcher, waiting room and agent desk', function () {
     assert(root(closed).querySelector('.hours')?.textContent?.includes(`${day} 09:00-17:00`), 'the hours are shown');
     equal(closed.state, 'idle', 'no pre-join screen (and no camera) while offline');
     equal(await axeViolations(closed), '', 'axe: offline panel');
+    await screenshot(root(closed).querySelector('.panel')!, 'launcher-offline');
     // No agent online: offline too, even within hours.
     const empty = add(uniqueRoom('nobody'), { mode: 'launcher', 'display-name': 'Ola' });
     await waitFor(() => root(empty).querySelector('.launcher-button.offline'), 'no agent: offline');

@@ -599,8 +599,11 @@ test(
     assert.equal(result.ok, true);
     const agentSeat = result.seat as JoinResponse;
     for (const seat of [visitorSeat, agentSeat]) {
-      assert.deepEqual(Object.keys(seat).sort(), ['iceServers', 'maxPeers', 'members', 'peerId', 'signaling', 'ticket']);
+      assert.deepEqual(Object.keys(seat).sort(), ['iceServers', 'maxPeers', 'members', 'peerId', 'room', 'signaling', 'ticket']);
       assert.match(seat.peerId, /^[0-9a-f]{32}$/);
+      const { room: callRoom } = seat as JoinResponse & { room: string };
+      assert.equal(callRoom, claimsOf(seat.ticket).r, 'the seat names the call room its ticket is for');
+      assert.ok(callRoom.startsWith('admit-queue-') && callRoom !== 'admit-queue', `a call room of its own, not the queue: ${callRoom}`);
       assert.deepEqual(seat.iceServers, []);
       assert.equal(seat.maxPeers, 4);
       assert.equal(claimsOf(seat.ticket).k, undefined, 'a member ticket has no kind');

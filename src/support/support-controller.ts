@@ -8,9 +8,8 @@
  * seat in a fresh two-person call room, joined like any call.
  */
 import type { ReactiveController } from 'lit';
-import { NOT_UNDERSTOOD, roomApi } from '../controllers/room-api.js';
 import { emit } from '../events.js';
-import { parseJoinResponse, type JoinResponse } from '../protocol.js';
+import type { JoinResponse } from '../protocol.js';
 import { WidgetError, type LeaveReason, type WaitingVisitor, type WidgetState } from '../types.js';
 import type { VideoCallWidget } from '../video-call-widget.js';
 import { isOpen, parseHours, type OpeningRule } from './hours.js';
@@ -63,15 +62,24 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     }, { once: true });
   });
 
+/**
+ * The call chunk's room API and seat check: loaded when a visitor presses "Call us" (the call needs the chunk next)
+ * or a desk opens, so a page with a closed launcher loads neither PeerJS nor this.
+ */
+type CallChunk = typeof import('../call.js');
+let chunk: CallChunk | undefined;
+const callChunk = async (): Promise<CallChunk> => (chunk ??= await import('../call.js'));
+const NOT_UNDERSTOOD = 'The call server sent an answer this widget does not understand.';
+
 /** The server's answer to a knock, or null. */
-function parseKnock(x: unknown): { peerId: string; ticket: string; position: number; signaling: Signaling } | null {
+function parseKnock({ parseJoinResponse }: CallChunk, x: unknown): { peerId: string; ticket: string; position: number; signaling: Signaling } | null {
   // The knock answer carries the same signaling endpoint as a join answer: check it the same way.
   const seat = isObj(x) ? parseJoinResponse({ ...x, members: [], iceServers: [], maxPeers: 0 }) : null;
   return seat && isObj(x) && typeof x.position === 'number' ? { peerId: seat.peerId, ticket: seat.ticket, position: x.position, signaling: seat.signaling } : null;
 }
 
 /** A seat handed over by the support flow: a join answer plus the call room's name. */
-function parseSeat(x: unknown): JoinResponse | null {
+function parseSeat({ parseJoinResponse }: CallChunk, x: unknown): JoinResponse | null {
   const seat = parseJoinResponse(x);
   return seat && isObj(x) && typeof x.room === 'string' && ROOM_NAME.test(x.room) ? { ...seat, room: x.room } : null;
 }
@@ -335,10 +343,11 @@ export class Support implements ReactiveController {
     try {
       for (let attempt = 0; ; attempt++) {
         const body = { name: this.i.name, page: (location.origin + location.pathname + location.search).slice(0, PAGE_MAX), context: this.context() };
-        const answer = parseKnock(await roomApi(this.i.base, this.el.room, 'knock', body, await this.token(), stop));
+        const api = await callChunk();
+        const answer = parseKnock(api, await api.roomApi(this.i.base, this.el.room, 'knock', body, await this.token(), stop));
         if (!answer) throw new WidgetError('server-unreachable', NOT_UNDERSTOOD);
         this.setPosition(answer.position);
-        const seat = await this.wait(answer, stop);
+        const seat = await this.wait(api, answer, stop);
         if (seat) return seat;
         if (attempt + 1 >= KNOCK_ATTEMPTS) throw new WidgetError('server-unreachable', 'The connection to the call server was lost while waiting.');
         await sleep(backoff(attempt), stop);
@@ -358,13 +367,13 @@ export class Support implements ReactiveController {
   private visitorSocket: SignalSocket | undefined;
 
   /** On the queue's socket until admitted (the seat), declined (throws), or the socket is lost (undefined). */
-  private wait(answer: { peerId: string; ticket: string; signaling: Signaling }, signal: AbortSignal): Promise<JoinResponse | undefined> {
+  private wait(api: CallChunk, answer: { peerId: string; ticket: string; signaling: Signaling }, signal: AbortSignal): Promise<JoinResponse | undefined> {
     return new Promise((resolve, reject) => {
       const socket = new SignalSocket((message: ServerMessage) => {
         const p = message.payload;
         if (message.type === 'VCW-QUEUE' && typeof p.position === 'number') this.setPosition(p.position);
         else if (message.type === 'VCW-ADMITTED') {
-          const seat = parseSeat(p.seat);
+          const seat = parseSeat(api, p.seat);
           if (!seat) return reject(new WidgetError('server-unreachable', NOT_UNDERSTOOD));
           emit(this.el, 'vcw-admitted', { participant: null });
           resolve(seat);
@@ -427,7 +436,8 @@ export class Support implements ReactiveController {
     for (let attempt = 0; run === this.deskRun && this.el.isConnected; attempt++) {
       try {
         const key = this.el.getAttribute('agent-key');
-        const answer = parseKnock({ position: 0, ...(await roomApi(this.i.base, this.el.room, 'desk', { name: this.i.name, ...(key ? { agentKey: key } : {}) }, await this.token())) as object });
+        const api = await callChunk();
+        const answer = parseKnock(api, { position: 0, ...(await api.roomApi(this.i.base, this.el.room, 'desk', { name: this.i.name, ...(key ? { agentKey: key } : {}) }, await this.token())) as object });
         if (!answer) throw new WidgetError('server-unreachable', NOT_UNDERSTOOD);
         const lost = new Promise<void>((resolve) => {
           this.desk = new SignalSocket((m) => this.onDeskMessage(m), () => resolve());
@@ -533,7 +543,7 @@ export class Support implements ReactiveController {
     if (!visitor) throw new Error(this.t.gone);
     this.notices.delete(id);
     const result = await this.request('VCW-ADMIT', { id });
-    const seat = parseSeat(result.seat);
+    const seat = parseSeat(await callChunk(), result.seat);
     if (!seat) throw new WidgetError('server-unreachable', NOT_UNDERSTOOD);
     this.handled.add(id);
     emit(this.el, 'vcw-admitted', { participant: visitor });
