@@ -326,6 +326,8 @@ export class VideoCallWidget extends LitElement {
     }
     if (this.autoJoin) return void this.join().catch(() => undefined);
     this.setState('prejoin');
+    // The pre-join screen is idle time: fetch and compile the call chunk (PeerJS) now, not after the click.
+    import('./call.js').catch(() => undefined);
     // The remembered devices come with the devices chunk: acquire once it is here (or failed to load).
     this.extras().catch(() => undefined).then(() => this.media.acquire()).catch((error: unknown) => this.fail(asWidgetError(error)));
   }
