@@ -69,13 +69,12 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 type CallChunk = typeof import('../call.js');
 let chunk: CallChunk | undefined;
 const callChunk = async (): Promise<CallChunk> => (chunk ??= await import('../call.js'));
-const NOT_UNDERSTOOD = 'The call server sent an answer this widget does not understand.';
 
-/** The server's answer to a knock, or null. */
-function parseKnock({ parseJoinResponse }: CallChunk, x: unknown): { peerId: string; ticket: string; position: number; signaling: Signaling } | null {
-  // The knock answer carries the same signaling endpoint as a join answer: check it the same way.
+/** A knock's or a desk's answer: its id, ticket and signaling endpoint, or null. */
+function parseTicket({ parseJoinResponse }: CallChunk, x: unknown): { peerId: string; ticket: string; signaling: Signaling } | null {
+  // They carry the same id, ticket and signaling endpoint as a join answer: check them the same way.
   const seat = isObj(x) ? parseJoinResponse({ ...x, members: [], iceServers: [], maxPeers: 0 }) : null;
-  return seat && isObj(x) && typeof x.position === 'number' ? { peerId: seat.peerId, ticket: seat.ticket, position: x.position, signaling: seat.signaling } : null;
+  return seat && { peerId: seat.peerId, ticket: seat.ticket, signaling: seat.signaling };
 }
 
 /** A seat handed over by the support flow: a join answer plus the call room's name. */
@@ -122,6 +121,9 @@ export class Support implements ReactiveController {
   private timers: Array<ReturnType<typeof setInterval>> = [];
   private observer: MutationObserver | undefined;
   private snapVideo: HTMLVideoElement | undefined;
+  private snapCanvas: HTMLCanvasElement | undefined;
+  /** Launcher: the queue's socket while waiting. */
+  private visitorSocket: SignalSocket | undefined;
   private warned = '';
 
   private readonly i: Internals;
@@ -154,9 +156,9 @@ export class Support implements ReactiveController {
     this.observer = new MutationObserver(() => this.el.requestUpdate());
     this.observer.observe(this.el, { attributes: true, attributeFilter: ATTRIBUTES });
     this.el.addEventListener('vcw-participant-leave', this.onParticipantLeave);
-    // The launcher's online state and business hours, and the desk's waiting times, are kept fresh.
+    // The launcher's online state and business hours (each status refresh re-renders), and the desk's waiting times.
     this.timers.push(setInterval(() => this.mode === 'launcher' && !this.i.pending && this.el.state !== 'joined' && void this.refreshStatus(), STATUS_EVERY));
-    this.timers.push(setInterval(() => (this.visitors.size || this.mode === 'launcher') && this.el.requestUpdate(), 1_000));
+    this.timers.push(setInterval(() => this.visitors.size && this.el.requestUpdate(), 1_000));
     if (this.mode === 'launcher') void this.refreshStatus();
   }
 
@@ -344,9 +346,10 @@ export class Support implements ReactiveController {
       for (let attempt = 0; ; attempt++) {
         const body = { name: this.i.name, page: (location.origin + location.pathname + location.search).slice(0, PAGE_MAX), context: this.context() };
         const api = await callChunk();
-        const answer = parseKnock(api, await api.roomApi(this.i.base, this.el.room, 'knock', body, await this.token(), stop));
-        if (!answer) throw new WidgetError('server-unreachable', NOT_UNDERSTOOD);
-        this.setPosition(answer.position);
+        const reply = await api.roomApi(this.i.base, this.el.room, 'knock', body, await this.token(), stop);
+        const answer = parseTicket(api, reply);
+        if (!answer || !isObj(reply) || typeof reply.position !== 'number') throw new WidgetError('server-unreachable', api.NOT_UNDERSTOOD);
+        this.setPosition(reply.position);
         const seat = await this.wait(api, answer, stop);
         if (seat) return seat;
         if (attempt + 1 >= KNOCK_ATTEMPTS) throw new WidgetError('server-unreachable', 'The connection to the call server was lost while waiting.');
@@ -364,8 +367,6 @@ export class Support implements ReactiveController {
     }
   }
 
-  private visitorSocket: SignalSocket | undefined;
-
   /** On the queue's socket until admitted (the seat), declined (throws), or the socket is lost (undefined). */
   private wait(api: CallChunk, answer: { peerId: string; ticket: string; signaling: Signaling }, signal: AbortSignal): Promise<JoinResponse | undefined> {
     return new Promise((resolve, reject) => {
@@ -374,7 +375,7 @@ export class Support implements ReactiveController {
         if (message.type === 'VCW-QUEUE' && typeof p.position === 'number') this.setPosition(p.position);
         else if (message.type === 'VCW-ADMITTED') {
           const seat = parseSeat(api, p.seat);
-          if (!seat) return reject(new WidgetError('server-unreachable', NOT_UNDERSTOOD));
+          if (!seat) return reject(new WidgetError('server-unreachable', api.NOT_UNDERSTOOD));
           emit(this.el, 'vcw-admitted', { participant: null });
           resolve(seat);
         } else if (message.type === 'VCW-DECLINED') {
@@ -415,7 +416,7 @@ export class Support implements ReactiveController {
       void video.play().catch(() => undefined);
     }
     if (!video.videoWidth) return;
-    const canvas = document.createElement('canvas');
+    const canvas = (this.snapCanvas ??= document.createElement('canvas'));
     canvas.width = 192;
     canvas.height = Math.round((192 * video.videoHeight) / video.videoWidth);
     canvas.getContext('2d')?.drawImage(video, 0, 0, canvas.width, canvas.height);
@@ -437,8 +438,8 @@ export class Support implements ReactiveController {
       try {
         const key = this.el.getAttribute('agent-key');
         const api = await callChunk();
-        const answer = parseKnock(api, { position: 0, ...(await api.roomApi(this.i.base, this.el.room, 'desk', { name: this.i.name, ...(key ? { agentKey: key } : {}) }, await this.token())) as object });
-        if (!answer) throw new WidgetError('server-unreachable', NOT_UNDERSTOOD);
+        const answer = parseTicket(api, await api.roomApi(this.i.base, this.el.room, 'desk', { name: this.i.name, ...(key ? { agentKey: key } : {}) }, await this.token()));
+        if (!answer) throw new WidgetError('server-unreachable', api.NOT_UNDERSTOOD);
         const lost = new Promise<void>((resolve) => {
           this.desk = new SignalSocket((m) => this.onDeskMessage(m), () => resolve());
         });
@@ -543,8 +544,9 @@ export class Support implements ReactiveController {
     if (!visitor) throw new Error(this.t.gone);
     this.notices.delete(id);
     const result = await this.request('VCW-ADMIT', { id });
-    const seat = parseSeat(await callChunk(), result.seat);
-    if (!seat) throw new WidgetError('server-unreachable', NOT_UNDERSTOOD);
+    const api = await callChunk();
+    const seat = parseSeat(api, result.seat);
+    if (!seat) throw new WidgetError('server-unreachable', api.NOT_UNDERSTOOD);
     this.handled.add(id);
     emit(this.el, 'vcw-admitted', { participant: visitor });
     this.callWith = visitor.name;
