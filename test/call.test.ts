@@ -151,6 +151,39 @@ describe('joining errors', function () {
     equal(rejection.code, 'server-unreachable', 'code');
     assert(/cannot be reached/.test(w.shadowRoot!.textContent ?? ''), 'the UI says so');
   });
+
+  it('a join request lost on the way is tried again; one that is always lost ends as server-unreachable after three tries', async () => {
+    // The network drops the join request (the server never sees it) a given number of times, then lets it through.
+    const nativeFetch = window.fetch;
+    let tries = 0;
+    let drop = 0;
+    window.fetch = (input, init) => {
+      if (String(input instanceof Request ? input.url : input).endsWith('/join')) {
+        tries++;
+        if (drop-- > 0) return Promise.reject(new TypeError('Failed to fetch'));
+      }
+      return nativeFetch(input, init);
+    };
+    try {
+      const room = uniqueRoom();
+      drop = 2;
+      const w = addWidget(server, room, { 'display-name': 'Patient' });
+      widgets.push(w);
+      await w.join();
+      equal(tries, 3, 'two lost tries, the third reached the server');
+      equal(w.state, 'joined', 'state');
+      tries = 0;
+      drop = 3;
+      const lost = addWidget(server, room, { 'display-name': 'Lost' });
+      widgets.push(lost);
+      const rejection = await rejects(lost.join(), 'always lost');
+      equal(rejection.code, 'server-unreachable', 'code');
+      equal(tries, 3, 'three tries, no more');
+      equal(remotes(w).length, 0, 'nobody joined behind the lost requests');
+    } finally {
+      window.fetch = nativeFetch;
+    }
+  });
 });
 
 describe('the pre-join screen', function () {
