@@ -189,6 +189,10 @@ describe('chat', function () {
       { v: 1, t: 'chunk', id: 'unknown', data: 'AAAA' },
       { v: 1, t: 'file', id: 'f', name: 'a.bin', size: 1e12, type: 'x/y', hash: '00', ts: 1 },
       { v: 1, t: 'file-ack', id: 'nothing', ok: true },
+      // Well-formed, but a clock far ahead: accepted, it would push everyone's clock past the safe integers.
+      { v: 1, t: 'chat', id: 'ahead', name: 'n', text: 'from the future', ts: 1, seq: Number.MAX_SAFE_INTEGER },
+      // History "from Bob himself" that Bob never sent.
+      { v: 1, t: 'history', items: [{ id: 'forged-self', from: selfId(b!), name: 'Bob', text: 'I said this', ts: 1, seq: 1 }] },
     ];
     for (const message of bad) conn.send(message);
     const channel = conn.dataChannel;
@@ -204,6 +208,9 @@ describe('chat', function () {
     equal(dropped, bad.length + 4, 'every malformed message counted as dropped');
     equal(remotes(b!)[0]?.connection, 'connected', 'Mallory is still connected');
     equal(remotes(b!)[0]?.name, 'Mallory', 'state unchanged by the bad state message');
+    // Bob's clock was not pushed: what he says next still passes validation at Mallory's end.
+    await b!.sendMessage('and me');
+    await waitFor(() => a!.messages.some((m) => m.text === 'and me'), "Bob's next message arrives");
   });
 
   it('chat="off" hides the panel and sends nothing', async () => {

@@ -19,6 +19,12 @@ export const LOG_LIMIT = 1000;
 const SEEN_LIMIT = 4 * LOG_LIMIT;
 /** Encoded items per history batch, leaving room for the envelope under PeerJS's 16,300-byte JSON frame. */
 const BATCH_BYTES = 14_000;
+/**
+ * How far ahead of our clock a message's `seq` may be. Honest clocks move by one per message sent in the room;
+ * without a bound, one message with `seq` near 2^53 would push every clock past the safe integers, and from then
+ * on everyone's messages would fail validation at everyone else.
+ */
+export const MAX_SEQ_AHEAD = 2 ** 32;
 const encoder = new TextEncoder();
 
 interface Entry {
@@ -65,6 +71,10 @@ export class ChatController implements ReactiveController {
   /** Add a message to the log unless it is there already; returns it, or null for a duplicate. */
   record(from: string, { id, name, text, ts, seq }: Omit<ChatWire, 'v' | 't'>, self: boolean, panelOpen: boolean): ChatMessage | null {
     if (this.seen.has(id)) return null;
+    if (seq > this.clock + MAX_SEQ_AHEAD) {
+      this.invalid++;
+      return null;
+    }
     this.remember(id);
     this.clock = Math.max(this.clock, seq);
     const entry: Entry = { message: { id, from, name, text, ts, self }, seq };
@@ -86,7 +96,8 @@ export class ChatController implements ReactiveController {
   merge(items: readonly unknown[], selfId: string, panelOpen: boolean): void {
     for (const raw of items) {
       const item = parseHistoryItem(raw);
-      if (!item) this.invalid++;
+      // Our own messages are in our log already: one "from us" that is not was made up by whoever sent the batch.
+      if (!item || (item.from === selfId && !this.seen.has(item.id))) this.invalid++;
       else this.record(item.from, item, item.from === selfId, panelOpen);
     }
   }
