@@ -102,6 +102,8 @@ describe('network failures (second browser in a network namespace)', function ()
     const elapsed = performance.now() - started;
     console.log(`killed browser noticed in ${Math.round(elapsed)} ms (${event.detail.reason})`);
     assert(elapsed < 10_000, `noticed in ${Math.round(elapsed)} ms`);
+    // It did not say goodbye: lost, not 'left'.
+    assert(['disconnected', 'timeout'].includes(event.detail.reason), `reason ${event.detail.reason}`);
     await waitFor(() => !tileOf(w, farId), 'tile removed');
   });
 
@@ -114,6 +116,8 @@ describe('network failures (second browser in a network namespace)', function ()
     const elapsed = performance.now() - started;
     console.log(`cut network noticed in ${Math.round(elapsed)} ms (${event.detail.reason})`);
     assert(elapsed < 10_000, `noticed in ${Math.round(elapsed)} ms`);
+    // It did not say goodbye: lost, not 'left'.
+    assert(['disconnected', 'timeout'].includes(event.detail.reason), `reason ${event.detail.reason}`);
     const health = await waitFor(async () => {
       const h = (await (await fetch(`${server.url}/healthz`)).json()) as { peers: number };
       return h.peers === 1 ? h : null;

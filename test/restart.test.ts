@@ -24,12 +24,25 @@ describe('server restart', function () {
     await waitFor(() => a.messages.length === 1, 'a message before the outage');
     let departures = 0;
     for (const w of [a, b]) w.addEventListener('vcw-participant-leave', () => departures++);
+    // What a host page sees: the state changes as events.
+    const changes: string[] = [];
+    a.addEventListener('vcw-state-change', (e) => changes.push(e.detail.state));
 
-    await executeServerCommand('vcw-server-kill', { id: first.id });
+    // Timed from before the kill command (which returns once the process is gone): an upper bound.
     const killed = performance.now();
+    await executeServerCommand('vcw-server-kill', { id: first.id });
     await waitFor(() => a.state === 'reconnecting' && b.state === 'reconnecting', 'both show reconnecting', 5000);
     const noticed = performance.now() - killed;
     assert(noticed < 2000, `reconnecting shown within 2 s (took ${Math.round(noticed)} ms)`);
+    // Shown in the widget, beside the video and not over it.
+    await a.updateComplete;
+    const banner = a.shadowRoot!.querySelector('[part~="banner"]');
+    assert(banner && /reconnecting/i.test(banner.textContent ?? ''), 'a "reconnecting" banner is shown');
+    const box = banner.getBoundingClientRect();
+    for (const tile of a.shadowRoot!.querySelectorAll('.tile')) {
+      const t = tile.getBoundingClientRect();
+      assert(box.bottom <= t.top || box.top >= t.bottom || box.right <= t.left || box.left >= t.right, 'the banner covers no video tile');
+    }
     // Media and chat keep flowing peer to peer while the server is down (for 10 s).
     assert(await framesAdvance(tileOf(a, ids[1]!)!.querySelector('video')!), 'B\'s picture moves at A while the server is down');
     await a.sendMessage('still here');
@@ -43,6 +56,9 @@ describe('server restart', function () {
     const recovered = performance.now() - back;
     console.log(`server restart: reconnecting shown after ${Math.round(noticed)} ms, registered again ${Math.round(recovered)} ms after the server was back`);
     assert(recovered < 5000, `registered again within 5 s of the server coming back (took ${Math.round(recovered)} ms)`);
+    equal(changes.join(','), 'reconnecting,joined', 'vcw-state-change to reconnecting and back');
+    await a.updateComplete;
+    equal(a.shadowRoot!.querySelector('[part~="banner"]'), null, 'the banner is gone');
     equal(departures, 0, 'nobody left the call');
     equal(a.messages.map((m) => m.text).join('|'), 'before the outage|still here', 'chat history intact at A');
     equal(selfId(a), ids[0], 'A kept its id');
