@@ -20,7 +20,8 @@ if (r.weight) {
   out.push('### 1. Embed weight (gzip -9 bytes)', '');
   table(['what', 'bytes', 'budget', 'reference'], [
     ['JavaScript loaded before Join', w.prejoin.bytes, w.prejoin.budget, "Whereby's iframe wrapper ≈ 10,000 (quoted)"],
-    ['everything needed to be in a call', w.inCall.bytes, w.inCall.budget, `peerjs.min.js alone ${w.reference.peerjsMinJs.bytes} (measured, ratio ${w.ratios.inCallToPeerjs}×); daily-js ≈ 68,000 (quoted)`],
+    ['everything needed to be in a call (UI in the biggest translated language)', w.inCall.bytes, w.inCall.budget, `peerjs.min.js alone ${w.reference.peerjsMinJs.bytes} (measured, ratio ${w.ratios.inCallToPeerjs}×); daily-js ≈ 68,000 (quoted)`],
+    ...(w.inCallEnglish ? [['everything needed to be in a call (English page)', w.inCallEnglish.bytes, w.inCallEnglish.goal, '']] : []),
   ]);
 }
 if (r.joinLatency) {

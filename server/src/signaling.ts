@@ -23,6 +23,11 @@ export const PEERJS_KEY = 'vcw';
 export const MAX_WS_PAYLOAD = 64 * 1024;
 const MAX_PAYLOAD_DEPTH = 32;
 const PING_CHUNK = 256;
+/**
+ * A liveness pass is spread over its interval in this many slices: with 10k sockets, pinging them all at once made
+ * 10k pongs arrive at once, and joins waited behind them (join p99 115 ms at 500 joins/s; see BENCHMARKS.md).
+ */
+const PING_SLICES = 16;
 const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
 /** Kept for a member that has not connected yet (as stock PeerServer does, but bounded); LEAVE is not. */
 const QUEUED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
@@ -80,9 +85,9 @@ interface Queue {
 export function createSignaling(server: Server, { config, rooms, tickets, support, log, originAllowed, joinLimiter }: SignalingDeps) {
   const clients = new Map<string, IClient>();
   const sockets = new Map<string, WebSocket>();
-  // Sockets pinged and not yet answered. Kept this way round (not "answered"), it is nearly empty between
-  // passes, so liveness costs no memory per client. One shared pong listener (`this` is the socket).
-  const awaitingPong = new WeakSet<WebSocket>();
+  // Sockets pinged and not yet answered, with when. Kept this way round (not "answered"), it holds only the
+  // pings in flight, so liveness costs no memory per client. One shared pong listener (`this` is the socket).
+  const awaitingPong = new WeakMap<WebSocket, number>();
   function markAlive(this: WebSocket): void {
     awaitingPong.delete(this);
   }
@@ -312,23 +317,32 @@ export function createSignaling(server: Server, { config, rooms, tickets, suppor
     log.debug({ room, peer: peerId, reason }, 'seat released');
   });
 
-  // One liveness pass per interval, in chunks with the event loop free in between: pinging every socket in
-  // one go stalled joins and relay behind it (join p99 ~400 ms with 10k sockets; see BENCHMARKS.md).
-  const pingSome = (batch: WebSocket[], from: number): void => {
-    const end = Math.min(from + PING_CHUNK, batch.length);
+  // One liveness pass per interval, spread over the interval in slices, each in chunks with the event loop free in
+  // between: pinging every socket in one go stalled joins and relay behind it (see BENCHMARKS.md). A socket is
+  // dropped when its ping from the previous pass (at least half an interval ago) is still unanswered.
+  const pingSome = (batch: WebSocket[], from: number, to: number): void => {
+    const end = Math.min(from + PING_CHUNK, to);
+    const now = Date.now();
     for (let i = from; i < end; i++) {
       const socket = batch[i]!;
       if (socket.readyState !== socket.OPEN) continue;
-      if (awaitingPong.has(socket)) {
-        socket.terminate();
+      const pinged = awaitingPong.get(socket);
+      if (pinged !== undefined) {
+        if (now - pinged >= config.pingIntervalMs / 2) socket.terminate();
         continue;
       }
-      awaitingPong.add(socket);
+      awaitingPong.set(socket, now);
       socket.ping();
     }
-    if (end < batch.length) setImmediate(pingSome, batch, end);
+    if (end < to) setImmediate(pingSome, batch, end, to);
   };
-  const pinger = setInterval(() => pingSome([...(wss?.clients ?? [])], 0), config.pingIntervalMs);
+  let pass: WebSocket[] = [];
+  let slice = 0;
+  const pinger = setInterval(() => {
+    if (slice === 0) pass = [...(wss?.clients ?? [])];
+    pingSome(pass, Math.floor((pass.length * slice) / PING_SLICES), Math.floor((pass.length * (slice + 1)) / PING_SLICES));
+    slice = (slice + 1) % PING_SLICES;
+  }, config.pingIntervalMs / PING_SLICES);
   pinger.unref();
 
   return {
@@ -336,6 +350,7 @@ export function createSignaling(server: Server, { config, rooms, tickets, suppor
     /** Close every signaling socket (shutdown): a close frame first, then the TCP connection. */
     async stop(): Promise<void> {
       clearInterval(pinger);
+      pass = [];
       queues.clear();
       const sockets = [...(wss?.clients ?? [])];
       for (const socket of sockets) socket.close(1001, 'server shutting down');
