@@ -100,6 +100,36 @@ describe('TURN relay (coturn)', function () {
     assert(/relayed/.test(mark.getAttribute('aria-label') ?? ''), `and says it (${mark.getAttribute('aria-label')})`);
   });
 
+  it('renews TURN credentials during the call: a relay-only newcomer reaches a member whose first credentials expired', async function () {
+    this.timeout(150_000);
+    const turn = await turnServer();
+    // The shortest TURN_TTL the server takes: credentials live 60 s.
+    const server = await startServer({ TURN_URLS: `turn:127.0.0.1:${turn.port}?transport=udp`, TURN_SECRET: SECRET, TURN_TTL: '60' });
+    await loadWidget(server);
+    const room = uniqueRoom('turn-ttl');
+    const a = addWidget(server, room, { 'display-name': 'Early', 'ice-transport': 'relay' });
+    widgets = [a];
+    await a.join();
+    // What PeerJS will hand the next RTCPeerConnection it makes (an answer to a call included).
+    const expiry = () => {
+      const servers = (a as unknown as { call: { peer: { options: { config: RTCConfiguration } } } }).call.peer.options.config.iceServers ?? [];
+      const username = servers.find((s) => typeof s.username === 'string')?.username ?? '';
+      return Number(username.split(':')[0]) * 1000;
+    };
+    const first = expiry();
+    assert(first > Date.now(), `the join handed out live TURN credentials (expiry ${new Date(first).toISOString()})`);
+    await waitFor(() => expiry() > first, 'the credentials renewed at half their life', 45_000);
+    await waitFor(() => Date.now() > first + 2000, 'the first credentials to have expired', 70_000);
+    const late = addWidget(server, room, { 'display-name': 'Late', 'ice-transport': 'relay' });
+    widgets.push(late);
+    await late.join();
+    await waitFor(() => remotes(a)[0]?.connection === 'connected' && remotes(late)[0]?.connection === 'connected', 'the newcomer connected to the member through the relay', 30_000);
+    for (const pc of peerConnections(a, selfId(late))) {
+      const pair = await waitFor(() => selectedPair(pc), 'a selected candidate pair', 10_000);
+      equal(pair.local, 'relay', "the member's side of the answered call is relayed");
+    }
+  });
+
   it('with credentials coturn does not accept (another secret), relay-only widgets gather no candidate and never connect', async () => {
     const turn = await turnServer();
     const server = await startServer({ TURN_URLS: `turn:127.0.0.1:${turn.port}?transport=udp`, TURN_SECRET: 'not-the-coturn-secret-0123456789-abcdef' });

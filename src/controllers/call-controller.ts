@@ -30,6 +30,17 @@ const REDIAL_SPACING = SILENCE_LIMIT;
  * controller's next pass (within 1.5 s) sends the size the mesh allows.
  */
 const FAST_START_SCALE = 2;
+/** Never renew short-lived TURN credentials more often than this. */
+const MIN_ICE_REFRESH = 15_000;
+
+/**
+ * When the earliest TURN credential among `servers` expires (ms since the epoch), read from its TURN REST API
+ * username `<expiry-unix>:<opaque>`; undefined when none carries an expiry.
+ */
+export function iceExpiry(servers: readonly RTCIceServer[]): number | undefined {
+  const expiries = servers.map((s) => /^(\d{9,12}):/.exec(typeof s.username === 'string' ? s.username : '')?.[1]).filter((x) => x !== undefined).map((x) => Number(x) * 1000);
+  return expiries.length ? Math.min(...expiries) : undefined;
+}
 
 interface Remote extends MediaState {
   readonly id: string;
@@ -103,6 +114,7 @@ export class CallController implements ReactiveController {
   private left = false;
   private reconnectAttempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private iceTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private audioContext: AudioContext | undefined;
   private placeholders: { audio?: MediaStreamTrack; video?: MediaStreamTrack } = {};
@@ -137,6 +149,7 @@ export class CallController implements ReactiveController {
     signal.throwIfAborted();
     this.selfId = answer.peerId;
     this.ticket = answer.ticket;
+    this.refreshIceBefore(iceExpiry(answer.iceServers));
     const peer = new Peer(answer.peerId, {
       ...answer.signaling,
       token: answer.ticket,
@@ -222,6 +235,21 @@ export class CallController implements ReactiveController {
     this.ticket = renewed.ticket;
     peer.options.token = renewed.ticket;
     peer.options.config = { ...peer.options.config, iceServers: renewed.iceServers };
+    this.refreshIceBefore(iceExpiry(renewed.iceServers));
+  }
+
+  /**
+   * TURN credentials expire (TURN_TTL): renew them at half their remaining life, so a call that comes in late in a
+   * long session — we answer with whatever ICE servers we hold — can still allocate a relay. Dialling renews anyway.
+   */
+  private refreshIceBefore(expiry: number | undefined): void {
+    clearTimeout(this.iceTimer);
+    if (expiry === undefined || this.left) return;
+    this.iceTimer = setTimeout(() => {
+      if (this.left) return;
+      // Failed (the server is down, the token expired): again at half the life left, while some is left.
+      this.renew().catch(() => expiry - Date.now() > 2 * MIN_ICE_REFRESH && this.refreshIceBefore(expiry));
+    }, Math.max(MIN_ICE_REFRESH, (expiry - Date.now()) / 2));
   }
 
   private async requestSeat(server: string, room: string, name: string, token: string | null, signal: AbortSignal): Promise<JoinResponse> {
@@ -622,6 +650,7 @@ export class CallController implements ReactiveController {
     removeEventListener('pagehide', this.onPageHide);
     clearInterval(this.heartbeat);
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.iceTimer);
     this.broadcast({ v: 1, t: 'bye' });
     // Let the goodbyes leave the send buffers (bounded), so others remove our tile at once.
     const channels = [...this.remotes.values()].map((r) => r.data?.dataChannel).filter((c) => c?.readyState === 'open');
