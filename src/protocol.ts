@@ -185,6 +185,15 @@ export function parseRoomLeave(x: unknown): { peerId: string; reason: 'left' | '
   return { peerId: x.payload.peerId, reason };
 }
 
+/** The server's list of who holds a seat, sent to a widget that took its seat anew after a server restart. */
+export function parseRoomMembers(x: unknown): Array<{ peerId: string; name: string }> | null {
+  if (!isObj(x) || x.type !== 'VCW-MEMBERS' || !isObj(x.payload) || !Array.isArray(x.payload.members) || x.payload.members.length > 64) return null;
+  const members = x.payload.members.map((m: unknown) =>
+    isObj(m) && typeof m.peerId === 'string' && PEER_ID.test(m.peerId) && typeof m.name === 'string' && [...m.name].length <= 64 ? { peerId: m.peerId, name: m.name } : null,
+  );
+  return members.includes(null) ? null : (members as Array<{ peerId: string; name: string }>);
+}
+
 /** Error bodies of the room API. */
 export function parseApiError(x: unknown): { error: string; message: string } | null {
   return isObj(x) && typeof x.error === 'string' && typeof x.message === 'string' ? { error: x.error, message: x.message } : null;

@@ -72,4 +72,47 @@ describe('server restart', function () {
     await waitFor(() => remotes(c).length === 2 && remotes(c).every((p) => p.connection === 'connected'), 'newcomer connected to both');
     await waitFor(() => remotes(a).length === 2 && remotes(b).length === 2, 'A and B see the newcomer');
   });
+
+  it('a newcomer who joins while a member is still re-registering after a restart ends up connected to everyone', async function () {
+    this.timeout(90_000);
+    const first = await startServer();
+    await loadWidget(first);
+    const room = uniqueRoom();
+    const [a, b] = ['Ada', 'Ben'].map((name) => addWidget(first, room, { 'display-name': name, 'auto-join': '' })) as [VideoCallWidget, VideoCallWidget];
+    widgets.push(a, b);
+    await waitFor(() => remotes(a)[0]?.connection === 'connected' && remotes(b)[0]?.connection === 'connected', 'A and B connected');
+    // A stays away from the server until we let it back: its renewals fail on the way (the network of one page).
+    const ticketOf = (w: VideoCallWidget) => (w as unknown as { call: { ticket: string } }).call.ticket;
+    const nativeFetch = window.fetch;
+    let holdA = true;
+    window.fetch = (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (holdA && url.endsWith('/renew') && typeof init?.body === 'string' && init.body.includes(ticketOf(a))) return Promise.reject(new TypeError('Failed to fetch'));
+      return nativeFetch(input, init);
+    };
+    try {
+      await executeServerCommand('vcw-server-kill', { id: first.id });
+      await waitFor(() => a.state === 'reconnecting' && b.state === 'reconnecting', 'both show reconnecting', 5000);
+      const second = await startServer({ PORT: String(first.port), STATE_DIR: first.stateDir });
+      await waitFor(() => b.state === 'joined', 'B registered again', 10_000);
+      equal(a.state, 'reconnecting', 'A is still away');
+      // The newcomer's member list has B only: it dials B, and nobody would dial A.
+      const c = addWidget(second, room, { 'display-name': 'Cy', 'auto-join': '' });
+      widgets.push(c);
+      await waitFor(() => remotes(c).some((p) => p.id === selfId(b) && p.connection === 'connected'), 'the newcomer connected to B');
+      holdA = false;
+      await waitFor(() => a.state === 'joined', 'A registered again', 10_000);
+      await waitFor(() => [a, b, c].every((w) => remotes(w).length === 2 && remotes(w).every((p) => p.connection === 'connected')), 'everyone connected to everyone', 20_000);
+      // One call and one data connection per pair: A dialled C, C did not dial A.
+      const connections = (w: VideoCallWidget, other: VideoCallWidget) =>
+        ((w as unknown as { call: { peer: { connections: Record<string, Array<{ type: string; open: boolean }>> } } }).call.peer.connections[selfId(other)] ?? []).filter((x) => x.open);
+      for (const [x, y] of [[a, c], [c, a]] as const) {
+        equal(connections(x, y).filter((k) => k.type === 'media').length, 1, `one media call ${x.displayName}→${y.displayName}`);
+        equal(connections(x, y).filter((k) => k.type === 'data').length, 1, `one data connection ${x.displayName}→${y.displayName}`);
+      }
+      assert(await framesAdvance(tileOf(c, selfId(a))!.querySelector('video')!), "A's picture moves at the newcomer");
+    } finally {
+      window.fetch = nativeFetch;
+    }
+  });
 });

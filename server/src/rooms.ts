@@ -59,15 +59,19 @@ export class Rooms extends EventEmitter<RoomEvents> {
 
   /**
    * The peer's WebSocket arrived. Claims its reserved seat, or — after a server restart, when the room lives
-   * only in the tickets of the widgets that re-register — takes a seat anew if one is free.
+   * only in the tickets of the widgets that re-register — takes a seat anew if one is free. Null when refused;
+   * for a seat taken anew, `others`: everyone else holding a seat (reserved or connected), whom nobody has told
+   * about this peer.
    */
-  connect(room: string, peerId: string, name: string): boolean {
+  connect(room: string, peerId: string, name: string): { others: Member[] | null } | null {
     const current = this.roomOfPeer.get(peerId);
-    if (current !== undefined && current !== room) return false;
+    if (current !== undefined && current !== room) return null;
     const seats = this.rooms.get(room) ?? new Map<string, Seat>();
     let seat = seats.get(peerId);
+    let others: Member[] | null = null;
     if (!seat) {
-      if (seats.size >= this.maxPeers) return false;
+      if (seats.size >= this.maxPeers) return null;
+      others = [...seats.values()].map(({ peerId: p, name: n }) => ({ peerId: p, name: n }));
       seat = { peerId, name, connected: false, timer: undefined };
       seats.set(peerId, seat);
       this.rooms.set(room, seats);
@@ -76,7 +80,7 @@ export class Rooms extends EventEmitter<RoomEvents> {
     clearTimeout(seat.timer);
     seat.timer = undefined;
     seat.connected = true;
-    return true;
+    return { others };
   }
 
   /** Free a peer's seat. Deletes the room when it is empty. Safe to call for unknown peers. */

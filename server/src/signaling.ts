@@ -38,6 +38,8 @@ export const RATE_LIMITED_CLOSE = 1008;
 
 /** Our own server → widget message: a member's seat was freed. */
 export const ROOM_LEAVE = 'VCW-LEAVE';
+/** Our own server → widget message: who holds a seat, for a peer that took its seat anew (re-registration). */
+export const ROOM_MEMBERS = 'VCW-MEMBERS';
 /** The WebSocket close code a browser sends when the page goes away. */
 const GOING_AWAY = 1001;
 /** A socket's message budget (null once it went over and is being closed). */
@@ -188,7 +190,8 @@ export function createSignaling(server: Server, { config, rooms, tickets, suppor
       socket?.close(REMOVED_CLOSE, 'removed');
       return;
     }
-    if (!claims || (kind === undefined && !rooms.connect(claims.r, claims.p, claims.n))) {
+    const seat = claims && kind === undefined ? rooms.connect(claims.r, claims.p, claims.n) : undefined;
+    if (!claims || seat === null) {
       client.send({ type: 'ERROR', payload: { msg: 'room-full' } });
       socket?.close(4009, 'room-full');
       return;
@@ -219,6 +222,10 @@ export function createSignaling(server: Server, { config, rooms, tickets, suppor
     const queue = queues.get(id);
     queues.delete(id);
     for (const message of queue?.messages ?? []) client.send(message);
+    // Re-registering after a server restart, it takes its seat anew: whoever reserved a seat meanwhile got a
+    // member list without it, and members never dial newcomers. It hears who holds a seat and dials those it has
+    // no connection with (its old partners it has; a newcomer cannot have dialled it) — one dialler per pair.
+    if (seat?.others?.length) client.send({ type: ROOM_MEMBERS, payload: { members: seat.others } });
   });
 
   // A page that is closed, reloaded or removed closes its socket with 1001 "going away": the room hears that the

@@ -418,8 +418,14 @@ test(
     const ca2 = await connect(second, a.peerId, a.ticket, { t });
     assert.deepEqual(ca2.messages[0], { type: 'OPEN' });
     assert.deepEqual(await health(second), { ok: true, rooms: 1, peers: 1 });
+    // A newcomer joins before B is back: its member list has A only, so B must hear of it when it returns.
+    const early = await joinOk(second, 'survive', 'Early');
+    assert.deepEqual(early.members.map((m) => m.peerId), [a.peerId]);
     const cb2 = await connect(second, b.peerId, b.ticket, { t });
-    assert.deepEqual(await health(second), { ok: true, rooms: 1, peers: 2 });
+    assert.deepEqual(await health(second), { ok: true, rooms: 1, peers: 3 });
+    const told = await cb2.next((m) => m.type === 'VCW-MEMBERS');
+    assert.deepEqual(told.payload, { members: [{ peerId: a.peerId, name: 'A' }, { peerId: early.peerId, name: 'Early' }] });
+    assert.ok(!ca2.messages.some((m) => m.type === 'VCW-MEMBERS'), 'the first one back had nobody to hear of');
     // The room is whole again: relay works, and a newcomer sees both with their names.
     ca2.send({ type: 'OFFER', dst: b.peerId, payload: { again: true } });
     await cb2.next(isFrom(a.peerId));
@@ -429,6 +435,7 @@ test(
       [
         [a.peerId, 'A'],
         [b.peerId, 'B'],
+        [early.peerId, 'Early'],
       ].sort(),
     );
 

@@ -127,23 +127,25 @@ describe('rooms', () => {
     assert.equal(r.canConnect('nowhere', newPeerId()), true);
   });
 
-  test('connect claims the reserved seat; after a restart it takes a free seat if there is one', () => {
+  test('connect claims the reserved seat; after a restart it takes a free seat if there is one, and says who else holds one', () => {
     const r = rooms(2);
     const a = r.reserve('x', 'A')!;
-    assert.equal(r.connect('x', a.peerId, 'A'), true);
-    assert.equal(r.connect('other', a.peerId, 'A'), false, 'a peer lives in one room');
+    assert.deepEqual(r.connect('x', a.peerId, 'A'), { others: null }, 'a reserved seat: its holder knows the room from its join');
+    assert.equal(r.connect('other', a.peerId, 'A'), null, 'a peer lives in one room');
     assert.deepEqual(r.stats(), { rooms: 1, peers: 1 });
     // After a restart: the server never saw these peers, they come with tickets only.
-    const fresh = rooms(2);
+    const fresh = rooms(3);
     const p1 = newPeerId();
     const p2 = newPeerId();
-    assert.equal(fresh.connect('x', p1, 'One'), true);
-    assert.equal(fresh.connect('x', p2, 'Two'), true);
-    assert.equal(fresh.connect('x', newPeerId(), 'Three'), false, 'full');
-    assert.equal(fresh.connect('x', p1, 'One'), true, 'connecting again keeps the seat');
-    assert.deepEqual(fresh.stats(), { rooms: 1, peers: 2 });
-    assert.deepEqual(fresh.reserve('x', 'Four'), null);
-    assert.deepEqual(fresh.reserve('y', 'Four')?.members, []);
+    assert.deepEqual(fresh.connect('x', p1, 'One'), { others: [] });
+    const newcomer = fresh.reserve('x', 'New')!;
+    assert.deepEqual(newcomer.members, [{ peerId: p1, name: 'One' }], 'the newcomer knows only who is back');
+    assert.deepEqual(fresh.connect('x', p2, 'Two'), { others: [{ peerId: p1, name: 'One' }, { peerId: newcomer.peerId, name: 'New' }] }, 'seats reserved or connected before it');
+    assert.equal(fresh.connect('x', newPeerId(), 'Four'), null, 'full');
+    assert.deepEqual(fresh.connect('x', p1, 'One'), { others: null }, 'connecting again keeps the seat');
+    assert.deepEqual(fresh.stats(), { rooms: 1, peers: 3 });
+    assert.deepEqual(fresh.reserve('x', 'Five'), null);
+    assert.deepEqual(fresh.reserve('y', 'Five')?.members, []);
   });
 
   test('release tells the remaining connected members, and deletes the empty room', () => {

@@ -9,7 +9,7 @@
  */
 import { Peer, type DataConnection, type MediaConnection, type PeerError } from 'peerjs';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { MAX_FRAME, PEER_ID, parseJoinResponse, parseRenewResponse, parseMetadata, parsePeerMessage, parseRoomLeave, type JoinResponse, type MediaState, type PeerMessage } from '../protocol.js';
+import { MAX_FRAME, PEER_ID, parseJoinResponse, parseRenewResponse, parseMetadata, parsePeerMessage, parseRoomLeave, parseRoomMembers, type JoinResponse, type MediaState, type PeerMessage } from '../protocol.js';
 import { WidgetError, type ConnectionState, type ErrorCode, type LeaveReason, type Participant } from '../types.js';
 import { NOT_UNDERSTOOD, roomApi } from './room-api.js';
 
@@ -168,6 +168,12 @@ export class CallController implements ReactiveController {
     });
     peer.socket.on('message', (message: unknown) => {
       if ((message as { type?: unknown } | null)?.type === 'VCW-REMOVED') return this.events.removed();
+      // Back after a server restart: whoever took a seat while we were away does not know us. Dial those.
+      const members = parseRoomMembers(message);
+      if (members) {
+        for (const m of members) if (m.peerId !== this.selfId && !this.remotes.has(m.peerId)) this.dial(m.peerId, m.name);
+        return;
+      }
       const gone = parseRoomLeave(message);
       const remote = gone ? this.remotes.get(gone.peerId) : undefined;
       // Their page went away (it closed its socket "going away"), or the server removed them: the goodbye a page
