@@ -1,5 +1,5 @@
 // Generates `custom-elements.json` (Custom Elements Manifest, schema 2.1.0) from the element's source: the class
-// JSDoc (`@fires`, `@csspart`, `@cssproperty`, `@slot`), Lit's `static properties` (attributes), the documented
+// JSDoc (`@fires`, `@csspart`, `@cssproperty`, `@slot`, `@attr`), Lit's `static properties` (attributes), the documented
 // public fields, getters and methods, and the event details in `src/events.ts`.
 // It also refuses to document what does not exist: a `@csspart` must appear as `part="…"` in `src/`, a
 // `@cssproperty` must be declared on `:host` in the styles, and every custom property declared there must be
@@ -111,6 +111,13 @@ for (const name of eventDetails.keys()) {
 const srcFiles = (dir) => readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((d) =>
   d.isDirectory() ? srcFiles(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []);
 const allSource = srcFiles('src').map(read).join('\n');
+// Attributes the element reads without a reactive property (the support flow's, read by its lazily loaded chunk):
+// `@attr name - description` in the class JSDoc; each must be read somewhere in src/ by that name.
+for (const t of tags.filter((tag) => tag.tag === 'attr')) {
+  if (!allSource.includes(`'${t.name}'`)) problems.push(`@attr ${t.name} is read nowhere in src/`);
+  if (attributes.some((a) => a.name === t.name)) problems.push(`@attr ${t.name} is already a reactive property's attribute`);
+  attributes.push({ name: t.name, description: t.description, type: { text: 'string' } });
+}
 const partsInTemplates = new Set([...allSource.matchAll(/\spart="([^"$]+)"/g)].flatMap(([, v]) => v.split(/\s+/)));
 // The element's own custom properties (`:host { … }`), and the support flow's (`:host([mode='launcher']) { … }`,
 // in its own chunk's styles).

@@ -44,6 +44,14 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @fires vcw-declined - `{ message, reason }` (launcher) the call was declined (`declined`, with the agent's message) or not answered in time (`timeout`)
  * @fires vcw-queue-update - `{ position }` (launcher) your place in the queue changed (1 = next)
  *
+ * @attr label - (launcher) the button's text (default "Talk to us on video")
+ * @attr position - (launcher) `right` (default) or `left`: the corner of the button
+ * @attr hours - (launcher) business hours like `Mon-Fri 09:00-17:00; Sat 10:00-14:00` (`Daily` for every day)
+ * @attr time-zone - (launcher) the IANA time zone of `hours` (default: the visitor's)
+ * @attr fallback-url - (launcher) an `http(s):` or `mailto:` link shown when nobody can answer
+ * @attr context - (launcher) a JSON object (at most 2 KB) the agent sees with the knock; also the `context` property
+ * @attr agent-key - (desk) the server's `AGENT_KEY`, for a desk without room tokens
+ *
  * @csspart base - the widget's frame (every screen)
  * @csspart prejoin - the pre-join screen
  * @csspart preview - the camera preview on the pre-join screen

@@ -27,7 +27,7 @@ interface Manifest {
     declarations: {
       tagName?: string;
       customElement?: boolean;
-      attributes?: { name: string; fieldName: string; type?: { text: string } }[];
+      attributes?: { name: string; fieldName?: string; description?: string; type?: { text: string } }[];
       events?: { name: string; type: { text: string } }[];
       members?: { kind: string; name: string; readonly?: boolean }[];
       cssParts?: { name: string }[];
@@ -57,6 +57,9 @@ test('custom-elements.json is referenced by package.json and lists every attribu
   assert.equal(element.attributes!.find((a) => a.name === 'auto-join')?.type?.text, 'boolean');
   assert.ok(attributes.includes('theme') && !attributes.includes('strings'), `theme is an attribute, strings a property only: ${attributes.join(', ')}`);
   assert.ok(element.members!.some((m) => m.name === 'strings' && !('attribute' in m)), 'strings is documented as a property');
+  for (const name of ['label', 'position', 'hours', 'time-zone', 'fallback-url', 'context', 'agent-key']) {
+    assert.ok(element.attributes!.find((a) => a.name === name)?.description, `support attribute ${name} documented`);
+  }
   const events = element.events!.map((e) => e.name);
   for (const name of DESIGN_EVENTS) assert.ok(events.includes(name), `event ${name} documented`);
   assert.ok(events.every((name) => name.startsWith('vcw-')), `every event is vcw- prefixed: ${events.join(', ')}`);
@@ -81,11 +84,12 @@ test('the generator refuses documentation that does not match the source', (t) =
   cpSync(join(ROOT, 'src'), join(tree, 'src'), { recursive: true });
   const file = join(tree, 'src/video-call-widget.ts');
   const source = readFileSync(file, 'utf8');
-  writeFileSync(file, source.replace(' * @csspart base', ' * @csspart sparkles - made up\n * @cssproperty --vcw-glow - made up\n * @csspart base').replace(/^ \* @fires vcw-chat-toggle.*\n/m, ''));
+  writeFileSync(file, source.replace(' * @csspart base', ' * @csspart sparkles - made up\n * @cssproperty --vcw-glow - made up\n * @attr glitter - made up\n * @csspart base').replace(/^ \* @fires vcw-chat-toggle.*\n/m, ''));
   const refused = spawnSync(process.execPath, [join(ROOT, 'scripts/custom-elements.mjs'), '--check'], { encoding: 'utf8', env: { ...process.env, VCW_MANIFEST_ROOT: tree } });
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /@csspart sparkles appears in no part=/);
   assert.match(refused.stderr, /@cssproperty --vcw-glow is not declared/);
+  assert.match(refused.stderr, /@attr glitter is read nowhere in src\//);
   assert.match(refused.stderr, /event vcw-chat-toggle \(src\/events\.ts\) has no @fires tag/);
 });
 
