@@ -22,7 +22,6 @@ export const SIGNALING_PATH = '/signal';
 export const PEERJS_KEY = 'vcw';
 export const MAX_WS_PAYLOAD = 64 * 1024;
 const MAX_PAYLOAD_DEPTH = 32;
-const PING_CHUNK = 256;
 /**
  * A liveness pass is spread over its interval in this many slices: with 10k sockets, pinging them all at once made
  * 10k pongs arrive at once, and joins waited behind them (join p99 115 ms at 500 joins/s; see BENCHMARKS.md).
@@ -324,31 +323,34 @@ export function createSignaling(server: Server, { config, rooms, tickets, suppor
     log.debug({ room, peer: peerId, reason }, 'seat released');
   });
 
-  // One liveness pass per interval, spread over the interval in slices, each in chunks with the event loop free in
-  // between: pinging every socket in one go stalled joins and relay behind it (see BENCHMARKS.md). A socket is
-  // dropped when its ping from the previous pass (at least half an interval ago) is still unanswered.
-  const pingSome = (batch: WebSocket[], from: number, to: number): void => {
-    const end = Math.min(from + PING_CHUNK, to);
-    const now = Date.now();
-    for (let i = from; i < end; i++) {
-      const socket = batch[i]!;
-      if (socket.readyState !== socket.OPEN) continue;
-      const pinged = awaitingPong.get(socket);
-      if (pinged !== undefined) {
-        if (now - pinged >= config.pingIntervalMs / 2) socket.terminate();
-        continue;
-      }
-      awaitingPong.set(socket, now);
-      socket.ping();
+  // One liveness pass per interval, spread over the interval in slices: each tick visits the next sixteenth of
+  // the live socket set (by position, so a socket that just connected is visited within one interval). Pinging
+  // every socket in one go stalled joins and relay behind it (see BENCHMARKS.md). A socket is dropped when its
+  // ping from the previous visit (at least half an interval old) is still unanswered.
+  const visit = (socket: WebSocket, now: number): void => {
+    if (socket.readyState !== socket.OPEN) return;
+    const pinged = awaitingPong.get(socket);
+    if (pinged !== undefined) {
+      if (now - pinged >= config.pingIntervalMs / 2) socket.terminate();
+      return;
     }
-    if (end < to) setImmediate(pingSome, batch, end, to);
+    awaitingPong.set(socket, now);
+    socket.ping();
   };
-  let pass: WebSocket[] = [];
   let slice = 0;
   const pinger = setInterval(() => {
-    if (slice === 0) pass = [...(wss?.clients ?? [])];
-    pingSome(pass, Math.floor((pass.length * slice) / PING_SLICES), Math.floor((pass.length * (slice + 1)) / PING_SLICES));
+    const all = wss?.clients;
+    const k = slice;
     slice = (slice + 1) % PING_SLICES;
+    if (!all?.size) return;
+    const from = Math.floor((all.size * k) / PING_SLICES);
+    const to = Math.floor((all.size * (k + 1)) / PING_SLICES);
+    const now = Date.now();
+    let i = 0;
+    for (const socket of all) {
+      if (i >= to) break;
+      if (i++ >= from) visit(socket, now);
+    }
   }, config.pingIntervalMs / PING_SLICES);
   pinger.unref();
 
@@ -357,7 +359,6 @@ export function createSignaling(server: Server, { config, rooms, tickets, suppor
     /** Close every signaling socket (shutdown): a close frame first, then the TCP connection. */
     async stop(): Promise<void> {
       clearInterval(pinger);
-      pass = [];
       queues.clear();
       const sockets = [...(wss?.clients ?? [])];
       for (const socket of sockets) socket.close(1001, 'server shutting down');
