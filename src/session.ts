@@ -7,9 +7,10 @@ import type { ReactiveControllerHost } from 'lit';
 import { CallController, type AppMessage, type LocalState } from './controllers/call-controller.js';
 import { ChatController } from './controllers/chat-controller.js';
 import { FileController } from './controllers/file-controller.js';
-import { Recorder } from './controllers/recorder.js';
+import type { Recorder } from './controllers/recorder.js';
 import { StatsController } from './controllers/stats-controller.js';
 import { emit } from './events.js';
+import { fileStrings } from './parts/chat-strings.js';
 import type { ChatMessage, ErrorCode, FileTransfer, LeaveReason, Participant, WidgetState } from './types.js';
 
 export interface SessionHost {
@@ -31,6 +32,8 @@ interface WidgetInternals {
   readonly state: WidgetState;
   readonly call: CallController | undefined;
   readonly sharing: MediaStreamTrack | null;
+  /** The element's strings: its language's table with the host's overrides. */
+  readonly t: object;
   readonly media: { readonly audioTrack: MediaStreamTrack | null; readonly videoTrack: MediaStreamTrack | null; readonly micOn: boolean; readonly camOn: boolean };
   setState(state: WidgetState): void;
 }
@@ -67,7 +70,7 @@ export class Session {
       },
     };
     this.chat = new ChatController(el, (message) => emit(el, 'vcw-message', { message }));
-    this.files = new FileController(el, (file) => emit(el, 'vcw-file', { file }));
+    this.files = new FileController(el, (file) => emit(el, 'vcw-file', { file }), () => fileStrings(w.t));
   }
 
   /** The browser refused to play sound without a click (auto-join): the call offers one. */
@@ -193,13 +196,24 @@ export class Session {
     this.host.el.requestUpdate();
   }
 
-  /** Record the call here (videos of `root`'s tiles, everyone's audio); everyone is told. */
-  startRecording(self: Participant, mic: () => MediaStreamTrack | null): void {
+  /** Our recording, while its code loads (a second start waits for the first). */
+  private starting: Promise<void> | undefined;
+
+  /** Record the call here (videos of `root`'s tiles, everyone's audio); everyone is told. The recorder loads now. */
+  async startRecording(self: Participant, mic: () => MediaStreamTrack | null): Promise<void> {
+    if (!this.call?.selfId) throw new Error('Join the call before recording.');
+    if (this.recorder) return;
+    this.starting ??= import('./controllers/recorder.js').then(({ Recorder }) => this.begin(Recorder, self, mic)).finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private begin(Rec: typeof Recorder, self: Participant, mic: () => MediaStreamTrack | null): void {
     const call = this.call;
+    // Left while the recorder loaded.
     if (!call?.selfId) throw new Error('Join the call before recording.');
     if (this.recorder) return;
     const root = this.host.el.shadowRoot!;
-    this.recorder = new Recorder(
+    this.recorder = new Rec(
       () => [...root.querySelectorAll<HTMLVideoElement>('.tile video:not([hidden])')],
       () => [mic(), ...[...call.remotes.values()].flatMap((r) => r.stream?.getAudioTracks() ?? [])].filter((t) => !!t),
     );

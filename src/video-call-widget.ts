@@ -470,7 +470,7 @@ export class VideoCallWidget extends LitElement {
   /** Record the call on this device (everyone's video in a grid, everyone's audio); everyone sees that you record. */
   async startRecording(): Promise<void> {
     if (!this.call || !this.session) throw new Error('Join the call before recording.');
-    this.session.startRecording(this.self(), () => this.media.audioTrack);
+    await this.session.startRecording(this.self(), () => this.media.audioTrack);
   }
 
   /** Stop recording: resolves with the WebM. */

@@ -327,5 +327,20 @@ describe('chat', function () {
     input.dispatchEvent(new Event('change'));
     await waitFor(() => root.querySelector('.chat [role="alert"]')?.textContent?.includes('empty'), 'the panel says the file is empty');
     equal(root.querySelector('.chat.dragging'), null, 'drop state cleared');
+    // In the widget's language, and as the host page words it.
+    const pickEmpty = (name: string) => {
+      const picked = new DataTransfer();
+      picked.items.add(new File([], name));
+      input.files = picked.files;
+      input.dispatchEvent(new Event('change'));
+    };
+    const alertText = () => root.querySelector('.chat [role="alert"]')?.textContent?.trim();
+    a!.lang = 'de';
+    await waitFor(() => root.querySelector('.chat button.attach')?.textContent?.includes('Datei'), 'the UI speaks German');
+    pickEmpty('leer.txt');
+    await waitFor(() => alertText() === '„leer.txt“ ist leer.', 'the refusal in German');
+    a!.strings = { fileEmpty: 'Nothing to send in {file}' };
+    pickEmpty('nothing.txt');
+    await waitFor(() => alertText() === 'Nothing to send in nothing.txt', "the host page's wording");
   });
 });

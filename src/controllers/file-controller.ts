@@ -8,7 +8,11 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { CHUNK_BYTES, MAX_FILE, MAX_FILE_NAME, type PeerMessage } from '../protocol.js';
+import { fill, type FileStrings } from '../parts/chat-strings.js';
 import type { FileTransfer, TransferStatus } from '../types.js';
+
+/** The file problems a person is told about (keys of the string table). */
+type FileProblem = Extract<keyof FileStrings, `file${string}`>;
 
 /** Pause a receiver's stream above this many bytes waiting in its channel; resume below LOW_WATER. */
 const HIGH_WATER = 256 * 1024;
@@ -92,6 +96,8 @@ export class FileController implements ReactiveController {
     private readonly host: ReactiveControllerHost,
     /** Told when a file is complete: received and verified, or delivered to everyone. */
     private readonly onComplete: (file: FileTransfer) => void,
+    /** The UI's strings (the element's language and the host's overrides): errors are shown as they are. */
+    private readonly strings: () => FileStrings,
   ) {
     host.addController(this);
   }
@@ -119,7 +125,7 @@ export class FileController implements ReactiveController {
   /** The call ended: whatever is in flight fails. */
   detach(): void {
     for (const t of this.transfers.values()) {
-      if (t.status === 'sending' || t.status === 'receiving') this.finish(t, 'failed', 'The call ended before the file was transferred.');
+      if (t.status === 'sending' || t.status === 'receiving') this.finish(t, 'failed', this.say('fileCallEnded'));
     }
     this.link = undefined;
   }
@@ -127,15 +133,15 @@ export class FileController implements ReactiveController {
   /** Share a file with everyone connected now. Rejects with a clear Error (and sends nothing) when it cannot. */
   async share(file: Blob & { name?: string }, selfId: string, selfName: string): Promise<FileTransfer> {
     const link = this.link;
-    if (!link) throw new Error('Join the call before sharing files.');
+    if (!link) throw new Error(this.say('fileNotInCall'));
     const fileName = (file.name || 'file').slice(0, MAX_FILE_NAME);
-    if (file.size === 0) throw new Error(`"${fileName}" is empty.`);
-    if (file.size > MAX_FILE) throw new Error(`"${fileName}" is too large to share: files can be at most ${MAX_FILE / 1024 / 1024} MB.`);
-    if (!link.peers().length) throw new Error('Nobody else is in the call to receive the file yet.');
+    if (file.size === 0) throw new Error(this.say('fileEmpty', { file: fileName }));
+    if (file.size > MAX_FILE) throw new Error(this.say('fileTooLarge', { file: fileName, max: String(MAX_FILE / 1024 / 1024) }));
+    if (!link.peers().length) throw new Error(this.say('fileAlone'));
     const bytes = new Uint8Array(await file.arrayBuffer());
     const hash = await sha256(bytes);
     const peers = link.peers();
-    if (this.link !== link || !peers.length) throw new Error('The call ended before the file could be shared.');
+    if (this.link !== link || !peers.length) throw new Error(this.say('fileEndedBeforeShare'));
     const t: Transfer = {
       id: crypto.randomUUID(), from: selfId, name: selfName, fileName, size: bytes.length, type: file.type, ts: Date.now(), self: true,
       status: 'sending', progress: 0, url: undefined, error: undefined, bytes, to: new Map(),
@@ -147,7 +153,7 @@ export class FileController implements ReactiveController {
       t.to!.set(peer, { state: 'sending', sent: 0 });
       void this.pump(t, peer, link);
     }
-    if (!t.to!.size) this.finish(t, 'failed', 'The file could not be offered to anyone.');
+    if (!t.to!.size) this.finish(t, 'failed', this.say('fileNotOffered'));
     this.host.requestUpdate();
     return this.list.find((f) => f.id === t.id)!;
   }
@@ -179,10 +185,10 @@ export class FileController implements ReactiveController {
       case 'chunk':
         return t && !t.self ? this.chunk(t, message.data) : void this.invalid++;
       case 'file-end':
-        return t && !t.self ? void this.end(t).catch(() => this.finish(t, 'failed', 'The file could not be checked.')) : void this.invalid++;
+        return t && !t.self ? void this.end(t).catch(() => this.finish(t, 'failed', this.say('fileNotChecked'))) : void this.invalid++;
       case 'file-cancel':
         if (!t) return;
-        if (!t.self) return t.status === 'receiving' ? this.finish(t, 'cancelled', `${t.name} cancelled the file.`) : undefined;
+        if (!t.self) return t.status === 'receiving' ? this.finish(t, 'cancelled', this.say('fileCancelledBy', { name: t.name })) : undefined;
         return this.settle(t, from, 'cancelled');
       case 'file-ack':
         return t?.self ? this.settle(t, from, message.ok ? 'done' : 'failed') : void this.invalid++;
@@ -193,8 +199,13 @@ export class FileController implements ReactiveController {
   peerGone(peer: string): void {
     for (const t of this.transfers.values()) {
       if (t.self && t.to!.has(peer)) this.settle(t, peer, 'failed');
-      else if (!t.self && t.from === peer && t.status === 'receiving') this.finish(t, 'failed', `${t.name} left before the file arrived.`);
+      else if (!t.self && t.from === peer && t.status === 'receiving') this.finish(t, 'failed', this.say('fileSenderLeft', { name: t.name }));
     }
+  }
+
+  /** A problem in the UI's language, `{…}` filled in. */
+  private say(key: FileProblem, values: Record<string, string> = {}): string {
+    return fill(this.strings()[key], values);
   }
 
   private key(from: string, id: string): string {
@@ -219,7 +230,7 @@ export class FileController implements ReactiveController {
     const bytes = fromBase64(data);
     if (!bytes || t.received! + bytes.length > t.size) {
       this.link?.send(t.from, { v: 1, t: 'file-ack', id: t.id, ok: false });
-      return this.finish(t, 'failed', 'The file arrived damaged (more data than announced).');
+      return this.finish(t, 'failed', this.say('fileDamaged'));
     }
     t.chunks!.push(bytes);
     t.received! += bytes.length;
@@ -239,7 +250,7 @@ export class FileController implements ReactiveController {
     const ok = at === t.size && (await sha256(bytes)) === t.hash;
     if (t.status !== 'receiving') return;
     this.link?.send(t.from, { v: 1, t: 'file-ack', id: t.id, ok });
-    if (!ok) return this.finish(t, 'failed', 'The file arrived damaged (size or checksum differs), so it was discarded.');
+    if (!ok) return this.finish(t, 'failed', this.say('fileDamaged'));
     t.url = URL.createObjectURL(new Blob([bytes], { type: t.type || 'application/octet-stream' }));
     this.finish(t, 'done', undefined);
   }
@@ -254,9 +265,9 @@ export class FileController implements ReactiveController {
     if (t.status !== 'sending' || states.some((s) => s === 'sending' || s === 'sent')) return this.paint();
     if (states.includes('done')) {
       t.url = URL.createObjectURL(new Blob([t.bytes!], { type: t.type || 'application/octet-stream' }));
-      this.finish(t, 'done', states.every((s) => s === 'done') ? undefined : 'Some participants did not receive the file.');
+      this.finish(t, 'done', states.every((s) => s === 'done') ? undefined : this.say('filePartial'));
     } else {
-      this.finish(t, states.every((s) => s === 'cancelled') ? 'cancelled' : 'failed', 'Nobody received the file.');
+      this.finish(t, states.every((s) => s === 'cancelled') ? 'cancelled' : 'failed', this.say('fileNobody'));
     }
   }
 

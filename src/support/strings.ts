@@ -37,6 +37,10 @@ const en = {
   removeVisitor: 'Remove {name} from the call',
   busy: 'Finish the current call before admitting the next visitor.',
   gone: 'This visitor is no longer waiting.',
+  deskRoomFull: 'No call room could be created right now. Try again in a moment.',
+  deskNotInCall: 'This person is not in a call from this queue.',
+  deskTimeout: 'The call server did not answer in time. Try again.',
+  deskOnly: 'Only the agent desk (mode="desk") can do this.',
 };
 
 export type SupportStrings = typeof en;

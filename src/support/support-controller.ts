@@ -50,6 +50,8 @@ const PAGE_MAX = 512;
 const CONTEXT_MAX = 2048;
 const PREVIEW_URL = /^data:image\/jpeg;base64,[A-Za-z0-9+/]+=*$/;
 const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** The server's refusal codes for desk requests → what the agent is told (in the UI's language). */
+const RESULT_STRINGS: Partial<Record<string, 'gone' | 'deskRoomFull' | 'deskNotInCall'>> = { gone: 'gone', 'room-full': 'deskRoomFull', 'not-found': 'deskNotInCall' };
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const backoff = (attempt: number) => Math.min(MAX_BACKOFF, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
@@ -513,7 +515,11 @@ export class Support implements ReactiveController {
         this.requests.delete(p.req as number);
         clearTimeout(pending.timer);
         if (p.ok === true) pending.resolve(p);
-        else pending.reject(new Error(p.error === 'gone' ? this.t.gone : typeof p.message === 'string' ? p.message.slice(0, 300) : `The server refused: ${String(p.error)}.`));
+        else {
+          // A code we know is said in the agent's language; anything else (a bad request: a bug) as the server said it.
+          const known = RESULT_STRINGS[String(p.error)];
+          pending.reject(new Error(known ? this.t[known] : typeof p.message === 'string' ? p.message.slice(0, 300) : String(p.error)));
+        }
         return;
       }
       default:
@@ -524,13 +530,13 @@ export class Support implements ReactiveController {
 
   /** A desk request; resolves with the server's result, rejects with its reason. */
   private request(type: string, payload: object): Promise<Record<string, unknown>> {
-    if (this.mode !== 'desk') return Promise.reject(new Error('Only the agent desk (mode="desk") can do this.'));
+    if (this.mode !== 'desk') return Promise.reject(new Error(this.t.deskOnly));
     const req = this.nextRequest++;
     return new Promise((resolve, reject) => {
       if (!this.desk?.send({ type, payload: { req, ...payload } })) return reject(new Error(this.t.deskOffline));
       const timer = setTimeout(() => {
         this.requests.delete(req);
-        reject(new Error('The call server did not answer in time.'));
+        reject(new Error(this.t.deskTimeout));
       }, REQUEST_TIMEOUT);
       this.requests.set(req, { resolve, reject, timer });
     });

@@ -31,5 +31,9 @@ const table: SupportStrings = {
   removeVisitor: '{name} aus dem Anruf entfernen',
   busy: 'Beenden Sie erst den laufenden Anruf.',
   gone: 'Dieser Besucher wartet nicht mehr.',
+  deskRoomFull: 'Gerade konnte kein Anrufraum erstellt werden. Versuchen Sie es gleich noch einmal.',
+  deskNotInCall: 'Diese Person ist in keinem Anruf aus dieser Warteschlange.',
+  deskTimeout: 'Der Anrufserver hat nicht rechtzeitig geantwortet. Versuchen Sie es erneut.',
+  deskOnly: 'Das kann nur der Agentenplatz (mode="desk").',
 };
 export default table;

@@ -31,5 +31,9 @@ const table: SupportStrings = {
   removeVisitor: 'Quitar a {name} de la llamada',
   busy: 'Termine la llamada actual antes de admitir a otra persona.',
   gone: 'Este visitante ya no está esperando.',
+  deskRoomFull: 'Ahora mismo no se pudo crear una sala de llamada. Inténtalo de nuevo en un momento.',
+  deskNotInCall: 'Esta persona no está en una llamada de esta cola.',
+  deskTimeout: 'El servidor de llamadas no respondió a tiempo. Inténtalo de nuevo.',
+  deskOnly: 'Solo el puesto de agente (mode="desk") puede hacer esto.',
 };
 export default table;

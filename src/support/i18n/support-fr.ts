@@ -31,5 +31,9 @@ const table: SupportStrings = {
   removeVisitor: 'Retirer {name} de l’appel',
   busy: 'Terminez l’appel en cours avant d’accepter le suivant.',
   gone: 'Ce visiteur n’attend plus.',
+  deskRoomFull: 'Impossible de créer une salle d’appel pour le moment. Réessayez dans un instant.',
+  deskNotInCall: 'Cette personne n’est dans aucun appel de cette file.',
+  deskTimeout: 'Le serveur d’appel n’a pas répondu à temps. Réessayez.',
+  deskOnly: 'Seul le poste d’agent (mode="desk") peut faire cela.',
 };
 export default table;

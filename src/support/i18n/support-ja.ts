@@ -31,5 +31,9 @@ const table: SupportStrings = {
   removeVisitor: '{name} さんを通話から外す',
   busy: '次の方をご案内する前に現在の通話を終えてください。',
   gone: 'この訪問者はもう待っていません。',
+  deskRoomFull: '現在、通話ルームを作成できませんでした。しばらくしてからもう一度お試しください。',
+  deskNotInCall: 'この方はこのキューからの通話に参加していません。',
+  deskTimeout: '通話サーバーが時間内に応答しませんでした。もう一度お試しください。',
+  deskOnly: 'この操作はエージェントデスク（mode="desk"）でのみ行えます。',
 };
 export default table;
