@@ -37,8 +37,11 @@ test('the script loaded before Join stays within 12 KB gzip', () => {
   assert.ok(bytes <= PREJOIN_BUDGET, `pre-join JavaScript is ${bytes} B gzip (${files.join(' + ')}), budget ${PREJOIN_BUDGET}`);
 });
 
-/** The support flow's chunks (launcher and desk, with their languages): not part of an inline call. */
-const isSupport = (f: string) => /^chunks\/support-/.test(f);
+/**
+ * Chunks a call does not load: the support flow's (launcher and desk, with their languages) and the recorder, which
+ * loads when a recording starts.
+ */
+const isSupport = (f: string) => /^chunks\/(support-|recorder-)/.test(f);
 
 test('everything needed to be in a call stays within 42 KB gzip', () => {
   const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js') && !isSupport(`chunks/${f}`)).map((f) => `chunks/${f}`);
