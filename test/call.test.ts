@@ -1,7 +1,7 @@
 // A real call: real Chromium with fake camera/microphone, the real server on loopback, several real peers.
 import type { VideoCallWidget } from '../src/video-call-widget.js';
 import { assert, equal, rejects } from './assert.js';
-import { addWidget, framesAdvance, loadWidget, nextEvent, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
+import { addWidget, framesAdvance, loadWidget, mintRoomToken, nextEvent, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
 
 describe('a call between three widgets', function () {
   let server: TestServer;
@@ -183,6 +183,50 @@ describe('joining errors', function () {
     } finally {
       window.fetch = nativeFetch;
     }
+  });
+});
+
+describe('room tokens (ROOM_TOKEN_SECRET)', function () {
+  const SECRET = 'call-test-room-token-secret-0123456789';
+  let server: TestServer;
+  const widgets: VideoCallWidget[] = [];
+  before(async () => {
+    server = await startServer({ ROOM_TOKEN_SECRET: SECRET });
+    await loadWidget(server);
+  });
+  afterEach(async () => {
+    await removeWidgets(widgets);
+  });
+  after(stopAllServers);
+
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('a missing, expired, tampered or other-room token is refused as forbidden, said plainly in the widget; a valid one joins', async () => {
+    const room = uniqueRoom('tok');
+    const valid = await mintRoomToken(SECRET, { room, iat: now(), exp: now() + 600 });
+    const refused: Array<[string, string | null]> = [
+      ['no token', null],
+      ['expired', await mintRoomToken(SECRET, { room, iat: now() - 3600, exp: now() - 600 })],
+      ['another room', await mintRoomToken(SECRET, { room: `${room}-x`, iat: now(), exp: now() + 600 })],
+      ['signed with another secret', await mintRoomToken('not-the-secret-0123456789-abcdefgh', { room, iat: now(), exp: now() + 600 })],
+      ['not a JWT', 'hello'],
+    ];
+    for (const [what, token] of refused) {
+      const w = addWidget(server, room, { 'display-name': 'Guest', ...(token ? { token } : {}) });
+      widgets.push(w);
+      const errors: string[] = [];
+      w.addEventListener('vcw-error', (e) => errors.push(e.detail.code));
+      const rejection = await rejects(w.join(), what);
+      equal(rejection.code, 'forbidden', `${what}: code`);
+      equal(errors.join(','), 'forbidden', `${what}: one vcw-error`);
+      equal(w.state, 'error', `${what}: state`);
+      await w.updateComplete;
+      assert(/not allowed to join this room/.test(w.shadowRoot!.textContent ?? ''), `${what}: the widget says so`);
+    }
+    const ok = addWidget(server, room, { 'display-name': 'Guest', token: valid });
+    widgets.push(ok);
+    await ok.join();
+    equal(ok.state, 'joined', 'a valid token joins');
   });
 });
 

@@ -117,3 +117,12 @@ export function nextEvent<K extends keyof GlobalEventHandlersEventMap>(
     target.addEventListener(type, listener);
   });
 }
+
+/** An HS256 room token (JWT) signed in the page with WebCrypto, as a site's backend would mint one. */
+export async function mintRoomToken(secret: string, claims: Record<string, unknown>): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const b64 = (bytes: Uint8Array | string) =>
+    btoa(typeof bytes === 'string' ? bytes : String.fromCharCode(...bytes)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  const data = `${b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64(JSON.stringify(claims))}`;
+  return `${data}.${b64(new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(data))))}`;
+}

@@ -3,7 +3,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { VideoCallWidget } from '../src/video-call-widget.js';
 import { assert, equal } from './assert.js';
-import { addFramedWidget, addWidget, framesAdvance, loadWidget, nextEvent, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
+import { addFramedWidget, addWidget, framesAdvance, loadWidget, mintRoomToken, nextEvent, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
 
 // Every RTCPeerConnection and every local track the page creates, to check that none is left open or live.
 // Weak references: holding the connections would keep them from being collected (Chromium caps live ones at 500).
@@ -152,13 +152,7 @@ describe('reliability', function () {
     const secret = 'reliability-test-secret-0123456789';
     const first = await startServer({ ROOM_TOKEN_SECRET: secret, TICKET_TTL: '5', TOKEN_MAX_TTL: '600' });
     const room = uniqueRoom('expiry');
-    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-    const b64 = (bytes: Uint8Array | string) =>
-      btoa(typeof bytes === 'string' ? bytes : String.fromCharCode(...bytes)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-    const mint = async (iat: number, exp: number) => {
-      const data = `${b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64(JSON.stringify({ room, iat, exp }))}`;
-      return `${data}.${b64(new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(data))))}`;
-    };
+    const mint = (iat: number, exp: number) => mintRoomToken(secret, { room, iat, exp });
     const now = () => Math.floor(Date.now() / 1000);
     // The first token a widget gets runs out (with the server's 30 s skew) 5 s from now; later ones are fresh.
     const calls = new Map<string, number>();
