@@ -11,14 +11,20 @@ describe('server restart', function () {
     await stopAllServers();
   });
 
-  it('keeps the call, re-registers everyone with the same ids, and lets a newcomer in', async function () {
-    this.timeout(90_000);
+  /** A server and two widgets (Ada, Ben) connected to each other in a fresh room. */
+  async function twoInACall() {
     const first = await startServer();
     await loadWidget(first);
     const room = uniqueRoom();
     const [a, b] = ['Ada', 'Ben'].map((name) => addWidget(first, room, { 'display-name': name, 'auto-join': '' })) as [VideoCallWidget, VideoCallWidget];
     widgets.push(a, b);
     await waitFor(() => remotes(a)[0]?.connection === 'connected' && remotes(b)[0]?.connection === 'connected', 'A and B connected');
+    return { first, room, a, b };
+  }
+
+  it('keeps the call, re-registers everyone with the same ids, and lets a newcomer in', async function () {
+    this.timeout(90_000);
+    const { first, room, a, b } = await twoInACall();
     const ids = [selfId(a), selfId(b)];
     await b.sendMessage('before the outage');
     await waitFor(() => a.messages.length === 1, 'a message before the outage');
@@ -75,12 +81,7 @@ describe('server restart', function () {
 
   it('a newcomer who joins while a member is still re-registering after a restart ends up connected to everyone', async function () {
     this.timeout(90_000);
-    const first = await startServer();
-    await loadWidget(first);
-    const room = uniqueRoom();
-    const [a, b] = ['Ada', 'Ben'].map((name) => addWidget(first, room, { 'display-name': name, 'auto-join': '' })) as [VideoCallWidget, VideoCallWidget];
-    widgets.push(a, b);
-    await waitFor(() => remotes(a)[0]?.connection === 'connected' && remotes(b)[0]?.connection === 'connected', 'A and B connected');
+    const { first, room, a, b } = await twoInACall();
     // A stays away from the server until we let it back: its renewals fail on the way (the network of one page).
     const ticketOf = (w: VideoCallWidget) => (w as unknown as { call: { ticket: string } }).call.ticket;
     const nativeFetch = window.fetch;
