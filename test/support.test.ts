@@ -1,5 +1,6 @@
 // The customer-support flow in a real browser against the real server: visitors' launchers knock and wait in the
 // server's queue, an agent desk sees them live (with their camera snapshot) and admits, declines or removes.
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import type { VideoCallWidget } from '../src/video-call-widget.js';
 import type { WaitingVisitor } from '../src/types.js';
 import { axeViolations, screenshot } from './a11y.js';
@@ -172,6 +173,56 @@ describe('support: launcher, waiting room and agent desk', function () {
     const empty = add(uniqueRoom('nobody'), { mode: 'launcher', 'display-name': 'Ola' });
     await waitFor(() => root(empty).querySelector('.launcher-button.offline'), 'no agent: offline');
     equal(await axeViolations(empty), '', 'axe: closed launcher');
+  });
+
+  it('the launcher works from the keyboard: Tab reaches it, Enter opens the panel with focus in it, Escape closes it and returns focus', async () => {
+    const room = uniqueRoom('keys');
+    await desk(room, 'Agent Kim');
+    const v = visitor(room, 'Keyboard Kay');
+    const launcher = await waitFor(() => root(v).querySelector<HTMLButtonElement>('.launcher-button:not(.offline)'), 'launcher online');
+    const before = document.createElement('button');
+    before.textContent = 'page button';
+    v.before(before);
+    try {
+      before.focus();
+      await sendKeys({ press: 'Tab' });
+      equal(root(v).activeElement, launcher, 'Tab reaches the launcher');
+      const style = getComputedStyle(launcher);
+      assert(style.outlineStyle === 'solid' && parseFloat(style.outlineWidth) >= 2, 'with a visible focus ring');
+      await sendKeys({ press: 'Enter' });
+      await waitFor(() => root(v).querySelector('.panel')?.contains(root(v).activeElement), 'focus moves into the opened panel');
+      equal(launcher.getAttribute('aria-expanded'), 'true', 'the button says the panel is open');
+      // The panel's controls come next with Tab: the pre-join screen inside it.
+      await waitFor(() => root(v).querySelector('.panel button[type="submit"]'), 'the panel shows the pre-join screen');
+      await sendKeys({ press: 'Tab' });
+      assert(root(v).querySelector('.panel')!.contains(root(v).activeElement), `Tab stays in the panel (at ${root(v).activeElement?.outerHTML.slice(0, 60)})`);
+      await sendKeys({ press: 'Escape' });
+      await waitFor(() => !root(v).querySelector('.panel'), 'Escape closes the panel');
+      await waitFor(() => root(v).activeElement === root(v).querySelector('.launcher-button'), 'focus is back on the launcher');
+      equal(v.state, 'idle', 'nothing is held after closing (no camera, no seat)');
+    } finally {
+      before.remove();
+    }
+  });
+
+  it('on a phone-sized screen the launcher is a small corner button, and its panel takes the whole screen', async () => {
+    await setViewport({ width: 375, height: 667 });
+    try {
+      const room = uniqueRoom('phone');
+      await desk(room, 'Agent Pat');
+      const v = visitor(room, 'Phone Pia');
+      const launcher = await waitFor(() => root(v).querySelector<HTMLButtonElement>('.launcher-button:not(.offline)'), 'launcher online');
+      const box = launcher.getBoundingClientRect();
+      assert(box.right <= 375 && box.bottom <= 667 && box.left >= 0 && box.top >= 0, `inside the screen: ${JSON.stringify(box)}`);
+      assert(box.width <= 80 && box.height <= 80, `a small round button, not a bar over the page (${box.width}×${box.height})`);
+      assert(box.right > 375 - 80 && box.bottom > 667 - 120, 'in the bottom corner');
+      launcher.click();
+      const panel = await waitFor(() => root(v).querySelector('.panel'), 'the panel opens');
+      const p = panel.getBoundingClientRect();
+      equal(`${Math.round(p.width)}×${Math.round(p.height)}`, '375×667', 'the panel fills the phone screen');
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 
   it('a desk without the agent key is refused, visibly', async () => {

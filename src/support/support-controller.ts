@@ -300,7 +300,13 @@ export class Support implements ReactiveController {
       this.i.media.release();
       this.i.setState('idle');
     }
+    // A keyboard user lands in the panel it opened, and back on the button when it closes (only when focus was in
+    // the widget: a panel opened or closed from code does not take the page's focus).
+    const root = this.el.shadowRoot;
+    const focused = !!root?.activeElement;
     this.el.requestUpdate();
+    await this.el.updateComplete;
+    if (focused) root?.querySelector<HTMLElement>(open ? '.panel' : '.launcher-button')?.focus();
   }
 
   /** What the site passes with a knock: the `context` property, else the attribute's JSON. */

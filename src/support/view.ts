@@ -100,7 +100,7 @@ export function launcherView(el: VideoCallWidget, s: Support, inner: unknown) {
   const inCall = el.state === 'joined' || el.state === 'reconnecting';
   return html`<div class="launcher">
     ${s.open
-      ? html`<section part="panel" class="panel" role="dialog" aria-label=${label} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && !inCall && void s.toggle(false)}>
+      ? html`<section part="panel" class="panel" role="dialog" aria-label=${label} tabindex="-1" @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && !inCall && void s.toggle(false)}>
           <header class="panel-head"><span>${label}</span>
             ${inCall ? nothing : html`<button part="button" class="close" aria-label=${t.closePanel} @click=${() => void s.toggle(false)}>×</button>`}
           </header>
