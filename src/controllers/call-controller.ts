@@ -37,7 +37,7 @@ const MIN_ICE_REFRESH = 15_000;
  * When the earliest TURN credential among `servers` expires (ms since the epoch), read from its TURN REST API
  * username `<expiry-unix>:<opaque>`; undefined when none carries an expiry.
  */
-export function iceExpiry(servers: readonly RTCIceServer[]): number | undefined {
+function iceExpiry(servers: readonly RTCIceServer[]): number | undefined {
   const expiries = servers.map((s) => /^(\d{9,12}):/.exec(typeof s.username === 'string' ? s.username : '')?.[1]).filter((x) => x !== undefined).map((x) => Number(x) * 1000);
   return expiries.length ? Math.min(...expiries) : undefined;
 }
