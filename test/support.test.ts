@@ -102,6 +102,8 @@ describe('support: launcher, waiting room and agent desk', function () {
     equal(detail.reason, 'declined', 'reason');
     await waitFor(() => root(xena).querySelector('.agent-message')?.textContent === 'Please call back after 3 pm <b>thanks</b>', 'the message shows, as text');
     equal(xena.state, 'left', 'Xena is out of the queue');
+    equal(await axeViolations(xena), '', 'axe: the declined screen');
+    await screenshot(root(xena).querySelector('.panel')!, 'launcher-declined');
     equal(cancels.join(','), 'Vera', 'a decline is not a cancel');
     await waitFor(() => walt.queuePosition === 1 && waitingNames(agent) === 'Walt', 'Walt alone in the queue');
 

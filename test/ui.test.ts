@@ -205,6 +205,7 @@ describe('look, language and accessibility', function () {
     await waitFor(() => w.state === 'joined', 'joined');
     await w.leave();
     await noViolations(w, 'left screen');
+    await screenshot(w, 'left');
   });
 
   it('the demo page: options apply to the widget, the embed code follows them, ?autojoin=1 still joins', async () => {
