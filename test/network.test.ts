@@ -12,8 +12,24 @@ interface Space {
   farIp: string;
 }
 
-type Internals = { call: { remotes: Map<string, { media: { peerConnection: RTCPeerConnection | null } | undefined }> } };
+type Connection = { peerConnection: RTCPeerConnection | null } | undefined;
+type Internals = { call: { remotes: Map<string, { media: Connection; data: Connection }> } };
 const mediaOf = (w: VideoCallWidget, id: string) => (w as unknown as Internals).call.remotes.get(id)?.media;
+const dataOf = (w: VideoCallWidget, id: string) => (w as unknown as Internals).call.remotes.get(id)?.data;
+
+/** The far end's port of a peer connection's selected candidate pair (its ICE socket in the namespace). */
+async function remotePort(pc: RTCPeerConnection): Promise<number | undefined> {
+  const stats = await pc.getStats();
+  let port: number | undefined;
+  stats.forEach((s) => {
+    if (s.type === 'transport' && s.selectedCandidatePairId) {
+      const pair = stats.get(s.selectedCandidatePairId as string);
+      const remote = pair && stats.get(pair.remoteCandidateId);
+      if (remote?.protocol === 'udp') port = remote.port as number;
+    }
+  });
+  return port;
+}
 
 describe('network failures (second browser in a network namespace)', function () {
   this.timeout(120_000);
@@ -89,6 +105,36 @@ describe('network failures (second browser in a network namespace)', function ()
     equal(w.shadowRoot!.querySelectorAll('.tile').length, 2, 'two tiles, no duplicate');
     const old = call as unknown as { open: boolean; peerConnection: RTCPeerConnection | null };
     assert(!old.open && (!old.peerConnection || old.peerConnection.connectionState === 'closed'), 'the old call was closed (no zombie)');
+    assert(await framesAdvance(tileOf(w, farId)!.querySelector('video')!), 'the picture moves on the new call');
+    equal(departures, 0, 'nobody left');
+  });
+
+  it('a media path that fails for good (ICE failed) while the data connection lives is dialled again by the dialer', async () => {
+    const { w, farId } = await farCall();
+    const call = mediaOf(w, farId);
+    const pc = call!.peerConnection!;
+    const data = dataOf(w, farId);
+    const dataPort = await waitFor(() => remotePort(data!.peerConnection!), 'the data connection\'s far port');
+    const states: string[] = [];
+    pc.addEventListener('connectionstatechange', () => states.push(pc.connectionState));
+    let departures = 0;
+    w.addEventListener('vcw-participant-leave', () => departures++);
+    // Everything between the two ends is dropped but signaling and the data connection's own UDP port: the media
+    // connection loses its path, the data connection (heartbeats, chat) does not — no silence to act on.
+    await executeServerCommand('vcw-netns-cut', { id: space.id, keepTcpPort: server.port, keepUdpPort: dataPort });
+    const cutAt = performance.now();
+    await waitFor(() => states.includes('failed'), 'the media connection failed (ICE)', 60_000);
+    const failedAfter = performance.now() - cutAt;
+    // It was the media path alone: the data connection is up (so no silence), and the far browser is still there.
+    equal(data!.peerConnection!.connectionState, 'connected', 'the data connection is still connected');
+    // The far browser dials again (a new call and data connection); they cannot connect while the cut lasts.
+    await waitFor(() => mediaOf(w, farId) !== call, 'a new call from the far browser', 30_000);
+    const redialAfter = performance.now() - cutAt;
+    await executeServerCommand('vcw-netns-restore', { id: space.id });
+    await waitFor(() => remotes(w)[0]?.connection === 'connected', 'connected on the new call', 20_000);
+    console.log(`ICE failed ${Math.round(failedAfter)} ms after the media path was cut; re-dialled after ${Math.round(redialAfter)} ms`);
+    equal(remotes(w).length, 1, 'one remote participant');
+    equal(w.shadowRoot!.querySelectorAll('.tile').length, 2, 'two tiles, no duplicate');
     assert(await framesAdvance(tileOf(w, farId)!.querySelector('video')!), 'the picture moves on the new call');
     equal(departures, 0, 'nobody left');
   });

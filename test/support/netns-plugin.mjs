@@ -2,7 +2,8 @@
 // of our own joined to this host by a veth pair (10.231.N.1 here, 10.231.N.2 there). Commands:
 //   'vcw-netns-create'                      → { id, hostIp, farIp }
 //   'vcw-netns-browser', { id, url }        starts Chromium (fake devices) in the namespace at `url`
-//   'vcw-netns-cut', { id, keepTcpPort? }   drops every packet between the two ends (except TCP to that port)
+//   'vcw-netns-cut', { id, keepTcpPort?, keepUdpPort? }  drops every packet between the two ends (except TCP to that
+//                                           server port, and UDP from that port of the far browser)
 //   'vcw-netns-restore', { id }             lifts the cut
 //   'vcw-netns-eval', { id, expression }    evaluates an expression in that Chromium's page (DevTools protocol)
 //   'vcw-netns-kill-browser', { id }        SIGKILLs that Chromium (its whole process group)
@@ -94,11 +95,15 @@ export function netnsPlugin() {
     return JSON.parse(out);
   }
 
-  function cut(id, keepTcpPort) {
+  function cut(id, keepTcpPort, keepUdpPort) {
     const space = spaces.get(id);
     if (!space) throw new Error(`no namespace ${id}`);
-    const keepOut = keepTcpPort ? `ip daddr ${space.hostIp} tcp dport ${Number(keepTcpPort)} accept;` : '';
-    const keepIn = keepTcpPort ? `ip saddr ${space.hostIp} tcp sport ${Number(keepTcpPort)} accept;` : '';
+    // keepTcpPort: the server's port on the host end (signaling); keepUdpPort: a port of the far browser's own (one
+    // peer connection's ICE socket).
+    const keepOut = (keepTcpPort ? `ip daddr ${space.hostIp} tcp dport ${Number(keepTcpPort)} accept;` : '') +
+      (keepUdpPort ? ` ip daddr ${space.hostIp} udp sport ${Number(keepUdpPort)} accept;` : '');
+    const keepIn = (keepTcpPort ? `ip saddr ${space.hostIp} tcp sport ${Number(keepTcpPort)} accept;` : '') +
+      (keepUdpPort ? ` ip saddr ${space.hostIp} udp dport ${Number(keepUdpPort)} accept;` : '');
     const rules = `table inet vcwcut {
       chain out { type filter hook output priority 0; policy accept; ${keepOut} ip daddr ${space.hostIp} drop; }
       chain in { type filter hook input priority 0; policy accept; ${keepIn} ip saddr ${space.hostIp} drop; }
@@ -143,7 +148,7 @@ export function netnsPlugin() {
         case 'vcw-netns-browser':
           return browser(payload.id, payload.url);
         case 'vcw-netns-cut':
-          return cut(payload.id, payload.keepTcpPort);
+          return cut(payload.id, payload.keepTcpPort, payload.keepUdpPort);
         case 'vcw-netns-restore':
           return restore(payload.id);
         case 'vcw-netns-eval':
