@@ -39,7 +39,7 @@ function staticClosure(entry) {
 function inCallFiles() {
   const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js') && !/^(support-|recorder-)/.test(f)).map((f) => `chunks/${f}`);
   const languages = chunks.filter((f) => /^chunks\/(de|es|fr|ja)-/.test(f));
-  const biggest = languages.sort((a, b) => gz(join(DIST, b)) - gz(join(DIST, a)))[0];
+  const biggest = languages.map((f) => [f, gz(join(DIST, f))]).sort((a, b) => b[1] - a[1])[0]?.[0];
   const english = ['video-call-widget.js', ...chunks.filter((f) => !languages.includes(f))];
   return { english, translated: biggest ? [...english, biggest] : english };
 }

@@ -27,6 +27,9 @@ export type RoomEvents = {
   release: [room: string, peerId: string, reason: ReleaseReason, members: Member[]];
 };
 
+/** Who holds the seats (reserved or connected), as the widgets are told. */
+const membersOf = (seats: Map<string, Seat>): Member[] => [...seats.values()].map(({ peerId, name }) => ({ peerId, name }));
+
 export class Rooms extends EventEmitter<RoomEvents> {
   private readonly rooms = new Map<string, Map<string, Seat>>();
   private readonly roomOfPeer = new Map<string, string>();
@@ -39,7 +42,7 @@ export class Rooms extends EventEmitter<RoomEvents> {
   reserve(room: string, name: string): { peerId: string; members: Member[] } | null {
     const seats = this.rooms.get(room) ?? new Map<string, Seat>();
     if (seats.size >= this.maxPeers) return null;
-    const members = [...seats.values()].map(({ peerId, name: n }) => ({ peerId, name: n }));
+    const members = membersOf(seats);
     const peerId = newPeerId();
     const seat: Seat = { peerId, name, connected: false, timer: undefined };
     seat.timer = setTimeout(() => this.release(peerId, 'expired'), this.seatTimeoutMs);
@@ -71,7 +74,7 @@ export class Rooms extends EventEmitter<RoomEvents> {
     let others: Member[] | null = null;
     if (!seat) {
       if (seats.size >= this.maxPeers) return null;
-      others = [...seats.values()].map(({ peerId: p, name: n }) => ({ peerId: p, name: n }));
+      others = membersOf(seats);
       seat = { peerId, name, connected: false, timer: undefined };
       seats.set(peerId, seat);
       this.rooms.set(room, seats);
