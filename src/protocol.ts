@@ -151,10 +151,20 @@ function parseIceServer(x: unknown): RTCIceServer | null {
   return server;
 }
 
+/**
+ * One `{ peerId, name }` of a member list from the server, which allows names of 64 characters counted as code
+ * points (an emoji is one): `isName` counts UTF-16 units and would refuse the whole list for such a name.
+ */
+function parseMember(m: unknown): { peerId: string; name: string } | null {
+  return isObj(m) && typeof m.peerId === 'string' && PEER_ID.test(m.peerId) && typeof m.name === 'string' && [...m.name].length <= MAX_NAME
+    ? { peerId: m.peerId, name: m.name }
+    : null;
+}
+
 export function parseJoinResponse(x: unknown): JoinResponse | null {
   if (!isObj(x) || typeof x.peerId !== 'string' || !PEER_ID.test(x.peerId) || typeof x.ticket !== 'string') return null;
   if (!/^[\w.-]{1,1024}$/.test(x.ticket) || !Array.isArray(x.members) || !Array.isArray(x.iceServers)) return null;
-  const members = x.members.map((m) => (isObj(m) && typeof m.peerId === 'string' && PEER_ID.test(m.peerId) && isName(m.name) ? { peerId: m.peerId, name: m.name } : null));
+  const members = x.members.map(parseMember);
   const iceServers = x.iceServers.map(parseIceServer);
   const s = x.signaling;
   if (members.includes(null) || iceServers.includes(null) || typeof x.maxPeers !== 'number' || !isObj(s)) return null;
@@ -188,9 +198,7 @@ export function parseRoomLeave(x: unknown): { peerId: string; reason: 'left' | '
 /** The server's list of who holds a seat, sent to a widget that took its seat anew after a server restart. */
 export function parseRoomMembers(x: unknown): Array<{ peerId: string; name: string }> | null {
   if (!isObj(x) || x.type !== 'VCW-MEMBERS' || !isObj(x.payload) || !Array.isArray(x.payload.members) || x.payload.members.length > 64) return null;
-  const members = x.payload.members.map((m: unknown) =>
-    isObj(m) && typeof m.peerId === 'string' && PEER_ID.test(m.peerId) && typeof m.name === 'string' && [...m.name].length <= 64 ? { peerId: m.peerId, name: m.name } : null,
-  );
+  const members = x.payload.members.map(parseMember);
   return members.includes(null) ? null : (members as Array<{ peerId: string; name: string }>);
 }
 

@@ -152,6 +152,18 @@ describe('joining errors', function () {
     assert(/cannot be reached/.test(w.shadowRoot!.textContent ?? ''), 'the UI says so');
   });
 
+  it('joins a room whose member has a 64-character name of emoji (the server counts characters, not UTF-16 units)', async () => {
+    const room = uniqueRoom();
+    const name = '😀'.repeat(64);
+    // A seat taken through the room API, as any client may: the server accepts 64 characters.
+    const seat = await fetch(`${server.url}/api/rooms/${room}/join`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name }) });
+    equal(seat.status, 200, 'the server takes the name');
+    const w = addWidget(server, room, { 'display-name': 'Next' });
+    widgets.push(w);
+    await w.join();
+    equal(w.state, 'joined', 'the member list with that name is understood');
+  });
+
   it('a join request lost on the way is tried again; one that is always lost ends as server-unreachable after three tries', async () => {
     // The network drops the join request (the server never sees it) a given number of times, then lets it through.
     const nativeFetch = window.fetch;
