@@ -1,6 +1,6 @@
 // German. Loaded only when the widget's language is German (its own chunk).
-import type { FileStrings } from '../parts/chat-strings.js';
-import type { Strings } from '../strings.js';
+import type { FileStrings } from '../call/strings.js';
+import type { Strings } from '../core/strings.js';
 
 const de: Strings & FileStrings = {
   noRoom: 'Für diesen Anruf ist kein Raum angegeben.',

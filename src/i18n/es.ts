@@ -1,6 +1,6 @@
 // Spanish. Loaded only when the widget's language is Spanish (its own chunk).
-import type { FileStrings } from '../parts/chat-strings.js';
-import type { Strings } from '../strings.js';
+import type { FileStrings } from '../call/strings.js';
+import type { Strings } from '../core/strings.js';
 
 const es: Strings & FileStrings = {
   noRoom: 'No hay ninguna sala configurada para esta llamada.',

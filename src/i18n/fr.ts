@@ -1,6 +1,6 @@
 // French. Loaded only when the widget's language is French (its own chunk).
-import type { FileStrings } from '../parts/chat-strings.js';
-import type { Strings } from '../strings.js';
+import type { FileStrings } from '../call/strings.js';
+import type { Strings } from '../core/strings.js';
 
 const fr: Strings & FileStrings = {
   noRoom: 'Aucun salon n’est défini pour cet appel.',

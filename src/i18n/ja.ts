@@ -1,6 +1,6 @@
 // Japanese. Loaded only when the widget's language is Japanese (its own chunk).
-import type { FileStrings } from '../parts/chat-strings.js';
-import type { Strings } from '../strings.js';
+import type { FileStrings } from '../call/strings.js';
+import type { Strings } from '../core/strings.js';
 
 const ja: Strings & FileStrings = {
   noRoom: 'この通話のルームが設定されていません。',

@@ -54,30 +54,51 @@ export type Strings = typeof en;
 /** A host page's own wording: any key of any table (call and file-sharing keys too), merged over the language's. */
 export type StringOverrides = Partial<Omit<Strings, 'errors'>> & { errors?: Partial<Strings['errors']> } & Record<string, unknown>;
 
-type Table = Partial<Strings> & Record<string, unknown>;
+/**
+ * One way to localise every string table of the widget: English built in, each other language a lazily loaded
+ * chunk, the host page's `strings` over both. The element's table is one catalog; the support flow has its own.
+ */
+export class Catalog<T extends object> {
+  private readonly tables: Record<string, Partial<T>>;
 
-// English is built in; every other language is its own chunk, loaded when it is asked for.
-const loaders: Record<string, () => Promise<{ default: Table }>> = {
-  de: () => import('./i18n/de.js'),
-  es: () => import('./i18n/es.js'),
-  fr: () => import('./i18n/fr.js'),
-  ja: () => import('./i18n/ja.js'),
-};
-const tables: Record<string, Table> = { en };
+  constructor(private readonly en: T, private readonly loaders: Record<string, () => Promise<{ default: Partial<T> }>>) {
+    this.tables = { en };
+  }
+
+  /** Loads the table of `lang` once; a promise while a shipped language is not loaded yet, else undefined. */
+  load(lang: string): Promise<unknown> | undefined {
+    const b = baseLanguage(lang);
+    const loader = this.loaders[b];
+    if (this.tables[b] || !loader) return;
+    this.tables[b] = {};
+    return loader().then((m) => (this.tables[b] = m.default), () => undefined);
+  }
+
+  /** The table for a BCP 47 language tag ("de-AT" falls back to "de", then English), with the host's overrides. */
+  get(lang: string, own: Partial<T> = {}): T {
+    return { ...this.en, ...this.tables[baseLanguage(lang)], ...own };
+  }
+}
 
 /** "de-AT" → "de". */
-const base = (lang: string) => lang.toLowerCase().split('-')[0]!;
+const baseLanguage = (lang: string) => lang.toLowerCase().split('-')[0]!;
 
-/** Loads the table of `lang` once; a promise while a shipped language is not loaded yet, else undefined. */
-export function loadStrings(lang: string): Promise<unknown> | undefined {
-  const b = base(lang);
-  if (tables[b] || !loaders[b]) return;
-  tables[b] = {};
-  return loaders[b]().then((m) => (tables[b] = m.default), () => undefined);
-}
+// English is built in; every other language is its own chunk, loaded when it is asked for.
+const catalog = new Catalog<Strings>(en, {
+  de: () => import('../i18n/de.js'),
+  es: () => import('../i18n/es.js'),
+  fr: () => import('../i18n/fr.js'),
+  ja: () => import('../i18n/ja.js'),
+});
 
-/** The table for a BCP 47 language tag ("de-AT" falls back to "de", then English), with the host's overrides. */
+/** Loads the element's table for `lang` (see {@link Catalog.load}). */
+export const loadStrings = (lang: string) => catalog.load(lang);
+
+/** The element's table for `lang` with the host's overrides; error messages merged key by key. */
 export function stringsFor(lang: string, own: StringOverrides = {}): Strings {
-  const table = tables[base(lang)] ?? {};
-  return { ...en, ...table, ...own, errors: { ...en.errors, ...table.errors, ...own.errors } } as Strings;
+  const table = catalog.get(lang);
+  return { ...table, ...own, errors: { ...table.errors, ...own.errors } };
 }
+
+/** `'{name} left'` with `{ name: 'Ada' }` → `'Ada left'`. */
+export const fill = (text: string, values: Record<string, string>) => text.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);

@@ -1,6 +1,4 @@
 /** Public data shapes of the element (see DESIGN.md). */
-/** Longest chat message, in characters. */
-export const MAX_TEXT = 2000;
 
 export type WidgetState = 'idle' | 'prejoin' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'error';
 
@@ -59,7 +57,11 @@ export type ErrorCode =
 
 /** The error `join()` rejects with and `vcw-error` describes. */
 export class WidgetError extends Error {
-  constructor(readonly code: ErrorCode | 'aborted', message: string) {
+  /**
+   * @param next for `aborted` (the support queue declined, did not answer, or the visitor cancelled): the screen to
+   *   show instead of an error
+   */
+  constructor(readonly code: ErrorCode | 'aborted', message: string, readonly next?: 'prejoin' | 'left') {
     super(message);
     this.name = 'WidgetError';
   }
@@ -81,7 +83,7 @@ export interface WaitingVisitor {
 }
 
 /** Why a participant (or you) left. */
-export type LeaveReason = 'left' | 'disconnected' | 'timeout' | 'unreachable' | 'kicked' | 'error' | 'removed';
+export type LeaveReason = 'left' | 'disconnected' | 'timeout' | 'unreachable' | 'removed';
 
 /** Bits per second received (`inbound`) and sent (`outbound`). */
 export interface Bitrate {

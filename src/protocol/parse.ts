@@ -1,13 +1,12 @@
 /**
  * Everything that crosses the network, validated before use. `parse*` functions take `unknown` and return a
- * typed value or null; they never throw.
- *
- * Peer protocol (version 1): JSON objects over each pair's reliable, ordered data connection.
+ * typed value or null; they never throw. The shapes are `wire.ts`'s, the limits `limits.ts`'s (shared with the
+ * server). Loaded with the call (and the support flow), not before.
  */
+import { isName, MAX_PAGE, MAX_TEXT, Notice, PEER_ID, ROOM_NAME, TICKET } from './limits.js';
+import type { ApiErrorBody, ChatWireFields, HistoryItem, IceServer, JoinAnswer, Member, NoticeFrame, PeerMessage, RenewAnswer, SignalingEndpoint, TicketAnswer } from './wire.js';
+
 export const PROTOCOL_VERSION = 1;
-export const MAX_NAME = 64;
-import { MAX_TEXT } from './types.js';
-export { MAX_TEXT } from './types.js';
 /** Largest file a participant can share. */
 export const MAX_FILE = 25 * 1024 * 1024;
 /** Longest file name. */
@@ -19,47 +18,9 @@ export const CHUNK_BYTES = 9 * 1024;
 /** Messages per history batch (each batch also stays under MAX_FRAME). */
 export const HISTORY_BATCH = 100;
 
-export interface MediaState {
-  audioMuted: boolean;
-  videoMuted: boolean;
-  screenSharing: boolean;
-}
-
-export type PeerMessage =
-  | ({ v: 1; t: 'hello'; name: string } & MediaState)
-  | ({ v: 1; t: 'state'; name: string } & MediaState)
-  | { v: 1; t: 'ping' }
-  | { v: 1; t: 'bye' }
-  | ({ v: 1; t: 'chat' } & ChatWireFields)
-  /** Earlier messages, sent when a data connection opens; `from` is the original sender. */
-  | { v: 1; t: 'history'; items: HistoryItem[] }
-  /** A file offer: chunks, then `file-end`, follow on the same (ordered) connection. */
-  | { v: 1; t: 'file'; id: string; name: string; size: number; type: string; hash: string; ts: number }
-  | { v: 1; t: 'chunk'; id: string; data: string }
-  | { v: 1; t: 'file-end'; id: string }
-  /** Receiver → sender: the file arrived intact (`ok`) or failed its integrity check. */
-  | { v: 1; t: 'file-ack'; id: string; ok: boolean }
-  /** Either side: stop this transfer. */
-  | { v: 1; t: 'file-cancel'; id: string }
-  /** The sender started (`on`) or stopped recording the call; sent again to whoever connects while it runs. */
-  | { v: 1; t: 'recording'; on: boolean };
-
-/** A chat message on the wire. `seq` is the sender's Lamport clock: everyone orders by (seq, from, id). */
-export interface ChatWireFields {
-  id: string;
-  name: string;
-  text: string;
-  ts: number;
-  seq: number;
-}
-
-export interface HistoryItem extends ChatWireFields {
-  from: string;
-}
-
 type Obj = Record<string, unknown>;
+export type { ChatWireFields, HistoryItem, PeerMessage };
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
-const isName = (x: unknown): x is string => typeof x === 'string' && x.length <= MAX_NAME;
 const isBool = (x: unknown): x is boolean => typeof x === 'boolean';
 const isId = (x: unknown): x is string => typeof x === 'string' && /^[\w-]{1,64}$/.test(x);
 const isCount = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= max;
@@ -126,83 +87,112 @@ export function parseMetadata(data: unknown): { name: string } | null {
   return isObj(data) && isName(data.name) ? { name: data.name } : null;
 }
 
-/** The server's answer to `POST /api/rooms/{room}/join`. */
-export interface JoinResponse {
-  peerId: string;
-  ticket: string;
-  members: Array<{ peerId: string; name: string }>;
-  iceServers: RTCIceServer[];
-  maxPeers: number;
-  signaling: { host: string; port: number; path: string; secure: boolean; key: string };
-  /** Set on a seat from a support queue: the call room it is in (not the queue's name). */
-  room?: string;
-}
+const isPeerId = (x: unknown): x is string => typeof x === 'string' && PEER_ID.test(x);
+const isTicket = (x: unknown): x is string => typeof x === 'string' && TICKET.test(x);
 
-/** A server-assigned peer id. */
-export const PEER_ID = /^[0-9a-f]{32}$/;
-
-function parseIceServer(x: unknown): RTCIceServer | null {
+function parseIceServer(x: unknown): IceServer | null {
   if (!isObj(x)) return null;
   const urls = typeof x.urls === 'string' ? [x.urls] : x.urls;
   if (!Array.isArray(urls) || !urls.every((u) => typeof u === 'string' && /^(stuns?|turns?):/.test(u))) return null;
-  const server: RTCIceServer = { urls };
+  const server: IceServer = { urls };
   if (typeof x.username === 'string') server.username = x.username;
   if (typeof x.credential === 'string') server.credential = x.credential;
   return server;
 }
 
-/**
- * One `{ peerId, name }` of a member list from the server, which allows names of 64 characters counted as code
- * points (an emoji is one): `isName` counts UTF-16 units and would refuse the whole list for such a name.
- */
-function parseMember(m: unknown): { peerId: string; name: string } | null {
-  return isObj(m) && typeof m.peerId === 'string' && PEER_ID.test(m.peerId) && typeof m.name === 'string' && [...m.name].length <= MAX_NAME
-    ? { peerId: m.peerId, name: m.name }
-    : null;
+/** Every item parsed by `parse`, or null when one of them is malformed. */
+function all<T>(items: unknown, parse: (x: unknown) => T | null, max = Infinity): T[] | null {
+  if (!Array.isArray(items) || items.length > max) return null;
+  const out: T[] = [];
+  for (const item of items) {
+    const parsed = parse(item);
+    if (!parsed) return null;
+    out.push(parsed);
+  }
+  return out;
 }
 
-export function parseJoinResponse(x: unknown): JoinResponse | null {
-  if (!isObj(x) || typeof x.peerId !== 'string' || !PEER_ID.test(x.peerId) || typeof x.ticket !== 'string') return null;
-  if (!/^[\w.-]{1,1024}$/.test(x.ticket) || !Array.isArray(x.members) || !Array.isArray(x.iceServers)) return null;
-  const members = x.members.map(parseMember);
-  const iceServers = x.iceServers.map(parseIceServer);
-  const s = x.signaling;
-  if (members.includes(null) || iceServers.includes(null) || typeof x.maxPeers !== 'number' || !isObj(s)) return null;
-  if (typeof s.host !== 'string' || !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(s.host)) return null;
+/** One `{ peerId, name }` of a member list from the server. */
+function parseMember(m: unknown): Member | null {
+  return isObj(m) && isPeerId(m.peerId) && isName(m.name) ? { peerId: m.peerId, name: m.name } : null;
+}
+
+function parseEndpoint(s: unknown): SignalingEndpoint | null {
+  if (!isObj(s) || typeof s.host !== 'string' || !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(s.host)) return null;
   if (typeof s.port !== 'number' || typeof s.path !== 'string' || !/^\/[\w/-]*$/.test(s.path) || !isBool(s.secure) || typeof s.key !== 'string' || !/^\w+$/.test(s.key)) return null;
-  return {
-    peerId: x.peerId,
-    ticket: x.ticket,
-    members: members as JoinResponse['members'],
-    iceServers: iceServers as RTCIceServer[],
-    maxPeers: x.maxPeers,
-    signaling: { host: s.host, port: s.port, path: s.path, secure: s.secure, key: s.key },
-  };
+  return { host: s.host, port: s.port, path: s.path, secure: s.secure, key: s.key };
+}
+
+/** The server's answer to `POST /api/rooms/{room}/join` (or a seat from a support queue, with its `room`). */
+export function parseJoinAnswer(x: unknown): JoinAnswer | null {
+  if (!isObj(x) || !isPeerId(x.peerId) || !isTicket(x.ticket) || typeof x.maxPeers !== 'number') return null;
+  const members = all(x.members, parseMember);
+  const iceServers = all(x.iceServers, parseIceServer);
+  const signaling = parseEndpoint(x.signaling);
+  if (!members || !iceServers || !signaling) return null;
+  if (x.room !== undefined && (typeof x.room !== 'string' || !ROOM_NAME.test(x.room))) return null;
+  const answer = { peerId: x.peerId, ticket: x.ticket, members, iceServers, maxPeers: x.maxPeers, signaling };
+  return typeof x.room === 'string' ? { ...answer, room: x.room } : answer;
+}
+
+/** A seat handed over by the support flow: a join answer that names its call room. */
+export function parseSeat(x: unknown): JoinAnswer | null {
+  const seat = parseJoinAnswer(x);
+  return seat?.room ? seat : null;
+}
+
+/** The answer to a knock or a desk's registration. */
+export function parseTicketAnswer(x: unknown): TicketAnswer | null {
+  if (!isObj(x) || !isPeerId(x.peerId) || !isTicket(x.ticket)) return null;
+  const signaling = parseEndpoint(x.signaling);
+  if (!signaling) return null;
+  return isCount(x.position, 1e6) ? { peerId: x.peerId, ticket: x.ticket, signaling, position: x.position } : { peerId: x.peerId, ticket: x.ticket, signaling };
 }
 
 /** The server's answer to `POST /api/rooms/{room}/renew`. */
-export function parseRenewResponse(x: unknown): { peerId: string; ticket: string; iceServers: RTCIceServer[] } | null {
-  if (!isObj(x) || typeof x.peerId !== 'string' || !PEER_ID.test(x.peerId) || typeof x.ticket !== 'string' || !/^[\w.-]{1,1024}$/.test(x.ticket)) return null;
-  const iceServers = Array.isArray(x.iceServers) ? x.iceServers.map(parseIceServer) : [null];
-  return iceServers.includes(null) ? null : { peerId: x.peerId, ticket: x.ticket, iceServers: iceServers as RTCIceServer[] };
+export function parseRenewAnswer(x: unknown): RenewAnswer | null {
+  if (!isObj(x) || !isPeerId(x.peerId) || !isTicket(x.ticket)) return null;
+  const iceServers = all(x.iceServers, parseIceServer);
+  return iceServers && { peerId: x.peerId, ticket: x.ticket, iceServers };
 }
 
-/** Server → widget notices over the signaling socket (our own message types beside PeerJS's). */
+/** A server notice (`{ type: 'VCW-…', payload: {…} }`) of one of `types`, or null. */
+export function parseNotice(x: unknown, ...types: string[]): NoticeFrame | null {
+  return isObj(x) && typeof x.type === 'string' && types.includes(x.type) && isObj(x.payload) ? { type: x.type, payload: x.payload } : null;
+}
+
+/** Server → members: someone's socket went away. */
 export function parseRoomLeave(x: unknown): { peerId: string; reason: 'left' | 'removed' | null } | null {
-  if (!isObj(x) || x.type !== 'VCW-LEAVE' || !isObj(x.payload) || typeof x.payload.peerId !== 'string' || !PEER_ID.test(x.payload.peerId)) return null;
+  const notice = parseNotice(x, Notice.LEAVE);
+  if (!notice || !isPeerId(notice.payload.peerId)) return null;
   // `gone`: their page went away; `removed`: the support desk removed them; anything else: their socket dropped.
-  const reason = x.payload.reason === 'gone' ? 'left' : x.payload.reason === 'removed' ? 'removed' : null;
-  return { peerId: x.payload.peerId, reason };
+  const reason = notice.payload.reason === 'gone' ? 'left' : notice.payload.reason === 'removed' ? 'removed' : null;
+  return { peerId: notice.payload.peerId, reason };
 }
 
 /** The server's list of who holds a seat, sent to a widget that took its seat anew after a server restart. */
-export function parseRoomMembers(x: unknown): Array<{ peerId: string; name: string }> | null {
-  if (!isObj(x) || x.type !== 'VCW-MEMBERS' || !isObj(x.payload) || !Array.isArray(x.payload.members) || x.payload.members.length > 64) return null;
-  const members = x.payload.members.map(parseMember);
-  return members.includes(null) ? null : (members as Array<{ peerId: string; name: string }>);
+export function parseRoomMembers(x: unknown): Member[] | null {
+  const notice = parseNotice(x, Notice.MEMBERS);
+  return notice && all(notice.payload.members, parseMember, 64);
+}
+
+/** One waiting visitor of the desk's queue list (`VCW-WAITING`). */
+export interface WaitingEntry {
+  readonly id: string;
+  readonly name: string;
+  readonly page: string;
+  readonly context: Record<string, unknown> | null;
+  readonly since: number;
+}
+
+export function parseWaitingEntry(x: unknown): WaitingEntry | null {
+  if (!isObj(x) || !isPeerId(x.id) || !isName(x.name)) return null;
+  const page = typeof x.page === 'string' && x.page.length <= MAX_PAGE ? x.page : '';
+  const since = typeof x.since === 'number' && Number.isFinite(x.since) ? x.since : Date.now();
+  return { id: x.id, name: x.name, page, context: isObj(x.context) ? x.context : null, since };
 }
 
 /** Error bodies of the room API. */
-export function parseApiError(x: unknown): { error: string; message: string } | null {
+export function parseApiError(x: unknown): ApiErrorBody | null {
   return isObj(x) && typeof x.error === 'string' && typeof x.message === 'string' ? { error: x.error, message: x.message } : null;
 }
