@@ -1,5 +1,5 @@
-// `npm test`: build, type-check, run the server suite and the browser suite, then print one plain line
-// `N passed, N failed` (the line CI reads). Exits non-zero when anything failed.
+// `npm test`: build, type-check, check the layering (dependency-cruiser), run the server suite and the browser
+// suite, then print one plain line `N passed, N failed` (the line CI reads). Exits non-zero when anything failed.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 
@@ -9,7 +9,8 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 let failed = 0;
 let passed = 0;
 
-for (const step of ['build', 'typecheck']) {
+// lint:deps: the layering rules of .dependency-cruiser.cjs (which layer may import which), after the type check.
+for (const step of ['build', 'typecheck', 'lint:deps']) {
   if (run(npm, ['run', '--silent', step]) !== 0) {
     console.log(`\n0 passed, 1 failed`);
     process.exit(1);
