@@ -37,7 +37,29 @@ function peerjsJsonOnly(): Plugin {
   };
 }
 
-// The widget bundle: one ES module entry (`video-call-widget.js`) and the lazily loaded call chunk beside it.
+/**
+ * Folders are chunks: `src/<folder>/` becomes the chunk `<folder>`, loaded when the core first `import()`s it. The
+ * core chunk (named like the entry, beside it) holds `src/core/`, Lit and the protocol's limits (the pre-join script);
+ * each language table is its own chunk; PeerJS and its shims go with the call. Lit's directive base is needed only by
+ * the devices chunk's `<video>` binding. The layering rules (`.dependency-cruiser.cjs`) keep imports in line with it.
+ */
+const CORE = 'video-call-widget';
+export function chunkOf(id: string): string | null {
+  const path = id.replace(/\\/g, '/');
+  if (/node_modules\/(lit-html|lit)\/directive\.js$/.test(path)) return 'devices';
+  if (/node_modules\/(lit|lit-html|lit-element|@lit\/reactive-element)\//.test(path)) return CORE;
+  if (/node_modules\/(peerjs|eventemitter3|sdp|@msgpack)\//.test(path)) return 'call';
+  const src = /\/src\/(.+)$/.exec(path)?.[1];
+  if (!src || src === 'index.ts') return null;
+  const [folder, file = ''] = src.split('/');
+  if (folder === 'core' || src === 'protocol/limits.ts') return CORE;
+  if (folder === 'vendor') return 'call';
+  // One chunk per language table: `i18n/de.ts` → `de`, `support/i18n/support-de.ts` → `support-de`.
+  if (folder === 'i18n' || file === 'i18n') return src.split('/').pop()!.replace(/\.ts$/, '');
+  return folder ?? null;
+}
+
+// The widget bundle: one ES module entry (`video-call-widget.js`) and the lazily loaded chunks beside it.
 export default defineConfig({
   plugins: [compactStyles(), peerjsJsonOnly()],
   resolve: {
@@ -57,13 +79,8 @@ export default defineConfig({
       output: {
         chunkFileNames: 'chunks/[name]-[hash].js',
         minify: true,
-        // Everything the pre-join screen needs (Lit included) in one chunk beside the entry file; the call chunk
-        // imports what it shares from there instead of a third file. Lit's directive base is used only in a call. `src/index.ts` stays in the entry itself:
-        // its `import.meta.url` is the script's URL, the widget's default `server`.
-        codeSplitting: { groups: [{ name: 'video-call-widget', test: /node_modules[\\/](lit|lit-html|lit-element|@lit)[\\/](?!directive\.js)|src[\\/](?!index\.ts|call\.ts|session|support[\\/]|controllers[\\/](call|chat|file|devices|recorder|stats|room-api)|parts[\\/](call-view|chat|tile|announcer|devices|source)|protocol|vendor|i18n)/ },
-          // The devices chunk (pickers, level meter) loads with the pre-join screen; the strings it shares with the
-          // call chunk go with it rather than into a third small file.
-          { name: 'devices', test: /src[\\/](controllers[\\/]devices|parts[\\/](devices|chat-strings|source))|node_modules[\\/](lit|lit-html)[\\/]directive\.js/ }] },
+        // `src/index.ts` stays in the entry itself: its `import.meta.url` is the script's URL, the widget's default `server`.
+        codeSplitting: { groups: [{ name: chunkOf }] },
       },
     },
   },

@@ -1,7 +1,7 @@
 // Chat between three widgets in one call: round trip (A sends, B answers as soon as it sees it, A sees the
 // answer) and messages/s (all three send a burst at once, until every widget holds every message), each beside
 // the floor: three raw RTCPeerConnections meshes in the same page doing the same over bare RTCDataChannels.
-import type { VideoCallWidget } from '../src/video-call-widget.js';
+import type { VideoCallWidget } from '../src/index.js';
 import { addWidget, loadWidget, nextEvent, remotes, startServer, stopAllServers, uniqueRoom, waitFor } from '../test/helpers.js';
 import { ratio, record, stats } from './record.js';
 

@@ -2,7 +2,7 @@
 // a raw four-way mesh of RTCPeerConnections, six pairs, camera + microphone each way, every remote video
 // playing). Each runs in a fresh browser; CPU and memory are of every Chromium process, sampled from /proc by
 // the test runner.
-import type { VideoCallWidget } from '../src/video-call-widget.js';
+import type { VideoCallWidget } from '../src/index.js';
 import { addWidget, framesAdvance, remotes, uniqueRoom, waitFor, type TestServer } from '../test/helpers.js';
 import { browserProcs, type ProcSample } from './record.js';
 

@@ -2,7 +2,7 @@
 // a page that goes away, a killed browser, a cut network) and media path failures (a short outage, a lasting one
 // that needs a re-dial). The far browser runs in a network namespace of our own (test/support/netns-plugin.mjs).
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { VideoCallWidget } from '../src/video-call-widget.js';
+import type { VideoCallWidget } from '../src/index.js';
 import { addFramedWidget, addWidget, loadWidget, nextEvent, remotes, startServer, stopAllServers, waitFor, uniqueRoom, type TestServer } from '../test/helpers.js';
 import { record, stats } from './record.js';
 

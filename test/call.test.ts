@@ -1,5 +1,5 @@
 // A real call: real Chromium with fake camera/microphone, the real server on loopback, several real peers.
-import type { VideoCallWidget } from '../src/video-call-widget.js';
+import type { VideoCallWidget } from '../src/index.js';
 import { assert, equal, rejects } from './assert.js';
 import { addWidget, framesAdvance, loadWidget, mintRoomToken, nextEvent, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
 

@@ -1,6 +1,6 @@
 // Chat and files over the real data connections: real Chromium, the real server on loopback, several widgets.
-import type { VideoCallWidget } from '../src/video-call-widget.js';
-import type { ChatMessage } from '../src/types.js';
+import type { VideoCallWidget } from '../src/index.js';
+import type { ChatMessage } from '../src/index.js';
 import { assert, equal, rejects } from './assert.js';
 import { addWidget, loadWidget, nextEvent, remotes, removeWidgets, selfId, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from './helpers.js';
 

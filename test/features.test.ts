@@ -2,7 +2,7 @@
 // recording, receive-only joiners, level meters and the speaker layout. Fake devices: 1 camera, 3 microphones (that
 // beep), 3 speakers, a 1280×720 fake screen. Conditions are waited for with deadlines, never slept for.
 import { sendMouse } from '@web/test-runner-commands';
-import type { VideoCallWidget } from '../src/video-call-widget.js';
+import type { VideoCallWidget } from '../src/index.js';
 import { axeViolations } from './a11y.js';
 import { assert, equal, rejects } from './assert.js';
 import { addWidget, framesAdvance, loadWidget, nextEvent, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';

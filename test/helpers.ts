@@ -1,7 +1,7 @@
 // Shared fixtures for the browser tests: real servers, real widgets, conditions waited for with deadlines.
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { VideoCallWidget } from '../src/video-call-widget.js';
-import type { Participant } from '../src/types.js';
+import type { VideoCallWidget } from '../src/index.js';
+import type { Participant } from '../src/index.js';
 
 export interface TestServer {
   id: string;

@@ -1,7 +1,7 @@
 // Reliability with real parts: glare-free simultaneous joins, nothing left behind after many calls, a closed
 // page noticed fast, and ticket/token expiry that never drops a running call.
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { VideoCallWidget } from '../src/video-call-widget.js';
+import type { VideoCallWidget } from '../src/index.js';
 import { assert, equal } from './assert.js';
 import { addFramedWidget, addWidget, framesAdvance, loadWidget, mintRoomToken, nextEvent, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
 

@@ -1,5 +1,5 @@
 // The signaling server is killed mid-call and comes back: the call goes on, widgets re-register by themselves.
-import type { VideoCallWidget } from '../src/video-call-widget.js';
+import type { VideoCallWidget } from '../src/index.js';
 import { assert, equal } from './assert.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { addWidget, framesAdvance, loadWidget, remotes, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor } from './helpers.js';

@@ -1,8 +1,8 @@
 // The customer-support flow in a real browser against the real server: visitors' launchers knock and wait in the
 // server's queue, an agent desk sees them live (with their camera snapshot) and admits, declines or removes.
 import { sendKeys, setViewport } from '@web/test-runner-commands';
-import type { VideoCallWidget } from '../src/video-call-widget.js';
-import type { WaitingVisitor } from '../src/types.js';
+import type { VideoCallWidget } from '../src/index.js';
+import type { WaitingVisitor } from '../src/index.js';
 import { axeViolations, screenshot } from './a11y.js';
 import { assert, equal } from './assert.js';
 import { addWidget, framesAdvance, nextEvent, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';

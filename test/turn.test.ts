@@ -2,7 +2,7 @@
 // allowed for the test), our server handing out TURN REST credentials, and two widgets with
 // ice-transport="relay" — every PeerJS connection between them must run over a relayed candidate pair.
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { VideoCallWidget } from '../src/video-call-widget.js';
+import type { VideoCallWidget } from '../src/index.js';
 import { assert, equal } from './assert.js';
 import { addWidget, framesAdvance, loadWidget, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor } from './helpers.js';
 

@@ -2,7 +2,7 @@
 // state in both themes, the lazily loaded languages and host overrides, the live region, the keyboard, and the
 // screenshots in docs/screenshots/.
 import { emulateMedia, executeServerCommand, sendKeys } from '@web/test-runner-commands';
-import type { VideoCallWidget } from '../src/video-call-widget.js';
+import type { VideoCallWidget } from '../src/index.js';
 import { axeViolations, screenshot } from './a11y.js';
 import { assert, equal } from './assert.js';
 import { addWidget, loadWidget, remotes, removeWidgets, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from './helpers.js';

@@ -8,9 +8,13 @@
  * Loaded lazily (with PeerJS) when someone joins.
  */
 import { Peer, type DataConnection, type MediaConnection, type PeerError } from 'peerjs';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { MAX_FRAME, PEER_ID, parseJoinResponse, parseRenewResponse, parseMetadata, parsePeerMessage, parseRoomLeave, parseRoomMembers, type JoinResponse, type MediaState, type PeerMessage } from '../protocol.js';
-import { WidgetError, type ConnectionState, type ErrorCode, type LeaveReason, type Participant } from '../types.js';
+import type { ReactiveController } from 'lit';
+import type { CallHandle, JoinOptions, WidgetHost } from '../core/host.js';
+import { backoff } from '../core/timing.js';
+import { WidgetError, type ConnectionState, type ErrorCode, type LeaveReason, type Participant } from '../core/types.js';
+import { Notice, PEER_ID } from '../protocol/limits.js';
+import { MAX_FRAME, parseJoinAnswer, parseMetadata, parseNotice, parsePeerMessage, parseRenewAnswer, parseRoomLeave, parseRoomMembers } from '../protocol/parse.js';
+import type { IceServer, JoinAnswer, MediaState, PeerMessage } from '../protocol/wire.js';
 import { NOT_UNDERSTOOD, roomApi } from './room-api.js';
 
 const OPEN_TIMEOUT = 10_000;
@@ -37,7 +41,7 @@ const MIN_ICE_REFRESH = 15_000;
  * When the earliest TURN credential among `servers` expires (ms since the epoch), read from its TURN REST API
  * username `<expiry-unix>:<opaque>`; undefined when none carries an expiry.
  */
-function iceExpiry(servers: readonly RTCIceServer[]): number | undefined {
+function iceExpiry(servers: readonly IceServer[]): number | undefined {
   const expiries = servers.map((s) => /^(\d{9,12}):/.exec(typeof s.username === 'string' ? s.username : '')?.[1]).filter((x) => x !== undefined).map((x) => Number(x) * 1000);
   return expiries.length ? Math.min(...expiries) : undefined;
 }
@@ -86,25 +90,10 @@ export interface CallEvents {
 /** What the call passes on to chat and files. */
 export type AppMessage = Exclude<PeerMessage, { t: 'hello' | 'state' | 'ping' | 'bye' }>;
 
-/** The part of PeerJS's JSON connection that reads frames (internal, patched to be robust). */
-interface FrameReader {
-  _handleDataMessage(event: { data: unknown }): void;
-}
+/** PeerJS's (internal, protected) frame reader of a JSON connection, wrapped to be robust. */
+const FRAME_READER = '_handleDataMessage';
 
-export interface JoinOptions {
-  server: string;
-  room: string;
-  name: string;
-  /** The room token, asked for each time one is needed (join, renewal); null when the server needs none. */
-  token: () => Promise<string | null>;
-  signal: AbortSignal;
-  /** `relay`: only relayed (TURN) candidates; anything else: all candidates. */
-  iceTransport?: string | undefined;
-  /** A seat the server already reserved (admission from a support queue): no join request. */
-  seat?: JoinResponse | undefined;
-}
-
-export class CallController implements ReactiveController {
+export class CallController implements ReactiveController, CallHandle {
   selfId = '';
   serverConnected = false;
   /** Inbound peer messages that failed validation and were dropped. */
@@ -125,12 +114,22 @@ export class CallController implements ReactiveController {
   private readonly onPageHide = () => this.broadcast({ v: 1, t: 'bye' });
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    private readonly host: WidgetHost,
     private readonly events: CallEvents,
-    private readonly local: () => LocalState,
-    private readonly tracks: () => { audio: MediaStreamTrack | null; video: MediaStreamTrack | null },
   ) {
     host.addController(this);
+  }
+
+  /** Our name and media state, as we tell the others. */
+  private local(): LocalState {
+    const { media } = this.host;
+    return { name: this.host.selfName, audioMuted: !media.micOn, videoMuted: !media.camOn && !this.screen, screenSharing: !!this.screen };
+  }
+
+  /** The tracks we send: the microphone, and the screen while presenting, else the camera. */
+  private tracks(): { audio: MediaStreamTrack | null; video: MediaStreamTrack | null } {
+    const { media } = this.host;
+    return { audio: media.audioTrack, video: this.screen ?? media.videoTrack };
   }
 
   hostConnected(): void {}
@@ -145,7 +144,7 @@ export class CallController implements ReactiveController {
     if (typeof RTCPeerConnection === 'undefined') throw new WidgetError('unsupported-browser', 'WebRTC is not available');
     // A seat from a support queue is in its own call room: renewals name that room.
     this.options = seat?.room ? { ...options, room: seat.room } : options;
-    const answer = seat ?? await this.requestSeat(server, room, name, await this.token(), signal);
+    const answer = seat ?? await this.requestSeat(server, room, name, await this.host.roomToken(), signal);
     signal.throwIfAborted();
     this.selfId = answer.peerId;
     this.ticket = answer.ticket;
@@ -167,7 +166,7 @@ export class CallController implements ReactiveController {
       this.setServerConnected(true);
     });
     peer.socket.on('message', (message: unknown) => {
-      if ((message as { type?: unknown } | null)?.type === 'VCW-REMOVED') return this.events.removed();
+      if (parseNotice(message, Notice.REMOVED)) return this.events.removed();
       // Back after a server restart: whoever took a seat while we were away does not know us. Dial those.
       const members = parseRoomMembers(message);
       if (members) {
@@ -219,14 +218,6 @@ export class CallController implements ReactiveController {
     for (const member of answer.members) this.dial(member.peerId, member.name);
   }
 
-  private async token(): Promise<string | null> {
-    try {
-      return await this.options!.token();
-    } catch (error) {
-      throw new WidgetError('forbidden', `The token provider failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
   /**
    * Renew our ticket (it may have expired while we were in the call) and take fresh ICE servers, before
    * re-registering or re-dialling. Asks for a room token again when the server needs one.
@@ -235,8 +226,8 @@ export class CallController implements ReactiveController {
     const options = this.options;
     const peer = this.peer;
     if (!options || !peer) return;
-    const body = await roomApi(options.server, options.room, 'renew', { ticket: this.ticket }, await this.token());
-    const renewed = parseRenewResponse(body);
+    const body = await roomApi(options.server, options.room, 'renew', { ticket: this.ticket }, await this.host.roomToken());
+    const renewed = parseRenewAnswer(body);
     if (!renewed || renewed.peerId !== this.selfId) throw new WidgetError('server-unreachable', NOT_UNDERSTOOD);
     this.ticket = renewed.ticket;
     peer.options.token = renewed.ticket;
@@ -258,8 +249,8 @@ export class CallController implements ReactiveController {
     }, Math.max(MIN_ICE_REFRESH, (expiry - Date.now()) / 2));
   }
 
-  private async requestSeat(server: string, room: string, name: string, token: string | null, signal: AbortSignal): Promise<JoinResponse> {
-    const answer = parseJoinResponse(await roomApi(server, room, 'join', { name }, token, signal));
+  private async requestSeat(server: string, room: string, name: string, token: string | null, signal: AbortSignal): Promise<JoinAnswer> {
+    const answer = parseJoinAnswer(await roomApi(server, room, 'join', { name }, token, signal));
     if (!answer) throw new WidgetError('server-unreachable', NOT_UNDERSTOOD);
     return answer;
   }
@@ -442,17 +433,18 @@ export class CallController implements ReactiveController {
     remote.dataOpen = false;
     // PeerJS decodes frames without a guard: a non-binary, oversized, non-JSON or `null` frame would throw in
     // its message handler. Check the frame first and count what cannot be read.
-    const reader = conn as unknown as FrameReader;
-    const read = reader._handleDataMessage;
-    reader._handleDataMessage = (event) => {
-      const frame = event.data;
-      if (!(frame instanceof ArrayBuffer) || frame.byteLength > MAX_FRAME) return void this.invalid++;
-      try {
-        read.call(reader, event);
-      } catch {
-        this.invalid++;
-      }
-    };
+    const read: unknown = Reflect.get(conn, FRAME_READER);
+    if (typeof read === 'function') {
+      Reflect.set(conn, FRAME_READER, (event: MessageEvent) => {
+        const frame: unknown = event.data;
+        if (!(frame instanceof ArrayBuffer) || frame.byteLength > MAX_FRAME) return void this.invalid++;
+        try {
+          read.call(conn, event);
+        } catch {
+          this.invalid++;
+        }
+      });
+    }
     conn.on('open', () => {
       if (remote.data !== conn) return;
       remote.dataOpen = true;
@@ -531,6 +523,8 @@ export class CallController implements ReactiveController {
     remote.data = undefined;
     media?.close();
     data?.close();
+    // Never reached, or given up on: their connection failed.
+    if (reason === 'unreachable') remote.connection = 'failed';
     this.events.participantLeave(this.participant(remote), reason);
     this.host.requestUpdate();
   }
@@ -580,8 +574,7 @@ export class CallController implements ReactiveController {
     if (this.left || !this.peer || this.peer.destroyed) return;
     this.setServerConnected(false);
     clearTimeout(this.reconnectTimer);
-    const ceiling = Math.min(RECONNECT_MAX_DELAY, 250 * 2 ** this.reconnectAttempt++);
-    this.reconnectTimer = setTimeout(() => void this.reregister(), ceiling / 2 + Math.random() * (ceiling / 2));
+    this.reconnectTimer = setTimeout(() => void this.reregister(), backoff(this.reconnectAttempt++, 250, RECONNECT_MAX_DELAY));
   }
 
   private async reregister(): Promise<void> {
@@ -643,7 +636,13 @@ export class CallController implements ReactiveController {
     this.dial(remote.id, remote.name);
   }
 
-  participant(remote: Remote): Participant {
+  /** The public view of a remote participant, if they are in the call. */
+  participantOf(id: string): Participant | undefined {
+    const remote = this.remotes.get(id);
+    return remote && this.participant(remote);
+  }
+
+  private participant(remote: Remote): Participant {
     const { id, name, audioMuted, videoMuted, screenSharing, connection } = remote;
     return { id, name, self: false, audioMuted, videoMuted, screenSharing, connection };
   }

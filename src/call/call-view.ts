@@ -1,38 +1,18 @@
 import { html, nothing } from 'lit';
-import type { CallController } from '../controllers/call-controller.js';
-import type { DevicesController } from '../controllers/devices-controller.js';
-import type { DeviceChoice } from '../controllers/media-controller.js';
-import type { Session } from '../session.js';
-import { emit } from '../events.js';
-import type { Strings } from '../strings.js';
-import type { VideoCallWidget } from '../video-call-widget.js';
-import { deviceButtons } from './buttons.js';
-import { liveRegion } from './announcer.js';
+import { deviceButtons } from '../core/buttons.js';
+import type { CallViewOptions, DevicesHandle, WidgetHost } from '../core/host.js';
+import type { CallController } from './call-controller.js';
 import { chatPanel } from './chat.js';
-import { fileStrings, fill } from './chat-strings.js';
+import type { Session } from './session.js';
+import { fileStrings, fill } from './strings.js';
 import { tile } from './tile.js';
-
-/** What the in-call view needs beyond the element's public API. */
-export interface CallViewState {
-  t: Strings;
-  /** The camera's self view (the call view shows the screen instead while you present). */
-  selfStream: MediaStream | null;
-  chatOpen: boolean;
-  session: Session;
-  micOn: boolean;
-  camOn: boolean;
-  devices: DevicesController | undefined;
-  devicesOpen: boolean;
-  toggleDevices(): void;
-  setDevices(choice: DeviceChoice): void;
-}
 
 /** One stream per presented screen, so re-rendering keeps the self view playing. */
 const screens = new WeakMap<MediaStreamTrack, MediaStream>();
 const screenStream = (track: MediaStreamTrack) => screens.get(track) ?? screens.set(track, new MediaStream([track])).get(track)!;
 
 /** Start recording, or stop and download the WebM. */
-async function record(el: VideoCallWidget, recording: boolean, devices: DevicesController | undefined) {
+async function record(el: WidgetHost, recording: boolean, devices: DevicesHandle | undefined) {
   try {
     if (!recording) return await el.startRecording();
     const a = document.createElement('a');
@@ -41,23 +21,26 @@ async function record(el: VideoCallWidget, recording: boolean, devices: DevicesC
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
   } catch (error) {
-    const message = (error as Error).message;
+    const message = error instanceof Error ? error.message : String(error);
     // Shown in the call's notices, and told to the page.
     if (devices) devices.notice = message;
     el.requestUpdate();
-    emit(el, 'vcw-error', { code: 'unsupported-browser', message });
+    el.notify({ type: 'error', code: 'unsupported-browser', message });
   }
 }
 
 /** The call: tiles in a responsive grid, the chat beside them, the controls bar below. */
-export function callView(el: VideoCallWidget, call: CallController, v: CallViewState) {
+export function callView(el: WidgetHost, session: Session, call: CallController, v: CallViewOptions) {
   const t = v.t;
   const people = el.participants;
   const sharing = !!call.screen;
   const chatOn = el.chat !== 'off';
-  const unread = v.session.chat.unread;
+  const unread = session.chat.unread;
   const ft = fileStrings(t);
-  const { session, devices } = v;
+  const { devices } = v;
+  const chatOpen = el.chatOpen;
+  const { micOn, camOn } = el.media;
+  const refused = (error: Error) => el.notify({ type: 'error', code: 'unsupported-browser', message: `${error.name}: ${error.message}` });
   const recording = !!session.recorder;
   const others = [...session.recorders].map((id) => call.remotes.get(id)?.name ?? ft.someone);
   // Speaker layout: whoever presents, else who speaks (not you), else the first other person.
@@ -66,9 +49,9 @@ export function callView(el: VideoCallWidget, call: CallController, v: CallViewS
     ? (people.find((p) => p.screenSharing) ?? people.find((p) => !p.self && p.id === devices?.speaker) ?? people[1])?.id
     : undefined;
   /** Focus a control once the view has re-rendered (keyboard users stay where they were going). */
-  const focus = (selector: string) => void el.updateComplete.then(() => el.shadowRoot?.querySelector<HTMLElement>(selector)?.focus());
+  const focus = (selector: string) => void el.updateComplete.then(() => el.element.renderRoot.querySelector<HTMLElement>(selector)?.focus());
   const send = (text: string) =>
-    void el.sendMessage(text).catch((error: Error) => emit(el, 'vcw-error', { code: 'connection-lost', message: error.message }));
+    void el.sendMessage(text).catch((error: Error) => el.notify({ type: 'error', code: 'connection-lost', message: error.message }));
   return html`<div part="base" class="base call">
     ${el.state === 'reconnecting' ? html`<div part="banner" class="banner" role="status">${t.serverReconnecting}</div>` : nothing}
     ${recording || others.length
@@ -76,40 +59,40 @@ export function callView(el: VideoCallWidget, call: CallController, v: CallViewS
       : nothing}
     ${devices?.mutedHint ? html`<div part="notice" class="banner" role="status">${ft.mutedHint}</div>` : nothing}
     ${devices?.notice ? html`<div part="notice" class="banner" role="status">${devices.notice}</div>` : nothing}
-    ${v.session.soundBlocked ? html`<button part="button banner" class="banner" @click=${() => v.session.unblockSound()}>${t.enableSound}</button>` : nothing}
+    ${session.soundBlocked ? html`<button part="button banner" class="banner" @click=${() => session.unblockSound()}>${t.enableSound}</button>` : nothing}
     <div class="stage">
       <div part="grid" class="grid ${speakerView ? 'speaker' : ''}" data-count=${people.length} role="list" aria-label=${t.participants}>
-        ${people.map((p) => tile(p, p.self ? (call.screen ? screenStream(call.screen) : v.selfStream) : call.remotes.get(p.id)?.stream ?? null, t, { ft, quality: session.stats?.last.get(p.id), main: p.id === main }))}
+        ${people.map((p) => tile(p, p.self ? (call.screen ? screenStream(call.screen) : el.media.preview) : call.remotes.get(p.id)?.stream ?? null, t, { ft, quality: session.statsOf?.last.get(p.id), main: p.id === main, devices, refused }))}
       </div>
-      ${chatOn && v.chatOpen
-        ? chatPanel({ t, ft, session: v.session, send, share: (files) => v.session.pick(files, el.sendFile.bind(el)), close: () => {
+      ${chatOn && chatOpen
+        ? chatPanel({ t, ft, session, send, share: (files) => session.pick(files), close: () => {
             el.toggleChat(false);
             focus('.chat-toggle');
           } })
         : nothing}
     </div>
     <div part="controls" class="controls" role="toolbar" aria-label=${t.callControls}>
-      ${deviceButtons(t, v.micOn, v.camOn, () => void el.toggleMicrophone(), () => void el.toggleCamera())}
+      ${deviceButtons(t, micOn, camOn, () => void el.toggleMicrophone(), () => void el.toggleCamera())}
       ${navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices
         ? html`<button part="button" class="toggle" aria-pressed=${sharing} @click=${() => void el.toggleScreenshare()}>${t.present}</button>`
         : nothing}
       ${chatOn
-        ? html`<button part="button" class="toggle chat-toggle" aria-pressed=${v.chatOpen} @click=${() => {
+        ? html`<button part="button" class="toggle chat-toggle" aria-pressed=${chatOpen} @click=${() => {
             el.toggleChat();
-            if (!v.chatOpen) focus('.chat textarea');
+            if (!chatOpen) focus('.chat textarea');
           }}>
             ${t.chat}${unread ? html`<span class="badge" aria-hidden="true">${unread}</span><span class="sr-only">${` (${unread} ${t.unread})`}</span>` : nothing}</button>`
         : nothing}
       ${devices
         ? html`<button part="button" class="toggle devices-toggle" aria-pressed=${v.devicesOpen} @click=${v.toggleDevices}>${ft.devices}</button>`
         : nothing}
-      <button part="button" class="toggle" aria-pressed=${el.layout === 'speaker'} @click=${() => (el.layout = el.layout === 'speaker' ? 'grid' : 'speaker')}>${ft.layoutSpeaker}</button>
+      <button part="button" class="toggle" aria-pressed=${el.layout === 'speaker'} @click=${() => el.setLayout(el.layout === 'speaker' ? 'grid' : 'speaker')}>${ft.layoutSpeaker}</button>
       ${typeof MediaRecorder === 'undefined'
         ? nothing
         : html`<button part="button" class="toggle record" aria-pressed=${recording} @click=${() => void record(el, recording, devices)}>${ft.record}</button>`}
       <button part="button" class="leave" @click=${() => void el.leave()}>${t.leave}</button>
     </div>
-    ${devices && v.devicesOpen ? devices.pickers(ft, v.setDevices) : nothing}
-    ${liveRegion(el, ft, v.chatOpen)}
+    ${devices && v.devicesOpen ? devices.pickers(t) : nothing}
+    ${session.announcer.render()}
   </div>`;
 }

@@ -5,8 +5,9 @@
  * call chunk.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { HISTORY_BATCH, MAX_TEXT, parseHistoryItem, type HistoryItem, type PeerMessage } from '../protocol.js';
-import type { ChatMessage } from '../types.js';
+import { MAX_TEXT } from '../protocol/limits.js';
+import { HISTORY_BATCH, parseHistoryItem, type HistoryItem, type PeerMessage } from '../protocol/parse.js';
+import type { ChatMessage } from '../core/types.js';
 
 export type ChatWire = PeerMessage & { t: 'chat' };
 export type HistoryWire = PeerMessage & { t: 'history' };

@@ -1,8 +1,8 @@
 import { html, nothing } from 'lit';
-import type { Session } from '../session.js';
-import type { Strings } from '../strings.js';
-import type { ChatMessage, FileTransfer } from '../types.js';
-import type { FileStrings } from './chat-strings.js';
+import type { Session } from './session.js';
+import type { Strings } from '../core/strings.js';
+import type { ChatMessage, FileTransfer } from '../core/types.js';
+import type { FileStrings } from './strings.js';
 
 /** http(s) URLs; trailing punctuation that usually ends a sentence is left out of the link. */
 const LINK = /(https?:\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]}])/g;
@@ -98,9 +98,9 @@ export function chatPanel(p: ChatPanel) {
     }}>
     <header><span>${t.chat}</span><button part="button" class="icon" aria-label=${t.chatClose} @click=${p.close}>×</button></header>
     <div part="log" class="log" role="log" aria-live="polite" aria-label=${t.chatLog} tabindex="0"><ol>
-      ${entries(session.chat.log, session.files.list).map((m) =>
+      ${entries(session.chat.log, session.fileShare.list).map((m) =>
         'fileName' in m
-          ? fileCard(m, t, ft, (f) => session.files.cancel(f.from, f.id))
+          ? fileCard(m, t, ft, (f) => session.fileShare.cancel(f.from, f.id))
           : html`<li class=${m.self ? 'mine' : ''} data-id=${m.id}>
               <b><bdi>${m.self ? t.you : m.name}</bdi></b> <time>${time(m.ts)}</time><p dir="auto">${linkify(m.text)}</p></li>`)}
     </ol></div>

@@ -7,9 +7,9 @@
  * Lives in the lazily loaded call chunk.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { CHUNK_BYTES, MAX_FILE, MAX_FILE_NAME, type PeerMessage } from '../protocol.js';
-import { fill, type FileStrings } from '../parts/chat-strings.js';
-import type { FileTransfer, TransferStatus } from '../types.js';
+import { CHUNK_BYTES, MAX_FILE, MAX_FILE_NAME, type PeerMessage } from '../protocol/parse.js';
+import { fill, type FileStrings } from './strings.js';
+import type { FileTransfer, TransferStatus } from '../core/types.js';
 
 /** The file problems a person is told about (keys of the string table). */
 type FileProblem = Extract<keyof FileStrings, `file${string}`>;

@@ -2,8 +2,9 @@
  * The room API (`POST /api/rooms/{room}/…`) as the widget calls it: JSON in, JSON out, and every failure a
  * WidgetError whose code the server's error maps to. Shared by the call and the support flow (knock, desk).
  */
-import { parseApiError } from '../protocol.js';
-import { WidgetError, type ErrorCode } from '../types.js';
+import { parseApiError } from '../protocol/parse.js';
+import { sleep } from '../core/timing.js';
+import { WidgetError, type ErrorCode } from '../core/types.js';
 
 /** The room API's error code → the widget's error code. */
 function apiErrorCode(status: number, code: string | undefined): ErrorCode {
@@ -17,21 +18,6 @@ export const NOT_UNDERSTOOD = 'The call server sent an answer this widget does n
 
 /** Pauses before the second and third try of a request that never reached an answer (jittered, ms). */
 const RETRY_DELAYS = [150, 500];
-
-/** Wait `ms`, or reject with the signal's reason as soon as it aborts. */
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms * (0.75 + Math.random() / 2));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * POST `payload` to the room API (GET when there is none); the JSON answer, or a WidgetError with the code the
@@ -56,7 +42,7 @@ export async function roomApi(server: string, room: string, action: string, payl
       if (delay === undefined) {
         throw new WidgetError('server-unreachable', `The call server at ${base} cannot be reached (${error instanceof Error ? error.message : String(error)}).`);
       }
-      await pause(delay, signal);
+      await sleep(delay * (0.75 + Math.random() / 2), signal);
     }
   }
   const body: unknown = await response.json().catch(() => null);

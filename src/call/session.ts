@@ -1,88 +1,80 @@
 /**
- * Session: what the element gets from the lazily loaded chunk once someone joins — the call and, living across
- * calls, the chat log and the shared files, wired to each other and to the element's events. Keeping this here
- * keeps the pre-join bundle small.
+ * Session: what the element gets from the call chunk once someone joins — the call and, living across calls, the
+ * chat log, the shared files, connection figures and the recording, wired to each other. It reports every outcome
+ * to the element through the host contract (`WidgetHost.notify`); the element alone turns them into state and
+ * public events.
  */
-import type { ReactiveControllerHost } from 'lit';
-import { CallController, type AppMessage, type LocalState } from './controllers/call-controller.js';
-import { ChatController } from './controllers/chat-controller.js';
-import { FileController } from './controllers/file-controller.js';
-import type { Recorder } from './controllers/recorder.js';
-import { StatsController } from './controllers/stats-controller.js';
-import { emit } from './events.js';
-import { fileStrings } from './parts/chat-strings.js';
-import type { ChatMessage, ErrorCode, FileTransfer, LeaveReason, Participant, WidgetState } from './types.js';
+import type { CallHandle, CallViewOptions, SessionHandle, WidgetHost } from '../core/host.js';
+import type { ChatMessage, FileTransfer, Participant, PeerStats } from '../core/types.js';
+import type { Recorder } from '../recorder/recorder.js';
+import { Announcer } from './announcer.js';
+import { CallController, type AppMessage } from './call-controller.js';
+import { callView } from './call-view.js';
+import { ChatController } from './chat-controller.js';
+import { FileController } from './file-controller.js';
+import { StatsController } from './stats-controller.js';
+import { fileStrings } from './strings.js';
 
-export interface SessionHost {
-  readonly el: HTMLElement & ReactiveControllerHost & { readonly renderRoot: HTMLElement | DocumentFragment };
-  local(): LocalState;
-  tracks(): { audio: MediaStreamTrack | null; video: MediaStreamTrack | null };
-  /** `chat="off"`: no chat or files in or out. */
-  chatOff(): boolean;
-  chatOpen(): boolean;
-  /** The signaling connection of `call` went down or came back. */
-  serverConnection(call: CallController, connected: boolean): void;
-}
-
-/** The element's internals the session reads (TypeScript-private there, plain properties at runtime). */
-interface WidgetInternals {
-  readonly name: string;
-  readonly chat: 'on' | 'off';
-  readonly chatOpen: boolean;
-  readonly state: WidgetState;
-  readonly call: CallController | undefined;
-  readonly sharing: MediaStreamTrack | null;
-  /** The element's strings: its language's table with the host's overrides. */
-  readonly t: object;
-  readonly media: { readonly audioTrack: MediaStreamTrack | null; readonly videoTrack: MediaStreamTrack | null; readonly micOn: boolean; readonly camOn: boolean };
-  setState(state: WidgetState): void;
-}
-
-export class Session {
+export class Session implements SessionHandle {
   readonly chat: ChatController;
-  readonly files: FileController;
+  readonly fileShare: FileController;
   call: CallController | undefined;
   /** The last problem with a file picked in the chat panel, shown there until the next pick. */
   notice = '';
   /** Files are being dragged over the chat panel. */
   dragging = false;
   /** Connection figures of the current call. */
-  stats: StatsController | undefined;
+  statsOf: StatsController | undefined;
   /** Peer ids of the others recording the call. */
   readonly recorders = new Set<string>();
   /** Our own recording, while it runs. */
   recorder: Recorder | undefined;
-
-  private readonly host: SessionHost;
-
-  /** For the element: what the session needs is read from it (keeps the pre-join bundle small). */
-  constructor(widget: SessionHost["el"]) {
-    const w = widget as unknown as WidgetInternals;
-    const el = widget;
-    this.host = {
-      el,
-      local: () => ({ name: w.name, audioMuted: !w.media.micOn, videoMuted: !w.media.camOn && !w.sharing, screenSharing: !!w.sharing }),
-      tracks: () => ({ audio: w.media.audioTrack, video: w.sharing ?? w.media.videoTrack }),
-      chatOff: () => w.chat === 'off',
-      chatOpen: () => w.chatOpen,
-      serverConnection: (call, connected) => {
-        if (w.call === call && (w.state === 'joined' || w.state === 'reconnecting')) w.setState(connected ? 'joined' : 'reconnecting');
-      },
-    };
-    this.chat = new ChatController(el, (message) => emit(el, 'vcw-message', { message }));
-    this.files = new FileController(el, (file) => emit(el, 'vcw-file', { file }), () => fileStrings(w.t));
-  }
-
   /** The browser refused to play sound without a click (auto-join): the call offers one. */
   soundBlocked = false;
+  /** Joins, leaves and messages said to screen readers. */
+  readonly announcer: Announcer;
+
+  constructor(readonly host: WidgetHost) {
+    this.announcer = new Announcer(host);
+    this.chat = new ChatController(host, (message) => {
+      this.announcer.message(message, host.chatOpen);
+      host.notify({ type: 'message', message });
+    });
+    this.fileShare = new FileController(host, (file) => host.notify({ type: 'file', file }), () => fileStrings(host.t));
+  }
+
+  get messages(): readonly ChatMessage[] {
+    return this.chat.log;
+  }
+
+  get files(): FileTransfer[] {
+    return this.fileShare.list;
+  }
+
+  /** Inbound messages dropped as invalid, over the session. */
+  get invalid(): number {
+    return (this.call?.invalid ?? 0) + this.chat.invalid + this.fileShare.invalid;
+  }
+
+  markRead(): void {
+    this.chat.unread = 0;
+  }
+
+  async stats(): Promise<PeerStats[]> {
+    return (await this.statsOf?.collect()) ?? [];
+  }
+
+  render(view: CallViewOptions): unknown {
+    return this.call ? callView(this.host, this, this.call, view) : undefined;
+  }
 
   /** After each render: play what is paused; autoplay with sound may be refused until the user clicks. */
   play(): void {
-    for (const video of this.host.el.renderRoot.querySelectorAll<HTMLVideoElement>('video:not([muted])')) {
+    for (const video of this.host.element.renderRoot.querySelectorAll<HTMLVideoElement>('video:not([muted])')) {
       if (video.paused && video.srcObject) {
         video.play().catch(() => {
           this.soundBlocked = true;
-          this.host.el.requestUpdate();
+          this.host.requestUpdate();
         });
       }
     }
@@ -91,39 +83,40 @@ export class Session {
   /** The user clicked "turn on sound". */
   unblockSound(): void {
     this.soundBlocked = false;
-    this.host.el.requestUpdate();
-    for (const video of this.host.el.renderRoot.querySelectorAll<HTMLVideoElement>('video')) video.play().catch(() => undefined);
-  }
-
-  /** Inbound messages dropped as invalid, over the session. */
-  get invalid(): number {
-    return (this.call?.invalid ?? 0) + this.chat.invalid + this.files.invalid;
+    this.host.requestUpdate();
+    for (const video of this.host.element.renderRoot.querySelectorAll<HTMLVideoElement>('video')) video.play().catch(() => undefined);
   }
 
   /** A new call (the previous one, if any, has been left). */
-  open(): CallController {
-    const { el } = this.host;
-    const call: CallController = new CallController(el, {
-      participantJoin: (participant: Participant) => emit(el, 'vcw-participant-join', { participant }),
-      participantLeave: (participant, reason) => {
-        this.files.peerGone(participant.id);
-        if (this.recorders.delete(participant.id)) emit(el, 'vcw-recording', { participant, recording: false });
-        emit(el, 'vcw-participant-leave', { participant, reason });
+  open(): CallHandle {
+    const { host } = this;
+    const call: CallController = new CallController(host, {
+      participantJoin: (participant) => {
+        this.announcer.joined(participant);
+        host.notify({ type: 'participant-join', participant });
       },
-      participantUpdate: (participant) => emit(el, 'vcw-participant-update', { participant }),
-      serverConnection: (connected) => this.host.serverConnection(call, connected),
+      participantLeave: (participant, reason) => {
+        this.fileShare.peerGone(participant.id);
+        if (this.recorders.delete(participant.id)) host.notify({ type: 'recording', participant, recording: false });
+        this.announcer.left(participant);
+        host.notify({ type: 'participant-leave', participant, reason });
+      },
+      participantUpdate: (participant) => host.notify({ type: 'participant-update', participant }),
+      serverConnection: (connected) => {
+        if (host.call === call) host.notify({ type: 'server-connection', connected });
+      },
       dataOpen: (peer) => {
         if (this.recorder) call.sendTo(peer, { v: 1, t: 'recording', on: true });
-        if (this.host.chatOff()) return;
+        if (host.chat === 'off') return;
         for (const batch of this.chat.history()) call.sendTo(peer, batch);
       },
       message: (from, message) => this.receive(call, from, message),
-      error: (error) => emit(el, 'vcw-error', { code: error.code as ErrorCode, message: error.message }),
-      removed: () => void (el as unknown as { leave(reason: LeaveReason): Promise<void> }).leave('removed'),
-    }, this.host.local, this.host.tracks);
+      error: (error) => error.code !== 'aborted' && host.notify({ type: 'error', code: error.code, message: error.message }),
+      removed: () => void host.leave('removed'),
+    });
     this.call = call;
-    this.stats = new StatsController(el, call);
-    this.files.attach({
+    this.statsOf = new StatsController(host, call);
+    this.fileShare.attach({
       peers: () => call.openPeers(),
       nameOf: (peer) => call.remotes.get(peer)?.name ?? '',
       send: (peer, message) => call.sendTo(peer, message),
@@ -134,9 +127,9 @@ export class Session {
 
   /** The call ended. */
   close(): void {
-    this.files.detach();
-    this.stats?.stop();
-    this.stats = undefined;
+    this.fileShare.detach();
+    this.statsOf?.stop();
+    this.statsOf = undefined;
     this.recorders.clear();
     void this.recorder?.stop();
     this.recorder = undefined;
@@ -145,47 +138,47 @@ export class Session {
 
   private receive(call: CallController, from: string, message: AppMessage): void {
     if (message.t === 'recording') {
-      const remote = call.remotes.get(from);
-      if (!remote || message.on === this.recorders.has(from)) return;
+      const participant = call.participantOf(from);
+      if (!participant || message.on === this.recorders.has(from)) return;
       if (message.on) this.recorders.add(from);
       else this.recorders.delete(from);
-      emit(this.host.el, 'vcw-recording', { participant: call.participant(remote), recording: message.on });
-      return this.host.el.requestUpdate();
+      this.host.notify({ type: 'recording', participant, recording: message.on });
+      return this.host.requestUpdate();
     }
-    if (this.host.chatOff()) {
+    if (this.host.chat === 'off') {
       // Chat is off here: decline files so the sender does not wait; drop the rest.
       if (message.t === 'file') call.sendTo(from, { v: 1, t: 'file-cancel', id: message.id });
       return;
     }
     switch (message.t) {
       case 'chat':
-        this.chat.record(from, message, false, this.host.chatOpen());
+        this.chat.record(from, message, false, this.host.chatOpen);
         break;
       case 'history':
-        this.chat.merge(message.items, call.selfId, this.host.chatOpen());
+        this.chat.merge(message.items, call.selfId, this.host.chatOpen);
         break;
       default:
-        this.files.handle(from, message);
+        this.fileShare.handle(from, message);
     }
   }
 
-  /** Send a chat message to everyone; rejects (sending nothing) when it cannot be sent. */
+  /** Send a chat message to everyone; throws (sending nothing) when it cannot be sent. */
   send(text: string, name: string): ChatMessage {
     const call = this.call;
     if (!call?.selfId) throw new Error('Join the call before sending messages.');
     const wire = this.chat.compose(text, name);
     call.broadcast(wire);
-    return this.chat.record(call.selfId, wire, true, this.host.chatOpen())!;
+    return this.chat.record(call.selfId, wire, true, this.host.chatOpen)!;
   }
 
   /** Files picked or dropped in the chat panel: share each; a refusal is shown in the panel. */
-  pick(files: readonly File[], share: (file: File) => Promise<unknown>): void {
+  pick(files: readonly File[]): void {
     this.notice = '';
-    this.host.el.requestUpdate();
+    this.host.requestUpdate();
     for (const file of files) {
-      share(file).catch((error: unknown) => {
+      this.host.sendFile(file).catch((error: unknown) => {
         this.notice = error instanceof Error ? error.message : String(error);
-        this.host.el.requestUpdate();
+        this.host.requestUpdate();
       });
     }
   }
@@ -193,17 +186,17 @@ export class Session {
   setDragging(on: boolean): void {
     if (on === this.dragging) return;
     this.dragging = on;
-    this.host.el.requestUpdate();
+    this.host.requestUpdate();
   }
 
   /** Our recording, while its code loads (a second start waits for the first). */
   private starting: Promise<void> | undefined;
 
-  /** Record the call here (videos of `root`'s tiles, everyone's audio); everyone is told. The recorder loads now. */
+  /** Record the call here (the tiles' videos, everyone's audio); everyone is told. The recorder loads now. */
   async startRecording(self: Participant, mic: () => MediaStreamTrack | null): Promise<void> {
     if (!this.call?.selfId) throw new Error('Join the call before recording.');
     if (this.recorder) return;
-    this.starting ??= import('./controllers/recorder.js').then(({ Recorder }) => this.begin(Recorder, self, mic)).finally(() => (this.starting = undefined));
+    this.starting ??= import('../recorder/recorder.js').then(({ Recorder }) => this.begin(Recorder, self, mic)).finally(() => (this.starting = undefined));
     return this.starting;
   }
 
@@ -212,14 +205,14 @@ export class Session {
     // Left while the recorder loaded.
     if (!call?.selfId) throw new Error('Join the call before recording.');
     if (this.recorder) return;
-    const root = this.host.el.shadowRoot!;
+    const root = this.host.element.renderRoot;
     this.recorder = new Rec(
       () => [...root.querySelectorAll<HTMLVideoElement>('.tile video:not([hidden])')],
       () => [mic(), ...[...call.remotes.values()].flatMap((r) => r.stream?.getAudioTracks() ?? [])].filter((t) => !!t),
     );
     call.broadcast({ v: 1, t: 'recording', on: true });
-    emit(this.host.el, 'vcw-recording', { participant: self, recording: true });
-    this.host.el.requestUpdate();
+    this.host.notify({ type: 'recording', participant: self, recording: true });
+    this.host.requestUpdate();
   }
 
   /** Stop our recording: the WebM. */
@@ -228,13 +221,13 @@ export class Session {
     if (!recorder) throw new Error('Nothing is being recorded.');
     this.recorder = undefined;
     this.call?.broadcast({ v: 1, t: 'recording', on: false });
-    emit(this.host.el, 'vcw-recording', { participant: self, recording: false });
-    this.host.el.requestUpdate();
+    this.host.notify({ type: 'recording', participant: self, recording: false });
+    this.host.requestUpdate();
     return recorder.stop();
   }
 
   /** Share a file with everyone in the call. */
   share(file: Blob, name: string): Promise<FileTransfer> {
-    return this.files.share(file, this.call?.selfId ?? '', name);
+    return this.fileShare.share(file, this.call?.selfId ?? '', name);
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CallController } from './call-controller.js';
-import type { PeerStats, Quality } from '../types.js';
+import type { PeerStats, Quality } from '../core/types.js';
 
 const EVERY = 1_500;
 
@@ -99,7 +99,8 @@ export class StatsController implements ReactiveController {
     let jitter = 0;
     let pairId = '';
     let remoteRtt: number | null = null;
-    const pairs: RTCIceCandidatePairStats[] = [];
+    /** Candidate pairs: what the pick below reads of them. */
+    const pairs: Array<{ id: string; nominated: boolean; state: unknown; rtt: unknown; local: unknown; remote: unknown }> = [];
     report.forEach((s: Record<string, unknown> & { type: string; id: string }) => {
       const v = s.kind === 'video' ? 2 : 0;
       if (s.type === 'inbound-rtp') {
@@ -113,13 +114,13 @@ export class StatsController implements ReactiveController {
       } else if (s.type === 'transport' && typeof s.selectedCandidatePairId === 'string') {
         pairId = s.selectedCandidatePairId;
       } else if (s.type === 'candidate-pair') {
-        pairs.push(s as unknown as RTCIceCandidatePairStats);
+        pairs.push({ id: s.id, nominated: s.nominated === true, state: s.state, rtt: s.currentRoundTripTime, local: s.localCandidateId, remote: s.remoteCandidateId });
       } else if (s.type === 'remote-inbound-rtp' && typeof s.roundTripTime === 'number') {
         remoteRtt = s.roundTripTime * 1000;
       }
     });
     const pair = pairs.find((p) => p.id === pairId) ?? pairs.find((p) => p.nominated && p.state === 'succeeded');
-    const relay = (cid: string | undefined) => (report.get(cid ?? '') as { candidateType?: string } | undefined)?.candidateType === 'relay';
+    const relay = (cid: unknown) => typeof cid === 'string' && (report.get(cid) as { candidateType?: unknown } | undefined)?.candidateType === 'relay';
     const before = this.samples.get(id);
     const seconds = before ? (now.ts - before.ts) / 1000 : 0;
     // Rates over at least a second: a getStats() just after a poll measures against the sample before.
@@ -129,12 +130,12 @@ export class StatsController implements ReactiveController {
     const expected = lost + now.received - (before?.received ?? 0);
     return {
       id,
-      rtt: typeof pair?.currentRoundTripTime === 'number' ? pair.currentRoundTripTime * 1000 : remoteRtt,
+      rtt: typeof pair?.rtt === 'number' ? pair.rtt * 1000 : remoteRtt,
       packetLossPercent: expected > 0 ? Math.max(0, (100 * lost) / expected) : 0,
       jitter,
       bitrate: { audio: { inbound: rate(0), outbound: rate(1) }, video: { inbound: rate(2), outbound: rate(3) } },
       video,
-      usingRelay: relay(pair?.localCandidateId) || relay(pair?.remoteCandidateId),
+      usingRelay: relay(pair?.local) || relay(pair?.remote),
     };
   }
 }

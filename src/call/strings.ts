@@ -39,13 +39,8 @@ const en = {
   /** `{name}` and `{text}` are replaced. */
   announceMessage: 'Message from {name}: {text}',
   someone: 'Someone',
-  camera: 'Camera',
-  microphone: 'Microphone',
-  speaker: 'Speaker',
-  micLevel: 'Microphone level',
   devices: 'Devices',
   mutedHint: 'You are muted. Unmute to be heard.',
-  deviceLost: 'A device was disconnected; another one is used now.',
   /** Connection quality of a tile: `{quality}` is good, fair or poor. */
   connection: 'Connection: {quality}',
   good: 'good',
@@ -65,8 +60,7 @@ export type FileStrings = typeof en;
 
 /** The call-only strings out of the element's merged table, English where it has none. */
 export function fileStrings(t: object): FileStrings {
-  return { ...en, ...(t as Partial<FileStrings>) };
+  return { ...en, ...t };
 }
 
-/** `'{name} left'` with `{ name: 'Ada' }` → `'Ada left'`. */
-export const fill = (text: string, values: Record<string, string>) => text.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+export { fill } from '../core/strings.js';

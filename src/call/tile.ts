@@ -1,9 +1,8 @@
 import { html, nothing } from 'lit';
-import type { Strings } from '../strings.js';
-import type { PeerStats, Participant, Quality } from '../types.js';
-import { emit } from '../events.js';
-import { fill, type FileStrings } from './chat-strings.js';
-import { source } from './source.js';
+import type { DevicesHandle } from '../core/host.js';
+import type { Strings } from '../core/strings.js';
+import type { PeerStats, Participant, Quality } from '../core/types.js';
+import { fill, type FileStrings } from './strings.js';
 
 /** What a tile shows beyond the participant. */
 export interface TileExtras {
@@ -12,6 +11,10 @@ export interface TileExtras {
   quality: { stats: PeerStats; quality: Quality } | undefined;
   /** The large tile of the speaker layout. */
   main: boolean;
+  /** Renders the `<video>` (the devices part keeps it playing across renders). */
+  devices: DevicesHandle | undefined;
+  /** The browser refused full screen or picture-in-picture: a `vcw-error`. */
+  refused(error: Error): void;
 }
 
 const kbps = (s: PeerStats) => Math.round((s.bitrate.audio.inbound + s.bitrate.video.inbound) / 1000);
@@ -19,23 +22,19 @@ const kbps = (s: PeerStats) => Math.round((s.bitrate.audio.inbound + s.bitrate.v
 /** A 16×16 line icon (no font needed). */
 const icon = (d: string) => html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d=${d} fill="none" stroke="currentColor" stroke-width="2" /></svg>`;
 
-/** The browser said no (policy, no support): the page hears it (the event bubbles out of the shadow root). */
-const refused = (from: EventTarget) => (error: Error) => emit(from, 'vcw-error', { code: 'unsupported-browser', message: `${error.name}: ${error.message}` });
-
 /** Full screen for a tile, or back. */
-function fullscreen(e: Event) {
+function fullscreen(e: Event, refused: (error: Error) => void) {
   const button = e.currentTarget as HTMLElement;
   if (document.fullscreenElement) void document.exitFullscreen();
-  else void button.closest('.tile')!.requestFullscreen().catch(refused(button));
+  else void button.closest('.tile')!.requestFullscreen().catch(refused);
 }
 
 /** Picture-in-picture for a tile's video, or back. */
-function pip(e: Event) {
-  const button = e.currentTarget as HTMLElement;
-  const video = button.closest('.tile')!.querySelector('video')!;
+function pip(e: Event, refused: (error: Error) => void) {
+  const video = (e.currentTarget as HTMLElement).closest('.tile')!.querySelector('video')!;
   // In a shadow root, `document` only sees the host: ask the root.
-  if ((video.getRootNode() as ShadowRoot).pictureInPictureElement === video) void document.exitPictureInPicture();
-  else void video.requestPictureInPicture().catch(refused(button));
+  if ((video.getRootNode() as Document | ShadowRoot).pictureInPictureElement === video) void document.exitPictureInPicture();
+  else void video.requestPictureInPicture().catch(refused);
 }
 
 /** One participant: video (or their initial when the camera is off), name, badges, connection state and quality. */
@@ -51,8 +50,7 @@ export function tile(p: Participant, stream: MediaStream | null, t: Strings, x: 
   const summary = fill(ft.connection, { quality: q ? ft[q.quality] : '…' });
   return html`<div part="tile" class="tile ${p.self && !p.screenSharing ? 'self' : ''} ${p.screenSharing ? 'screen' : ''} ${x.main ? 'main' : ''}"
     role="listitem" data-peer-id=${p.id} data-connection=${p.connection} aria-label=${label}>
-    <video class=${p.self && !p.screenSharing ? 'mirror' : ''} ?hidden=${!showVideo} autoplay playsinline ?muted=${p.self}
-      .muted=${p.self} ${source(stream)}></video>
+    ${x.devices?.video(stream, { muted: p.self, mirror: p.self && !p.screenSharing, hidden: !showVideo }) ?? nothing}
     ${showVideo ? nothing : html`<div class="avatar" aria-hidden="true">${(p.name.trim()[0] ?? '?').toUpperCase()}</div>`}
     <div class="actions">
       ${p.self
@@ -60,9 +58,9 @@ export function tile(p: Participant, stream: MediaStream | null, t: Strings, x: 
         : html`<span part="quality" class="quality" data-quality=${q?.quality ?? ''} data-relay=${!!q?.stats.usingRelay} tabindex="0" role="img"
             aria-label=${`${summary}: ${details}`}><span class="bars" aria-hidden="true"></span><span class="details" aria-hidden="true">${summary}<br />${details}</span></span>`}
       ${showVideo && document.pictureInPictureEnabled && !p.self
-        ? html`<button part="button" class="icon" aria-label=${`${ft.pip}: ${p.name}`} title=${ft.pip} @click=${pip}>${icon('M1 2h14v12H1zM8 8h5v4H8z')}</button>`
+        ? html`<button part="button" class="icon" aria-label=${`${ft.pip}: ${p.name}`} title=${ft.pip} @click=${(e: Event) => pip(e, x.refused)}>${icon('M1 2h14v12H1zM8 8h5v4H8z')}</button>`
         : nothing}
-      <button part="button" class="icon" aria-label=${`${ft.fullscreen}: ${p.name}`} title=${ft.fullscreen} @click=${fullscreen}>${icon('M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5')}</button>
+      <button part="button" class="icon" aria-label=${`${ft.fullscreen}: ${p.name}`} title=${ft.fullscreen} @click=${(e: Event) => fullscreen(e, x.refused)}>${icon('M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5')}</button>
     </div>
     <div class="label">
       <span part="name" class="name">${label}</span>

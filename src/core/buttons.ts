@@ -1,5 +1,5 @@
 import { html } from 'lit';
-import type { Strings } from '../strings.js';
+import type { Strings } from './strings.js';
 
 /** The microphone and camera toggles (pressed = muted / camera off), shared by the pre-join screen and the call's controls. */
 export function deviceButtons(t: Strings, micOn: boolean, camOn: boolean, toggleMic: () => void, toggleCam: () => void) {

@@ -8,7 +8,8 @@
  * stops those events does not break the widget.
  */
 import type { ReactiveControllerHost } from 'lit';
-import type { MediaController } from './media-controller.js';
+import type { DeviceChoice, MediaController } from './media-controller.js';
+export type { DeviceChoice };
 import type { Strings, StringOverrides } from './strings.js';
 import type { ChatMessage, ErrorCode, FileTransfer, LeaveReason, Participant, PeerStats, WaitingVisitor, WidgetError, WidgetState } from './types.js';
 import type { JoinAnswer } from '../protocol/wire.js';
@@ -84,18 +85,11 @@ export interface CallChunk {
   createSession(host: WidgetHost): SessionHandle;
 }
 
-/** Device choices by `deviceId`. */
-export interface DeviceChoice {
-  audioInput?: string;
-  videoInput?: string;
-  audioOutput?: string;
-}
-
 /** Pickers, levels and the `srcObject` binding (`devices/`). */
 export interface DevicesHandle {
   setDevices(choice: DeviceChoice): Promise<void>;
   /** A `<video>` playing `stream`, kept playing across renders. */
-  video(stream: MediaStream | null, options?: { muted?: boolean; mirror?: boolean }): unknown;
+  video(stream: MediaStream | null, options?: { muted?: boolean; mirror?: boolean; hidden?: boolean }): unknown;
   /** The pre-join screen's meter and pickers. */
   prejoin(t: Strings): unknown;
   /** The name of an earlier visit ('' when none), for a page that sets none. */

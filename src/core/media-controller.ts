@@ -4,14 +4,14 @@
  * everything when the host leaves the page.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { WidgetError, type ErrorCode } from '../types.js';
+import { WidgetError, type ErrorCode } from './types.js';
 
 const AUDIO: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
 
 /** The error code for a getUserMedia failure. */
 export function mediaErrorCode(error: unknown): ErrorCode {
-  const name = (error as { name?: string } | null)?.name;
+  const name = error instanceof Error || error instanceof DOMException ? error.name : undefined;
   if (name === 'NotAllowedError' || name === 'SecurityError') return 'permission-denied';
   if (name === 'NotFoundError' || name === 'OverconstrainedError' || name === 'TypeError') return 'no-device';
   if (name === 'NotReadableError' || name === 'AbortError' || name === 'TrackStartError') return 'device-in-use';

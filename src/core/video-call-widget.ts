@@ -1,18 +1,13 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { MediaController } from './controllers/media-controller.js';
-import type { CallController } from './controllers/call-controller.js';
-import type { DevicesController } from './controllers/devices-controller.js';
-import type { DeviceChoice } from './controllers/media-controller.js';
-import type { Session } from './session.js';
-import type { Support } from './support/support-controller.js';
-import type { JoinResponse } from './protocol.js';
-import { deviceButtons } from './parts/buttons.js';
+import { MediaController } from './media-controller.js';
+import type { CallChunk, CallHandle, DeviceChoice, DevicesHandle, HostEvent, SessionHandle, SupportHandle, WidgetHost } from './host.js';
+import { deviceButtons } from './buttons.js';
 import { emit } from './events.js';
 import { loadStrings, stringsFor, type StringOverrides, type Strings } from './strings.js';
 import { styles } from './video-call-widget.styles.js';
 import { WidgetError, type ChatMessage, type ErrorCode, type FileTransfer, type LeaveReason, type Participant, type PeerStats, type WaitingVisitor, type WidgetState } from './types.js';
+import { clip, MAX_NAME, ROOM_NAME } from '../protocol/limits.js';
 
-const ROOM = /^[A-Za-z0-9_-]{1,64}$/;
 /** The directory the bundle was loaded from: the default `server`, so the two-line embed needs no setup. */
 let scriptBase = '';
 /** Set once by the entry module (`index.ts`) from its own URL, which is the script's URL. */
@@ -97,7 +92,7 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @cssproperty --vcw-panel-width - width of the launcher's panel (a phone: the whole screen)
  * @cssproperty --vcw-panel-height - height of the launcher's panel
  */
-export class VideoCallWidget extends LitElement {
+export class VideoCallWidget extends LitElement implements WidgetHost {
   static override styles = styles;
   static override properties = {
     room: { reflect: true },
@@ -158,25 +153,26 @@ export class VideoCallWidget extends LitElement {
 
   private _state: WidgetState = 'idle';
   private error: { code: ErrorCode; message: string } | null = null;
-  private chatOpen = false;
+  /** @internal */
+  chatOpen = false;
   private nameDraft = '';
-  private readonly media = new MediaController(this);
-  private call: CallController | undefined;
+  /** @internal Camera and microphone. */
+  readonly media = new MediaController(this);
+  /** @internal The current call. */
+  call: CallHandle | undefined;
   /** The call chunk, once loaded. */
-  private lazy: typeof import('./call.js') | undefined;
+  private lazy: CallChunk | undefined;
   private pending: Promise<void> | undefined;
   private abort: AbortController | undefined;
-  private session: Session | undefined;
-  /** Device lists, levels, pickers: loaded with the pre-join screen. */
-  private devices: DevicesController | undefined;
-  private devicesLoading: Promise<DevicesController> | undefined;
+  private session: SessionHandle | undefined;
+  /** @internal Device lists, levels, pickers: loaded with the pre-join screen. */
+  devices: DevicesHandle | undefined;
+  private devicesLoading: Promise<DevicesHandle> | undefined;
   /** The Devices panel is open in the call. */
   private devicesOpen = false;
   /** The support flow (`mode="launcher" | "desk"`), once its chunk is loaded. */
-  private sup: Support | undefined;
+  private sup: SupportHandle | undefined;
   private supLoading: Promise<void> | undefined;
-  /** A seat handed over by the support flow, for the next join. */
-  private seat: JoinResponse | undefined;
 
   /** `mode="desk"`: the visitors waiting in the queue, longest first (they are not in `participants` until admitted). */
   get waiting(): WaitingVisitor[] {
@@ -185,20 +181,30 @@ export class VideoCallWidget extends LitElement {
 
   /** `mode="launcher"`: your place in the queue while you wait (1 = next), else 0. */
   get queuePosition(): number {
-    return this.sup?.waitingNow ? this.sup.position : 0;
+    return this.sup?.queuePosition ?? 0;
   }
 
-  /** `mode="desk"`: admit a waiting visitor (by `waiting[i].id`); resolves once you are in the call with exactly them. */
+  /**
+   * `mode="desk"`: admit a waiting visitor (by `waiting[i].id`); resolves once you are in the call with exactly them.
+   * @param id the visitor's id in the queue
+   */
   async admit(id: string): Promise<void> {
     await this.desk().admit(id);
   }
 
-  /** `mode="desk"`: turn a waiting visitor away; they see `message` (optional, at most 500 characters). */
+  /**
+   * `mode="desk"`: turn a waiting visitor away.
+   * @param id the visitor's id in the queue
+   * @param message what they see (optional, at most 500 characters)
+   */
   async decline(id: string, message?: string): Promise<void> {
     await this.desk().decline(id, message);
   }
 
-  /** `mode="desk"`: remove a participant from your call; the server keeps them out. */
+  /**
+   * `mode="desk"`: remove a participant from your call; the server keeps them out.
+   * @param id the participant's id
+   */
   async removeParticipant(id: string): Promise<void> {
     await this.desk().remove(id);
   }
@@ -208,13 +214,13 @@ export class VideoCallWidget extends LitElement {
     this.sup?.cancelWaiting();
   }
 
-  private desk(): Support {
+  private desk(): SupportHandle {
     if (!this.sup) throw new Error('Only the agent desk (mode="desk") can do this.');
     return this.sup;
   }
 
-  /** Where the call server is. */
-  private get base(): string {
+  /** @internal Where the call server is. */
+  get serverBase(): string {
     return this.server || scriptBase;
   }
 
@@ -227,7 +233,7 @@ export class VideoCallWidget extends LitElement {
   get participants(): Participant[] {
     const call = this.call;
     if (!call || !call.selfId) return [];
-    return [this.self(), ...[...call.remotes.values()].map((r) => call.participant(r))];
+    return [this.self(), ...[...call.remotes.keys()].flatMap((id) => call.participantOf(id) ?? [])];
   }
 
   private get sharing(): MediaStreamTrack | null {
@@ -236,12 +242,12 @@ export class VideoCallWidget extends LitElement {
 
   /** The chat log, in the order everyone sees. */
   get messages(): ChatMessage[] {
-    return [...(this.session?.chat.log ?? [])];
+    return [...(this.session?.messages ?? [])];
   }
 
   /** Files shared in the chat, sent and received. */
   get files(): FileTransfer[] {
-    return this.session?.files.list ?? [];
+    return this.session?.files ?? [];
   }
 
   /** Inbound peer messages dropped because they were malformed (diagnostics). */
@@ -249,22 +255,40 @@ export class VideoCallWidget extends LitElement {
     return this.session?.invalid ?? 0;
   }
 
-  private get language(): string {
+  /** @internal */
+  get language(): string {
     return this.lang || document.documentElement.lang || 'en';
   }
 
-  private get t(): Strings {
+  /** @internal */
+  get t(): Strings {
     return stringsFor(this.language, this.strings);
   }
 
-  private get name(): string {
-    return (this.nameDraft.trim() || this.displayName.trim() || 'Guest').slice(0, 64);
+  /** @internal The name you join with. */
+  get selfName(): string {
+    return clip(this.nameDraft.trim() || this.displayName.trim() || 'Guest', MAX_NAME);
+  }
+
+  /** @internal The element itself (for the parts loaded later: its shadow root, attributes, focus). */
+  get element(): this {
+    return this;
+  }
+
+  /** @internal A join is under way. */
+  get joining(): boolean {
+    return !!this.pending;
+  }
+
+  /** @internal The current join (if any) has settled. */
+  settled(): Promise<void> {
+    return this.pending?.catch(() => undefined) ?? Promise.resolve();
   }
 
   private self(): Participant {
     return {
       id: this.call?.selfId ?? '',
-      name: this.name,
+      name: this.selfName,
       self: true,
       audioMuted: !this.media.micOn,
       videoMuted: !this.media.camOn && !this.sharing,
@@ -307,17 +331,37 @@ export class VideoCallWidget extends LitElement {
     this.session?.play();
   }
 
+  /** The only place `state` changes. */
   private setState(next: WidgetState): void {
     if (this._state === next) return;
     this._state = next;
     emit(this, 'vcw-state-change', { state: next });
   }
 
-  private fail(error: WidgetError): void {
+  /** @internal A final failure: the error screen and a `vcw-error`. */
+  fail(error: WidgetError): void {
     if (error.code === 'aborted') return;
     this.error = { code: error.code, message: this.t.errors[error.code] };
     this.setState('error');
     emit(this, 'vcw-error', { code: error.code, message: error.message || this.t.errors[error.code] });
+  }
+
+  /** @internal An outcome reported by the call, devices or support parts: state and public events follow from here. */
+  notify(event: HostEvent): void {
+    if (event.type === 'server-connection') {
+      if (this._state === 'joined' || this._state === 'reconnecting') this.setState(event.connected ? 'joined' : 'reconnecting');
+      return;
+    }
+    const { type, ...detail } = event;
+    emit(this, `vcw-${type}`, detail);
+    if (type === 'participant-leave') this.sup?.participantLeft();
+  }
+
+  /** @internal Show the pre-join screen again (the support flow: "call again", a closed panel). */
+  restart(): void {
+    this.error = null;
+    this.setState('idle');
+    this.start();
   }
 
   /** Enter the pre-join screen (or join at once with `auto-join`). */
@@ -325,17 +369,18 @@ export class VideoCallWidget extends LitElement {
     if (!this.isConnected || this.pending || this.call) return;
     this.error = null;
     if (!this.room) return this.setState('idle');
-    if (!ROOM.test(this.room)) return this.fail(new WidgetError('invalid-room', `Invalid room name "${this.room}"`));
+    if (!ROOM_NAME.test(this.room)) return this.fail(new WidgetError('invalid-room', `Invalid room name "${this.room}"`));
     if (this.sup ? !this.sup.enter() : this.mode != 'inline') {
-      return void (this.supLoading ??= import('./support/support-controller.js').then((m) => {
-        this.sup = new m.Support(this);
+      if (this.sup) return this.setState('idle');
+      return void (this.supLoading ??= import('../support/index.js').then((m) => {
+        this.sup = m.createSupport(this);
         this.start();
       }));
     }
     if (this.autoJoin) return void this.join().catch(() => undefined);
     this.setState('prejoin');
     // The pre-join screen is idle time: fetch and compile the call chunk (PeerJS) now, not after the click.
-    import('./call.js').catch(() => undefined);
+    import('../call/index.js').catch(() => undefined);
     // The remembered devices come with the devices chunk: acquire once it is here (or failed to load).
     this.extras().catch(() => undefined).then(() => this.media.acquire()).catch((error: unknown) => this.fail(asWidgetError(error)));
   }
@@ -352,9 +397,9 @@ export class VideoCallWidget extends LitElement {
     this.abort = abort;
     this.error = null;
     try {
-      if (!ROOM.test(this.room)) throw new WidgetError('invalid-room', `Invalid room name "${this.room}"`);
+      if (!ROOM_NAME.test(this.room)) throw new WidgetError('invalid-room', `Invalid room name "${this.room}"`);
       this.setState('joining');
-      const [lazy] = await Promise.all([import('./call.js'), this.extras().catch(() => undefined).then(() => this.media.acquire())]);
+      const [lazy] = await Promise.all([import('../call/index.js'), this.extras().then(() => this.media.acquire())]);
       abort.signal.throwIfAborted();
       if (!this.lazy) {
         this.lazy = lazy;
@@ -362,38 +407,43 @@ export class VideoCallWidget extends LitElement {
         root.adoptedStyleSheets = [...root.adoptedStyleSheets, lazy.callStyles.styleSheet!];
       }
       // The support flow: an agent's admission handed us a seat, or a visitor waits in the queue for one.
-      const seat = this.seat ?? (await this.sup?.knock(abort.signal));
-      this.seat = undefined;
-      const session = (this.session ??= new lazy.Session(this));
+      const seat = this.sup?.takeSeat() ?? (await this.sup?.knock(abort.signal));
+      const session = (this.session ??= lazy.createSession(this));
       const call = (this.call = session.open());
       this.media.onTrack = (kind, track) => {
         if (kind === 'audio' || !this.sharing) call.replaceTrack(kind, track);
         call.broadcastState();
       };
-      await call.join({
-        server: this.base,
-        room: this.room,
-        name: this.name,
-        token: async () => (this.tokenProvider ? this.tokenProvider() : this.token || null),
-        signal: abort.signal,
-        iceTransport: this.iceTransport,
-        seat,
-      });
+      await call.join({ server: this.serverBase, room: this.room, name: this.selfName, signal: abort.signal, iceTransport: this.iceTransport, seat });
       abort.signal.throwIfAborted();
       this.setState('joined');
+      this.devices?.joined(this.selfName);
       emit(this, 'vcw-join', { participant: this.self() });
     } catch (caught) {
       const error = abort.signal.aborted ? new WidgetError('aborted', 'The join was cancelled.') : asWidgetError(caught);
       if (!abort.signal.aborted) {
         await this.teardown();
-        if (MEDIA_ERRORS.includes(error.code as ErrorCode)) this.media.release();
+        if (MEDIA_ERRORS.includes(error.code as ErrorCode) || error.next === 'left') this.media.release();
+        if (error.next) this.setState(error.next);
         this.fail(error);
       }
       throw error;
     }
   }
 
-  /** Leave the call: every track stops and every connection closes. */
+  /** @internal The room token: `tokenProvider()`, else `token`, else null; a failing provider is `forbidden`. */
+  async roomToken(): Promise<string | null> {
+    try {
+      return this.tokenProvider ? await this.tokenProvider() : this.token || null;
+    } catch (error) {
+      throw new WidgetError('forbidden', `The token provider failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /**
+   * Leave the call: every track stops and every connection closes.
+   * @param reason why (`left` unless the support desk removed you)
+   */
   async leave(reason: LeaveReason = 'left'): Promise<void> {
     const wasIn = !!this.call;
     await this.teardown();
@@ -411,13 +461,24 @@ export class VideoCallWidget extends LitElement {
     await call?.leave();
   }
 
-  /** Microphone on/off (toggles without an argument). */
+  /** @internal Launcher: the panel closed; the camera and microphone go off. */
+  releaseDevices(): void {
+    this.media.release();
+  }
+
+  /**
+   * Microphone on/off.
+   * @param on on or off; toggles when absent
+   */
   async toggleMicrophone(on = !this.media.micOn): Promise<void> {
     await this.media.setMicrophone(on).catch((error: unknown) => this.reportMedia(error));
     this.afterToggle('vcw-microphone-toggle', this.media.micOn);
   }
 
-  /** Camera on/off (toggles without an argument). Off releases the camera. */
+  /**
+   * Camera on/off. Off releases the camera.
+   * @param on on or off; toggles when absent
+   */
   async toggleCamera(on = !this.media.camOn): Promise<void> {
     await this.media.setCamera(on).catch((error: unknown) => this.reportMedia(error));
     this.afterToggle('vcw-camera-toggle', this.media.camOn);
@@ -435,7 +496,10 @@ export class VideoCallWidget extends LitElement {
     if (code !== 'aborted') emit(this, 'vcw-error', { code, message: this.t.errors[code] });
   }
 
-  /** Present your screen instead of the camera (toggles without an argument). */
+  /**
+   * Present your screen instead of the camera.
+   * @param on on or off; toggles when absent
+   */
   async toggleScreenshare(on = !this.sharing): Promise<void> {
     const call = this.call;
     if (!call || on === !!this.sharing) return;
@@ -449,14 +513,19 @@ export class VideoCallWidget extends LitElement {
     this.afterToggle('vcw-screenshare-toggle', !!this.sharing);
   }
 
-  private extras(): Promise<DevicesController> {
-    return (this.devicesLoading ??= import('./controllers/devices-controller.js').then((m) => (this.devices = new m.DevicesController(this))));
+  private extras(): Promise<DevicesHandle> {
+    return (this.devicesLoading ??= import('../devices/index.js').then((m) => {
+      const devices = (this.devices = m.createDevices(this));
+      this.displayName ||= devices.rememberedName();
+      return devices;
+    }));
   }
 
   /**
    * Switch camera, microphone and/or speaker (`deviceId`s from `navigator.mediaDevices.enumerateDevices()`), also in a
    * call: the new track replaces the old one on every connection, no new call. Remembered on this site. Rejects (and
    * fires `vcw-error`) when a device cannot be used.
+   * @param choice the `deviceId`s to use
    */
   async setDevices(choice: DeviceChoice): Promise<void> {
     await (await this.extras()).setDevices(choice);
@@ -464,7 +533,7 @@ export class VideoCallWidget extends LitElement {
 
   /** Connection figures, one entry per remote participant (ms, bits per second); empty outside a call. */
   async getStats(): Promise<PeerStats[]> {
-    return (await this.session?.stats?.collect()) ?? [];
+    return (await this.session?.stats()) ?? [];
   }
 
   /** Record the call on this device (everyone's video in a grid, everyone's audio); everyone sees that you record. */
@@ -479,27 +548,41 @@ export class VideoCallWidget extends LitElement {
     return this.session.stopRecording(this.self());
   }
 
-  /** Open or close the chat panel (toggles without an argument). */
+  /**
+   * Open or close the chat panel.
+   * @param open open or closed; toggles when absent
+   */
   toggleChat(open = !this.chatOpen): void {
     if (this.chat === 'off') open = false;
     if (open === this.chatOpen) return;
     this.chatOpen = open;
-    if (open && this.session) this.session.chat.unread = 0;
+    if (open) this.session?.markRead();
     emit(this, 'vcw-chat-toggle', { open });
   }
 
-  /** Send a chat message to everyone in the call. Rejects (and sends nothing) when it cannot be sent. */
+  /**
+   * Send a chat message to everyone in the call. Rejects (and sends nothing) when it cannot be sent.
+   * @param text the message (at most 2000 characters)
+   */
   async sendMessage(text: string): Promise<ChatMessage> {
     if (this.chat === 'off') throw new Error('Chat is turned off for this call.');
     if (!this.session) throw new Error('Join the call before sending messages.');
-    return this.session.send(text, this.name);
+    return this.session.send(text, this.selfName);
   }
 
-  /** Share a file (at most 25 MB) with everyone in the call; resolves once it is offered, with its transfer. */
+  /**
+   * Share a file (at most 25 MB) with everyone in the call; resolves once it is offered, with its transfer.
+   * @param file the file
+   */
   async sendFile(file: Blob): Promise<FileTransfer> {
     if (this.chat === 'off') throw new Error('Chat is turned off for this call.');
     if (!this.session) throw new Error('Join the call before sharing files.');
-    return this.session.share(file, this.name);
+    return this.session.share(file, this.selfName);
+  }
+
+  /** @internal The person picked a layout in the call. */
+  setLayout(layout: 'grid' | 'speaker'): void {
+    this.layout = layout;
   }
 
   private recover = (withoutDevices: boolean) => {
@@ -510,9 +593,7 @@ export class VideoCallWidget extends LitElement {
     } else {
       this.media.micOn = this.audio !== 'off';
       this.media.camOn = this.video !== 'off';
-      this.error = null;
-      this.setState('idle');
-      this.start();
+      this.restart();
     }
   };
 
@@ -534,7 +615,10 @@ export class VideoCallWidget extends LitElement {
       case 'error':
         return this.renderError(t);
       default:
-        return this.renderCall(t);
+        return this.session?.render({ t, devices: this.devices, devicesOpen: this.devicesOpen, toggleDevices: () => {
+          this.devicesOpen = !this.devicesOpen;
+          this.requestUpdate();
+        } }) ?? nothing;
     }
   }
 
@@ -546,25 +630,18 @@ export class VideoCallWidget extends LitElement {
       void this.join().catch(() => undefined);
     }}>
       <div part="preview" class="tile self">
-        ${preview ? this.devices?.video(preview) : html`<div class="avatar">${t.noCameraPreview}</div>`}
+        ${preview ? this.devices?.video(preview, { muted: true, mirror: true }) : html`<div class="avatar">${t.noCameraPreview}</div>`}
       </div>
       <label>${t.yourName}
         <input part="input" name="name" maxlength="64" required autocomplete="name" placeholder=${t.namePlaceholder} .value=${this.nameDraft}
           ?disabled=${joining} @input=${(e: Event) => (this.nameDraft = (e.target as HTMLInputElement).value)} />
       </label>
-      ${this.devices?.prejoin(t, this.setDevicesQuietly) ?? nothing}
+      ${this.devices?.prejoin(t) ?? nothing}
       <div class="row">
-        ${this.deviceButtons(t)}
+        ${deviceButtons(t, this.media.micOn, this.media.camOn, () => void this.toggleMicrophone(), () => void this.toggleCamera())}
         <button part="button" class="primary" type="submit" ?disabled=${joining}>${joining ? t.joining : this.sup?.joinLabel ?? t.join}</button>
       </div>
     </form>`;
-  }
-
-  /** A picker's choice: failures are reported as `vcw-error` (and shown). */
-  private setDevicesQuietly = (choice: DeviceChoice) => void this.setDevices(choice).catch(() => undefined);
-
-  private deviceButtons(t: Strings) {
-    return deviceButtons(t, this.media.micOn, this.media.camOn, () => void this.toggleMicrophone(), () => void this.toggleCamera());
   }
 
   private renderError(t: Strings) {
@@ -576,26 +653,6 @@ export class VideoCallWidget extends LitElement {
         ${code && MEDIA_ERRORS.includes(code) ? html`<button part="button" @click=${() => this.recover(true)}>${t.joinWithout}</button>` : nothing}
       </div>
     </div>`;
-  }
-
-  private renderCall(t: Strings) {
-    const call = this.call;
-    if (!call || !this.lazy) return nothing;
-    return this.lazy.callView(this, call, {
-      t,
-      selfStream: this.media.preview,
-      chatOpen: this.chatOpen,
-      session: this.session!,
-      micOn: this.media.micOn,
-      camOn: this.media.camOn,
-      devices: this.devices,
-      devicesOpen: this.devicesOpen,
-      toggleDevices: () => {
-        this.devicesOpen = !this.devicesOpen;
-        this.requestUpdate();
-      },
-      setDevices: this.setDevicesQuietly,
-    });
   }
 }
 

@@ -4,39 +4,15 @@
  * analysers: the pre-join meter, who is speaking, the "you are muted" hint), routes sound to the chosen speaker
  * and falls back to another device when one is unplugged. Loaded lazily, so the pre-join script stays small.
  */
-import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
-import { mediaErrorCode, type DeviceChoice, type MediaController } from './media-controller.js';
-import { WidgetError, type ErrorCode } from '../types.js';
-import { fileStrings, type FileStrings } from '../parts/chat-strings.js';
-import { emit } from '../events.js';
-import type { Strings } from '../strings.js';
-import { devicesStyles } from '../parts/devices.styles.js';
-import { source } from '../parts/source.js';
-
-/** The call-only strings merged over the element's table. */
-export const strings = (t: Strings): Strings & FileStrings => ({ ...t, ...fileStrings(t) });
-
-/** What the controller needs from the element. */
-export interface DevicesHost {
-  readonly el: HTMLElement & ReactiveControllerHost & { displayName: string };
-  readonly media: MediaController;
-  /** Your peer id once in a call, else ''. */
-  selfId(): string;
-  /** Remote participants' streams by peer id. */
-  streams(): Iterable<[string, MediaStream | undefined]>;
-  /** The strings in the widget's language. */
-  t(): Strings & FileStrings;
-  /** A failure that does not stop anything: a `vcw-error`. */
-  report(code: ErrorCode): void;
-}
-
-/** The element's internals the controller reads (TypeScript-private there, plain properties at runtime). */
-interface WidgetInternals {
-  readonly media: MediaController;
-  readonly call: { readonly selfId: string; readonly remotes: ReadonlyMap<string, { readonly id: string; readonly stream: MediaStream | undefined }> } | undefined;
-  readonly t: Strings;
-  reportMedia(error: unknown): void;
-}
+import { html, nothing, type ReactiveController } from 'lit';
+import type { DevicesHandle, WidgetHost } from '../core/host.js';
+import { mediaErrorCode, type DeviceChoice } from '../core/media-controller.js';
+import type { Strings } from '../core/strings.js';
+import { WidgetError, type ErrorCode } from '../core/types.js';
+import { MAX_NAME, clip } from '../protocol/limits.js';
+import { devicesStrings, type DevicesStrings } from './strings.js';
+import { devicesStyles } from './devices.styles.js';
+import { source } from './source.js';
 
 /** Where the choices are kept between visits. */
 const DEVICES_KEY = 'vcw-devices';
@@ -77,7 +53,7 @@ interface Meter {
   level: number;
 }
 
-export class DevicesController implements ReactiveController {
+export class DevicesController implements ReactiveController, DevicesHandle {
   /** Devices by kind (`audioinput`, `videoinput`, `audiooutput`). */
   list: MediaDeviceInfo[] = [];
   /** The peer id of who speaks loudest now ('' for nobody); `self` is your own id. */
@@ -102,28 +78,35 @@ export class DevicesController implements ReactiveController {
   private resuming = false;
   private readonly refresh = () => void this.enumerate();
 
-  private readonly host: DevicesHost;
-
-  /** For the element (what it lends the controller is read from it, to keep the pre-join bundle small). */
-  constructor(widget: HTMLElement & ReactiveControllerHost & { displayName: string }) {
-    const w = widget as unknown as WidgetInternals;
-    const host: DevicesHost = (this.host = {
-      el: widget,
-      media: w.media,
-      selfId: () => w.call?.selfId ?? '',
-      streams: () => [...(w.call?.remotes.values() ?? [])].map((r) => [r.id, r.stream] as [string, MediaStream | undefined]),
-      t: () => strings(w.t),
-      report: (code) => w.reportMedia(new WidgetError(code, '')),
-    });
-    host.el.addController(this);
+  constructor(private readonly host: WidgetHost) {
+    host.addController(this);
     host.media.ids = { ...remembered(), ...host.media.ids };
-    // The name of the last visit, unless the page gives one; the name you join with is kept for the next.
-    const el = host.el;
-    el.displayName ||= store(NAME_KEY)?.slice(0, 64) ?? '';
-    el.addEventListener('vcw-join', (e) => void store(NAME_KEY, e.detail.participant.name));
-    const root = host.el.shadowRoot;
-    if (root) root.adoptedStyleSheets = [...root.adoptedStyleSheets, devicesStyles.styleSheet!];
-    if (host.el.isConnected) this.hostConnected();
+    const root = host.element.renderRoot;
+    if (root instanceof ShadowRoot) root.adoptedStyleSheets = [...root.adoptedStyleSheets, devicesStyles.styleSheet!];
+    if (host.element.isConnected) this.hostConnected();
+  }
+
+  /** The name of the last visit ('' when none). */
+  rememberedName(): string {
+    return clip(store(NAME_KEY) ?? '', MAX_NAME);
+  }
+
+  /** The name you joined with is kept for the next visit. */
+  joined(name: string): void {
+    store(NAME_KEY, name);
+  }
+
+  private get t(): Strings & DevicesStrings {
+    return { ...this.host.t, ...devicesStrings(this.host.t) };
+  }
+
+  /** A failure that does not stop anything: a `vcw-error`. */
+  private report(code: ErrorCode): void {
+    this.host.notify({ type: 'error', code, message: this.host.t.errors[code] });
+  }
+
+  private selfId(): string {
+    return this.host.call?.selfId ?? '';
   }
 
   hostConnected(): void {
@@ -151,7 +134,7 @@ export class DevicesController implements ReactiveController {
 
   private async enumerate(): Promise<void> {
     this.list = (await navigator.mediaDevices?.enumerateDevices().catch(() => [])) ?? [];
-    this.host.el.requestUpdate();
+    this.host.requestUpdate();
   }
 
   /** Switch devices without leaving the call (the new track replaces the old on every connection). */
@@ -172,9 +155,9 @@ export class DevicesController implements ReactiveController {
         media.ids[key] = id;
       } catch (error) {
         const code = mediaErrorCode(error);
-        this.notice = this.host.t().errors[code];
-        this.host.el.requestUpdate();
-        this.host.report(code);
+        this.notice = this.t.errors[code];
+        this.host.requestUpdate();
+        this.report(code);
         throw new WidgetError(code, `Cannot use the device ${id}`);
       }
     }
@@ -200,14 +183,14 @@ export class DevicesController implements ReactiveController {
   private changed(): void {
     const { media } = this.host;
     const id = (track: MediaStreamTrack | null) => track?.getSettings().deviceId ?? '';
-    emit(this.host.el, 'vcw-device-change', { audioInput: id(media.audioTrack), videoInput: id(media.videoTrack), audioOutput: media.ids.audioOutput ?? '' });
-    this.host.el.requestUpdate();
+    this.host.notify({ type: 'device-change', audioInput: id(media.audioTrack), videoInput: id(media.videoTrack), audioOutput: media.ids.audioOutput ?? '' });
+    this.host.requestUpdate();
   }
 
   /** Send every unmuted media element's sound to the chosen speaker, where the browser can. */
   private async route(strict = false): Promise<void> {
     const sink = this.host.media.ids.audioOutput ?? '';
-    const root = this.host.el.shadowRoot;
+    const root = this.host.element.renderRoot;
     for (const video of root?.querySelectorAll<HTMLVideoElement & { sinkId?: string; setSinkId?(id: string): Promise<void> }>('video:not([muted])') ?? []) {
       // Asked already (pending, or refused): not again every tick.
       if (!video.setSinkId || video.sinkId === sink || (!strict && this.routed.get(video) === sink)) continue;
@@ -215,8 +198,8 @@ export class DevicesController implements ReactiveController {
       const done = video.setSinkId(sink);
       if (strict) {
         await done.catch((error: unknown) => {
-          this.notice = this.host.t().errors['no-device'];
-          this.host.report('no-device');
+          this.notice = this.t.errors['no-device'];
+          this.report('no-device');
           throw new WidgetError('no-device', `Cannot play sound on ${sink}: ${String(error)}`);
         });
       } else done.catch(() => undefined);
@@ -242,8 +225,8 @@ export class DevicesController implements ReactiveController {
   }
 
   private tick(): void {
-    const { media, el } = this.host;
-    const selfId = this.host.selfId();
+    const { media } = this.host;
+    const selfId = this.selfId();
     // Your own level from a clone of the microphone: it still hears you while the sent track is muted.
     const track = media.audioTrack;
     if (track !== this.source) {
@@ -260,7 +243,7 @@ export class DevicesController implements ReactiveController {
     // No microphone and no call (e.g. after leaving): nothing to measure.
     if (!selfId && !this.meters.size) return;
     const remote = new Set(['self']);
-    for (const [id, stream] of this.host.streams()) {
+    for (const { id, stream } of this.host.call?.remotes.values() ?? []) {
       remote.add(id);
       this.meter(id, stream);
     }
@@ -286,10 +269,10 @@ export class DevicesController implements ReactiveController {
         loudest = id === 'self' ? selfId : id;
       }
     }
-    const root = el.shadowRoot;
+    const root = this.host.element.renderRoot;
     const self = this.level('self');
-    root?.querySelectorAll<HTMLMeterElement>('meter[data-level]').forEach((m) => (m.value = Math.min(1, self * 4)));
-    root?.querySelectorAll<HTMLElement>('.tile[data-peer-id]').forEach((tile) => {
+    root.querySelectorAll<HTMLMeterElement>('meter[data-level]').forEach((m) => (m.value = Math.min(1, self * 4)));
+    root.querySelectorAll<HTMLElement>('.tile[data-peer-id]').forEach((tile) => {
       const id = tile.dataset.peerId!;
       tile.classList.toggle('speaking', (id === selfId ? (media.micOn ? self : 0) : this.level(id)) > SPEAKING);
     });
@@ -304,7 +287,7 @@ export class DevicesController implements ReactiveController {
       this.speakerSince = Date.now();
       changed = true;
     }
-    if (changed) el.requestUpdate();
+    if (changed) this.host.requestUpdate();
     void this.route();
   }
 
@@ -318,40 +301,42 @@ export class DevicesController implements ReactiveController {
     if (want && track.getSettings().deviceId !== want) void this.use(kind, want).catch(() => delete this.host.media.ids[key]);
     track.addEventListener('ended', () => {
       const { media } = this.host;
-      if (!this.host.selfId() || (kind === 'audio' ? media.audioTrack : media.videoTrack)) return;
+      if (!this.selfId() || (kind === 'audio' ? media.audioTrack : media.videoTrack)) return;
       delete media.ids[key];
       if (kind === 'audio') media.micOn = true;
       else media.camOn = true;
       media.acquire().then(
         () => {
-          this.notice = this.host.t().deviceLost;
+          this.notice = this.t.deviceLost;
           this.changed();
         },
         (error: unknown) => {
           const code = error instanceof WidgetError && error.code !== 'aborted' ? error.code : 'no-device';
-          this.notice = this.host.t().errors[code];
-          this.host.report(code);
-          this.host.el.requestUpdate();
+          this.notice = this.t.errors[code];
+          this.report(code);
+          this.host.requestUpdate();
         },
       );
     });
   }
 
-  /** The pre-join camera preview (kept playing across renders, e.g. while the name is typed). */
-  video(preview: MediaStream) {
-    return html`<video class="mirror" muted autoplay playsinline ${source(preview)}></video>`;
+  /** A `<video>` playing `stream`, kept playing across renders (e.g. while the name is typed). */
+  video(stream: MediaStream | null, { muted = true, mirror = false, hidden = false } = {}) {
+    return html`<video class=${mirror ? 'mirror' : ''} ?hidden=${hidden} autoplay playsinline ?muted=${muted} .muted=${muted} ${source(stream)}></video>`;
   }
 
   /** The pre-join screen's microphone level meter and pickers. */
-  prejoin(t: Strings, change: (choice: DeviceChoice) => void) {
-    const ft = fileStrings(t);
+  prejoin(t: Strings) {
+    const ft = devicesStrings(t);
     return html`${this.host.media.audioTrack ? html`<meter part="meter" data-level min="0" max="1" low="0.3" high="0.8" optimum="0.5" value="0" aria-label=${ft.micLevel}></meter>` : nothing}
-      ${this.pickers(ft, change)}
+      ${this.pickers(t)}
       ${this.notice ? html`<p part="notice" role="status">${this.notice}</p>` : nothing}`;
   }
 
-  /** Pickers for camera, microphone and speaker (speaker only where the browser can route sound). */
-  pickers(t: FileStrings, change: (choice: DeviceChoice) => void) {
+  /** Pickers for camera, microphone and speaker (speaker only where the browser can route sound); a failed switch is reported. */
+  pickers(strings: Strings) {
+    const t = devicesStrings(strings);
+    const change = (choice: DeviceChoice) => void this.setDevices(choice).catch(() => undefined);
     const { ids } = this.host.media;
     const canRoute = 'setSinkId' in HTMLMediaElement.prototype;
     const picker = (key: (typeof KINDS)[number], label: string) => {

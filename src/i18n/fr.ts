@@ -1,8 +1,9 @@
 // French. Loaded only when the widget's language is French (its own chunk).
 import type { FileStrings } from '../call/strings.js';
+import type { DevicesStrings } from '../devices/strings.js';
 import type { Strings } from '../core/strings.js';
 
-const fr: Strings & FileStrings = {
+const fr: Strings & FileStrings & DevicesStrings = {
   noRoom: 'Aucun salon n’est défini pour cet appel.',
   yourName: 'Votre nom',
   namePlaceholder: 'Saisissez votre nom',

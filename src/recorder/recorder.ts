@@ -3,7 +3,7 @@
  * participant's audio (yours included) is mixed with WebAudio, and MediaRecorder makes a WebM of both. People who
  * join meanwhile are added as they come. Lives in the lazily loaded call chunk.
  */
-import { WidgetError } from '../types.js';
+import { WidgetError } from '../core/types.js';
 
 const W = 1280;
 const H = 720;

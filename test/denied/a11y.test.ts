@@ -1,5 +1,5 @@
 // The permission-denied error screen (camera and microphone refused) meets WCAG 2.1 AA in both themes.
-import type { VideoCallWidget } from '../../src/video-call-widget.js';
+import type { VideoCallWidget } from '../../src/index.js';
 import { axeViolations, screenshot } from '../a11y.js';
 import { assert, equal } from '../assert.js';
 import { addWidget, loadWidget, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from '../helpers.js';

@@ -1,5 +1,5 @@
 // A browser that denies camera and microphone: the widget says so, offers to join without them, and that works.
-import type { VideoCallWidget } from '../../src/video-call-widget.js';
+import type { VideoCallWidget } from '../../src/index.js';
 import { assert, equal, rejects } from '../assert.js';
 import { addWidget, loadWidget, nextEvent, remotes, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from '../helpers.js';
 

@@ -2,7 +2,7 @@
 // API, like a CDN) loads there — entry and lazy call chunk by relative URL — and, with `server` set, joins a call
 // on the real server at a third origin.
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { VideoCallWidget } from '../../src/video-call-widget.js';
+import type { VideoCallWidget } from '../../src/index.js';
 import { assert, equal } from '../assert.js';
 import { addWidget, framesAdvance, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from '../helpers.js';
 

@@ -1,6 +1,6 @@
 // The README's two-line embed, as written: a module script from the call server's origin (this page is served
 // from another origin) and a tag with no `server` attribute — the element talks to where its script came from.
-import type { VideoCallWidget } from '../../src/video-call-widget.js';
+import type { VideoCallWidget } from '../../src/index.js';
 import { assert, equal } from '../assert.js';
 import { framesAdvance, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from '../helpers.js';
 

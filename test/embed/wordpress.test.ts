@@ -2,7 +2,7 @@
 // server requires room tokens (ROOM_TOKEN_SECRET); the page gets exactly that markup and the module script the
 // plugin enqueued, and the two widgets join the call with the tokens the plugin minted.
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { VideoCallWidget } from '../../src/video-call-widget.js';
+import type { VideoCallWidget } from '../../src/index.js';
 import { assert, equal, rejects } from '../assert.js';
 import { remotes, removeWidgets, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from '../helpers.js';
 

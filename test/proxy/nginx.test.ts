@@ -2,7 +2,7 @@
 // self-signed certificate swapped in) in front of a real server with TRUST_PROXY=1, and two widgets loaded through
 // it make a call: the bundle, the room API and the signaling WebSocket all pass through nginx over TLS.
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { VideoCallWidget } from '../../src/video-call-widget.js';
+import type { VideoCallWidget } from '../../src/index.js';
 import { assert, equal } from '../assert.js';
 import { addWidget, framesAdvance, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from '../helpers.js';
 
