@@ -4,8 +4,8 @@
 // run; and the real src/ and server/src/ pass.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 
@@ -69,4 +69,11 @@ test('the real src/ and server/src/ keep the layering', async () => {
   assert.equal(run.status, 0, `violations in the real tree:\n${run.stdout}${run.stderr}`);
   const modules = Number(/\((\d+) modules/.exec(run.stdout)?.[1] ?? 0);
   assert.ok(modules > 50, `dependency-cruiser read the whole tree (${modules} modules)`);
+});
+
+test('TypeScript 5 is there for dependency-cruiser only: `tsc` is still the project\'s TypeScript 7', () => {
+  // Both packages declare a `tsc` bin; a fresh install links typescript's (it sorts first), but an `npm install` that
+  // adds only typescript5 re-links node_modules/.bin/tsc to TypeScript 5 and `npm run typecheck` would use it.
+  const tsc = realpathSync(join(ROOT, 'node_modules/.bin/tsc'));
+  assert.ok(tsc.startsWith(join(ROOT, 'node_modules/typescript') + sep), `node_modules/.bin/tsc is ${tsc}; relink it: ln -sf ../typescript/bin/tsc node_modules/.bin/tsc`);
 });
