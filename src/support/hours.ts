@@ -20,7 +20,7 @@ export function parseHours(spec: string): { rules: OpeningRule[] } | { error: st
   for (const part of spec.split(/[;,]/).map((s) => s.trim()).filter(Boolean)) {
     const m = /^(daily|[a-z]{3})(?:\s*-\s*([a-z]{3}))?\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$/i.exec(part);
     if (!m) return { error: `"${part}" is not like "Mon-Fri 09:00-17:00"` };
-    const [, first, last, h1, m1, h2, m2] = m as unknown as [string, string, string | undefined, string, string, string, string];
+    const [, first = '', last, h1 = '', m1 = '', h2 = '', m2 = ''] = m;
     const from = time(h1, m1);
     const to = time(h2, m2);
     if (from > 24 * 60 || to > 24 * 60 || Number(m1) > 59 || Number(m2) > 59 || from === to) return { error: `"${part}" has an impossible time` };

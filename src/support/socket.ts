@@ -1,20 +1,27 @@
 /**
  * A bare signaling socket for the support flow: a waiting visitor and an agent desk talk to the server over the
- * same PeerServer endpoint the call uses, but need none of PeerJS — only our own `VCW-*` messages, PeerServer's
- * `OPEN`/`ERROR`, and the `HEARTBEAT` PeerServer expects.
+ * same PeerServer endpoint the call uses, but need none of PeerJS — only the server's notices (`Notice` in
+ * `protocol/limits.ts`), PeerServer's `OPEN`/`ERROR`, and the `HEARTBEAT` PeerServer expects.
  */
-import type { JoinResponse } from '../protocol.js';
+import type { NoticeFrame, SignalingEndpoint } from '../protocol/wire.js';
 
 const OPEN_TIMEOUT = 10_000;
 const HEARTBEAT_EVERY = 5_000;
 /** Largest server message read (the biggest is a desk's queue with previews arriving one by one). */
 const MAX_MESSAGE = 256 * 1024;
 
-export type Signaling = JoinResponse['signaling'];
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-export interface ServerMessage {
-  readonly type: string;
-  readonly payload: Record<string, unknown>;
+/** A frame from the server: its type and payload (an empty payload when it carried none, or no object). */
+function parseFrame(data: unknown): NoticeFrame | null {
+  if (typeof data !== 'string' || data.length > MAX_MESSAGE) return null;
+  let message: unknown;
+  try {
+    message = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  return isObj(message) && typeof message.type === 'string' ? { type: message.type, payload: isObj(message.payload) ? message.payload : {} } : null;
 }
 
 export class SignalSocket {
@@ -23,13 +30,13 @@ export class SignalSocket {
   private closedByUs = false;
 
   constructor(
-    private readonly onMessage: (message: ServerMessage) => void,
+    private readonly onMessage: (message: NoticeFrame) => void,
     /** The socket closed without `close()`: `code` is the WebSocket close code. */
     private readonly onLost: (code: number) => void,
   ) {}
 
   /** Connect and register as `id`; resolves once the server said `OPEN`. */
-  open(signaling: Signaling, id: string, ticket: string, signal?: AbortSignal): Promise<void> {
+  open(signaling: SignalingEndpoint, id: string, ticket: string, signal?: AbortSignal): Promise<void> {
     const { secure, host, port, path, key } = signaling;
     const url = `${secure ? 'wss' : 'ws'}://${host}:${port}${path}peerjs?key=${encodeURIComponent(key)}&id=${id}&token=${encodeURIComponent(ticket)}`;
     return new Promise((resolve, reject) => {
@@ -46,28 +53,21 @@ export class SignalSocket {
       signal?.addEventListener('abort', onAbort);
       const timer = setTimeout(() => fail('The call server did not answer in time.'), OPEN_TIMEOUT);
       ws.onmessage = (event) => {
-        if (typeof event.data !== 'string' || event.data.length > MAX_MESSAGE) return;
-        let message: unknown;
-        try {
-          message = JSON.parse(event.data);
-        } catch {
-          return;
-        }
-        if (typeof message !== 'object' || message === null || typeof (message as { type?: unknown }).type !== 'string') return;
-        const { type, payload } = message as { type: string; payload?: unknown };
+        const frame = parseFrame(event.data);
+        if (!frame) return;
         if (!opened) {
-          if (type === 'OPEN') {
+          if (frame.type === 'OPEN') {
             opened = true;
             clearTimeout(timer);
             signal?.removeEventListener('abort', onAbort);
             this.beat = setInterval(() => this.send({ type: 'HEARTBEAT' }), HEARTBEAT_EVERY);
             resolve();
-          } else if (type === 'ERROR' || type === 'ID-TAKEN' || type === 'INVALID-KEY') {
+          } else if (frame.type === 'ERROR' || frame.type === 'ID-TAKEN' || frame.type === 'INVALID-KEY') {
             fail('The call server refused the connection.');
           }
           return;
         }
-        this.onMessage({ type, payload: typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {} });
+        this.onMessage(frame);
       };
       ws.onclose = (event) => {
         clearInterval(this.beat);

@@ -1,8 +1,10 @@
 /**
  * Strings of the support flow (launcher, waiting room, agent desk), in the support chunk beside the code that uses
  * them. Other languages put the same keys in their table (`src/support/i18n/*.ts`); a host page overrides any of them
- * through the element's `strings` property, like every other string.
+ * through the element's `strings` property, like every other string. Loaded through the widget's one `Catalog`.
  */
+import { Catalog, type StringOverrides } from '../core/strings.js';
+
 const en = {
   launcher: 'Talk to us on video',
   launcherOffline: 'We are offline',
@@ -46,27 +48,23 @@ const en = {
 export type SupportStrings = typeof en;
 
 // English is built in; every other language is its own small chunk, loaded when it is asked for.
-const loaders: Record<string, () => Promise<{ default: SupportStrings }>> = {
+const catalog = new Catalog<SupportStrings>(en, {
   de: () => import('./i18n/support-de.js'),
   es: () => import('./i18n/support-es.js'),
   fr: () => import('./i18n/support-fr.js'),
   ja: () => import('./i18n/support-ja.js'),
-};
-const tables: Record<string, Partial<SupportStrings>> = { en };
-const base = (lang: string) => lang.toLowerCase().split('-')[0]!;
+});
 
-/** Loads the support table of `lang` once; a promise while a shipped language is not loaded yet, else undefined. */
-export function loadSupportStrings(lang: string): Promise<unknown> | undefined {
-  const b = base(lang);
-  if (tables[b] || !loaders[b]) return;
-  tables[b] = {};
-  return loaders[b]().then((m) => (tables[b] = m.default), () => undefined);
+const isKey = (key: string): key is keyof SupportStrings => Object.hasOwn(en, key);
+
+/**
+ * The support strings in `lang` ("de-AT" → German, English where missing), then the host page's overrides of these
+ * keys (`own`, the element's `strings`). A shipped language that is not loaded yet starts loading; `loaded` is called
+ * once it is there.
+ */
+export function supportStrings(lang: string, own: StringOverrides | undefined, loaded: () => void): SupportStrings {
+  void catalog.load(lang)?.then(loaded);
+  const mine: Partial<SupportStrings> = {};
+  for (const [key, value] of Object.entries(own ?? {})) if (isKey(key) && typeof value === 'string') mine[key] = value;
+  return catalog.get(lang, mine);
 }
-
-/** The support strings in `lang` ("de-AT" → German), English where missing, then the host's overrides (`own`). */
-export function supportStrings(lang: string, own: object): SupportStrings {
-  return { ...en, ...tables[base(lang)], ...(own as Partial<SupportStrings>) };
-}
-
-/** `'{name} left'` with `{ name: 'Ada' }` → `'Ada left'`. */
-export const fill = (text: string, values: Record<string, string>) => text.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
