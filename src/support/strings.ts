@@ -1,7 +1,8 @@
 /**
  * Strings of the support flow (launcher, waiting room, agent desk), in the support chunk beside the code that uses
  * them. Other languages put the same keys in their table (`src/support/i18n/*.ts`); a host page overrides any of them
- * through the element's `strings` property, like every other string. Loaded through the widget's one `Catalog`.
+ * through the element's `strings` property, like every other string. Read through `Catalog`, the widget's one
+ * string loader.
  */
 import { Catalog, type StringOverrides } from '../core/strings.js';
 
