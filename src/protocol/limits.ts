@@ -22,6 +22,8 @@ export const MAX_DECLINE_MESSAGE = 500;
 export const MAX_PREVIEW = 48 * 1024;
 /** The site's context passed with a knock, as JSON text. */
 export const MAX_CONTEXT = 2048;
+/** How deep that context may nest (an object at the top is one level). */
+export const MAX_CONTEXT_DEPTH = 4;
 /** The page a visitor called from, in characters. */
 export const MAX_PAGE = 512;
 

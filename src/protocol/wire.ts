@@ -45,6 +45,8 @@ export interface RenewAnswer {
   readonly peerId: string;
   readonly ticket: string;
   readonly iceServers: readonly IceServer[];
+  /** Where the socket goes, as in the join answer (the server sends it; a widget may keep the one it has). */
+  readonly signaling?: SignalingEndpoint;
 }
 
 /** The answer to a knock (`…/knock`) or a desk's registration (`…/desk`): a socket to open, in no room. */
@@ -54,6 +56,14 @@ export interface TicketAnswer {
   readonly signaling: SignalingEndpoint;
   /** Knock only: the place in the queue (1 = next). */
   readonly position?: number;
+  /** Knock only: how long the visitor may wait before it is declined with `timeout` (WAITING_TIMEOUT_MS). */
+  readonly waitTimeoutMs?: number;
+}
+
+/** The answer to `GET /api/rooms/{room}/support`: desks online on the queue, and visitors waiting in it. */
+export interface SupportStatus {
+  readonly agents: number;
+  readonly waiting: number;
 }
 
 /** The error body of every room API failure. */
