@@ -1,4 +1,4 @@
-// Server benchmarks (capacity and relay): our built server (server/dist/main.js) beside stock PeerServer
+// Server benchmarks (capacity and relay): our built server (server/dist/server/src/main.js) beside stock PeerServer
 // (bench/stock-peerserver.mjs), each a child process on a free loopback port, load from a separate process
 // (bench/load-client.mjs). Memory is VmRSS and CPU is utime+stime of the server's pid, read from /proc.
 import { fork, spawn } from 'node:child_process';
@@ -12,7 +12,7 @@ import { cpuSeconds, freePort, rssKiB, settledRss } from './lib/proc.mjs';
 import { mmm, printTable, ratio, round, summarize } from './lib/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OURS = join(ROOT, 'server/dist/main.js');
+const OURS = join(ROOT, 'server/dist/server/src/main.js');
 const STOCK = join(ROOT, 'bench/stock-peerserver.mjs');
 const LOAD = join(ROOT, 'bench/load-client.mjs');
 

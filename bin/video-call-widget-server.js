@@ -4,7 +4,7 @@
 // arguments, so a process manager's unit file or container spec holds the whole configuration.
 import { existsSync } from 'node:fs';
 
-const main = new URL('../server/dist/main.js', import.meta.url);
+const main = new URL('../server/dist/server/src/main.js', import.meta.url);
 const arg = process.argv[2];
 if (arg !== undefined) {
   const help = arg === '--help' || arg === '-h';
@@ -18,7 +18,7 @@ if (arg !== undefined) {
   process.exit(help ? 0 : 64);
 }
 if (!existsSync(main)) {
-  process.stderr.write('video-call-widget-server: the server is not built (server/dist/main.js is missing); run `npm run build` first.\n');
+  process.stderr.write('video-call-widget-server: the server is not built (server/dist/server/src/main.js is missing); run `npm run build` first.\n');
   process.exit(1);
 }
 await import(main.href);

@@ -3,13 +3,8 @@
  * format. The TURN secret never leaves the server. Nothing third-party by default.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import type { IceServer } from '../../src/protocol/wire.js';
 import type { Config } from './config.js';
-
-export interface IceServer {
-  urls: string[];
-  username?: string;
-  credential?: string;
-}
 
 export function iceServersFor(config: Config, now = Date.now()): IceServer[] {
   const servers: IceServer[] = [];

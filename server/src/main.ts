@@ -1,18 +1,14 @@
 /**
- * Entry point: `node server/dist/main.js`. Reads the environment once, logs as JSON (pino), and shuts down
- * cleanly on SIGINT/SIGTERM.
+ * Entry point: `node server/dist/server/src/main.js` (what `npm start` and `npx video-call-widget-server` run).
+ * Reads the environment once, logs as JSON (pino), and shuts down cleanly on SIGINT/SIGTERM. Everything else is
+ * the library API of `index.ts`.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from './config.js';
-import { createCallServer } from './server.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { bundledPaths, ConfigError, createCallServer, loadConfig } from './index.js';
 
 let config;
 try {
-  config = loadConfig(process.env, { staticDir: join(root, 'dist', 'widget'), demoDir: join(root, 'demo') });
+  config = loadConfig(process.env, bundledPaths);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`video-call-widget server: invalid configuration: ${error.message}\n`);

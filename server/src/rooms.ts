@@ -4,6 +4,7 @@
  * capacity check and the reservation cannot interleave with another join.
  */
 import { EventEmitter } from 'node:events';
+import type { Member } from '../../src/protocol/wire.js';
 import { newPeerId } from './tickets.js';
 
 /**
@@ -11,11 +12,6 @@ import { newPeerId } from './tickets.js';
  * agent removed the member from a support call.
  */
 export type ReleaseReason = 'disconnected' | 'gone' | 'expired' | 'removed';
-
-export interface Member {
-  readonly peerId: string;
-  readonly name: string;
-}
 
 interface Seat extends Member {
   connected: boolean;

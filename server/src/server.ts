@@ -1,18 +1,19 @@
 /**
- * One process, one port: the HTTP app (health, room API, widget, demo) with PeerServer mounted beside it.
+ * One process, one port: the HTTP app (health, room API, widget, demo) with PeerServer mounted beside it, and the
+ * state both share (rooms, tickets, the support queues, the per-address join budget).
  * `start()` listens, `stop()` closes sockets and the listener; nothing here logs to the console directly.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Logger } from 'pino';
-import { createApi } from './api.js';
 import type { Config } from './config.js';
-import { KeyedLimiter } from './limits.js';
+import { mountHttp } from './http/app.js';
 import { Rooms } from './rooms.js';
-import { createSignaling, SIGNALING_PATH } from './signaling.js';
-import { Support } from './support.js';
+import { createSignaling } from './signaling/peer-server.js';
+import { Support } from './support/support.js';
 import { Tickets } from './tickets.js';
+import { KeyedLimiter } from './util/rate-limits.js';
 
 export interface RunningServer {
   readonly server: Server;
@@ -31,13 +32,9 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   const joinLimiter = new KeyedLimiter(config.joinRateLimit, config.joinRateLimit / 60);
   const sweeper = setInterval(() => joinLimiter.sweep(), 60_000);
   sweeper.unref();
+  const deps = { config, rooms, tickets, support, log, originAllowed, joinLimiter };
 
   const app = express();
-  app.disable('x-powered-by');
-  app.use((_req, res, next) => {
-    res.set('X-Content-Type-Options', 'nosniff');
-    next();
-  });
   const server = createServer(app);
   server.on('clientError', (error, socket) => {
     log.debug({ err: error.message }, 'bad HTTP request');
@@ -47,11 +44,9 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   server.headersTimeout = 15_000;
   server.requestTimeout = 30_000;
 
-  const api = createApi({ config, rooms, tickets, support, log, originAllowed, joinLimiter });
-  const signaling = createSignaling(server, { config, rooms, tickets, support, log, originAllowed, joinLimiter });
-  app.use(SIGNALING_PATH, signaling.app);
-  app.use(api.app);
-  api.errors(app);
+  // PeerServer needs the HTTP server (for the upgrade); the app mounts it first.
+  const signaling = createSignaling(server, deps);
+  mountHttp(app, signaling.app, deps);
 
   return {
     server,

@@ -2,25 +2,44 @@
  * Tickets: what the server hands a widget with its peer id, and what the widget presents as the PeerJS `token`
  * when its WebSocket upgrades. A ticket is the room, peer id, name and expiry, HMAC-signed with a secret that
  * survives restarts — so after a restart a widget re-registers with the same id, and nobody else can take it.
- * Tickets of the support flow carry a kind (`w` a waiting visitor, `d` an agent's desk): they open a socket but
- * never a seat. A member ticket has no kind, so every ticket issued before the support flow keeps its meaning.
+ * Tickets of the support flow carry a kind (a waiting visitor, an agent's desk): they open a socket but never a
+ * seat. A member ticket has no kind on the wire, so every ticket issued before the support flow keeps its meaning.
+ *
+ * On the wire the claims have one-letter keys (tickets ride in every socket URL, and a load balancer may read the
+ * room from them); this module is the only place that knows them. Everything else sees {@link TicketClaims}.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { MAX_NAME, nameLength, PEER_ID, ROOM_NAME } from '../../src/protocol/limits.js';
 
-/** `w`: a visitor waiting in a support queue; `d`: an agent's desk on one. */
-export type TicketKind = 'w' | 'd';
+/** `member`: takes a seat in its room; `waiting`: a visitor waiting in a support queue; `desk`: an agent's desk on one. */
+export type TicketKind = 'member' | 'waiting' | 'desk';
 
+/** What a genuine ticket says. */
 export interface TicketClaims {
-  /** room */
+  /** The room (for a waiting or desk ticket: the support queue). */
+  readonly room: string;
+  readonly peerId: string;
+  /** The display name the server vouches for. */
+  readonly name: string;
+  /** Expiry, unix seconds. */
+  readonly expires: number;
+  readonly kind: TicketKind;
+}
+
+/** The claims as signed: room, peer id, name, expiry, and a kind only on support tickets (`w` waiting, `d` desk). */
+interface WireClaims {
   readonly r: string;
-  /** peer id */
   readonly p: string;
-  /** display name */
   readonly n: string;
-  /** expiry, unix seconds */
   readonly e: number;
-  /** kind; absent on a member ticket (the only kind that takes a seat) */
-  readonly k?: TicketKind;
+  readonly k?: 'w' | 'd';
+}
+
+const KIND_ON_WIRE = { waiting: 'w', desk: 'd' } as const;
+
+/** How a ticket spells its kind: `w`, `d`, nothing for a member (what the debug log names, as it always has). */
+export function kindCode(kind: TicketKind): 'w' | 'd' | undefined {
+  return kind === 'member' ? undefined : KIND_ON_WIRE[kind];
 }
 
 /** 128 random bits as 32 hex digits: unguessable, and valid as a PeerJS id. */
@@ -28,15 +47,13 @@ export function newPeerId(): string {
   return randomBytes(16).toString('hex');
 }
 
-export const PEER_ID = /^[0-9a-f]{32}$/;
-export const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-
 export class Tickets {
   constructor(private readonly secret: Buffer, private readonly ttlSeconds: number) {}
 
-  issue(room: string, peerId: string, name: string, now = Date.now(), kind?: TicketKind): string {
+  issue(room: string, peerId: string, name: string, now = Date.now(), kind: TicketKind = 'member'): string {
     const e = Math.floor(now / 1000) + this.ttlSeconds;
-    const claims: TicketClaims = kind === undefined ? { r: room, p: peerId, n: name, e } : { r: room, p: peerId, n: name, e, k: kind };
+    const k = kindCode(kind);
+    const claims: WireClaims = k === undefined ? { r: room, p: peerId, n: name, e } : { r: room, p: peerId, n: name, e, k };
     const body = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
     return `${body}.${this.sign(body)}`;
   }
@@ -64,12 +81,12 @@ export class Tickets {
     const { r, p, n, e, k } = claims as Record<string, unknown>;
     if (typeof r !== 'string' || !ROOM_NAME.test(r)) return null;
     if (typeof p !== 'string' || !PEER_ID.test(p)) return null;
-    if (typeof n !== 'string' || [...n].length > 64) return null;
+    if (typeof n !== 'string' || nameLength(n) > MAX_NAME) return null;
     if (typeof e !== 'number' || (e + graceSeconds) * 1000 <= now) return null;
-    if (k === undefined) return { r, p, n, e };
     // An unknown kind is refused, never read as a member ticket: it might be one a later version gives no seat.
-    if (k !== 'w' && k !== 'd') return null;
-    return { r, p, n, e, k };
+    const kind = k === undefined ? 'member' : k === 'w' ? 'waiting' : k === 'd' ? 'desk' : null;
+    if (kind === null) return null;
+    return { room: r, peerId: p, name: n, expires: e, kind };
   }
 
   private sign(body: string): string {

@@ -1,5 +1,5 @@
 /**
- * Test helpers: the real built server (`server/dist/main.js`) as a child process, HTTP and WebSocket clients,
+ * Test helpers: the real built server (`server/dist/server/src/main.js`) as a child process, HTTP and WebSocket clients,
  * and waiting on conditions with deadlines. Build first: `npx tsc -p server`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -12,7 +12,7 @@ import { WebSocket, type ClientOptions } from 'ws';
 
 export const ROOT = pathJoin(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The built entry point; VCW_TEST_SERVER_MAIN points the suite at another build (e.g. a mutated copy). */
-export const MAIN = process.env.VCW_TEST_SERVER_MAIN ?? pathJoin(ROOT, 'server', 'dist', 'main.js');
+export const MAIN = process.env.VCW_TEST_SERVER_MAIN ?? pathJoin(ROOT, 'server', 'dist', 'server', 'src', 'main.js');
 const START_DEADLINE_MS = 10_000;
 const STOP_DEADLINE_MS = 7_000;
 const LOG_CAP = 2 * 1024 * 1024;

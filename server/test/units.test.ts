@@ -7,13 +7,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as pathJoin } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { PEER_ID } from '../../src/protocol/limits.js';
+import type { Member } from '../../src/protocol/wire.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { iceServersFor } from '../src/ice.js';
-import { Bucket, clientAddress, KeyedLimiter, normalise, SocketCounter } from '../src/limits.js';
-import { Rooms, type Member } from '../src/rooms.js';
-import { nestsDeeper } from '../src/signaling.js';
-import { newPeerId, PEER_ID, Tickets } from '../src/tickets.js';
+import { Rooms } from '../src/rooms.js';
+import { newPeerId, Tickets } from '../src/tickets.js';
 import { CLOCK_SKEW_SECONDS, signRoomToken, TokenError, verifyRoomToken } from '../src/tokens.js';
+import { clientAddress, normalise } from '../src/util/client-address.js';
+import { nestsDeeper } from '../src/util/json-depth.js';
+import { Bucket, KeyedLimiter, SocketCounter } from '../src/util/rate-limits.js';
 import { waitFor } from './helpers.js';
 
 describe('tickets', () => {
@@ -21,7 +24,7 @@ describe('tickets', () => {
   const tickets = new Tickets(secret, 3600);
   const id = newPeerId();
   const now = Date.UTC(2026, 10, 22, 12, 0, 0);
-  /** A ticket with arbitrary claims, correctly signed with `secret`. */
+  /** A ticket with arbitrary claims in the wire format (one-letter keys, see tickets.ts), correctly signed with `secret`. */
   const signed = (claims: unknown, key: Buffer = secret) => {
     const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
@@ -36,8 +39,8 @@ describe('tickets', () => {
   test('issue then verify gives the claims back', () => {
     const ticket = tickets.issue('room-1', id, 'Dana', now);
     assert.match(ticket, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-    assert.deepEqual(tickets.verify(ticket, now), { r: 'room-1', p: id, n: 'Dana', e: Math.floor(now / 1000) + 3600 });
-    assert.deepEqual(new Tickets(Buffer.from(secret), 60).verify(ticket, now)?.p, id, 'any Tickets with the same secret verifies');
+    assert.deepEqual(tickets.verify(ticket, now), { room: 'room-1', peerId: id, name: 'Dana', expires: Math.floor(now / 1000) + 3600, kind: 'member' });
+    assert.deepEqual(new Tickets(Buffer.from(secret), 60).verify(ticket, now)?.peerId, id, 'any Tickets with the same secret verifies');
   });
 
   test('expiry', () => {

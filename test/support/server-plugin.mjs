@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const MAIN = new URL('../../server/dist/main.js', import.meta.url).pathname;
+const MAIN = new URL('../../server/dist/server/src/main.js', import.meta.url).pathname;
 
 export function serverPlugin() {
   const servers = new Map();

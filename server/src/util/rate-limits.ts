@@ -1,10 +1,8 @@
 /**
- * Abuse limits: token buckets (per client address for joins, per socket for messages), a per-address count of
- * open WebSockets, and the client address itself (X-Forwarded-For only behind a trusted proxy).
+ * Abuse limits: token buckets (per client address for joins, per socket for messages) and a per-address count of
+ * open WebSockets. Which address a request counts against is `client-address.ts`.
  * Every operation is O(1); idle entries are swept so the maps stay as small as the live traffic.
  */
-import type { IncomingMessage } from 'node:http';
-import { isIPv6 } from 'node:net';
 
 /** A token bucket: `capacity` tokens, refilled at `perSecond`. */
 export class Bucket {
@@ -94,31 +92,4 @@ export class SocketCounter {
   get size(): number {
     return this.counts.size;
   }
-}
-
-/**
- * The address a request came from. Behind a trusted proxy (TRUST_PROXY) that is the last X-Forwarded-For entry —
- * the one our proxy appended; earlier entries are whatever the client sent and prove nothing.
- */
-export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const peer = req.socket.remoteAddress ?? 'unknown';
-  if (!trustProxy) return normalise(peer);
-  const header = req.headers['x-forwarded-for'];
-  const value = Array.isArray(header) ? header.join(',') : header;
-  const last = value?.split(',').pop()?.trim();
-  return last && last.length <= 64 ? normalise(last) : normalise(peer);
-}
-
-/**
- * The key limits are counted under: an IPv4 address (IPv4-mapped IPv6 included) as is, an IPv6 address by its
- * /64 — one subscriber usually gets a whole /64, so counting single addresses would let them rotate freely.
- */
-export function normalise(address: string): string {
-  if (address.startsWith('::ffff:') && address.includes('.')) return address.slice(7);
-  if (!isIPv6(address)) return address;
-  const [head = '', tail = ''] = address.split('::', 2) as [string, string?];
-  const left = head ? head.split(':') : [];
-  const right = address.includes('::') && tail ? tail.split(':') : [];
-  const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16)).join(':')}::/64`;
 }

@@ -1,0 +1,76 @@
+/**
+ * Signaling: PeerServer (`peer`) mounted on our HTTP server, with the parts it lacks, each in its own module —
+ * the upgrade guard (tickets and per-address limits checked before the WebSocket upgrade, a bounded payload),
+ * the message rate per socket, the room-scoped relay with its offline queue for members whose socket has not
+ * arrived yet, liveness by WebSocket ping/pong, and registration (seats claimed and freed, room notices to the
+ * remaining members). Sockets of the support flow (waiting visitors, agent desks) register here too but take no
+ * seat; their VCW-* messages go to `Support`, which reaches them through the registry.
+ */
+import type { Server } from 'node:http';
+import { ExpressPeerServer, type IClient } from 'peer';
+import { WebSocketServer, type ServerOptions } from 'ws';
+import { Liveness } from './liveness.js';
+import { MessageRate } from './message-rate.js';
+import { PEERJS_KEY } from './mount.js';
+import { OfflineQueues } from './offline-queue.js';
+import { Registration } from './registration.js';
+import { Registry } from './registry.js';
+import { relay } from './relay.js';
+import { upgradeGuard, type GuardDeps } from './upgrade-guard.js';
+
+export const MAX_WS_PAYLOAD = 64 * 1024;
+
+export type SignalingDeps = GuardDeps;
+
+export function createSignaling(server: Server, deps: SignalingDeps) {
+  const { config, rooms, tickets, support, log } = deps;
+  const registry = new Registry();
+  const offline = new OfflineQueues(config.offlineQueueLimit, config.offlineQueueBytes);
+  const rate = new MessageRate(config.messageRateLimit, log);
+  let wss: WebSocketServer | undefined;
+  const liveness = new Liveness(() => wss?.clients, config.pingIntervalMs);
+  const verifyClient = upgradeGuard(deps);
+  const registration = new Registration({ rooms, tickets, support, registry, offline, log });
+
+  const peerServer = ExpressPeerServer(server, {
+    path: '/',
+    key: PEERJS_KEY,
+    allow_discovery: false,
+    // Our WebSocket ping/pong finds dead sockets within two ping intervals; this is only a backstop.
+    alive_timeout: Math.max(60_000, config.pingIntervalMs * 4),
+    concurrent_limit: 100_000,
+    corsOptions: { origin: false },
+    createWebSocketServer: (options: ServerOptions) => {
+      wss = new WebSocketServer({ ...options, maxPayload: MAX_WS_PAYLOAD, verifyClient });
+      // Runs before PeerServer's own connection listener: ours see every socket event first.
+      wss.on('connection', (socket) => {
+        liveness.watch(socket);
+        registration.watch(socket);
+        rate.watch(socket);
+      });
+      return wss;
+    },
+  });
+
+  peerServer.on('error', (error: Error) => log.debug({ err: error.message }, 'signaling input rejected'));
+  peerServer.on('connection', (client: IClient) => registration.connected(client));
+  peerServer.on('disconnect', (client: IClient) => registration.disconnected(client));
+  support.bind(registry.transport);
+  peerServer.on('message', relay({ rooms, support, registry, offline, rate, log }));
+  liveness.start();
+
+  return {
+    app: peerServer,
+    /** Close every signaling socket (shutdown): a close frame first, then the TCP connection. */
+    async stop(): Promise<void> {
+      liveness.stop();
+      offline.clear();
+      const sockets = [...(wss?.clients ?? [])];
+      for (const socket of sockets) socket.close(1001, 'server shutting down');
+      const closed = sockets.map((s) => new Promise((resolve) => (s.readyState === s.CLOSED ? resolve(null) : s.once('close', resolve))));
+      await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
+      for (const socket of sockets) socket.terminate();
+      wss?.close();
+    },
+  };
+}

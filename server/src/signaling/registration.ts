@@ -1,0 +1,112 @@
+/**
+ * Registration: what happens when PeerServer registers a socket and when it lets one go. A member's socket claims
+ * its seat (or, after a server restart, takes one anew and hears who holds the others), receives what waited for
+ * it, and replaces an older socket of the same id; a support socket (waiting visitor, desk) is handed to `Support`.
+ * When a socket goes, its seat is freed — `gone` when the page closed it going away — and the room's remaining
+ * members hear it (VCW-LEAVE).
+ */
+import type { IClient } from 'peer';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import { Close, Notice } from '../../../src/protocol/limits.js';
+import type { Rooms } from '../rooms.js';
+import type { Support } from '../support/support.js';
+import { kindCode, type Tickets } from '../tickets.js';
+import type { OfflineQueues } from './offline-queue.js';
+import type { Registry } from './registry.js';
+
+/** The WebSocket close code a browser sends when the page goes away. */
+const GOING_AWAY = 1001;
+/** Close code for a member ticket that finds its room full. */
+const ROOM_FULL_CLOSE = 4009;
+
+export interface RegistrationDeps {
+  readonly rooms: Rooms;
+  readonly tickets: Tickets;
+  readonly support: Support;
+  readonly registry: Registry;
+  readonly offline: OfflineQueues;
+  readonly log: Logger;
+}
+
+export class Registration {
+  /** How each socket closed, for the seat's release reason. */
+  private readonly closeCodes = new WeakMap<WebSocket, number>();
+  /** One close listener shared by every socket (`this` is the socket). */
+  private readonly recordClose: (this: WebSocket, code: number) => void;
+
+  constructor(private readonly deps: RegistrationDeps) {
+    const closeCodes = this.closeCodes;
+    this.recordClose = function (this: WebSocket, code: number) {
+      closeCodes.set(this, code);
+    };
+    const { rooms, registry, offline, log } = deps;
+    rooms.on('release', (room, peerId, reason, members) => {
+      offline.drop(peerId);
+      for (const member of members) registry.send(member.peerId, { type: Notice.LEAVE, payload: { peerId, reason } });
+      log.debug({ room, peer: peerId, reason }, 'seat released');
+    });
+  }
+
+  /** On a new socket, before PeerServer's close listener (which hands the seat back): the release reason needs the code. */
+  watch(socket: WebSocket): void {
+    socket.on('close', this.recordClose);
+  }
+
+  /** PeerServer registered `client` (its ticket passed the upgrade guard). */
+  connected(client: IClient): void {
+    const { rooms, tickets, support, registry, offline, log } = this.deps;
+    const claims = tickets.verify(client.getToken());
+    const socket = client.getSocket();
+    // Removed between the upgrade check and now (a reconnect racing the removal): no seat again.
+    if (claims?.kind === 'member' && support.isBanned(claims.room, claims.peerId)) {
+      socket?.close(Close.REMOVED, 'removed');
+      return;
+    }
+    const seat = claims?.kind === 'member' ? rooms.connect(claims.room, claims.peerId, claims.name) : undefined;
+    if (!claims || seat === null) {
+      client.send({ type: 'ERROR', payload: { msg: 'room-full' } });
+      socket?.close(ROOM_FULL_CLOSE, 'room-full');
+      return;
+    }
+    // A waiting ticket whose visitor is not in the queue any more (declined, timed out, a server restart) or a
+    // desk that was forgotten: the widget knocks (or opens the desk) again.
+    if (claims.kind !== 'member' && !support.accepts(claims.kind, claims.peerId, claims.room)) {
+      // An older socket of the same ticket (still open after a decline) goes too: PeerServer now knows only this one.
+      const previous = registry.socket(claims.peerId);
+      if (previous && previous !== socket) previous.close(Close.NOT_WAITING, 'not-waiting');
+      socket?.close(Close.NOT_WAITING, 'not-waiting');
+      return;
+    }
+    // PeerServer re-attaches a second socket with the same id and ticket silently: drop the old socket and
+    // send the OPEN PeerServer leaves out, or the widget would wait for it forever.
+    const id = client.getId();
+    const previous = registry.socket(id);
+    if (previous && previous !== socket) {
+      previous.terminate();
+      client.send({ type: 'OPEN' });
+    }
+    registry.register(id, client, socket ?? undefined);
+    log.debug({ room: claims.room, peer: claims.peerId, kind: kindCode(claims.kind) }, 'peer registered');
+    // Support sockets hear where they stand (after OPEN); nothing is queued for them.
+    if (claims.kind !== 'member') return support.connected(claims.kind, id);
+    // What others sent before this socket arrived, in order, after OPEN (as stock PeerServer does).
+    for (const message of offline.take(id)) client.send(message);
+    // Re-registering after a server restart, it takes its seat anew: whoever reserved a seat meanwhile got a
+    // member list without it, and members never dial newcomers. It hears who holds a seat and dials those it has
+    // no connection with (its old partners it has; a newcomer cannot have dialled it) — one dialler per pair.
+    if (seat?.others?.length) client.send({ type: Notice.MEMBERS, payload: { members: seat.others } });
+  }
+
+  // A page that is closed, reloaded or removed closes its socket with 1001 "going away": the room hears that the
+  // member is gone for good, not only that its socket dropped (which a running call survives), so the others can
+  // remove the tile at once even when the page's own goodbye on the data connection did not make it out.
+  disconnected(client: IClient): void {
+    const { rooms, support, registry } = this.deps;
+    const id = client.getId();
+    const socket = registry.unregister(id, client);
+    rooms.release(id, socket && this.closeCodes.get(socket) === GOING_AWAY ? 'gone' : 'disconnected');
+    // A waiting visitor leaves its queue, a desk goes offline (nothing for a member).
+    support.disconnected(id);
+  }
+}

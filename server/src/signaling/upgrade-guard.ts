@@ -1,0 +1,74 @@
+/**
+ * The upgrade guard: every check a signaling WebSocket passes before the upgrade, so a refusal is a real HTTP
+ * status with the API's JSON error body (PeerServer itself would accept and then close). In order: the embedding
+ * origin, the address's connect budget (shared with joins), the ticket for this peer id, a removal from a support
+ * call, a full room, and the address's count of open sockets (MAX_SOCKETS_PER_ADDRESS).
+ */
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import type { ApiErrorBody } from '../../../src/protocol/wire.js';
+import type { Config } from '../config.js';
+import type { Rooms } from '../rooms.js';
+import type { Support } from '../support/support.js';
+import type { Tickets } from '../tickets.js';
+import { clientAddress } from '../util/client-address.js';
+import { SocketCounter, type KeyedLimiter } from '../util/rate-limits.js';
+import { PEERJS_KEY } from './mount.js';
+
+export interface GuardDeps {
+  readonly config: Config;
+  readonly rooms: Rooms;
+  readonly tickets: Tickets;
+  readonly support: Support;
+  readonly log: Logger;
+  readonly originAllowed: (origin: string | undefined) => boolean;
+  /** Joins and connects per client address (shared with the room API). */
+  readonly joinLimiter: KeyedLimiter;
+}
+
+/** The `verifyClient` callback of `ws`. */
+type Done = (ok: boolean, status?: number, message?: string, headers?: OutgoingHttpHeaders) => void;
+export type VerifyClient = (info: { origin: string; req: IncomingMessage }, done: Done) => void;
+
+/** Refuse an upgrade with the API's JSON error shape. */
+function refuse(done: Done, status: number, error: string, message: string, headers: OutgoingHttpHeaders = {}): void {
+  done(false, status, JSON.stringify({ error, message } satisfies ApiErrorBody), { 'Content-Type': 'application/json', ...headers });
+}
+
+/** The client address a TCP connection counts against (MAX_SOCKETS_PER_ADDRESS). */
+const ADDRESS = Symbol('address');
+type Addressed = Duplex & { [ADDRESS]?: string };
+
+export function upgradeGuard({ config, rooms, tickets, support, log, originAllowed, joinLimiter }: GuardDeps): VerifyClient {
+  const open = new SocketCounter(config.maxSocketsPerAddress);
+  // One close listener shared by every TCP connection (the address rides on the socket).
+  function releaseAddress(this: Addressed): void {
+    if (this[ADDRESS] !== undefined) open.release(this[ADDRESS]);
+  }
+
+  return (info, done) => {
+    if (!originAllowed(info.origin || undefined)) return refuse(done, 403, 'forbidden', 'This site is not allowed to embed calls from this server.');
+    const address = clientAddress(info.req, config.trustProxy);
+    if (!joinLimiter.take(address)) {
+      log.debug({ address }, 'connect rate-limited');
+      const wait = Math.max(1, joinLimiter.wait(address));
+      return refuse(done, 429, 'rate-limited', 'Too many connections from your address; try again in a moment.', { 'Retry-After': String(wait) });
+    }
+    const query = new URL(info.req.url ?? '/', 'http://signal').searchParams;
+    const id = query.get('id');
+    const claims = tickets.verify(query.get('token'));
+    if (query.get('key') !== PEERJS_KEY || !claims || claims.peerId !== id) return refuse(done, 401, 'forbidden', 'The ticket is missing, invalid or expired.');
+    if (support.isBanned(claims.room, claims.peerId)) return refuse(done, 403, 'forbidden', 'You were removed from this call.');
+    // Waiting and desk tickets take no seat, so a full room does not concern them.
+    if (claims.kind === 'member' && !rooms.canConnect(claims.room, claims.peerId)) return refuse(done, 409, 'room-full', 'This room is full.');
+    if (!open.acquire(address)) {
+      log.debug({ address }, 'too many sockets');
+      return refuse(done, 429, 'rate-limited', 'Too many open connections from your address.');
+    }
+    // Counted until the TCP connection closes, whether or not the upgrade completes.
+    (info.req.socket as Addressed)[ADDRESS] = address;
+    info.req.socket.once('close', releaseAddress);
+    done(true);
+  };
+}

@@ -1,0 +1,297 @@
+/**
+ * The customer-support flow (docs/SUPPORT-PROTOCOL.md): a queue of waiting visitors per support room, the agents'
+ * desks on it, and admission into a fresh private call room for one agent and one visitor. This class is what the
+ * routes and signaling talk to; the queues' state is `queue-state.ts`, the call rooms `call-rooms.ts`, and the
+ * messages on the sockets `messages.ts`.
+ *
+ * Nobody in a queue is in a room: waiting visitors and desks hold sockets but no seats, so the room-scoped relay
+ * drops anything they send or anything sent to them. What they may say is only the VCW-* messages handled here,
+ * each validated field by field; anything else is ignored. Everything is synchronous: of two agents admitting
+ * one visitor at once, the first takes the visitor out of the queue before the second is looked at.
+ *
+ * Ordinary room members cost nothing here: state exists only for visitors, desks, and the call rooms admission
+ * created (with the ids removed from them).
+ */
+import type { Logger } from 'pino';
+import { Close, MAX_PREVIEW, Notice } from '../../../src/protocol/limits.js';
+import type { SignalingEndpoint, SupportStatus } from '../../../src/protocol/wire.js';
+import type { Config } from '../config.js';
+import type { Rooms } from '../rooms.js';
+import { newPeerId, type TicketKind, type Tickets } from '../tickets.js';
+import { CallRooms } from './call-rooms.js';
+import {
+  admittedText,
+  declinedText,
+  doneText,
+  failedText,
+  previewText,
+  queueText,
+  readDeskRequest,
+  removedText,
+  waitingText,
+  type ResultError,
+  type Transport,
+} from './messages.js';
+import { QueueState, type Desk, type Queue, type Visitor } from './queue-state.js';
+
+/** A visitor's previews closer together than this are dropped. */
+export const PREVIEW_INTERVAL_MS = 500;
+const PREVIEW_DATA_URL = /^data:image\/jpeg;base64,[A-Za-z0-9+/]+={0,2}$/;
+
+/** What a knocking visitor tells about itself. */
+export interface Knock {
+  readonly name: string;
+  readonly page: string;
+  readonly context: Record<string, unknown>;
+  readonly signaling: SignalingEndpoint;
+}
+
+export class Support {
+  private readonly state = new QueueState();
+  private readonly calls: CallRooms;
+  private transport: Transport = { send: () => {}, close: () => {} };
+
+  constructor(
+    private readonly config: Config,
+    private readonly rooms: Rooms,
+    private readonly tickets: Tickets,
+    private readonly log: Logger,
+  ) {
+    this.calls = new CallRooms(config, rooms, tickets, log);
+  }
+
+  bind(transport: Transport): void {
+    this.transport = transport;
+  }
+
+  // ------------------------------------------------------------ HTTP side
+
+  /** A visitor knocks on queue `room`: its id, ticket and position, or null when the queue is full. */
+  knock(room: string, visitor: Knock): { peerId: string; ticket: string; position: number } | null {
+    const queue = this.state.queue(room);
+    if (queue.visitors.size >= this.config.maxWaiting) {
+      this.state.dropIfEmpty(room, queue);
+      return null;
+    }
+    const peerId = newPeerId();
+    const entry: Visitor = {
+      peerId,
+      room,
+      ...visitor,
+      since: Date.now(),
+      connected: false,
+      preview: undefined,
+      previewAt: 0,
+      sentPosition: 0,
+      sentWaiting: 0,
+      timer: undefined,
+    };
+    // A knock whose socket never comes must not hold a place in the queue for the whole waiting timeout.
+    entry.timer = setTimeout(() => this.leave(entry, 'expired'), Math.min(this.config.seatTimeoutMs, this.config.waitingTimeoutMs));
+    entry.timer.unref();
+    this.state.addVisitor(queue, entry);
+    this.log.debug({ room, peer: peerId, waiting: queue.visitors.size }, 'visitor knocked');
+    return { peerId, ticket: this.tickets.issue(room, peerId, visitor.name, Date.now(), 'waiting'), position: queue.visitors.size };
+  }
+
+  /** An agent opens a desk on queue `room` (already authorised). */
+  openDesk(room: string, name: string, signaling: SignalingEndpoint): { peerId: string; ticket: string } {
+    const queue = this.state.queue(room);
+    const peerId = newPeerId();
+    const desk: Desk = { peerId, room, name, signaling, connected: false, timer: undefined };
+    desk.timer = setTimeout(() => this.state.forgetDesk(desk), this.config.seatTimeoutMs);
+    desk.timer.unref();
+    this.state.addDesk(queue, desk);
+    this.log.debug({ room, peer: peerId }, 'desk opened');
+    return { peerId, ticket: this.tickets.issue(room, peerId, name, Date.now(), 'desk') };
+  }
+
+  /** `GET /api/rooms/R/support`: desks online, visitors waiting. */
+  stats(room: string): SupportStatus {
+    return this.state.stats(room);
+  }
+
+  /** The queue a call room was created from, or undefined for any other room. */
+  queueOf(room: string): string | undefined {
+    return this.calls.queueOf(room);
+  }
+
+  // ------------------------------------------------------------ socket side
+
+  /** Was this peer removed from this room by an agent? */
+  isBanned(room: string, peerId: string): boolean {
+    return this.calls.isBanned(room, peerId);
+  }
+
+  /** May a socket with a waiting or desk ticket for `room` register as `peerId`? (False once the visitor left the queue.) */
+  accepts(kind: Exclude<TicketKind, 'member'>, peerId: string, room: string): boolean {
+    const entry = kind === 'waiting' ? this.state.visitor(peerId) : this.state.desk(peerId);
+    return entry !== undefined && entry.room === room;
+  }
+
+  /** The socket of an accepted waiting or desk ticket is registered (after OPEN): say where it stands. */
+  connected(kind: Exclude<TicketKind, 'member'>, peerId: string): void {
+    if (kind === 'waiting') {
+      const visitor = this.state.visitor(peerId);
+      if (!visitor) return;
+      const queue = this.state.existing(visitor.room)!;
+      const first = !visitor.connected;
+      if (first) {
+        visitor.connected = true;
+        clearTimeout(visitor.timer);
+        const left = Math.max(0, visitor.since + this.config.waitingTimeoutMs - Date.now());
+        visitor.timer = setTimeout(() => this.timeout(visitor), left);
+        visitor.timer.unref();
+      }
+      // On connect (also a re-attached socket) the visitor always hears its position.
+      visitor.sentPosition = 0;
+      this.refresh(queue, first);
+      return;
+    }
+    const desk = this.state.desk(peerId);
+    if (!desk) return;
+    clearTimeout(desk.timer);
+    desk.timer = undefined;
+    desk.connected = true;
+    const queue = this.state.existing(desk.room)!;
+    this.transport.send(peerId, waitingText(this.state.shown(queue)), false);
+    for (const visitor of queue.visitors.values()) {
+      if (visitor.connected && visitor.preview) this.transport.send(peerId, previewText(visitor.peerId, visitor.preview), true);
+    }
+    this.log.debug({ room: desk.room, peer: peerId }, 'desk online');
+  }
+
+  /** A socket went away: a visitor leaves its queue; a desk goes offline (and is forgotten unless it comes back). */
+  disconnected(peerId: string): void {
+    const visitor = this.state.visitor(peerId);
+    if (visitor) return this.leave(visitor, 'disconnected');
+    const desk = this.state.desk(peerId);
+    if (!desk || !desk.connected) return;
+    desk.connected = false;
+    desk.timer = setTimeout(() => this.state.forgetDesk(desk), this.config.seatTimeoutMs);
+    desk.timer.unref();
+    this.log.debug({ room: desk.room, peer: peerId }, 'desk offline');
+  }
+
+  /** A VCW-* message from any socket. Only a visitor's PREVIEW and a desk's ADMIT/DECLINE/REMOVE mean anything. */
+  message(peerId: string, type: string, payload: unknown): void {
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return;
+    const p = payload as Record<string, unknown>;
+    if (type === Notice.PREVIEW) {
+      const visitor = this.state.visitor(peerId);
+      if (visitor?.connected) this.preview(visitor, p.image);
+      return;
+    }
+    const desk = this.state.desk(peerId);
+    if (!desk?.connected) return;
+    const request = readDeskRequest(type, p);
+    if (!request) return;
+    switch (request.type) {
+      case 'invalid':
+        return this.fail(desk, request.req, 'bad-request', request.message);
+      case Notice.ADMIT:
+        return this.admit(desk, request.req, request.id);
+      case Notice.DECLINE:
+        return this.decline(desk, request.req, request.id, request.message);
+      case Notice.REMOVE:
+        return this.remove(desk, request.req, request.id);
+    }
+  }
+
+  /** Drop every timer and all state (shutdown). */
+  clear(): void {
+    this.state.clear();
+    this.calls.clear();
+  }
+
+  // ------------------------------------------------------------ internals
+
+  /** Take a visitor out of its queue (admitted, declined, timed out, gone) and tell everyone what changed. */
+  private leave(visitor: Visitor, why: string): void {
+    if (!this.state.holds(visitor)) return;
+    clearTimeout(visitor.timer);
+    const queue = this.state.removeVisitor(visitor);
+    if (!queue) return;
+    this.log.debug({ room: visitor.room, peer: visitor.peerId, why }, 'visitor left the queue');
+    this.refresh(queue, visitor.connected);
+    this.state.dropIfEmpty(visitor.room, queue);
+  }
+
+  /**
+   * Send each connected visitor its position when it changed, and the desks the queue when what they see
+   * (the connected visitors) changed.
+   */
+  private refresh(queue: Queue, desksToo: boolean): void {
+    const waiting = queue.visitors.size;
+    let position = 0;
+    for (const visitor of queue.visitors.values()) {
+      position++;
+      if (!visitor.connected || (visitor.sentPosition === position && visitor.sentWaiting === waiting)) continue;
+      visitor.sentPosition = position;
+      visitor.sentWaiting = waiting;
+      this.transport.send(visitor.peerId, queueText(position, waiting), false);
+    }
+    if (!desksToo) return;
+    let text: string | undefined;
+    for (const desk of this.state.onlineDesks(queue)) {
+      text ??= waitingText(this.state.shown(queue));
+      this.transport.send(desk.peerId, text, false);
+    }
+  }
+
+  private timeout(visitor: Visitor): void {
+    if (!this.state.holds(visitor)) return;
+    this.transport.send(visitor.peerId, declinedText('timeout', ''), false);
+    this.leave(visitor, 'timeout');
+  }
+
+  private preview(visitor: Visitor, image: unknown): void {
+    if (typeof image !== 'string' || image.length > MAX_PREVIEW || !PREVIEW_DATA_URL.test(image)) return;
+    const now = Date.now();
+    if (visitor.preview !== undefined && now - visitor.previewAt < PREVIEW_INTERVAL_MS) return;
+    visitor.preview = image;
+    visitor.previewAt = now;
+    const queue = this.state.existing(visitor.room);
+    if (!queue) return;
+    let text: string | undefined;
+    for (const desk of this.state.onlineDesks(queue)) {
+      text ??= previewText(visitor.peerId, visitor.preview);
+      // A desk that does not read fast enough misses previews, not the queue.
+      this.transport.send(desk.peerId, text, true);
+    }
+  }
+
+  private fail(desk: Desk, req: number, error: ResultError, message: string): void {
+    this.transport.send(desk.peerId, failedText(req, error, message), false);
+  }
+
+  private admit(desk: Desk, req: number, id: string): void {
+    const visitor = this.state.waitingIn(desk, id);
+    if (!visitor) return this.fail(desk, req, 'gone', 'This visitor is not waiting any more.');
+    const call = this.calls.open(desk.room, desk, visitor);
+    if (!call) return this.fail(desk, req, 'room-full', 'No call room could be created.');
+    this.transport.send(visitor.peerId, admittedText(call.visitor), false);
+    this.transport.send(desk.peerId, doneText(req, call.agent), false);
+    this.log.debug({ queue: desk.room, room: call.room, desk: desk.peerId, visitor: visitor.peerId }, 'visitor admitted');
+    this.leave(visitor, 'admitted');
+  }
+
+  private decline(desk: Desk, req: number, id: string, message: string): void {
+    const visitor = this.state.waitingIn(desk, id);
+    if (!visitor) return this.fail(desk, req, 'gone', 'This visitor is not waiting any more.');
+    this.transport.send(visitor.peerId, declinedText('declined', message), false);
+    this.transport.send(desk.peerId, doneText(req), false);
+    this.leave(visitor, 'declined');
+  }
+
+  private remove(desk: Desk, req: number, id: string): void {
+    // Banned before the seat goes, so the socket's own close (or a racing reconnect) cannot take a seat again.
+    const room = this.calls.ban(desk.room, id);
+    if (room === undefined) return this.fail(desk, req, 'not-found', 'This is not a member of a call this queue created.');
+    this.transport.send(id, removedText(), false);
+    this.rooms.release(id, 'removed');
+    this.transport.close(id, Close.REMOVED, 'removed');
+    this.transport.send(desk.peerId, doneText(req), false);
+    this.log.debug({ queue: desk.room, room, desk: desk.peerId, peer: id }, 'member removed');
+  }
+}
