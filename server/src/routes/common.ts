@@ -2,7 +2,7 @@
  * What every room route checks and reads: the room name, the embedding origin, the address's join budget, the
  * room token, the display name in the body, and where the browser's signaling WebSocket must go.
  */
-import express, { type Request } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { MAX_NAME, nameLength, ROOM_NAME } from '../../../src/protocol/limits.js';
 import type { SignalingEndpoint } from '../../../src/protocol/wire.js';
@@ -28,7 +28,7 @@ export interface RouteDeps {
 }
 
 /** A small JSON body (a join's, a renewal's, a desk's). */
-export const jsonBody = express.json({ limit: '4kb', strict: false, type: () => true });
+export const jsonBody: RequestHandler = express.json({ limit: '4kb', strict: false, type: () => true });
 
 const HOST_HEADER = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/;
 
