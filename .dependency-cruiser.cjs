@@ -61,7 +61,25 @@ module.exports = {
         'src/index.ts, or a file outside the layout are reached with import() or not at all; a static import would ' +
         'merge the two chunks (or the entry) into one. src/support/i18n/ belongs to support.',
       from: { path: `^src/(${CHUNKS})/` },
-      to: { path: '^src/', pathNot: ['^src/$1/', '^src/(core|protocol|vendor)/'] },
+      to: { path: '^src/', pathNot: ['^src/$1/', '^src/(core|protocol|vendor)/', '^src/(call|devices)/strings\\.ts$'] },
+    },
+    {
+      name: 'chunk-strings-types-only',
+      severity: 'error',
+      comment:
+        'A language table (src/i18n/*.ts, one chunk each) translates the English tables of core, call and devices, ' +
+        'and is typed by them so that a missing or misspelt key fails the type check. It may import those tables ' +
+        'as types only (erased from the bundle); a value import would pull the chunk in, and nothing else may reach ' +
+        'into another chunk\'s strings.',
+      from: { path: '^src/([^/]+)/', pathNot: '^src/i18n/' },
+      to: { path: '^src/(call|devices)/strings\\.ts$', pathNot: '^src/$1/' },
+    },
+    {
+      name: 'chunk-strings-value-import',
+      severity: 'error',
+      comment: 'See chunk-strings-types-only: language tables import the other chunks\' English tables as types only.',
+      from: { path: '^src/i18n/' },
+      to: { path: '^src/(call|devices)/strings\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'chunk-vendor-only-call',
@@ -95,7 +113,7 @@ module.exports = {
         'The server shares only the wire contract with the browser: limits.ts and wire.ts of src/protocol/. ' +
         'Anything else in src/ is browser code (DOM, Lit) or browser parsing the server does its own way.',
       from: { path: '^server/src/' },
-      to: { path: '^src/', pathNot: '^src/protocol/(limits|wire)\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/protocol/(limits|room|wire)\\.ts$' },
     },
     {
       name: 'protocol-self-contained',

@@ -39,7 +39,7 @@ function peerjsJsonOnly(): Plugin {
 
 /**
  * Folders are chunks: `src/<folder>/` becomes the chunk `<folder>`, loaded when the core first `import()`s it. The
- * core chunk (named like the entry, beside it) holds `src/core/`, Lit and the protocol's limits (the pre-join script);
+ * core chunk (named like the entry, beside it) holds `src/core/`, Lit and the protocol's room and name rules (the pre-join script);
  * each language table is its own chunk; PeerJS and its shims go with the call. Lit's directive base is needed only by
  * the devices chunk's `<video>` binding. The layering rules (`.dependency-cruiser.cjs`) keep imports in line with it.
  */
@@ -52,7 +52,7 @@ export function chunkOf(id: string): string | null {
   const src = /\/src\/(.+)$/.exec(path)?.[1];
   if (!src || src === 'index.ts') return null;
   const [folder, file = ''] = src.split('/');
-  if (folder === 'core' || src === 'protocol/limits.ts') return CORE;
+  if (folder === 'core' || src === 'protocol/room.ts') return CORE;
   if (folder === 'vendor') return 'call';
   // One chunk per language table: `i18n/de.ts` → `de`, `support/i18n/support-de.ts` → `support-de`.
   if (folder === 'i18n' || file === 'i18n') return src.split('/').pop()!.replace(/\.ts$/, '');
@@ -77,10 +77,15 @@ export default defineConfig({
     lib: { entry: 'src/index.ts', formats: ['es'], fileName: () => 'video-call-widget.js' },
     rolldownOptions: {
       output: {
-        chunkFileNames: 'chunks/[name]-[hash].js',
+        // Each chunk is named after its folder (`call-…`, `devices-…`, `support-…`, `de-…`).
+        chunkFileNames: (chunk) => `chunks/${chunkOf(chunk.facadeModuleId ?? chunk.moduleIds.at(-1) ?? '') ?? chunk.name}-[hash].js`,
         minify: true,
-        // `src/index.ts` stays in the entry itself: its `import.meta.url` is the script's URL, the widget's default `server`.
-        codeSplitting: { groups: [{ name: chunkOf }] },
+        // Only the core is a group: everything the pre-join screen needs, Lit included, in one chunk beside the
+        // entry. Every other folder is reached only through its own `import()` (the layering rules see to it), so the
+        // bundler's own split already makes it one chunk; grouping it too would make each `import()` go through a
+        // namespace object. `src/index.ts` stays in the entry itself: its `import.meta.url` is the script's URL, the
+        // widget's default `server`.
+        codeSplitting: { groups: [{ name: CORE, test: (id: string) => chunkOf(id) === CORE }] },
       },
     },
   },

@@ -2,8 +2,9 @@ import { html, nothing } from 'lit';
 import { deviceButtons } from '../core/buttons.js';
 import type { CallViewOptions, DevicesHandle, WidgetHost } from '../core/host.js';
 import type { CallController } from './call-controller.js';
-import { chatPanel } from './chat.js';
-import type { Session } from './session.js';
+import { chatPanel, type ChatPanelModel } from './chat.js';
+import type { Announcer } from './announcer.js';
+import type { StatsController } from './stats-controller.js';
 import { fileStrings, fill } from './strings.js';
 import { tile } from './tile.js';
 
@@ -30,7 +31,19 @@ async function record(el: WidgetHost, recording: boolean, devices: DevicesHandle
 }
 
 /** The call: tiles in a responsive grid, the chat beside them, the controls bar below. */
-export function callView(el: WidgetHost, session: Session, call: CallController, v: CallViewOptions) {
+/** What the call view shows of the session (chat, recordings, sound, figures). */
+export interface CallViewModel extends ChatPanelModel {
+  readonly chat: ChatPanelModel['chat'] & { readonly unread: number };
+  readonly recorder: unknown;
+  readonly recorders: ReadonlySet<string>;
+  readonly soundBlocked: boolean;
+  readonly statsOf: Pick<StatsController, 'last'> | undefined;
+  readonly announcer: Pick<Announcer, 'render'>;
+  unblockSound(): void;
+  pick(files: readonly File[]): void;
+}
+
+export function callView(el: WidgetHost, session: CallViewModel, call: CallController, v: CallViewOptions) {
   const t = v.t;
   const people = el.participants;
   const sharing = !!call.screen;
@@ -53,44 +66,44 @@ export function callView(el: WidgetHost, session: Session, call: CallController,
   const send = (text: string) =>
     void el.sendMessage(text).catch((error: Error) => el.notify({ type: 'error', code: 'connection-lost', message: error.message }));
   return html`<div part="base" class="base call">
-    ${el.state === 'reconnecting' ? html`<div part="banner" class="banner" role="status">${t.serverReconnecting}</div>` : nothing}
+    ${el.state === 'reconnecting' ? html`<div part="banner" class="banner" role="status">${ft.serverReconnecting}</div>` : nothing}
     ${recording || others.length
       ? html`<div part="recording" class="banner recording" role="status">${[recording ? ft.recording : '', ...others.map((name) => fill(ft.recordingBy, { name }))].filter(Boolean).join(' · ')}</div>`
       : nothing}
     ${devices?.mutedHint ? html`<div part="notice" class="banner" role="status">${ft.mutedHint}</div>` : nothing}
     ${devices?.notice ? html`<div part="notice" class="banner" role="status">${devices.notice}</div>` : nothing}
-    ${session.soundBlocked ? html`<button part="button banner" class="banner" @click=${() => session.unblockSound()}>${t.enableSound}</button>` : nothing}
+    ${session.soundBlocked ? html`<button part="button banner" class="banner" @click=${() => session.unblockSound()}>${ft.enableSound}</button>` : nothing}
     <div class="stage">
-      <div part="grid" class="grid ${speakerView ? 'speaker' : ''}" data-count=${people.length} role="list" aria-label=${t.participants}>
+      <div part="grid" class="grid ${speakerView ? 'speaker' : ''}" data-count=${people.length} role="list" aria-label=${ft.participants}>
         ${people.map((p) => tile(p, p.self ? (call.screen ? screenStream(call.screen) : el.media.preview) : call.remotes.get(p.id)?.stream ?? null, t, { ft, quality: session.statsOf?.last.get(p.id), main: p.id === main, devices, refused }))}
       </div>
       ${chatOn && chatOpen
-        ? chatPanel({ t, ft, session, send, share: (files) => session.pick(files), close: () => {
+        ? chatPanel({ ft, session, send, share: (files) => session.pick(files), close: () => {
             el.toggleChat(false);
             focus('.chat-toggle');
           } })
         : nothing}
     </div>
-    <div part="controls" class="controls" role="toolbar" aria-label=${t.callControls}>
+    <div part="controls" class="controls" role="toolbar" aria-label=${ft.callControls}>
       ${deviceButtons(t, micOn, camOn, () => void el.toggleMicrophone(), () => void el.toggleCamera())}
       ${navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices
-        ? html`<button part="button" class="toggle" aria-pressed=${sharing} @click=${() => void el.toggleScreenshare()}>${t.present}</button>`
+        ? html`<button part="button" class="toggle" aria-pressed=${sharing} @click=${() => void el.toggleScreenshare()}>${ft.present}</button>`
         : nothing}
       ${chatOn
         ? html`<button part="button" class="toggle chat-toggle" aria-pressed=${chatOpen} @click=${() => {
             el.toggleChat();
             if (!chatOpen) focus('.chat textarea');
           }}>
-            ${t.chat}${unread ? html`<span class="badge" aria-hidden="true">${unread}</span><span class="sr-only">${` (${unread} ${t.unread})`}</span>` : nothing}</button>`
+            ${ft.chat}${unread ? html`<span class="badge" aria-hidden="true">${unread}</span><span class="sr-only">${` (${unread} ${ft.unread})`}</span>` : nothing}</button>`
         : nothing}
       ${devices
         ? html`<button part="button" class="toggle devices-toggle" aria-pressed=${v.devicesOpen} @click=${v.toggleDevices}>${ft.devices}</button>`
         : nothing}
-      <button part="button" class="toggle" aria-pressed=${el.layout === 'speaker'} @click=${() => el.setLayout(el.layout === 'speaker' ? 'grid' : 'speaker')}>${ft.layoutSpeaker}</button>
+      <button part="button" class="toggle" aria-pressed=${el.layout === 'speaker'} @click=${() => (el.layout = el.layout === 'speaker' ? 'grid' : 'speaker')}>${ft.layoutSpeaker}</button>
       ${typeof MediaRecorder === 'undefined'
         ? nothing
         : html`<button part="button" class="toggle record" aria-pressed=${recording} @click=${() => void record(el, recording, devices)}>${ft.record}</button>`}
-      <button part="button" class="leave" @click=${() => void el.leave()}>${t.leave}</button>
+      <button part="button" class="leave" @click=${() => void el.leave()}>${ft.leave}</button>
     </div>
     ${devices && v.devicesOpen ? devices.pickers(t) : nothing}
     ${session.announcer.render()}

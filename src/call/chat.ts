@@ -1,8 +1,15 @@
 import { html, nothing } from 'lit';
-import type { Session } from './session.js';
-import type { Strings } from '../core/strings.js';
 import type { ChatMessage, FileTransfer } from '../core/types.js';
 import type { FileStrings } from './strings.js';
+
+/** What the chat panel shows and changes (the session provides it). */
+export interface ChatPanelModel {
+  readonly dragging: boolean;
+  readonly notice: string;
+  readonly chat: { readonly log: readonly ChatMessage[] };
+  readonly fileShare: { readonly list: readonly FileTransfer[]; cancel(peer: string, id: string): void };
+  setDragging(on: boolean): void;
+}
 
 /** http(s) URLs; trailing punctuation that usually ends a sentence is left out of the link. */
 const LINK = /(https?:\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]}])/g;
@@ -32,10 +39,10 @@ function entries(log: readonly ChatMessage[], files: readonly FileTransfer[]): A
   return out.concat(sorted.slice(f));
 }
 
-function fileCard(file: FileTransfer, t: Strings, ft: FileStrings, cancel: (f: FileTransfer) => void) {
+function fileCard(file: FileTransfer, ft: FileStrings, cancel: (f: FileTransfer) => void) {
   const busy = file.status === 'sending' || file.status === 'receiving';
   return html`<li class="file ${file.self ? 'mine' : ''}" data-file-id=${file.id} data-status=${file.status}>
-    <b><bdi>${file.self ? t.you : file.name}</bdi></b> <time>${time(file.ts)}</time>
+    <b><bdi>${file.self ? ft.you : file.name}</bdi></b> <time>${time(file.ts)}</time>
     <p><bdi class="file-name">${file.fileName}</bdi> <span class="size">(${size(file.size)})</span></p>
     ${busy
       ? html`<div class="row"><progress max="1" .value=${file.progress} aria-label=${`${ft[file.status]} ${file.fileName}`}></progress>
@@ -54,10 +61,9 @@ function fileCard(file: FileTransfer, t: Strings, ft: FileStrings, cancel: (f: F
 
 /** Options of the chat panel beyond the log. */
 export interface ChatPanel {
-  t: Strings;
   /** The call-only strings (file sharing). */
   ft: FileStrings;
-  session: Session;
+  session: ChatPanelModel;
   send(text: string): void;
   share(files: readonly File[]): void;
   close(): void;
@@ -68,7 +74,7 @@ export interface ChatPanel {
  * Escape closes the panel.
  */
 export function chatPanel(p: ChatPanel) {
-  const { t, ft, session } = p;
+  const { ft, session } = p;
   const submit = (form: HTMLFormElement) => {
     const input = form.elements.namedItem('text') as HTMLTextAreaElement;
     if (!input.value.trim()) return;
@@ -76,7 +82,7 @@ export function chatPanel(p: ChatPanel) {
     input.value = '';
   };
   const hasFiles = (e: DragEvent) => !!e.dataTransfer?.types.includes('Files');
-  return html`<aside part="chat" class="chat ${session.dragging ? 'dragging' : ''}" aria-label=${t.chat}
+  return html`<aside part="chat" class="chat ${session.dragging ? 'dragging' : ''}" aria-label=${ft.chat}
     @keydown=${(e: KeyboardEvent) => {
       if (e.key !== 'Escape' || e.isComposing) return;
       e.preventDefault();
@@ -96,13 +102,13 @@ export function chatPanel(p: ChatPanel) {
       session.setDragging(false);
       p.share([...(e.dataTransfer?.files ?? [])]);
     }}>
-    <header><span>${t.chat}</span><button part="button" class="icon" aria-label=${t.chatClose} @click=${p.close}>×</button></header>
-    <div part="log" class="log" role="log" aria-live="polite" aria-label=${t.chatLog} tabindex="0"><ol>
+    <header><span>${ft.chat}</span><button part="button" class="icon" aria-label=${ft.chatClose} @click=${p.close}>×</button></header>
+    <div part="log" class="log" role="log" aria-live="polite" aria-label=${ft.chatLog} tabindex="0"><ol>
       ${entries(session.chat.log, session.fileShare.list).map((m) =>
         'fileName' in m
-          ? fileCard(m, t, ft, (f) => session.fileShare.cancel(f.from, f.id))
+          ? fileCard(m, ft, (f) => session.fileShare.cancel(f.from, f.id))
           : html`<li class=${m.self ? 'mine' : ''} data-id=${m.id}>
-              <b><bdi>${m.self ? t.you : m.name}</bdi></b> <time>${time(m.ts)}</time><p dir="auto">${linkify(m.text)}</p></li>`)}
+              <b><bdi>${m.self ? ft.you : m.name}</bdi></b> <time>${time(m.ts)}</time><p dir="auto">${linkify(m.text)}</p></li>`)}
     </ol></div>
     ${session.dragging ? html`<p class="drop-hint" aria-hidden="true">${ft.dropHere}</p>` : nothing}
     ${session.notice ? html`<p class="file-error" role="alert">${session.notice}</p>` : nothing}
@@ -110,7 +116,7 @@ export function chatPanel(p: ChatPanel) {
       e.preventDefault();
       submit(e.target as HTMLFormElement);
     }}>
-      <textarea part="input" name="text" rows="2" maxlength="2000" aria-label=${t.messagePlaceholder} placeholder=${t.messagePlaceholder}
+      <textarea part="input" name="text" rows="2" maxlength="2000" aria-label=${ft.messagePlaceholder} placeholder=${ft.messagePlaceholder}
         @keydown=${(e: KeyboardEvent) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
@@ -124,7 +130,7 @@ export function chatPanel(p: ChatPanel) {
       }} />
       <button part="button" type="button" class="icon attach" aria-label=${ft.attach} title=${ft.attach}
         @click=${(e: Event) => ((e.currentTarget as HTMLElement).previousElementSibling as HTMLInputElement).click()}>${ft.attachShort}</button>
-      <button part="button" class="primary" type="submit">${t.send}</button>
+      <button part="button" class="primary" type="submit">${ft.send}</button>
     </form>
   </aside>`;
 }

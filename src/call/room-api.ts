@@ -3,7 +3,7 @@
  * WidgetError whose code the server's error maps to. Shared by the call and the support flow (knock, desk).
  */
 import { parseApiError } from '../protocol/parse.js';
-import { sleep } from '../core/timing.js';
+import { sleep } from '../protocol/retry.js';
 import { WidgetError, type ErrorCode } from '../core/types.js';
 
 /** The room API's error code → the widget's error code. */

@@ -6,7 +6,6 @@
  */
 import type { CallHandle, CallViewOptions, SessionHandle, WidgetHost } from '../core/host.js';
 import type { ChatMessage, FileTransfer, Participant, PeerStats } from '../core/types.js';
-import type { Recorder } from '../recorder/recorder.js';
 import { Announcer } from './announcer.js';
 import { CallController, type AppMessage } from './call-controller.js';
 import { callView } from './call-view.js';
@@ -27,8 +26,8 @@ export class Session implements SessionHandle {
   statsOf: StatsController | undefined;
   /** Peer ids of the others recording the call. */
   readonly recorders = new Set<string>();
-  /** Our own recording, while it runs. */
-  recorder: Recorder | undefined;
+  /** Our own recording, while it runs (the recorder chunk's `Recorder`). */
+  recorder: { stop(): Promise<Blob> } | undefined;
   /** The browser refused to play sound without a click (auto-join): the call offers one. */
   soundBlocked = false;
   /** Joins, leaves and messages said to screen readers. */
@@ -115,6 +114,11 @@ export class Session implements SessionHandle {
       removed: () => void host.leave('removed'),
     });
     this.call = call;
+    // A new device, or one turned off: every connection sends the new track (the screen stays while presenting).
+    host.media.onTrack = (kind, track) => {
+      if (kind === 'audio' || !call.screen) call.replaceTrack(kind, track);
+      call.broadcastState();
+    };
     this.statsOf = new StatsController(host, call);
     this.fileShare.attach({
       peers: () => call.openPeers(),
@@ -127,6 +131,7 @@ export class Session implements SessionHandle {
 
   /** The call ended. */
   close(): void {
+    this.host.media.onTrack = undefined;
     this.fileShare.detach();
     this.statsOf?.stop();
     this.statsOf = undefined;
@@ -196,23 +201,23 @@ export class Session implements SessionHandle {
   async startRecording(self: Participant, mic: () => MediaStreamTrack | null): Promise<void> {
     if (!this.call?.selfId) throw new Error('Join the call before recording.');
     if (this.recorder) return;
-    this.starting ??= import('../recorder/recorder.js').then(({ Recorder }) => this.begin(Recorder, self, mic)).finally(() => (this.starting = undefined));
+    this.starting ??= import('../recorder/recorder.js')
+      .then(({ Recorder }) => {
+        const call = this.call;
+        // Left while the recorder loaded.
+        if (!call?.selfId) throw new Error('Join the call before recording.');
+        if (this.recorder) return;
+        const root = this.host.element.renderRoot;
+        this.recorder = new Recorder(
+          () => [...root.querySelectorAll<HTMLVideoElement>('.tile video:not([hidden])')],
+          () => [mic(), ...[...call.remotes.values()].flatMap((r) => r.stream?.getAudioTracks() ?? [])].filter((t) => !!t),
+        );
+        call.broadcast({ v: 1, t: 'recording', on: true });
+        this.host.notify({ type: 'recording', participant: self, recording: true });
+        this.host.requestUpdate();
+      })
+      .finally(() => (this.starting = undefined));
     return this.starting;
-  }
-
-  private begin(Rec: typeof Recorder, self: Participant, mic: () => MediaStreamTrack | null): void {
-    const call = this.call;
-    // Left while the recorder loaded.
-    if (!call?.selfId) throw new Error('Join the call before recording.');
-    if (this.recorder) return;
-    const root = this.host.element.renderRoot;
-    this.recorder = new Rec(
-      () => [...root.querySelectorAll<HTMLVideoElement>('.tile video:not([hidden])')],
-      () => [mic(), ...[...call.remotes.values()].flatMap((r) => r.stream?.getAudioTracks() ?? [])].filter((t) => !!t),
-    );
-    call.broadcast({ v: 1, t: 'recording', on: true });
-    this.host.notify({ type: 'recording', participant: self, recording: true });
-    this.host.requestUpdate();
   }
 
   /** Stop our recording: the WebM. */

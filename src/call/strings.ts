@@ -5,6 +5,24 @@
  * their table (`src/i18n/*.ts`); the element's merged table (language, then the host's `strings`) arrives as `t`.
  */
 const en = {
+  leave: 'Leave',
+  present: 'Present',
+  chat: 'Chat',
+  chatClose: 'Close chat',
+  unread: 'unread',
+  send: 'Send',
+  messagePlaceholder: 'Message everyone',
+  you: 'You',
+  muted: 'Microphone off',
+  cameraOff: 'Camera off',
+  presenting: 'Presenting',
+  reconnecting: 'Reconnecting…',
+  serverReconnecting: 'Reconnecting to the server… your call continues.',
+  enableSound: 'Click to turn on sound',
+  callControls: 'Call controls',
+  participants: 'Participants',
+  chatLog: 'Chat messages',
+
   attach: 'Share a file',
   attachShort: 'File',
   dropHere: 'Drop files here to share them with everyone',

@@ -40,9 +40,9 @@ function pip(e: Event, refused: (error: Error) => void) {
 /** One participant: video (or their initial when the camera is off), name, badges, connection state and quality. */
 export function tile(p: Participant, stream: MediaStream | null, t: Strings, x: TileExtras) {
   const showVideo = !!stream && !p.videoMuted;
-  const label = p.self ? `${p.name} (${t.you})` : p.name;
-  const q = x.quality;
   const ft = x.ft;
+  const label = p.self ? `${p.name} (${ft.you})` : p.name;
+  const q = x.quality;
   const details = q
     ? `${q.stats.rtt === null ? '–' : Math.round(q.stats.rtt)} ms · ${q.stats.packetLossPercent.toFixed(1)} % · ${kbps(q.stats)} kbps${q.stats.video.frameWidth ? ` · ${q.stats.video.frameWidth}×${q.stats.video.frameHeight}` : ''}${q.stats.usingRelay ? ` · ${ft.relayed}` : ''}`
     : '…';
@@ -64,10 +64,10 @@ export function tile(p: Participant, stream: MediaStream | null, t: Strings, x: 
     </div>
     <div class="label">
       <span part="name" class="name">${label}</span>
-      ${p.audioMuted ? html`<span class="tag" data-badge="muted">${t.muted}</span>` : nothing}
-      ${p.videoMuted ? html`<span class="tag" data-badge="camera-off">${t.cameraOff}</span>` : nothing}
-      ${p.screenSharing ? html`<span class="tag" data-badge="presenting">${t.presenting}</span>` : nothing}
+      ${p.audioMuted ? html`<span class="tag" data-badge="muted">${ft.muted}</span>` : nothing}
+      ${p.videoMuted ? html`<span class="tag" data-badge="camera-off">${ft.cameraOff}</span>` : nothing}
+      ${p.screenSharing ? html`<span class="tag" data-badge="presenting">${ft.presenting}</span>` : nothing}
     </div>
-    ${p.connection === 'connected' ? nothing : html`<div class="status" role="status">${p.connection === 'connecting' ? t.connecting : t.reconnecting}</div>`}
+    ${p.connection === 'connected' ? nothing : html`<div class="status" role="status">${p.connection === 'connecting' ? t.connecting : ft.reconnecting}</div>`}
   </div>`;
 }

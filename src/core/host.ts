@@ -54,9 +54,9 @@ export interface SessionHandle {
   readonly messages: readonly ChatMessage[];
   readonly files: FileTransfer[];
   readonly invalid: number;
-  /** A new call (the previous one, if any, has been left). */
+  /** A new call (the previous one, if any, has been left); it follows the camera and microphone from here. */
   open(): CallHandle;
-  /** The call ended. */
+  /** The call ended (it no longer follows the devices). */
   close(): void;
   /** After each render: play what is paused. */
   play(): void;
@@ -81,7 +81,7 @@ export interface CallViewOptions {
 
 /** What the call chunk (`call/index.ts`) exports to the element. */
 export interface CallChunk {
-  readonly callStyles: { readonly styleSheet?: CSSStyleSheet | undefined };
+  /** The session of this element (adds the call's styles to its shadow root). */
   createSession(host: WidgetHost): SessionHandle;
 }
 
@@ -156,7 +156,8 @@ export interface WidgetHost extends ReactiveControllerHost {
   readonly room: string;
   readonly mode: 'inline' | 'launcher' | 'desk';
   readonly chat: 'on' | 'off';
-  readonly layout: 'grid' | 'speaker';
+  /** Written by the call view when the person picks a layout (as a page would). */
+  layout: 'grid' | 'speaker';
   readonly strings: StringOverrides;
   readonly context: Record<string, unknown> | undefined;
   readonly state: WidgetState;
@@ -201,10 +202,6 @@ export interface WidgetHost extends ReactiveControllerHost {
   admit(id: string): Promise<void>;
   decline(id: string, message?: string): Promise<void>;
   cancelWaiting(): void;
-  /** Record the `layout` the person picked. */
-  setLayout(layout: 'grid' | 'speaker'): void;
-  /** Launcher: the panel closed; release the devices. */
-  releaseDevices(): void;
   /** The current join (if any) has settled. */
   settled(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { emit } from './events.js';
 import { loadStrings, stringsFor, type StringOverrides, type Strings } from './strings.js';
 import { styles } from './video-call-widget.styles.js';
 import { WidgetError, type ChatMessage, type ErrorCode, type FileTransfer, type LeaveReason, type Participant, type PeerStats, type WaitingVisitor, type WidgetState } from './types.js';
-import { clip, MAX_NAME, ROOM_NAME } from '../protocol/limits.js';
+import { clip, MAX_NAME, ROOM_NAME } from '../protocol/room.js';
 
 /** The directory the bundle was loaded from: the default `server`, so the two-line embed needs no setup. */
 let scriptBase = '';
@@ -160,8 +160,6 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
   readonly media = new MediaController(this);
   /** @internal The current call. */
   call: CallHandle | undefined;
-  /** The call chunk, once loaded. */
-  private lazy: CallChunk | undefined;
   private pending: Promise<void> | undefined;
   private abort: AbortController | undefined;
   private session: SessionHandle | undefined;
@@ -360,7 +358,6 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
   /** @internal Show the pre-join screen again (the support flow: "call again", a closed panel). */
   restart(): void {
     this.error = null;
-    this.setState('idle');
     this.start();
   }
 
@@ -399,21 +396,11 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
     try {
       if (!ROOM_NAME.test(this.room)) throw new WidgetError('invalid-room', `Invalid room name "${this.room}"`);
       this.setState('joining');
-      const [lazy] = await Promise.all([import('../call/index.js'), this.extras().then(() => this.media.acquire())]);
+      const [lazy]: [CallChunk, unknown] = await Promise.all([import('../call/index.js'), this.extras().then(() => this.media.acquire())]);
       abort.signal.throwIfAborted();
-      if (!this.lazy) {
-        this.lazy = lazy;
-        const root = this.renderRoot as ShadowRoot;
-        root.adoptedStyleSheets = [...root.adoptedStyleSheets, lazy.callStyles.styleSheet!];
-      }
       // The support flow: an agent's admission handed us a seat, or a visitor waits in the queue for one.
       const seat = this.sup?.takeSeat() ?? (await this.sup?.knock(abort.signal));
-      const session = (this.session ??= lazy.createSession(this));
-      const call = (this.call = session.open());
-      this.media.onTrack = (kind, track) => {
-        if (kind === 'audio' || !this.sharing) call.replaceTrack(kind, track);
-        call.broadcastState();
-      };
+      const call = (this.call = (this.session ??= lazy.createSession(this)).open());
       await call.join({ server: this.serverBase, room: this.room, name: this.selfName, signal: abort.signal, iceTransport: this.iceTransport, seat });
       abort.signal.throwIfAborted();
       this.setState('joined');
@@ -456,14 +443,8 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
     this.abort?.abort();
     const call = this.call;
     this.call = undefined;
-    this.media.onTrack = undefined;
     this.session?.close();
     await call?.leave();
-  }
-
-  /** @internal Launcher: the panel closed; the camera and microphone go off. */
-  releaseDevices(): void {
-    this.media.release();
   }
 
   /**
@@ -580,11 +561,6 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
     return this.session.share(file, this.selfName);
   }
 
-  /** @internal The person picked a layout in the call. */
-  setLayout(layout: 'grid' | 'speaker'): void {
-    this.layout = layout;
-  }
-
   private recover = (withoutDevices: boolean) => {
     if (withoutDevices) {
       this.media.micOn = false;
@@ -593,6 +569,7 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
     } else {
       this.media.micOn = this.audio !== 'off';
       this.media.camOn = this.video !== 'off';
+      this.setState('idle');
       this.restart();
     }
   };

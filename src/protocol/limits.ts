@@ -1,17 +1,18 @@
 /**
  * The wire contract's names, limits and patterns: the one definition compiled into both the widget and the server
- * (the server's build reaches here; nothing in this folder may use DOM or Node APIs). Tiny on purpose: the widget's
- * pre-join script imports it.
+ * (the server's build reaches here; nothing in this folder may use DOM or Node APIs). What the widget's pre-join
+ * script needs (room names, display names) is in `room.ts`, re-exported here.
  */
+import { MAX_NAME, nameLength } from './room.js';
+export { clip, MAX_NAME, nameLength, ROOM_NAME } from './room.js';
 
-/** A room (and support queue) name. */
-export const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** A display name within {@link MAX_NAME} characters. */
+export const isName = (x: unknown): x is string => typeof x === 'string' && x.length <= 2 * MAX_NAME && nameLength(x) <= MAX_NAME;
+
 /** A server-assigned peer id (also a waiting visitor's queue id): 128 random bits in hex. */
 export const PEER_ID = /^[0-9a-f]{32}$/;
 /** A ticket as the server issues it (base64url parts joined by dots). */
 export const TICKET = /^[\w.-]{1,1024}$/;
-/** Longest display name, counted with {@link nameLength}. */
-export const MAX_NAME = 64;
 /** Longest chat message, in UTF-16 units (what `maxlength` and `String.length` count). */
 export const MAX_TEXT = 2000;
 /** The most members a room may hold (`MAX_PEERS` ≤ this): a mesh beyond it is not honest. */
@@ -26,24 +27,6 @@ export const MAX_CONTEXT = 2048;
 export const MAX_CONTEXT_DEPTH = 4;
 /** The page a visitor called from, in characters. */
 export const MAX_PAGE = 512;
-
-/**
- * The one rule for how long a name (or any text the server limits in characters) is: code points, so an emoji is
- * one character wherever it is counted — the server's checks, the widget's parsers and its name field alike.
- */
-export function nameLength(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
-/** A display name within {@link MAX_NAME} characters. */
-export const isName = (x: unknown): x is string => typeof x === 'string' && x.length <= 2 * MAX_NAME && nameLength(x) <= MAX_NAME;
-
-/** `text` cut to at most `max` characters (code points: a pair of surrogates is never split). */
-export function clip(text: string, max: number): string {
-  return nameLength(text) <= max ? text : [...text].slice(0, max).join('');
-}
 
 /**
  * The server's own messages on the signaling WebSocket (beside PeerJS's OPEN, OFFER, ANSWER, …): `{ type, payload }`.

@@ -5,7 +5,7 @@
  * takes (`takeSeat()`) when it joins.
  */
 import type { WidgetHost } from '../core/host.js';
-import { backoff, sleep } from '../core/timing.js';
+import { backoff, sleep } from '../protocol/retry.js';
 import { WidgetError, type WaitingVisitor } from '../core/types.js';
 import { clip, MAX_DECLINE_MESSAGE, Notice, type NoticeType } from '../protocol/limits.js';
 import { parseSeat, parseTicketAnswer } from '../protocol/parse.js';

@@ -15,7 +15,7 @@ import { WaitingRoom, type QueueOutcome } from './waiting-room.js';
 export type LauncherHost = Pick<
   WidgetHost,
   | 'element' | 'mode' | 'room' | 'context' | 'serverBase' | 'selfName' | 'roomToken' | 'media' | 'state' | 'joining'
-  | 'notify' | 'restart' | 'releaseDevices' | 'settled' | 'requestUpdate' | 'updateComplete'
+  | 'notify' | 'restart' | 'settled' | 'requestUpdate' | 'updateComplete'
 >;
 
 /** How a visitor's last attempt ended, for the panel's closing screen. */
@@ -108,7 +108,7 @@ export class Launcher {
     } else {
       this.knockAbort?.abort();
       await this.host.settled();
-      this.host.releaseDevices();
+      this.host.media.release();
       this.host.restart();
     }
     // A keyboard user lands in the panel it opened, and back on the button when it closes (only when focus was in

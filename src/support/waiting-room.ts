@@ -5,7 +5,7 @@
  * snapshot now and then. A lost socket knocks again, a few times.
  */
 import type { WidgetHost } from '../core/host.js';
-import { backoff, sleep } from '../core/timing.js';
+import { backoff, sleep } from '../protocol/retry.js';
 import { WidgetError } from '../core/types.js';
 import { clip, MAX_DECLINE_MESSAGE, MAX_PAGE, MAX_PREVIEW, Notice } from '../protocol/limits.js';
 import { parseSeat, parseTicketAnswer } from '../protocol/parse.js';
