@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { ServerDeps } from './deps.js';
 import { mountHttp } from './http/app.js';
 import { Rooms } from './rooms.js';
 import { createSignaling } from './signaling/peer-server.js';
@@ -32,7 +33,7 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   const joinLimiter = new KeyedLimiter(config.joinRateLimit, config.joinRateLimit / 60);
   const sweeper = setInterval(() => joinLimiter.sweep(), 60_000);
   sweeper.unref();
-  const deps = { config, rooms, tickets, support, log, originAllowed, joinLimiter };
+  const deps: ServerDeps = { config, rooms, tickets, support, log, originAllowed, joinLimiter };
 
   const app = express();
   const server = createServer(app);

@@ -13,6 +13,8 @@ import { MAX_NAME, nameLength, PEER_ID, ROOM_NAME } from '../../src/protocol/lim
 
 /** `member`: takes a seat in its room; `waiting`: a visitor waiting in a support queue; `desk`: an agent's desk on one. */
 export type TicketKind = 'member' | 'waiting' | 'desk';
+/** The kinds of the support flow: a socket, never a seat. */
+export type SupportKind = Exclude<TicketKind, 'member'>;
 
 /** What a genuine ticket says. */
 export interface TicketClaims {

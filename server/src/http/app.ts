@@ -5,8 +5,9 @@
  * strict-CSP demo, and the static widget bundle and demo pages.
  */
 import express, { type Express, type RequestHandler } from 'express';
+import type { ServerDeps } from '../deps.js';
+import { roomChecks } from '../routes/common.js';
 import { healthRoute } from '../routes/health.js';
-import { roomChecks, type RouteDeps } from '../routes/common.js';
 import { roomRoutes } from '../routes/rooms.js';
 import { supportRoutes } from '../routes/support.js';
 import { SIGNALING_PATH } from '../signaling/mount.js';
@@ -16,7 +17,7 @@ import { apiNotFound, errorHandler } from './errors.js';
 import { staticFiles } from './static.js';
 
 /** Health, the room API, the widget bundle and the demo. */
-function site(deps: RouteDeps): Express {
+function site(deps: ServerDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   // API answers are never cached (no-store), so hashing each body for an ETag is wasted work per join.
@@ -33,8 +34,8 @@ function site(deps: RouteDeps): Express {
   return app;
 }
 
-/** Mount everything on `app` (the request listener of the HTTP server, which PeerServer's `signaling` needs first). */
-export function mountHttp(app: Express, signaling: RequestHandler, deps: RouteDeps): void {
+/** Mount everything on `app`, the HTTP server's request listener; `signaling` is PeerServer's app, made for that server. */
+export function mountHttp(app: Express, signaling: RequestHandler, deps: ServerDeps): void {
   app.disable('x-powered-by');
   app.use((_req, res, next) => {
     res.set('X-Content-Type-Options', 'nosniff');

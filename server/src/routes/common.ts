@@ -3,29 +3,14 @@
  * room token, the display name in the body, and where the browser's signaling WebSocket must go.
  */
 import express, { type Request, type RequestHandler } from 'express';
-import type { Logger } from 'pino';
 import { MAX_NAME, nameLength, ROOM_NAME } from '../../../src/protocol/limits.js';
 import type { SignalingEndpoint } from '../../../src/protocol/wire.js';
 import type { Config } from '../config.js';
+import type { ServerDeps } from '../deps.js';
 import { ApiError } from '../http/errors.js';
-import type { Rooms } from '../rooms.js';
 import { PEERJS_KEY, SIGNALING_PATH } from '../signaling/mount.js';
-import type { Support } from '../support/support.js';
-import type { Tickets } from '../tickets.js';
 import { TokenError, verifyRoomToken, type RoomGrant } from '../tokens.js';
 import { clientAddress } from '../util/client-address.js';
-import type { KeyedLimiter } from '../util/rate-limits.js';
-
-export interface RouteDeps {
-  readonly config: Config;
-  readonly rooms: Rooms;
-  readonly tickets: Tickets;
-  readonly support: Support;
-  readonly log: Logger;
-  readonly originAllowed: (origin: string | undefined) => boolean;
-  /** Joins per client address (shared with WebSocket connects). */
-  readonly joinLimiter: KeyedLimiter;
-}
 
 /** A small JSON body (a join's, a renewal's, a desk's). */
 export const jsonBody: RequestHandler = express.json({ limit: '4kb', strict: false, type: () => true });
@@ -72,7 +57,7 @@ export interface RoomChecks {
   roomToken(req: Request, room: string, optional?: boolean): RoomGrant | undefined;
 }
 
-export function roomChecks({ config, log, originAllowed, joinLimiter }: RouteDeps): RoomChecks {
+export function roomChecks({ config, log, originAllowed, joinLimiter }: ServerDeps): RoomChecks {
   const roomName = (req: Request): string => {
     const room = req.params.room ?? '';
     if (!ROOM_NAME.test(room)) throw new ApiError(400, 'invalid-room', 'Room names are 1–64 letters, digits, "-" or "_".');

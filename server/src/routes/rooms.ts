@@ -4,11 +4,12 @@
  */
 import type { Express } from 'express';
 import type { JoinAnswer, RenewAnswer } from '../../../src/protocol/wire.js';
+import type { ServerDeps } from '../deps.js';
 import { ApiError } from '../http/errors.js';
 import { iceServersFor } from '../ice.js';
-import { displayName, jsonBody, signalingEndpoint, type RoomChecks, type RouteDeps } from './common.js';
+import { displayName, jsonBody, signalingEndpoint, type RoomChecks } from './common.js';
 
-export function roomRoutes(app: Express, { config, rooms, tickets, support, log }: RouteDeps, checks: RoomChecks): void {
+export function roomRoutes(app: Express, { config, rooms, tickets, support, log }: ServerDeps, checks: RoomChecks): void {
   app.post('/api/rooms/:room/join', jsonBody, (req, res) => {
     const room = checks.spendJoin(req);
     // A support call room has exactly the two seats admission reserved: nobody joins it by name.

@@ -6,9 +6,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Express } from 'express';
 import { MAX_CONTEXT, MAX_CONTEXT_DEPTH, MAX_PAGE } from '../../../src/protocol/limits.js';
 import type { SupportStatus, TicketAnswer } from '../../../src/protocol/wire.js';
+import type { ServerDeps } from '../deps.js';
 import { ApiError } from '../http/errors.js';
 import { nestsDeeper } from '../util/json-depth.js';
-import { displayName, jsonBody, signalingEndpoint, type RoomChecks, type RouteDeps } from './common.js';
+import { displayName, jsonBody, signalingEndpoint, type RoomChecks } from './common.js';
 
 /** A knock's body may be a little bigger than a join's, to fit the page and context. */
 const knockBody = express.json({ limit: '8kb', strict: false, type: () => true });
@@ -50,7 +51,7 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-export function supportRoutes(app: Express, { config, support }: RouteDeps, checks: RoomChecks): void {
+export function supportRoutes(app: Express, { config, support }: ServerDeps, checks: RoomChecks): void {
   // A launcher asks whether anyone is at the desk before it shows itself.
   app.get('/api/rooms/:room/support', (req, res) => {
     const room = checks.roomName(req);

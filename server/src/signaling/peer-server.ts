@@ -9,6 +9,7 @@
 import type { Server } from 'node:http';
 import { ExpressPeerServer, type IClient } from 'peer';
 import { WebSocketServer, type ServerOptions } from 'ws';
+import type { ServerDeps } from '../deps.js';
 import { Liveness } from './liveness.js';
 import { MessageRate } from './message-rate.js';
 import { PEERJS_KEY } from './mount.js';
@@ -16,13 +17,11 @@ import { OfflineQueues } from './offline-queue.js';
 import { Registration } from './registration.js';
 import { Registry } from './registry.js';
 import { relay } from './relay.js';
-import { upgradeGuard, type GuardDeps } from './upgrade-guard.js';
+import { upgradeGuard } from './upgrade-guard.js';
 
 export const MAX_WS_PAYLOAD = 64 * 1024;
 
-export type SignalingDeps = GuardDeps;
-
-export function createSignaling(server: Server, deps: SignalingDeps) {
+export function createSignaling(server: Server, deps: ServerDeps) {
   const { config, rooms, tickets, support, log } = deps;
   const registry = new Registry();
   const offline = new OfflineQueues(config.offlineQueueLimit, config.offlineQueueBytes);

@@ -6,26 +6,11 @@
  */
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Logger } from 'pino';
 import type { ApiErrorBody } from '../../../src/protocol/wire.js';
-import type { Config } from '../config.js';
-import type { Rooms } from '../rooms.js';
-import type { Support } from '../support/support.js';
-import type { Tickets } from '../tickets.js';
+import type { ServerDeps } from '../deps.js';
 import { clientAddress } from '../util/client-address.js';
-import { SocketCounter, type KeyedLimiter } from '../util/rate-limits.js';
+import { SocketCounter } from '../util/rate-limits.js';
 import { PEERJS_KEY } from './mount.js';
-
-export interface GuardDeps {
-  readonly config: Config;
-  readonly rooms: Rooms;
-  readonly tickets: Tickets;
-  readonly support: Support;
-  readonly log: Logger;
-  readonly originAllowed: (origin: string | undefined) => boolean;
-  /** Joins and connects per client address (shared with the room API). */
-  readonly joinLimiter: KeyedLimiter;
-}
 
 /** The `verifyClient` callback of `ws`. */
 type Done = (ok: boolean, status?: number, message?: string, headers?: OutgoingHttpHeaders) => void;
@@ -40,7 +25,7 @@ function refuse(done: Done, status: number, error: string, message: string, head
 const ADDRESS = Symbol('address');
 type Addressed = Duplex & { [ADDRESS]?: string };
 
-export function upgradeGuard({ config, rooms, tickets, support, log, originAllowed, joinLimiter }: GuardDeps): VerifyClient {
+export function upgradeGuard({ config, rooms, tickets, support, log, originAllowed, joinLimiter }: ServerDeps): VerifyClient {
   const open = new SocketCounter(config.maxSocketsPerAddress);
   // One close listener shared by every TCP connection (the address rides on the socket).
   function releaseAddress(this: Addressed): void {

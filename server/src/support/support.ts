@@ -17,7 +17,7 @@ import { Close, MAX_PREVIEW, Notice } from '../../../src/protocol/limits.js';
 import type { SignalingEndpoint, SupportStatus } from '../../../src/protocol/wire.js';
 import type { Config } from '../config.js';
 import type { Rooms } from '../rooms.js';
-import { newPeerId, type TicketKind, type Tickets } from '../tickets.js';
+import { newPeerId, type SupportKind, type Tickets } from '../tickets.js';
 import { CallRooms } from './call-rooms.js';
 import {
   admittedText,
@@ -124,13 +124,13 @@ export class Support {
   }
 
   /** May a socket with a waiting or desk ticket for `room` register as `peerId`? (False once the visitor left the queue.) */
-  accepts(kind: Exclude<TicketKind, 'member'>, peerId: string, room: string): boolean {
+  accepts(kind: SupportKind, peerId: string, room: string): boolean {
     const entry = kind === 'waiting' ? this.state.visitor(peerId) : this.state.desk(peerId);
     return entry !== undefined && entry.room === room;
   }
 
   /** The socket of an accepted waiting or desk ticket is registered (after OPEN): say where it stands. */
-  connected(kind: Exclude<TicketKind, 'member'>, peerId: string): void {
+  connected(kind: SupportKind, peerId: string): void {
     if (kind === 'waiting') {
       const visitor = this.state.visitor(peerId);
       if (!visitor) return;

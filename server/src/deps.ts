@@ -1,0 +1,22 @@
+/**
+ * What the HTTP app and signaling share, built once by `createCallServer`: the configuration, the state (rooms,
+ * tickets, support queues), the logger, the origin policy and the per-address join budget.
+ */
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Rooms } from './rooms.js';
+import type { Support } from './support/support.js';
+import type { Tickets } from './tickets.js';
+import type { KeyedLimiter } from './util/rate-limits.js';
+
+export interface ServerDeps {
+  readonly config: Config;
+  readonly rooms: Rooms;
+  readonly tickets: Tickets;
+  readonly support: Support;
+  readonly log: Logger;
+  /** May a page of this origin embed calls (ALLOWED_ORIGINS)? Requests without an Origin may. */
+  readonly originAllowed: (origin: string | undefined) => boolean;
+  /** Joins and WebSocket connects per client address (JOIN_RATE_LIMIT), one budget for both. */
+  readonly joinLimiter: KeyedLimiter;
+}
