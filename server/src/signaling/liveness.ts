@@ -1,9 +1,10 @@
 /**
- * Liveness: WebSocket ping/pong, so a frozen or cut-off peer is noticed in about one PING_INTERVAL_MS instead of
- * PeerServer's alive_timeout. One pass per interval, spread over the interval in slices: each tick visits the next
- * sixteenth of the live socket set (by position, so a socket that just connected is visited within one interval).
- * Pinging every socket in one go stalled joins and relay behind it (see BENCHMARKS.md). A socket is dropped when
- * its ping from the previous visit (at least half an interval old) is still unanswered.
+ * Liveness: WebSocket ping/pong, so a frozen or cut-off peer is noticed within two PING_INTERVAL_MS instead of
+ * PeerServer's alive_timeout (browsers answer pings outside page JavaScript). One pass per interval, spread over
+ * the interval in slices: each tick visits the next sixteenth of the live socket set (by position, so a socket that
+ * just connected is visited within one interval). Pinging every socket in one go stalled joins and relay behind it
+ * (see BENCHMARKS.md). A socket is dropped when its ping from the previous visit (at least half an interval old) is
+ * still unanswered.
  */
 import type { WebSocket } from 'ws';
 

@@ -1,10 +1,10 @@
 /**
  * Signaling: PeerServer (`peer`) mounted on our HTTP server, with the parts it lacks, each in its own module —
- * the upgrade guard (tickets and per-address limits checked before the WebSocket upgrade, a bounded payload),
- * the message rate per socket, the room-scoped relay with its offline queue for members whose socket has not
- * arrived yet, liveness by WebSocket ping/pong, and registration (seats claimed and freed, room notices to the
- * remaining members). Sockets of the support flow (waiting visitors, agent desks) register here too but take no
- * seat; their VCW-* messages go to `Support`, which reaches them through the registry.
+ * the upgrade guard (tickets and per-address limits checked before the WebSocket upgrade), the message rate per
+ * socket, the room-scoped relay with its offline queue for members whose socket has not arrived yet, liveness by
+ * WebSocket ping/pong, and registration (seats claimed and freed, room notices to the remaining members) — and a
+ * bounded payload (MAX_WS_PAYLOAD, here). Sockets of the support flow (waiting visitors, agent desks) register here
+ * too but take no seat; their VCW-* messages go to `Support`, which reaches them through the registry.
  */
 import type { Server } from 'node:http';
 import { ExpressPeerServer, type IClient } from 'peer';
