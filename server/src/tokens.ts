@@ -3,6 +3,7 @@
  * `exp` and `iat` are required, the lifetime is capped, `nbf` is honoured, clocks may differ by 30 s.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { MAX_NAME, nameLength } from '../../src/protocol/limits.js';
 
 export interface RoomGrant {
   readonly room: string;
@@ -48,7 +49,7 @@ export function verifyRoomToken(token: string, secret: string, room: string, max
   const role = claims.role ?? 'guest';
   if (role !== 'host' && role !== 'guest') throw new TokenError('the token role must be host or guest');
   const name = claims.name;
-  if (name !== undefined && (typeof name !== 'string' || name.length > 64)) throw new TokenError('the token name must be a string of at most 64 characters');
+  if (name !== undefined && (typeof name !== 'string' || nameLength(name) > MAX_NAME)) throw new TokenError(`the token name must be a string of at most ${MAX_NAME} characters`);
   const sub = claims.sub;
   if (sub !== undefined && typeof sub !== 'string') throw new TokenError('the token sub must be a string');
   return { room, role, name, sub, exp };

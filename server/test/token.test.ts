@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as pathJoin } from 'node:path';
@@ -145,4 +146,16 @@ describe('room tokens for development and for backends', () => {
       assert.equal(refused.status, 401, 'a token signed with another secret is refused');
     }),
   );
+
+  test('a token name is counted in characters as everywhere else: 40 emoji pass, 65 do not', () => {
+    const sign = (claims: object) => {
+      const body = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+      return `${body}.${createHmac('sha256', SECRET).update(body).digest('base64url')}`;
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const claims = (name: string) => ({ room: 'emoji', iat: now, exp: now + 600, name });
+    const forty = '😀'.repeat(40);
+    assert.equal(verifyRoomToken(sign(claims(forty)), SECRET, 'emoji', 3600).name, forty, '40 emoji (80 UTF-16 units) are 40 characters');
+    assert.throws(() => verifyRoomToken(sign(claims('😀'.repeat(65))), SECRET, 'emoji', 3600), /at most 64 characters/);
+  });
 });
