@@ -7,7 +7,7 @@
 //   src/core/                     everything that loads before Join: the element, the host contract, public types,
 //                                 events, strings, media controller, styles
 //   src/protocol/                 the wire contract shared by browser and server (limits, wire, parse)
-//   src/call/ src/devices/ src/recorder/ src/support/ (with support/i18n/) src/i18n/
+//   src/call/ src/devices/ src/files/ src/recorder/ src/support/ (with support/i18n/) src/i18n/
 //                                 chunk folders: each is a lazily loaded bundle chunk
 //   src/vendor/                   shims aliased in for PeerJS's dependencies (vite.config.ts); part of the call chunk
 //   server/src/                   the server
@@ -25,7 +25,7 @@ if (!globalThis[Symbol.for('depcruise-typescript5')]) {
 }
 
 /** The chunk folders: each one is its own lazily loaded bundle chunk. */
-const CHUNKS = 'call|devices|recorder|support|i18n';
+const CHUNKS = 'call|devices|files|recorder|support|i18n';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -61,7 +61,7 @@ module.exports = {
         'src/index.ts, or a file outside the layout are reached with import() or not at all; a static import would ' +
         'merge the two chunks (or the entry) into one. src/support/i18n/ belongs to support.',
       from: { path: `^src/(${CHUNKS})/` },
-      to: { path: '^src/', pathNot: ['^src/$1/', '^src/(core|protocol|vendor)/', '^src/(call|devices)/strings\\.ts$'] },
+      to: { path: '^src/', pathNot: ['^src/$1/', '^src/(core|protocol|vendor)/', '^src/(call|devices|files)/strings\\.ts$'] },
     },
     {
       name: 'chunk-strings-types-only',
@@ -72,14 +72,14 @@ module.exports = {
         'as types only (erased from the bundle); a value import would pull the chunk in, and nothing else may reach ' +
         'into another chunk\'s strings.',
       from: { path: '^src/([^/]+)/', pathNot: '^src/i18n/' },
-      to: { path: '^src/(call|devices)/strings\\.ts$', pathNot: '^src/$1/' },
+      to: { path: '^src/(call|devices|files)/strings\\.ts$', pathNot: '^src/$1/' },
     },
     {
       name: 'chunk-strings-value-import',
       severity: 'error',
       comment: 'See chunk-strings-types-only: language tables import the other chunks\' English tables as types only.',
       from: { path: '^src/i18n/' },
-      to: { path: '^src/(call|devices)/strings\\.ts$', dependencyTypesNot: ['type-only'] },
+      to: { path: '^src/(call|devices|files)/strings\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'chunk-vendor-only-call',

@@ -8,36 +8,38 @@ import type { ChatMessage, Participant } from '../core/types.js';
 import { fileStrings, fill } from './strings.js';
 
 export class Announcer {
-  private text = '';
+  #text = '';
+  readonly #host: WidgetHost;
 
-  constructor(private readonly host: WidgetHost) {}
+  constructor(host: WidgetHost) {
+    this.#host = host;}
 
   joined(p: Participant): void {
-    this.say(fill(this.strings.announceJoin, { name: this.who(p.name) }));
+    this.#say(fill(this.#strings.announceJoin, { name: this.#who(p.name) }));
   }
 
   left(p: Participant): void {
-    this.say(fill(this.strings.announceLeave, { name: this.who(p.name) }));
+    this.#say(fill(this.#strings.announceLeave, { name: this.#who(p.name) }));
   }
 
   message(m: ChatMessage, chatOpen: boolean): void {
-    if (!m.self && !chatOpen) this.say(fill(this.strings.announceMessage, { name: this.who(m.name), text: m.text }));
+    if (!m.self && !chatOpen) this.#say(fill(this.#strings.announceMessage, { name: this.#who(m.name), text: m.text }));
   }
 
   render() {
-    return html`<div part="live" class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.text}</div>`;
+    return html`<div part="live" class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.#text}</div>`;
   }
 
-  private get strings() {
-    return fileStrings(this.host.t);
+  get #strings() {
+    return fileStrings(this.#host.t);
   }
 
-  private who(name: string): string {
-    return name.trim() || this.strings.someone;
+  #who(name: string): string {
+    return name.trim() || this.#strings.someone;
   }
 
-  private say(text: string): void {
-    this.text = text;
-    this.host.requestUpdate();
+  #say(text: string): void {
+    this.#text = text;
+    this.#host.requestUpdate();
   }
 }

@@ -40,16 +40,20 @@ export class ChatController implements ReactiveController {
   unread = 0;
   /** Inbound messages that failed validation and were dropped. */
   invalid = 0;
-  private entries: Entry[] = [];
-  private readonly seen = new Set<string>();
-  private clock = 0;
-  private cached: ChatMessage[] | undefined;
+  #entries: Entry[] = [];
+  readonly #seen = new Set<string>();
+  #clock = 0;
+  #cached: ChatMessage[] | undefined;
+  readonly #host: ReactiveControllerHost;
+  readonly #onMessage: (message: ChatMessage) => void;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    host: ReactiveControllerHost,
     /** Told of every message that enters the log. */
-    private readonly onMessage: (message: ChatMessage) => void,
+    onMessage: (message: ChatMessage) => void,
   ) {
+    this.#onMessage = onMessage;
+    this.#host = host;
     host.addController(this);
   }
 
@@ -58,7 +62,7 @@ export class ChatController implements ReactiveController {
 
   /** The log, in the shared order. */
   get log(): readonly ChatMessage[] {
-    return (this.cached ??= this.entries.map((e) => e.message));
+    return (this.#cached ??= this.#entries.map((e) => e.message));
   }
 
   /** Validate and wrap a message of ours; throws an Error that says what is wrong, sends nothing. */
@@ -66,30 +70,30 @@ export class ChatController implements ReactiveController {
     const body = String(text ?? '').trim();
     if (!body) throw new Error('A message cannot be empty.');
     if (body.length > MAX_TEXT) throw new Error(`A message can have at most ${MAX_TEXT} characters (this one has ${body.length}).`);
-    return { v: 1, t: 'chat', id: crypto.randomUUID(), name, text: body, ts: Date.now(), seq: ++this.clock };
+    return { v: 1, t: 'chat', id: crypto.randomUUID(), name, text: body, ts: Date.now(), seq: ++this.#clock };
   }
 
   /** Add a message to the log unless it is there already; returns it, or null for a duplicate. */
   record(from: string, { id, name, text, ts, seq }: Omit<ChatWire, 'v' | 't'>, self: boolean, panelOpen: boolean): ChatMessage | null {
-    if (this.seen.has(id)) return null;
-    if (seq > this.clock + MAX_SEQ_AHEAD) {
+    if (this.#seen.has(id)) return null;
+    if (seq > this.#clock + MAX_SEQ_AHEAD) {
       this.invalid++;
       return null;
     }
-    this.remember(id);
-    this.clock = Math.max(this.clock, seq);
+    this.#remember(id);
+    this.#clock = Math.max(this.#clock, seq);
     const entry: Entry = { message: { id, from, name, text, ts, self }, seq };
-    const entries = this.entries;
+    const entries = this.#entries;
     if (entries.length >= LOG_LIMIT && before(entry, entries[0]!)) return null;
     // Almost always the newest: search from the end.
     let at = entries.length;
     while (at > 0 && before(entry, entries[at - 1]!)) at--;
     entries.splice(at, 0, entry);
     if (entries.length > LOG_LIMIT) entries.shift();
-    this.cached = undefined;
+    this.#cached = undefined;
     if (!self && !panelOpen) this.unread++;
-    this.onMessage(entry.message);
-    this.host.requestUpdate();
+    this.#onMessage(entry.message);
+    this.#host.requestUpdate();
     return entry.message;
   }
 
@@ -98,7 +102,7 @@ export class ChatController implements ReactiveController {
     for (const raw of items) {
       const item = parseHistoryItem(raw);
       // Our own messages are in our log already: one "from us" that is not was made up by whoever sent the batch.
-      if (!item || (item.from === selfId && !this.seen.has(item.id))) this.invalid++;
+      if (!item || (item.from === selfId && !this.#seen.has(item.id))) this.invalid++;
       else this.record(item.from, item, item.from === selfId, panelOpen);
     }
   }
@@ -108,7 +112,7 @@ export class ChatController implements ReactiveController {
     const batches: HistoryWire[] = [];
     let items: HistoryItem[] = [];
     let bytes = 0;
-    for (const { message: { id, from, name, text, ts }, seq } of this.entries.slice(-HISTORY_LIMIT)) {
+    for (const { message: { id, from, name, text, ts }, seq } of this.#entries.slice(-HISTORY_LIMIT)) {
       const item = { id, from, name, text, ts, seq };
       // A single message is at most ~12 KB encoded (2000 lone surrogates escaped as \uXXXX), so it always fits.
       const size = encoder.encode(JSON.stringify(item)).length + 1;
@@ -124,8 +128,8 @@ export class ChatController implements ReactiveController {
     return batches;
   }
 
-  private remember(id: string): void {
-    this.seen.add(id);
-    if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.values().next().value!);
+  #remember(id: string): void {
+    this.#seen.add(id);
+    if (this.#seen.size > SEEN_LIMIT) this.#seen.delete(this.#seen.values().next().value!);
   }
 }

@@ -10,13 +10,12 @@ import { Announcer } from './announcer.js';
 import { CallController, type AppMessage } from './call-controller.js';
 import { callView } from './call-view.js';
 import { ChatController } from './chat-controller.js';
-import { FileController } from './file-controller.js';
+import { FileShare } from './file-share.js';
 import { StatsController } from './stats-controller.js';
-import { fileStrings } from './strings.js';
 
 export class Session implements SessionHandle {
   readonly chat: ChatController;
-  readonly fileShare: FileController;
+  readonly fileShare: FileShare;
   call: CallController | undefined;
   /** The last problem with a file picked in the chat panel, shown there until the next pick. */
   notice = '';
@@ -39,7 +38,7 @@ export class Session implements SessionHandle {
       this.announcer.message(message, host.chatOpen);
       host.notify({ type: 'message', message });
     });
-    this.fileShare = new FileController(host, (file) => host.notify({ type: 'file', file }), () => fileStrings(host.t));
+    this.fileShare = new FileShare(host, (file) => host.notify({ type: 'file', file }));
   }
 
   get messages(): readonly ChatMessage[] {
@@ -109,7 +108,7 @@ export class Session implements SessionHandle {
         if (host.chat === 'off') return;
         for (const batch of this.chat.history()) call.sendTo(peer, batch);
       },
-      message: (from, message) => this.receive(call, from, message),
+      message: (from, message) => this.#receive(call, from, message),
       error: (error) => error.code !== 'aborted' && host.notify({ type: 'error', code: error.code, message: error.message }),
       removed: () => void host.leave('removed'),
     });
@@ -141,7 +140,7 @@ export class Session implements SessionHandle {
     this.call = undefined;
   }
 
-  private receive(call: CallController, from: string, message: AppMessage): void {
+  #receive(call: CallController, from: string, message: AppMessage): void {
     if (message.t === 'recording') {
       const participant = call.participantOf(from);
       if (!participant || message.on === this.recorders.has(from)) return;
@@ -195,13 +194,13 @@ export class Session implements SessionHandle {
   }
 
   /** Our recording, while its code loads (a second start waits for the first). */
-  private starting: Promise<void> | undefined;
+  #starting: Promise<void> | undefined;
 
   /** Record the call here (the tiles' videos, everyone's audio); everyone is told. The recorder loads now. */
   async startRecording(self: Participant, mic: () => MediaStreamTrack | null): Promise<void> {
     if (!this.call?.selfId) throw new Error('Join the call before recording.');
     if (this.recorder) return;
-    this.starting ??= import('../recorder/recorder.js')
+    this.#starting ??= import('../recorder/recorder.js')
       .then(({ Recorder }) => {
         const call = this.call;
         // Left while the recorder loaded.
@@ -216,8 +215,8 @@ export class Session implements SessionHandle {
         this.host.notify({ type: 'recording', participant: self, recording: true });
         this.host.requestUpdate();
       })
-      .finally(() => (this.starting = undefined));
-    return this.starting;
+      .finally(() => (this.#starting = undefined));
+    return this.#starting;
   }
 
   /** Stop our recording: the WebM. */

@@ -25,12 +25,16 @@ const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0
 export class StatsController implements ReactiveController {
   /** The last figures and their quality, by peer id. */
   readonly last = new Map<string, { stats: PeerStats; quality: Quality }>();
-  private readonly samples = new Map<string, Sample>();
-  private timer: ReturnType<typeof setInterval> | undefined;
+  readonly #samples = new Map<string, Sample>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #host: ReactiveControllerHost;
+  readonly #call: CallController;
 
-  constructor(private readonly host: ReactiveControllerHost, private readonly call: CallController) {
+  constructor(host: ReactiveControllerHost, call: CallController) {
+    this.#call = call;
+    this.#host = host;
     host.addController(this);
-    this.timer = setInterval(() => void this.poll(), EVERY);
+    this.#timer = setInterval(() => void this.#poll(), EVERY);
   }
 
   hostConnected(): void {}
@@ -40,17 +44,17 @@ export class StatsController implements ReactiveController {
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.host.removeController(this);
+    clearInterval(this.#timer);
+    this.#host.removeController(this);
   }
 
   /** Fresh figures for every remote participant whose media connection exists. */
   async collect(): Promise<PeerStats[]> {
     const out: PeerStats[] = [];
-    for (const remote of [...this.call.remotes.values()]) {
+    for (const remote of [...this.#call.remotes.values()]) {
       const pc = remote.media?.peerConnection;
       if (!pc) continue;
-      const stats = await this.measure(remote.id, pc).catch(() => null);
+      const stats = await this.#measure(remote.id, pc).catch(() => null);
       if (!stats) continue;
       out.push(stats);
       const lossy = stats.packetLossPercent;
@@ -62,22 +66,22 @@ export class StatsController implements ReactiveController {
     return out;
   }
 
-  private async poll(): Promise<void> {
+  async #poll(): Promise<void> {
     await this.collect();
-    for (const id of this.last.keys()) if (!this.call.remotes.has(id)) this.last.delete(id);
-    this.send();
-    this.host.requestUpdate();
+    for (const id of this.last.keys()) if (!this.#call.remotes.has(id)) this.last.delete(id);
+    this.#send();
+    this.#host.requestUpdate();
   }
 
   /** Lower the sent video as the mesh grows, so four people's uplinks stay smooth. */
-  private send(): void {
-    const [scale, maxBitrate] = this.call.screen ? SEND[0]! : SEND[Math.min(3, this.call.remotes.size)]!;
-    for (const remote of this.call.remotes.values()) {
+  #send(): void {
+    const [scale, maxBitrate] = this.#call.screen ? SEND[0]! : SEND[Math.min(3, this.#call.remotes.size)]!;
+    for (const remote of this.#call.remotes.values()) {
       const sender = remote.media?.peerConnection?.getSenders().find((s) => s.track?.kind === 'video');
       const params = sender?.getParameters();
       const encoding = params?.encodings?.[0];
       // A presented screen keeps its resolution (text stays sharp); a camera may trade it for frame rate.
-      const degradationPreference = this.call.screen ? 'maintain-resolution' : 'balanced';
+      const degradationPreference = this.#call.screen ? 'maintain-resolution' : 'balanced';
       if (!sender || !encoding || (encoding.scaleResolutionDownBy === scale && encoding.maxBitrate === maxBitrate && params.degradationPreference === degradationPreference)) continue;
       encoding.scaleResolutionDownBy = scale;
       encoding.maxBitrate = maxBitrate;
@@ -91,7 +95,7 @@ export class StatsController implements ReactiveController {
     }
   }
 
-  private async measure(id: string, pc: RTCPeerConnection): Promise<PeerStats> {
+  async #measure(id: string, pc: RTCPeerConnection): Promise<PeerStats> {
     const report = await pc.getStats();
     // bytes: audio in, audio out, video in, video out
     const now: Sample = { ts: performance.now(), bytes: [0, 0, 0, 0], lost: 0, received: 0 };
@@ -121,10 +125,10 @@ export class StatsController implements ReactiveController {
     });
     const pair = pairs.find((p) => p.id === pairId) ?? pairs.find((p) => p.nominated && p.state === 'succeeded');
     const relay = (cid: unknown) => typeof cid === 'string' && (report.get(cid) as { candidateType?: unknown } | undefined)?.candidateType === 'relay';
-    const before = this.samples.get(id);
+    const before = this.#samples.get(id);
     const seconds = before ? (now.ts - before.ts) / 1000 : 0;
     // Rates over at least a second: a getStats() just after a poll measures against the sample before.
-    if (!before || seconds >= 1) this.samples.set(id, now);
+    if (!before || seconds >= 1) this.#samples.set(id, now);
     const rate = (i: number) => (before && seconds > 0 ? Math.max(0, Math.round(((now.bytes[i]! - before.bytes[i]!) * 8) / seconds)) : 0);
     const lost = now.lost - (before?.lost ?? 0);
     const expected = lost + now.received - (before?.received ?? 0);

@@ -41,9 +41,11 @@ export class MediaController implements ReactiveController {
   onTrack: TrackListener | undefined;
   /** The devices to use (ideal: another is taken when one is gone); the devices chunk fills in the remembered ones. */
   ids: DeviceChoice = {};
-  private run = 0;
+  #run = 0;
+  readonly #host: ReactiveControllerHost;
 
-  constructor(private readonly host: ReactiveControllerHost) {
+  constructor(host: ReactiveControllerHost) {
+    this.#host = host;
     host.addController(this);
   }
 
@@ -61,64 +63,64 @@ export class MediaController implements ReactiveController {
   /** A stream with the camera for the self view, or null; the same one while the camera is (re-rendering keeps it playing). */
   get preview(): MediaStream | null {
     const track = this.videoTrack;
-    if (this.view?.getTracks()[0] !== track) this.view = track && new MediaStream([track]);
-    return this.view;
+    if (this.#view?.getTracks()[0] !== track) this.#view = track && new MediaStream([track]);
+    return this.#view;
   }
-  private view: MediaStream | null = null;
+  #view: MediaStream | null = null;
 
   /**
    * Acquire what is wanted and not held yet. Resolves when done; a failure sets `error`, turns the failed
    * device off and rethrows a WidgetError.
    */
   async acquire(): Promise<void> {
-    const run = ++this.run;
+    const run = ++this.#run;
     const wantAudio = this.micOn && !this.audioTrack;
     const wantVideo = this.camOn && !this.videoTrack;
     if (!wantAudio && !wantVideo) return;
     if (!navigator.mediaDevices?.getUserMedia) {
-      this.fail('unsupported-browser', true, true);
+      this.#fail('unsupported-browser', true, true);
     }
     let stream: MediaStream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: wantAudio && this.constraints('audio'), video: wantVideo && this.constraints('video') });
     } catch (error) {
-      if (run !== this.run) return;
+      if (run !== this.#run) return;
       const code = mediaErrorCode(error);
       // One of two devices missing or busy: keep the other.
       if (wantAudio && wantVideo && code !== 'permission-denied') {
-        const [audio, video] = await Promise.allSettled([this.single('audio', run), this.single('video', run)]);
-        if (run !== this.run) return;
+        const [audio, video] = await Promise.allSettled([this.#single('audio', run), this.#single('video', run)]);
+        if (run !== this.#run) return;
         if (audio.status === 'fulfilled' || video.status === 'fulfilled') {
           if (audio.status === 'rejected') this.micOn = false;
           if (video.status === 'rejected') this.camOn = false;
           this.error = null;
-          this.host.requestUpdate();
+          this.#host.requestUpdate();
           return;
         }
       }
-      this.fail(code, wantAudio, wantVideo);
+      this.#fail(code, wantAudio, wantVideo);
     }
-    if (run !== this.run) {
+    if (run !== this.#run) {
       for (const t of stream.getTracks()) t.stop();
       return;
     }
     for (const track of stream.getTracks()) this.adopt(track);
     this.error = null;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
-  private async single(kind: 'audio' | 'video', run: number): Promise<void> {
+  async #single(kind: 'audio' | 'video', run: number): Promise<void> {
     const stream = await navigator.mediaDevices.getUserMedia({ [kind]: this.constraints(kind) });
     const track = stream.getTracks()[0]!;
-    if (run !== this.run) return track.stop();
+    if (run !== this.#run) return track.stop();
     this.adopt(track);
   }
 
-  private fail(code: ErrorCode, audio: boolean, video: boolean): never {
+  #fail(code: ErrorCode, audio: boolean, video: boolean): never {
     this.error = code;
     if (audio) this.micOn = false;
     if (video) this.camOn = false;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
     throw new WidgetError(code, code);
   }
 
@@ -140,7 +142,7 @@ export class MediaController implements ReactiveController {
         this.camOn = false;
       } else return;
       this.onTrack?.(track.kind as 'audio' | 'video', null);
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     });
     this.onTrack?.(track.kind as 'audio' | 'video', track);
   }
@@ -149,7 +151,7 @@ export class MediaController implements ReactiveController {
   async setMicrophone(on: boolean): Promise<void> {
     this.micOn = on;
     if (this.audioTrack) this.audioTrack.enabled = on;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
     if (on && !this.audioTrack) await this.acquire();
   }
 
@@ -161,16 +163,16 @@ export class MediaController implements ReactiveController {
       this.videoTrack = null;
       this.onTrack?.('video', null);
     }
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
     if (on && !this.videoTrack) await this.acquire();
   }
 
   /** Stop every track. Safe to call more than once. */
   release(): void {
-    this.run++;
+    this.#run++;
     for (const track of [this.audioTrack, this.videoTrack]) track?.stop();
     this.audioTrack = null;
     this.videoTrack = null;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }

@@ -42,24 +42,28 @@ export type StringOverrides = Partial<Omit<Strings, 'errors'>> & { errors?: Part
  * chunk, the host page's `strings` over both. The element's table is one catalog; the support flow has its own.
  */
 export class Catalog<T extends object> {
-  private readonly tables: Record<string, Partial<T>>;
+  readonly #tables: Record<string, Partial<T>>;
+  readonly #en: T;
+  readonly #loaders: Record<string, () => Promise<{ default: Partial<T> }>>;
 
-  constructor(private readonly en: T, private readonly loaders: Record<string, () => Promise<{ default: Partial<T> }>>) {
-    this.tables = { en };
+  constructor(en: T, loaders: Record<string, () => Promise<{ default: Partial<T> }>>) {
+    this.#loaders = loaders;
+    this.#en = en;
+    this.#tables = { en };
   }
 
   /** Loads the table of `lang` once; a promise while a shipped language is not loaded yet, else undefined. */
   load(lang: string): Promise<unknown> | undefined {
     const b = baseLanguage(lang);
-    const loader = this.loaders[b];
-    if (this.tables[b] || !loader) return;
-    this.tables[b] = {};
-    return loader().then((m) => (this.tables[b] = m.default), () => undefined);
+    const loader = this.#loaders[b];
+    if (this.#tables[b] || !loader) return;
+    this.#tables[b] = {};
+    return loader().then((m) => (this.#tables[b] = m.default), () => undefined);
   }
 
   /** The table for a BCP 47 language tag ("de-AT" falls back to "de", then English), with the host's overrides. */
   get(lang: string, own: Partial<T> = {}): T {
-    return { ...this.en, ...this.tables[baseLanguage(lang)], ...own };
+    return { ...this.#en, ...this.#tables[baseLanguage(lang)], ...own };
   }
 }
 

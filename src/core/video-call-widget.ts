@@ -160,26 +160,26 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
   readonly media = new MediaController(this);
   /** @internal The current call. */
   call: CallHandle | undefined;
-  private pending: Promise<void> | undefined;
-  private abort: AbortController | undefined;
-  private session: SessionHandle | undefined;
+  #pending: Promise<void> | undefined;
+  #abort: AbortController | undefined;
+  #session: SessionHandle | undefined;
   /** @internal Device lists, levels, pickers: loaded with the pre-join screen. */
   devices: DevicesHandle | undefined;
-  private devicesLoading: Promise<DevicesHandle> | undefined;
+  #devicesLoading: Promise<DevicesHandle> | undefined;
   /** The Devices panel is open in the call. */
-  private devicesOpen = false;
+  #devicesOpen = false;
   /** The support flow (`mode="launcher" | "desk"`), once its chunk is loaded. */
-  private sup: SupportHandle | undefined;
-  private supLoading: Promise<void> | undefined;
+  #sup: SupportHandle | undefined;
+  #supLoading: Promise<void> | undefined;
 
   /** `mode="desk"`: the visitors waiting in the queue, longest first (they are not in `participants` until admitted). */
   get waiting(): WaitingVisitor[] {
-    return this.sup?.waiting ?? [];
+    return this.#sup?.waiting ?? [];
   }
 
   /** `mode="launcher"`: your place in the queue while you wait (1 = next), else 0. */
   get queuePosition(): number {
-    return this.sup?.queuePosition ?? 0;
+    return this.#sup?.queuePosition ?? 0;
   }
 
   /**
@@ -187,7 +187,7 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
    * @param id the visitor's id in the queue
    */
   async admit(id: string): Promise<void> {
-    await this.desk().admit(id);
+    await this.#desk().admit(id);
   }
 
   /**
@@ -196,7 +196,7 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
    * @param message what they see (optional, at most 500 characters)
    */
   async decline(id: string, message?: string): Promise<void> {
-    await this.desk().decline(id, message);
+    await this.#desk().decline(id, message);
   }
 
   /**
@@ -204,17 +204,17 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
    * @param id the participant's id
    */
   async removeParticipant(id: string): Promise<void> {
-    await this.desk().remove(id);
+    await this.#desk().remove(id);
   }
 
   /** `mode="launcher"`: leave the queue (back to the pre-join screen). */
   cancelWaiting(): void {
-    this.sup?.cancelWaiting();
+    this.#sup?.cancelWaiting();
   }
 
-  private desk(): SupportHandle {
-    if (!this.sup) throw new Error('Only the agent desk (mode="desk") can do this.');
-    return this.sup;
+  #desk(): SupportHandle {
+    if (!this.#sup) throw new Error('Only the agent desk (mode="desk") can do this.');
+    return this.#sup;
   }
 
   /** @internal Where the call server is. */
@@ -231,26 +231,26 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
   get participants(): Participant[] {
     const call = this.call;
     if (!call || !call.selfId) return [];
-    return [this.self(), ...[...call.remotes.keys()].flatMap((id) => call.participantOf(id) ?? [])];
+    return [this.#self(), ...[...call.remotes.keys()].flatMap((id) => call.participantOf(id) ?? [])];
   }
 
-  private get sharing(): MediaStreamTrack | null {
+  get #sharing(): MediaStreamTrack | null {
     return this.call?.screen ?? null;
   }
 
   /** The chat log, in the order everyone sees. */
   get messages(): ChatMessage[] {
-    return [...(this.session?.messages ?? [])];
+    return [...(this.#session?.messages ?? [])];
   }
 
   /** Files shared in the chat, sent and received. */
   get files(): FileTransfer[] {
-    return this.session?.files ?? [];
+    return this.#session?.files ?? [];
   }
 
   /** Inbound peer messages dropped because they were malformed (diagnostics). */
   get invalidMessages(): number {
-    return this.session?.invalid ?? 0;
+    return this.#session?.invalid ?? 0;
   }
 
   /** @internal */
@@ -275,34 +275,34 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
 
   /** @internal A join is under way. */
   get joining(): boolean {
-    return !!this.pending;
+    return !!this.#pending;
   }
 
   /** @internal The current join (if any) has settled. */
   settled(): Promise<void> {
-    return this.pending?.catch(() => undefined) ?? Promise.resolve();
+    return this.#pending?.catch(() => undefined) ?? Promise.resolve();
   }
 
-  private self(): Participant {
+  #self(): Participant {
     return {
       id: this.call?.selfId ?? '',
       name: this.selfName,
       self: true,
       audioMuted: !this.media.micOn,
-      videoMuted: !this.media.camOn && !this.sharing,
-      screenSharing: !!this.sharing,
+      videoMuted: !this.media.camOn && !this.#sharing,
+      screenSharing: !!this.#sharing,
       connection: this.call?.serverConnected ? 'connected' : 'reconnecting',
     };
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this._state === 'idle' || this._state === 'left') queueMicrotask(() => this.start());
+    if (this._state === 'idle' || this._state === 'left') queueMicrotask(() => this.#start());
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.abort?.abort();
+    this.#abort?.abort();
     this.call = undefined;
     this._state = 'idle';
   }
@@ -321,16 +321,16 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
     if (changed.has('displayName') && this.call) this.call.broadcastState();
     if ((changed.has('room') || changed.has('server') || changed.has('token') || changed.has('mode')) && this.isConnected) {
       const inCall = this._state === 'joining' || this._state === 'joined' || this._state === 'reconnecting';
-      void this.teardown().then(() => (inCall ? this.join().catch(() => undefined) : this.start()));
+      void this.#teardown().then(() => (inCall ? this.join().catch(() => undefined) : this.#start()));
     }
   }
 
   protected override updated(): void {
-    this.session?.play();
+    this.#session?.play();
   }
 
   /** The only place `state` changes. */
-  private setState(next: WidgetState): void {
+  #setState(next: WidgetState): void {
     if (this._state === next) return;
     this._state = next;
     emit(this, 'vcw-state-change', { state: next });
@@ -340,78 +340,78 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
   fail(error: WidgetError): void {
     if (error.code === 'aborted') return;
     this.error = { code: error.code, message: this.t.errors[error.code] };
-    this.setState('error');
+    this.#setState('error');
     emit(this, 'vcw-error', { code: error.code, message: error.message || this.t.errors[error.code] });
   }
 
   /** @internal An outcome reported by the call, devices or support parts: state and public events follow from here. */
   notify(event: HostEvent): void {
     if (event.type === 'server-connection') {
-      if (this._state === 'joined' || this._state === 'reconnecting') this.setState(event.connected ? 'joined' : 'reconnecting');
+      if (this._state === 'joined' || this._state === 'reconnecting') this.#setState(event.connected ? 'joined' : 'reconnecting');
       return;
     }
     const { type, ...detail } = event;
     emit(this, `vcw-${type}`, detail);
-    if (type === 'participant-leave') this.sup?.participantLeft();
+    if (type === 'participant-leave') this.#sup?.participantLeft();
   }
 
   /** @internal Show the pre-join screen again (the support flow: "call again", a closed panel). */
   restart(): void {
     this.error = null;
-    this.start();
+    this.#start();
   }
 
   /** Enter the pre-join screen (or join at once with `auto-join`). */
-  private start(): void {
-    if (!this.isConnected || this.pending || this.call) return;
+  #start(): void {
+    if (!this.isConnected || this.#pending || this.call) return;
     this.error = null;
-    if (!this.room) return this.setState('idle');
+    if (!this.room) return this.#setState('idle');
     if (!ROOM_NAME.test(this.room)) return this.fail(new WidgetError('invalid-room', `Invalid room name "${this.room}"`));
-    if (this.sup ? !this.sup.enter() : this.mode != 'inline') {
-      if (this.sup) return this.setState('idle');
-      return void (this.supLoading ??= import('../support/index.js').then((m) => {
-        this.sup = m.createSupport(this);
-        this.start();
+    if (this.#sup ? !this.#sup.enter() : this.mode != 'inline') {
+      if (this.#sup) return this.#setState('idle');
+      return void (this.#supLoading ??= import('../support/index.js').then((m) => {
+        this.#sup = m.createSupport(this);
+        this.#start();
       }));
     }
     if (this.autoJoin) return void this.join().catch(() => undefined);
-    this.setState('prejoin');
+    this.#setState('prejoin');
     // The pre-join screen is idle time: fetch and compile the call chunk (PeerJS) now, not after the click.
     import('../call/index.js').catch(() => undefined);
     // The remembered devices come with the devices chunk: acquire once it is here (or failed to load).
-    this.extras().catch(() => undefined).then(() => this.media.acquire()).catch((error: unknown) => this.fail(asWidgetError(error)));
+    this.#extras().catch(() => undefined).then(() => this.media.acquire()).catch((error: unknown) => this.fail(asWidgetError(error)));
   }
 
   /** Join the call. Resolves once joined; rejects with an Error whose `code` matches the `vcw-error`. */
   join(): Promise<void> {
     if (this._state === 'joined' || this._state === 'reconnecting') return Promise.resolve();
-    this.pending ??= this.joinNow().finally(() => (this.pending = undefined));
-    return this.pending;
+    this.#pending ??= this.#joinNow().finally(() => (this.#pending = undefined));
+    return this.#pending;
   }
 
-  private async joinNow(): Promise<void> {
+  async #joinNow(): Promise<void> {
     const abort = new AbortController();
-    this.abort = abort;
+    this.#abort = abort;
     this.error = null;
     try {
       if (!ROOM_NAME.test(this.room)) throw new WidgetError('invalid-room', `Invalid room name "${this.room}"`);
-      this.setState('joining');
-      const [lazy]: [CallChunk, unknown] = await Promise.all([import('../call/index.js'), this.extras().then(() => this.media.acquire())]);
+      this.#setState('joining');
+      const [lazy]: [CallChunk, unknown] = await Promise.all([import('../call/index.js'), this.#extras().then(() => this.media.acquire())]);
       abort.signal.throwIfAborted();
       // The support flow: an agent's admission handed us a seat, or a visitor waits in the queue for one.
-      const seat = this.sup?.takeSeat() ?? (await this.sup?.knock(abort.signal));
-      const call = (this.call = (this.session ??= lazy.createSession(this)).open());
+      const seat = this.#sup?.takeSeat() ?? (await this.#sup?.knock(abort.signal));
+      const call = (this.call = (this.#session ??= lazy.createSession(this)).open());
       await call.join({ server: this.serverBase, room: this.room, name: this.selfName, signal: abort.signal, iceTransport: this.iceTransport, seat });
       abort.signal.throwIfAborted();
-      this.setState('joined');
+      this.#setState('joined');
       this.devices?.joined(this.selfName);
-      emit(this, 'vcw-join', { participant: this.self() });
+      emit(this, 'vcw-join', { participant: this.#self() });
     } catch (caught) {
       const error = abort.signal.aborted ? new WidgetError('aborted', 'The join was cancelled.') : asWidgetError(caught);
       if (!abort.signal.aborted) {
-        await this.teardown();
+        await this.#teardown();
         if (MEDIA_ERRORS.includes(error.code as ErrorCode) || error.next === 'left') this.media.release();
-        if (error.next) this.setState(error.next);
+        if (error.next) this.#setState(error.next);
         this.fail(error);
       }
       throw error;
@@ -433,17 +433,17 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
    */
   async leave(reason: LeaveReason = 'left'): Promise<void> {
     const wasIn = !!this.call;
-    await this.teardown();
+    await this.#teardown();
     this.media.release();
-    this.setState(this.sup?.afterLeave(reason) ?? 'left');
+    this.#setState(this.#sup?.afterLeave(reason) ?? 'left');
     if (wasIn) emit(this, 'vcw-leave', { reason });
   }
 
-  private async teardown(): Promise<void> {
-    this.abort?.abort();
+  async #teardown(): Promise<void> {
+    this.#abort?.abort();
     const call = this.call;
     this.call = undefined;
-    this.session?.close();
+    this.#session?.close();
     await call?.leave();
   }
 
@@ -452,8 +452,8 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
    * @param on on or off; toggles when absent
    */
   async toggleMicrophone(on = !this.media.micOn): Promise<void> {
-    await this.media.setMicrophone(on).catch((error: unknown) => this.reportMedia(error));
-    this.afterToggle('vcw-microphone-toggle', this.media.micOn);
+    await this.media.setMicrophone(on).catch((error: unknown) => this.#reportMedia(error));
+    this.#afterToggle('vcw-microphone-toggle', this.media.micOn);
   }
 
   /**
@@ -461,18 +461,18 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
    * @param on on or off; toggles when absent
    */
   async toggleCamera(on = !this.media.camOn): Promise<void> {
-    await this.media.setCamera(on).catch((error: unknown) => this.reportMedia(error));
-    this.afterToggle('vcw-camera-toggle', this.media.camOn);
+    await this.media.setCamera(on).catch((error: unknown) => this.#reportMedia(error));
+    this.#afterToggle('vcw-camera-toggle', this.media.camOn);
   }
 
-  private afterToggle(type: 'vcw-microphone-toggle' | 'vcw-camera-toggle' | 'vcw-screenshare-toggle', enabled: boolean): void {
+  #afterToggle(type: 'vcw-microphone-toggle' | 'vcw-camera-toggle' | 'vcw-screenshare-toggle', enabled: boolean): void {
     this.call?.broadcastState();
     emit(this, type, { enabled });
-    if (this.call?.selfId) emit(this, 'vcw-participant-update', { participant: this.self() });
+    if (this.call?.selfId) emit(this, 'vcw-participant-update', { participant: this.#self() });
   }
 
   /** A device failure while in a call: report it, stay in the call. */
-  private reportMedia(error: unknown): void {
+  #reportMedia(error: unknown): void {
     const { code } = asWidgetError(error);
     if (code !== 'aborted') emit(this, 'vcw-error', { code, message: this.t.errors[code] });
   }
@@ -481,21 +481,21 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
    * Present your screen instead of the camera.
    * @param on on or off; toggles when absent
    */
-  async toggleScreenshare(on = !this.sharing): Promise<void> {
+  async toggleScreenshare(on = !this.#sharing): Promise<void> {
     const call = this.call;
-    if (!call || on === !!this.sharing) return;
+    if (!call || on === !!this.#sharing) return;
     if (on) {
       // Cancelling the browser's picker is not an error worth a message.
-      await call.startScreen(() => void this.toggleScreenshare(false)).catch((e: Error) => e.name !== 'NotAllowedError' && this.reportMedia(e));
+      await call.startScreen(() => void this.toggleScreenshare(false)).catch((e: Error) => e.name !== 'NotAllowedError' && this.#reportMedia(e));
     } else {
       call.stopScreen(this.media.videoTrack);
     }
     this.requestUpdate();
-    this.afterToggle('vcw-screenshare-toggle', !!this.sharing);
+    this.#afterToggle('vcw-screenshare-toggle', !!this.#sharing);
   }
 
-  private extras(): Promise<DevicesHandle> {
-    return (this.devicesLoading ??= import('../devices/index.js').then((m) => {
+  #extras(): Promise<DevicesHandle> {
+    return (this.#devicesLoading ??= import('../devices/index.js').then((m) => {
       const devices = (this.devices = m.createDevices(this));
       this.displayName ||= devices.rememberedName();
       return devices;
@@ -509,24 +509,24 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
    * @param choice the `deviceId`s to use
    */
   async setDevices(choice: DeviceChoice): Promise<void> {
-    await (await this.extras()).setDevices(choice);
+    await (await this.#extras()).setDevices(choice);
   }
 
   /** Connection figures, one entry per remote participant (ms, bits per second); empty outside a call. */
   async getStats(): Promise<PeerStats[]> {
-    return (await this.session?.stats()) ?? [];
+    return (await this.#session?.stats()) ?? [];
   }
 
   /** Record the call on this device (everyone's video in a grid, everyone's audio); everyone sees that you record. */
   async startRecording(): Promise<void> {
-    if (!this.call || !this.session) throw new Error('Join the call before recording.');
-    await this.session.startRecording(this.self(), () => this.media.audioTrack);
+    if (!this.call || !this.#session) throw new Error('Join the call before recording.');
+    await this.#session.startRecording(this.#self(), () => this.media.audioTrack);
   }
 
   /** Stop recording: resolves with the WebM. */
   async stopRecording(): Promise<Blob> {
-    if (!this.session) throw new Error('Nothing is being recorded.');
-    return this.session.stopRecording(this.self());
+    if (!this.#session) throw new Error('Nothing is being recorded.');
+    return this.#session.stopRecording(this.#self());
   }
 
   /**
@@ -537,7 +537,7 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
     if (this.chat === 'off') open = false;
     if (open === this.chatOpen) return;
     this.chatOpen = open;
-    if (open) this.session?.markRead();
+    if (open) this.#session?.markRead();
     emit(this, 'vcw-chat-toggle', { open });
   }
 
@@ -547,8 +547,8 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
    */
   async sendMessage(text: string): Promise<ChatMessage> {
     if (this.chat === 'off') throw new Error('Chat is turned off for this call.');
-    if (!this.session) throw new Error('Join the call before sending messages.');
-    return this.session.send(text, this.selfName);
+    if (!this.#session) throw new Error('Join the call before sending messages.');
+    return this.#session.send(text, this.selfName);
   }
 
   /**
@@ -557,11 +557,11 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
    */
   async sendFile(file: Blob): Promise<FileTransfer> {
     if (this.chat === 'off') throw new Error('Chat is turned off for this call.');
-    if (!this.session) throw new Error('Join the call before sharing files.');
-    return this.session.share(file, this.selfName);
+    if (!this.#session) throw new Error('Join the call before sharing files.');
+    return this.#session.share(file, this.selfName);
   }
 
-  private recover = (withoutDevices: boolean) => {
+  #recover = (withoutDevices: boolean) => {
     if (withoutDevices) {
       this.media.micOn = false;
       this.media.camOn = false;
@@ -569,37 +569,37 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
     } else {
       this.media.micOn = this.audio !== 'off';
       this.media.camOn = this.video !== 'off';
-      this.setState('idle');
+      this.#setState('idle');
       this.restart();
     }
   };
 
   override render() {
-    const inner = this.screen();
-    return this.mode == 'inline' ? inner : this.sup?.render(inner);
+    const inner = this.#screen();
+    return this.mode == 'inline' ? inner : this.#sup?.render(inner);
   }
 
-  private screen() {
+  #screen() {
     const t = this.t;
     switch (this._state) {
       case 'idle':
         return html`<div part="base" class="base center"><p>${this.room ? t.connecting : t.noRoom}</p></div>`;
       case 'prejoin':
       case 'joining':
-        return this.renderPrejoin(t);
+        return this.#renderPrejoin(t);
       case 'left':
-        return html`<div part="base" class="base center"><p>${t.left}</p><button part="button" class="primary" @click=${() => this.recover(false)}>${t.rejoin}</button></div>`;
+        return html`<div part="base" class="base center"><p>${t.left}</p><button part="button" class="primary" @click=${() => this.#recover(false)}>${t.rejoin}</button></div>`;
       case 'error':
-        return this.renderError(t);
+        return this.#renderError(t);
       default:
-        return this.session?.render({ t, devices: this.devices, devicesOpen: this.devicesOpen, toggleDevices: () => {
-          this.devicesOpen = !this.devicesOpen;
+        return this.#session?.render({ t, devices: this.devices, devicesOpen: this.#devicesOpen, toggleDevices: () => {
+          this.#devicesOpen = !this.#devicesOpen;
           this.requestUpdate();
         } }) ?? nothing;
     }
   }
 
-  private renderPrejoin(t: Strings) {
+  #renderPrejoin(t: Strings) {
     const joining = this._state === 'joining';
     const preview = this.media.preview;
     return html`<form part="base prejoin" class="base prejoin" @submit=${(e: Event) => {
@@ -616,18 +616,18 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
       ${this.devices?.prejoin(t) ?? nothing}
       <div class="row">
         ${deviceButtons(t, this.media.micOn, this.media.camOn, () => void this.toggleMicrophone(), () => void this.toggleCamera())}
-        <button part="button" class="primary" type="submit" ?disabled=${joining}>${joining ? t.joining : this.sup?.joinLabel ?? t.join}</button>
+        <button part="button" class="primary" type="submit" ?disabled=${joining}>${joining ? t.joining : this.#sup?.joinLabel ?? t.join}</button>
       </div>
     </form>`;
   }
 
-  private renderError(t: Strings) {
+  #renderError(t: Strings) {
     const code = this.error?.code;
     return html`<div part="base error" class="base center" role="alert">
       <p>${this.error?.message}</p>
       <div class="row">
-        ${code === 'unsupported-browser' ? nothing : html`<button part="button" class="primary" @click=${() => this.recover(false)}>${t.retry}</button>`}
-        ${code && MEDIA_ERRORS.includes(code) ? html`<button part="button" @click=${() => this.recover(true)}>${t.joinWithout}</button>` : nothing}
+        ${code === 'unsupported-browser' ? nothing : html`<button part="button" class="primary" @click=${() => this.#recover(false)}>${t.retry}</button>`}
+        ${code && MEDIA_ERRORS.includes(code) ? html`<button part="button" @click=${() => this.#recover(true)}>${t.joinWithout}</button>` : nothing}
       </div>
     </div>`;
   }

@@ -4,15 +4,16 @@
  * schedule, pausing whenever that channel's send buffer is above a high-water mark so chat messages on the same
  * connection never wait behind a whole file. A receiver checks size and hash before it offers the download, and
  * acknowledges. Either side can cancel; a participant leaving fails what was in flight with them.
- * Lives in the lazily loaded call chunk.
+ * Lives in its own chunk, loaded when a file is first picked or offered in a call.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { CHUNK_BYTES, MAX_FILE, MAX_FILE_NAME, type PeerMessage } from '../protocol/parse.js';
-import { fill, type FileStrings } from './strings.js';
+import { fill } from '../core/strings.js';
+import type { FileProblemStrings } from './strings.js';
 import type { FileTransfer, TransferStatus } from '../core/types.js';
 
 /** The file problems a person is told about (keys of the string table). */
-type FileProblem = Extract<keyof FileStrings, `file${string}`>;
+type FileProblem = keyof FileProblemStrings;
 
 /** Pause a receiver's stream above this many bytes waiting in its channel; resume below LOW_WATER. */
 const HIGH_WATER = 256 * 1024;
@@ -88,17 +89,23 @@ function drained(channel: RTCDataChannel): Promise<void> {
 export class FileController implements ReactiveController {
   /** Inbound file messages that failed validation or matched no transfer. */
   invalid = 0;
-  private readonly transfers = new Map<string, Transfer>();
-  private link: FileLink | undefined;
-  private lastPaint = 0;
+  readonly #transfers = new Map<string, Transfer>();
+  #link: FileLink | undefined;
+  #lastPaint = 0;
+  readonly #host: ReactiveControllerHost;
+  readonly #onComplete: (file: FileTransfer) => void;
+  readonly #strings: () => FileProblemStrings;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    host: ReactiveControllerHost,
     /** Told when a file is complete: received and verified, or delivered to everyone. */
-    private readonly onComplete: (file: FileTransfer) => void,
+    onComplete: (file: FileTransfer) => void,
     /** The UI's strings (the element's language and the host's overrides): errors are shown as they are. */
-    private readonly strings: () => FileStrings,
+    strings: () => FileProblemStrings,
   ) {
+    this.#strings = strings;
+    this.#onComplete = onComplete;
+    this.#host = host;
     host.addController(this);
   }
 
@@ -106,139 +113,139 @@ export class FileController implements ReactiveController {
 
   hostDisconnected(): void {
     this.detach();
-    for (const t of this.transfers.values()) if (t.url) URL.revokeObjectURL(t.url);
-    this.transfers.clear();
+    for (const t of this.#transfers.values()) if (t.url) URL.revokeObjectURL(t.url);
+    this.#transfers.clear();
   }
 
   /** Every transfer, oldest first, as the UI and host pages see it. */
   get list(): FileTransfer[] {
-    return [...this.transfers.values()].map(({ id, from, name, fileName, size, type, ts, self, status, progress, url, error }) => ({
+    return [...this.#transfers.values()].map(({ id, from, name, fileName, size, type, ts, self, status, progress, url, error }) => ({
       id, from, name, fileName, size, type, ts, self, status, progress, url, error,
     }));
   }
 
   /** Use this call's connections (a new call after a re-join replaces the old link). */
   attach(link: FileLink): void {
-    this.link = link;
+    this.#link = link;
   }
 
   /** The call ended: whatever is in flight fails. */
   detach(): void {
-    for (const t of this.transfers.values()) {
-      if (t.status === 'sending' || t.status === 'receiving') this.finish(t, 'failed', this.say('fileCallEnded'));
+    for (const t of this.#transfers.values()) {
+      if (t.status === 'sending' || t.status === 'receiving') this.#finish(t, 'failed', this.#say('fileCallEnded'));
     }
-    this.link = undefined;
+    this.#link = undefined;
   }
 
   /** Share a file with everyone connected now. Rejects with a clear Error (and sends nothing) when it cannot. */
   async share(file: Blob & { name?: string }, selfId: string, selfName: string): Promise<FileTransfer> {
-    const link = this.link;
-    if (!link) throw new Error(this.say('fileNotInCall'));
+    const link = this.#link;
+    if (!link) throw new Error(this.#say('fileNotInCall'));
     const fileName = (file.name || 'file').slice(0, MAX_FILE_NAME);
-    if (file.size === 0) throw new Error(this.say('fileEmpty', { file: fileName }));
-    if (file.size > MAX_FILE) throw new Error(this.say('fileTooLarge', { file: fileName, max: String(MAX_FILE / 1024 / 1024) }));
-    if (!link.peers().length) throw new Error(this.say('fileAlone'));
+    if (file.size === 0) throw new Error(this.#say('fileEmpty', { file: fileName }));
+    if (file.size > MAX_FILE) throw new Error(this.#say('fileTooLarge', { file: fileName, max: String(MAX_FILE / 1024 / 1024) }));
+    if (!link.peers().length) throw new Error(this.#say('fileAlone'));
     const bytes = new Uint8Array(await file.arrayBuffer());
     const hash = await sha256(bytes);
     const peers = link.peers();
-    if (this.link !== link || !peers.length) throw new Error(this.say('fileEndedBeforeShare'));
+    if (this.#link !== link || !peers.length) throw new Error(this.#say('fileEndedBeforeShare'));
     const t: Transfer = {
       id: crypto.randomUUID(), from: selfId, name: selfName, fileName, size: bytes.length, type: file.type, ts: Date.now(), self: true,
       status: 'sending', progress: 0, url: undefined, error: undefined, bytes, to: new Map(),
     };
-    this.transfers.set(this.key('', t.id), t);
+    this.#transfers.set(this.#key('', t.id), t);
     const offer = { v: 1, t: 'file', id: t.id, name: fileName, size: t.size, type: /^[\w.+-]+\/[\w.+-]+$/.test(file.type) ? file.type : '', hash, ts: t.ts } as const;
     for (const peer of peers) {
       if (!link.send(peer, offer)) continue;
       t.to!.set(peer, { state: 'sending', sent: 0 });
-      void this.pump(t, peer, link);
+      void this.#pump(t, peer, link);
     }
-    if (!t.to!.size) this.finish(t, 'failed', this.say('fileNotOffered'));
-    this.host.requestUpdate();
+    if (!t.to!.size) this.#finish(t, 'failed', this.#say('fileNotOffered'));
+    this.#host.requestUpdate();
     return this.list.find((f) => f.id === t.id)!;
   }
 
   /** Stop a transfer, sending or receiving (`from` and `id` as in the transfer). */
   cancel(from: string, id: string): void {
-    const t = [...this.transfers.values()].find((x) => x.id === id && x.from === from);
+    const t = [...this.#transfers.values()].find((x) => x.id === id && x.from === from);
     if (!t || (t.status !== 'sending' && t.status !== 'receiving')) return;
     if (t.self) {
       for (const [peer, p] of t.to!) {
         if (p.state === 'sending' || p.state === 'sent') {
           p.state = 'cancelled';
-          this.link?.send(peer, { v: 1, t: 'file-cancel', id });
+          this.#link?.send(peer, { v: 1, t: 'file-cancel', id });
         }
       }
     } else {
-      this.link?.send(t.from, { v: 1, t: 'file-cancel', id });
+      this.#link?.send(t.from, { v: 1, t: 'file-cancel', id });
     }
-    this.finish(t, 'cancelled', undefined);
+    this.#finish(t, 'cancelled', undefined);
   }
 
   /** A file message from `from` (validated by the protocol parser). */
   handle(from: string, message: FileMessage): void {
     // Our own files are keyed without a sender; a peer's by theirs.
-    const t = this.transfers.get(this.key(from, message.id)) ?? this.transfers.get(this.key('', message.id));
+    const t = this.#transfers.get(this.#key(from, message.id)) ?? this.#transfers.get(this.#key('', message.id));
     switch (message.t) {
       case 'file':
-        return this.offered(from, message);
+        return this.#offered(from, message);
       case 'chunk':
-        return t && !t.self ? this.chunk(t, message.data) : void this.invalid++;
+        return t && !t.self ? this.#chunk(t, message.data) : void this.invalid++;
       case 'file-end':
-        return t && !t.self ? void this.end(t).catch(() => this.finish(t, 'failed', this.say('fileNotChecked'))) : void this.invalid++;
+        return t && !t.self ? void this.#end(t).catch(() => this.#finish(t, 'failed', this.#say('fileNotChecked'))) : void this.invalid++;
       case 'file-cancel':
         if (!t) return;
-        if (!t.self) return t.status === 'receiving' ? this.finish(t, 'cancelled', this.say('fileCancelledBy', { name: t.name })) : undefined;
-        return this.settle(t, from, 'cancelled');
+        if (!t.self) return t.status === 'receiving' ? this.#finish(t, 'cancelled', this.#say('fileCancelledBy', { name: t.name })) : undefined;
+        return this.#settle(t, from, 'cancelled');
       case 'file-ack':
-        return t?.self ? this.settle(t, from, message.ok ? 'done' : 'failed') : void this.invalid++;
+        return t?.self ? this.#settle(t, from, message.ok ? 'done' : 'failed') : void this.invalid++;
     }
   }
 
   /** A participant left: what was in flight with them fails. */
   peerGone(peer: string): void {
-    for (const t of this.transfers.values()) {
-      if (t.self && t.to!.has(peer)) this.settle(t, peer, 'failed');
-      else if (!t.self && t.from === peer && t.status === 'receiving') this.finish(t, 'failed', this.say('fileSenderLeft', { name: t.name }));
+    for (const t of this.#transfers.values()) {
+      if (t.self && t.to!.has(peer)) this.#settle(t, peer, 'failed');
+      else if (!t.self && t.from === peer && t.status === 'receiving') this.#finish(t, 'failed', this.#say('fileSenderLeft', { name: t.name }));
     }
   }
 
   /** A problem in the UI's language, `{…}` filled in. */
-  private say(key: FileProblem, values: Record<string, string> = {}): string {
-    return fill(this.strings()[key], values);
+  #say(key: FileProblem, values: Record<string, string> = {}): string {
+    return fill(this.#strings()[key], values);
   }
 
-  private key(from: string, id: string): string {
+  #key(from: string, id: string): string {
     return `${from}/${id}`;
   }
 
-  private offered(from: string, offer: PeerMessage & { t: 'file' }): void {
-    const link = this.link;
-    if (!link || this.transfers.has(this.key(from, offer.id))) return void this.invalid++;
+  #offered(from: string, offer: PeerMessage & { t: 'file' }): void {
+    const link = this.#link;
+    if (!link || this.#transfers.has(this.#key(from, offer.id))) return void this.invalid++;
     let pending = 0;
-    for (const t of this.transfers.values()) if (t.status === 'receiving') pending += t.size;
+    for (const t of this.#transfers.values()) if (t.status === 'receiving') pending += t.size;
     if (pending + offer.size > MAX_INCOMING) return void link.send(from, { v: 1, t: 'file-cancel', id: offer.id });
-    this.transfers.set(this.key(from, offer.id), {
+    this.#transfers.set(this.#key(from, offer.id), {
       id: offer.id, from, name: link.nameOf(from), fileName: offer.name, size: offer.size, type: offer.type, ts: offer.ts, self: false,
       status: 'receiving', progress: 0, url: undefined, error: undefined, chunks: [], received: 0, hash: offer.hash,
     });
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
-  private chunk(t: Transfer, data: string): void {
+  #chunk(t: Transfer, data: string): void {
     if (t.status !== 'receiving') return;
     const bytes = fromBase64(data);
     if (!bytes || t.received! + bytes.length > t.size) {
-      this.link?.send(t.from, { v: 1, t: 'file-ack', id: t.id, ok: false });
-      return this.finish(t, 'failed', this.say('fileDamaged'));
+      this.#link?.send(t.from, { v: 1, t: 'file-ack', id: t.id, ok: false });
+      return this.#finish(t, 'failed', this.#say('fileDamaged'));
     }
     t.chunks!.push(bytes);
     t.received! += bytes.length;
     t.progress = t.received! / t.size;
-    this.paint();
+    this.#paint();
   }
 
-  private async end(t: Transfer): Promise<void> {
+  async #end(t: Transfer): Promise<void> {
     if (t.status !== 'receiving') return;
     const bytes = new Uint8Array(t.received!);
     let at = 0;
@@ -249,70 +256,70 @@ export class FileController implements ReactiveController {
     t.chunks = [];
     const ok = at === t.size && (await sha256(bytes)) === t.hash;
     if (t.status !== 'receiving') return;
-    this.link?.send(t.from, { v: 1, t: 'file-ack', id: t.id, ok });
-    if (!ok) return this.finish(t, 'failed', this.say('fileDamaged'));
+    this.#link?.send(t.from, { v: 1, t: 'file-ack', id: t.id, ok });
+    if (!ok) return this.#finish(t, 'failed', this.#say('fileDamaged'));
     t.url = URL.createObjectURL(new Blob([bytes], { type: t.type || 'application/octet-stream' }));
-    this.finish(t, 'done', undefined);
+    this.#finish(t, 'done', undefined);
   }
 
   /** A receiver's transfer reached an end state on the sender's side. */
-  private settle(t: Transfer, peer: string, state: PeerState): void {
+  #settle(t: Transfer, peer: string, state: PeerState): void {
     const p = t.to?.get(peer);
     if (!p || p.state === 'done' || p.state === 'failed' || p.state === 'cancelled') return;
     p.state = state;
-    this.progressOf(t);
+    this.#progressOf(t);
     const states = [...t.to!.values()].map((x) => x.state);
-    if (t.status !== 'sending' || states.some((s) => s === 'sending' || s === 'sent')) return this.paint();
+    if (t.status !== 'sending' || states.some((s) => s === 'sending' || s === 'sent')) return this.#paint();
     if (states.includes('done')) {
       t.url = URL.createObjectURL(new Blob([t.bytes!], { type: t.type || 'application/octet-stream' }));
-      this.finish(t, 'done', states.every((s) => s === 'done') ? undefined : this.say('filePartial'));
+      this.#finish(t, 'done', states.every((s) => s === 'done') ? undefined : this.#say('filePartial'));
     } else {
-      this.finish(t, states.every((s) => s === 'cancelled') ? 'cancelled' : 'failed', this.say('fileNobody'));
+      this.#finish(t, states.every((s) => s === 'cancelled') ? 'cancelled' : 'failed', this.#say('fileNobody'));
     }
   }
 
-  private finish(t: Transfer, status: TransferStatus, error: string | undefined): void {
+  #finish(t: Transfer, status: TransferStatus, error: string | undefined): void {
     t.status = status;
     t.error = error;
     if (status === 'done') t.progress = 1;
     if (!t.self) t.chunks = [];
     if (t.self && status !== 'done') t.bytes = undefined;
-    if (status === 'done') this.onComplete(this.list.find((f) => f.id === t.id && f.from === t.from)!);
-    this.host.requestUpdate();
+    if (status === 'done') this.#onComplete(this.list.find((f) => f.id === t.id && f.from === t.from)!);
+    this.#host.requestUpdate();
   }
 
   /** Stream the file to one receiver, pausing while its channel holds more than HIGH_WATER bytes. */
-  private async pump(t: Transfer, peer: string, link: FileLink): Promise<void> {
+  async #pump(t: Transfer, peer: string, link: FileLink): Promise<void> {
     const p = t.to!.get(peer)!;
     while (p.state === 'sending') {
       const channel = link.channel(peer);
-      if (this.link !== link || !channel || channel.readyState !== 'open') return this.settle(t, peer, 'failed');
+      if (this.#link !== link || !channel || channel.readyState !== 'open') return this.#settle(t, peer, 'failed');
       if (channel.bufferedAmount > HIGH_WATER) {
         await drained(channel);
         continue;
       }
       if (p.sent >= t.size) {
         p.state = link.send(peer, { v: 1, t: 'file-end', id: t.id }) ? 'sent' : 'failed';
-        if (p.state === 'failed') this.settle(t, peer, 'failed');
+        if (p.state === 'failed') this.#settle(t, peer, 'failed');
         return;
       }
       const end = Math.min(p.sent + CHUNK_BYTES, t.size);
-      if (!link.send(peer, { v: 1, t: 'chunk', id: t.id, data: toBase64(t.bytes!.subarray(p.sent, end)) })) return this.settle(t, peer, 'failed');
+      if (!link.send(peer, { v: 1, t: 'chunk', id: t.id, data: toBase64(t.bytes!.subarray(p.sent, end)) })) return this.#settle(t, peer, 'failed');
       p.sent = end;
-      this.progressOf(t);
-      this.paint();
+      this.#progressOf(t);
+      this.#paint();
     }
   }
 
-  private progressOf(t: Transfer): void {
+  #progressOf(t: Transfer): void {
     const peers = [...t.to!.values()].filter((p) => p.state !== 'failed' && p.state !== 'cancelled');
     t.progress = peers.length ? peers.reduce((sum, p) => sum + (p.state === 'done' ? 1 : p.sent / t.size), 0) / peers.length : 0;
   }
 
-  private paint(): void {
+  #paint(): void {
     const now = performance.now();
-    if (now - this.lastPaint < PROGRESS_EVERY) return;
-    this.lastPaint = now;
-    this.host.requestUpdate();
+    if (now - this.#lastPaint < PROGRESS_EVERY) return;
+    this.#lastPaint = now;
+    this.#host.requestUpdate();
   }
 }

@@ -1,9 +1,10 @@
 // German. Loaded only when the widget's language is German (its own chunk).
 import type { FileStrings } from '../call/strings.js';
 import type { DevicesStrings } from '../devices/strings.js';
+import type { FileProblemStrings } from '../files/strings.js';
 import type { Strings } from '../core/strings.js';
 
-const de: Strings & FileStrings & DevicesStrings = {
+const de: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   noRoom: 'Für diesen Anruf ist kein Raum angegeben.',
   yourName: 'Ihr Name',
   namePlaceholder: 'Namen eingeben',

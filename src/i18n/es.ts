@@ -1,9 +1,10 @@
 // Spanish. Loaded only when the widget's language is Spanish (its own chunk).
 import type { FileStrings } from '../call/strings.js';
 import type { DevicesStrings } from '../devices/strings.js';
+import type { FileProblemStrings } from '../files/strings.js';
 import type { Strings } from '../core/strings.js';
 
-const es: Strings & FileStrings & DevicesStrings = {
+const es: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   noRoom: 'No hay ninguna sala configurada para esta llamada.',
   yourName: 'Tu nombre',
   namePlaceholder: 'Escribe tu nombre',

@@ -1,9 +1,10 @@
 // French. Loaded only when the widget's language is French (its own chunk).
 import type { FileStrings } from '../call/strings.js';
 import type { DevicesStrings } from '../devices/strings.js';
+import type { FileProblemStrings } from '../files/strings.js';
 import type { Strings } from '../core/strings.js';
 
-const fr: Strings & FileStrings & DevicesStrings = {
+const fr: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   noRoom: 'Aucun salon n’est défini pour cet appel.',
   yourName: 'Votre nom',
   namePlaceholder: 'Saisissez votre nom',

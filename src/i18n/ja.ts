@@ -1,9 +1,10 @@
 // Japanese. Loaded only when the widget's language is Japanese (its own chunk).
 import type { FileStrings } from '../call/strings.js';
 import type { DevicesStrings } from '../devices/strings.js';
+import type { FileProblemStrings } from '../files/strings.js';
 import type { Strings } from '../core/strings.js';
 
-const ja: Strings & FileStrings & DevicesStrings = {
+const ja: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   noRoom: 'この通話のルームが設定されていません。',
   yourName: 'お名前',
   namePlaceholder: '名前を入力',

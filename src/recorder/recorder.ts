@@ -9,33 +9,37 @@ const W = 1280;
 const H = 720;
 
 export class Recorder {
-  private readonly chunks: Blob[] = [];
-  private readonly ctx = new AudioContext();
-  private readonly mix = this.ctx.createMediaStreamDestination();
-  private readonly sources = new Map<MediaStreamTrack, MediaStreamAudioSourceNode>();
-  private readonly canvas = document.createElement('canvas');
-  private readonly recorder: MediaRecorder;
-  private readonly timer: ReturnType<typeof setInterval>;
+  readonly #chunks: Blob[] = [];
+  readonly #ctx = new AudioContext();
+  private readonly mix = this.#ctx.createMediaStreamDestination();
+  readonly #sources = new Map<MediaStreamTrack, MediaStreamAudioSourceNode>();
+  readonly #canvas = document.createElement('canvas');
+  readonly #recorder: MediaRecorder;
+  readonly #timer: ReturnType<typeof setInterval>;
+  readonly #videos: () => HTMLVideoElement[];
+  readonly #audio: () => MediaStreamTrack[];
 
   /** `videos()`: what to draw now; `audio()`: the tracks to hear now. */
-  constructor(private readonly videos: () => HTMLVideoElement[], private readonly audio: () => MediaStreamTrack[]) {
+  constructor(videos: () => HTMLVideoElement[], audio: () => MediaStreamTrack[]) {
+    this.#audio = audio;
+    this.#videos = videos;
     if (typeof MediaRecorder === 'undefined') throw new WidgetError('unsupported-browser', 'This browser cannot record (no MediaRecorder).');
-    this.canvas.width = W;
-    this.canvas.height = H;
+    this.#canvas.width = W;
+    this.#canvas.height = H;
     const type = ['video/webm;codecs=vp8,opus', 'video/webm'].find((t) => MediaRecorder.isTypeSupported(t));
-    const stream = new MediaStream([...this.canvas.captureStream(30).getVideoTracks(), ...this.mix.stream.getAudioTracks()]);
-    this.recorder = new MediaRecorder(stream, type ? { mimeType: type } : {});
-    this.recorder.ondataavailable = (e) => e.data.size && this.chunks.push(e.data);
-    this.draw();
-    this.timer = setInterval(() => this.draw(), 1000 / 30);
-    this.recorder.start(1000);
+    const stream = new MediaStream([...this.#canvas.captureStream(30).getVideoTracks(), ...this.mix.stream.getAudioTracks()]);
+    this.#recorder = new MediaRecorder(stream, type ? { mimeType: type } : {});
+    this.#recorder.ondataavailable = (e) => e.data.size && this.#chunks.push(e.data);
+    this.#draw();
+    this.#timer = setInterval(() => this.#draw(), 1000 / 30);
+    this.#recorder.start(1000);
   }
 
-  private draw(): void {
-    const g = this.canvas.getContext('2d')!;
+  #draw(): void {
+    const g = this.#canvas.getContext('2d')!;
     g.fillStyle = '#111827';
     g.fillRect(0, 0, W, H);
-    const videos = this.videos().filter((v) => v.readyState >= 2 && v.videoWidth);
+    const videos = this.#videos().filter((v) => v.readyState >= 2 && v.videoWidth);
     const cols = Math.ceil(Math.sqrt(videos.length));
     const rows = Math.ceil(videos.length / cols);
     videos.forEach((v, i) => {
@@ -47,31 +51,31 @@ export class Recorder {
       const h = v.videoHeight * k;
       g.drawImage(v, (i % cols) * cw + (cw - w) / 2, Math.floor(i / cols) * ch + (ch - h) / 2, w, h);
     });
-    const live = new Set(this.audio().filter((t) => t.readyState === 'live'));
+    const live = new Set(this.#audio().filter((t) => t.readyState === 'live'));
     for (const track of live) {
-      if (this.sources.has(track)) continue;
-      const source = this.ctx.createMediaStreamSource(new MediaStream([track]));
+      if (this.#sources.has(track)) continue;
+      const source = this.#ctx.createMediaStreamSource(new MediaStream([track]));
       source.connect(this.mix);
-      this.sources.set(track, source);
+      this.#sources.set(track, source);
     }
-    for (const [track, source] of this.sources) {
+    for (const [track, source] of this.#sources) {
       if (live.has(track)) continue;
       source.disconnect();
-      this.sources.delete(track);
+      this.#sources.delete(track);
     }
   }
 
   /** Stop and hand over the WebM. */
   stop(): Promise<Blob> {
-    clearInterval(this.timer);
+    clearInterval(this.#timer);
     return new Promise((resolve) => {
       const done = () => {
-        void this.ctx.close().catch(() => undefined);
-        resolve(new Blob(this.chunks, { type: 'video/webm' }));
+        void this.#ctx.close().catch(() => undefined);
+        resolve(new Blob(this.#chunks, { type: 'video/webm' }));
       };
-      if (this.recorder.state === 'inactive') return done();
-      this.recorder.onstop = done;
-      this.recorder.stop();
+      if (this.#recorder.state === 'inactive') return done();
+      this.#recorder.onstop = done;
+      this.#recorder.stop();
     });
   }
 }

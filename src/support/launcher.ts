@@ -37,13 +37,15 @@ export class Launcher {
   /** How the last call or knock ended. */
   outcome: Outcome | null = null;
   readonly settings: LauncherSettings;
-  private readonly room: WaitingRoom;
-  private knockAbort: AbortController | undefined;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  readonly #room: WaitingRoom;
+  #knockAbort: AbortController | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #host: LauncherHost;
 
-  constructor(private readonly host: LauncherHost) {
+  constructor(host: LauncherHost) {
+    this.#host = host;
     this.settings = new LauncherSettings(host);
-    this.room = new WaitingRoom(host, () => this.settings.context(), (position) => {
+    this.#room = new WaitingRoom(host, () => this.settings.context(), (position) => {
       host.notify({ type: 'queue-update', position });
       host.requestUpdate();
     });
@@ -51,12 +53,12 @@ export class Launcher {
 
   /** Waiting in the queue now. */
   get waiting(): boolean {
-    return this.room.waiting;
+    return this.#room.waiting;
   }
 
   /** The place in the queue (1 = next), the last one heard. */
   get position(): number {
-    return this.room.position;
+    return this.#room.position;
   }
 
   /** Someone can take a call now: within business hours and at least one agent online. */
@@ -71,21 +73,21 @@ export class Launcher {
 
   /** The element is on the page: keep the online state and business hours fresh (each refresh re-renders). */
   connected(): void {
-    this.timer ??= setInterval(() => this.host.mode !== 'desk' && !this.host.joining && this.host.state !== 'joined' && void this.refreshStatus(), STATUS_EVERY);
-    if (this.host.mode !== 'desk') void this.refreshStatus();
+    this.#timer ??= setInterval(() => this.#host.mode !== 'desk' && !this.#host.joining && this.#host.state !== 'joined' && void this.refreshStatus(), STATUS_EVERY);
+    if (this.#host.mode !== 'desk') void this.refreshStatus();
   }
 
   disconnected(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    this.knockAbort?.abort();
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#knockAbort?.abort();
   }
 
   /** Ask the server whether any agent is online. An unreachable server counts as offline. */
   async refreshStatus(): Promise<void> {
-    const room = this.host.room;
+    const room = this.#host.room;
     if (!ROOM_NAME.test(room)) return;
-    const base = this.host.serverBase;
+    const base = this.#host.serverBase;
     try {
       const status: unknown = await fetch(new URL(`api/rooms/${encodeURIComponent(room)}/support`, base.endsWith('/') ? base : `${base}/`), { cache: 'no-store' })
         .then((r) => (r.ok ? r.json() : null));
@@ -93,38 +95,38 @@ export class Launcher {
     } catch {
       this.agents = 0;
     }
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** Open or close the panel. Closing cancels a knock, releases the camera and leaves the element idle. */
   async toggle(open = !this.open): Promise<void> {
     if (open === this.open) return;
-    if (!open && (this.host.state === 'joined' || this.host.state === 'reconnecting')) return;
+    if (!open && (this.#host.state === 'joined' || this.#host.state === 'reconnecting')) return;
     this.open = open;
     this.outcome = null;
     if (open) {
       await this.refreshStatus();
-      this.host.restart();
+      this.#host.restart();
     } else {
-      this.knockAbort?.abort();
-      await this.host.settled();
-      this.host.media.release();
-      this.host.restart();
+      this.#knockAbort?.abort();
+      await this.#host.settled();
+      this.#host.media.release();
+      this.#host.restart();
     }
     // A keyboard user lands in the panel it opened, and back on the button when it closes (only when focus was in
     // the widget: a panel opened or closed from code does not take the page's focus).
-    const root = this.host.element.shadowRoot;
+    const root = this.#host.element.shadowRoot;
     const focused = !!root?.activeElement;
-    this.host.requestUpdate();
-    await this.host.updateComplete;
+    this.#host.requestUpdate();
+    await this.#host.updateComplete;
     if (focused) root?.querySelector<HTMLElement>(open ? '.panel' : '.launcher-button')?.focus();
   }
 
   /** "Call again" after a call or a decline: the pre-join screen once more. */
   callAgain(): void {
     this.outcome = null;
-    this.host.requestUpdate();
-    this.host.restart();
+    this.#host.requestUpdate();
+    this.#host.restart();
   }
 
   /**
@@ -133,12 +135,12 @@ export class Launcher {
    * with `next` = `prejoin`; a server that cannot be reached: its WidgetError.
    */
   async knock(signal: AbortSignal): Promise<JoinAnswer> {
-    const abort = (this.knockAbort = new AbortController());
+    const abort = (this.#knockAbort = new AbortController());
     const stop = AbortSignal.any([signal, abort.signal]);
     this.outcome = null;
     let outcome: QueueOutcome;
     try {
-      outcome = await this.room.wait(stop);
+      outcome = await this.#room.wait(stop);
     } catch (error) {
       if (!stop.aborted) throw error;
       // Our own cancel (the Cancel button, the panel closing) goes back to the pre-join screen; when the element
@@ -146,17 +148,17 @@ export class Launcher {
       throw new WidgetError('aborted', 'The call was cancelled.', abort.signal.aborted && !signal.aborted ? 'prejoin' : undefined);
     }
     if (outcome.kind === 'admitted') {
-      this.host.notify({ type: 'admitted', participant: null });
+      this.#host.notify({ type: 'admitted', participant: null });
       return outcome.seat;
     }
     this.outcome = { kind: outcome.kind, message: outcome.message };
-    this.host.notify({ type: 'declined', message: outcome.message, reason: outcome.kind });
+    this.#host.notify({ type: 'declined', message: outcome.message, reason: outcome.kind });
     throw new WidgetError('aborted', `The call was ${outcome.kind === 'timeout' ? 'not answered in time' : 'declined'}.`, 'left');
   }
 
   /** Leave the queue (the visitor's Cancel). */
   cancel(): void {
-    this.knockAbort?.abort();
+    this.#knockAbort?.abort();
   }
 
   /** The call ended: the panel says how. */

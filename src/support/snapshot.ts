@@ -8,8 +8,8 @@ const WIDTH = 192;
 const QUALITY = 0.7;
 
 export class Snapshot {
-  private video: HTMLVideoElement | undefined;
-  private canvas: HTMLCanvasElement | undefined;
+  #video: HTMLVideoElement | undefined;
+  #canvas: HTMLCanvasElement | undefined;
 
   /**
    * The current picture of `stream` as a `data:image/jpeg` URL of at most `max` characters; null while the camera
@@ -18,13 +18,13 @@ export class Snapshot {
   take(stream: MediaStream | null, max: number): string | null {
     const track = stream?.getVideoTracks()[0];
     if (!stream || !track || track.readyState !== 'live' || !track.enabled) return null;
-    const video = (this.video ??= Object.assign(document.createElement('video'), { muted: true, playsInline: true }));
+    const video = (this.#video ??= Object.assign(document.createElement('video'), { muted: true, playsInline: true }));
     if (video.srcObject !== stream) {
       video.srcObject = stream;
       void video.play().catch(() => undefined);
     }
     if (!video.videoWidth) return null;
-    const canvas = (this.canvas ??= document.createElement('canvas'));
+    const canvas = (this.#canvas ??= document.createElement('canvas'));
     canvas.width = WIDTH;
     canvas.height = Math.round((WIDTH * video.videoHeight) / video.videoWidth);
     canvas.getContext('2d')?.drawImage(video, 0, 0, canvas.width, canvas.height);

@@ -25,15 +25,19 @@ function parseFrame(data: unknown): NoticeFrame | null {
 }
 
 export class SignalSocket {
-  private ws: WebSocket | undefined;
-  private beat: ReturnType<typeof setInterval> | undefined;
-  private closedByUs = false;
+  #ws: WebSocket | undefined;
+  #beat: ReturnType<typeof setInterval> | undefined;
+  #closedByUs = false;
+  readonly #onMessage: (message: NoticeFrame) => void;
+  readonly #onLost: (code: number) => void;
 
   constructor(
-    private readonly onMessage: (message: NoticeFrame) => void,
+    onMessage: (message: NoticeFrame) => void,
     /** The socket closed without `close()`: `code` is the WebSocket close code. */
-    private readonly onLost: (code: number) => void,
-  ) {}
+    onLost: (code: number) => void,
+  ) {
+    this.#onLost = onLost;
+    this.#onMessage = onMessage;}
 
   /** Connect and register as `id`; resolves once the server said `OPEN`. */
   open(signaling: SignalingEndpoint, id: string, ticket: string, signal?: AbortSignal): Promise<void> {
@@ -42,7 +46,7 @@ export class SignalSocket {
     return new Promise((resolve, reject) => {
       let opened = false;
       const ws = new WebSocket(url);
-      this.ws = ws;
+      this.#ws = ws;
       const fail = (why: string) => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
@@ -60,35 +64,35 @@ export class SignalSocket {
             opened = true;
             clearTimeout(timer);
             signal?.removeEventListener('abort', onAbort);
-            this.beat = setInterval(() => this.send({ type: 'HEARTBEAT' }), HEARTBEAT_EVERY);
+            this.#beat = setInterval(() => this.send({ type: 'HEARTBEAT' }), HEARTBEAT_EVERY);
             resolve();
           } else if (frame.type === 'ERROR' || frame.type === 'ID-TAKEN' || frame.type === 'INVALID-KEY') {
             fail('The call server refused the connection.');
           }
           return;
         }
-        this.onMessage(frame);
+        this.#onMessage(frame);
       };
       ws.onclose = (event) => {
-        clearInterval(this.beat);
+        clearInterval(this.#beat);
         if (!opened) return fail('The call server closed the connection.');
-        if (!this.closedByUs && this.ws === ws) this.onLost(event.code);
+        if (!this.#closedByUs && this.#ws === ws) this.#onLost(event.code);
       };
     });
   }
 
   send(message: { type: string; payload?: object }): boolean {
-    if (this.ws?.readyState !== WebSocket.OPEN) return false;
-    this.ws.send(JSON.stringify(message));
+    if (this.#ws?.readyState !== WebSocket.OPEN) return false;
+    this.#ws.send(JSON.stringify(message));
     return true;
   }
 
   /** Close for good (no `onLost`). Safe to call twice. */
   close(): void {
-    this.closedByUs = true;
-    clearInterval(this.beat);
-    const ws = this.ws;
-    this.ws = undefined;
+    this.#closedByUs = true;
+    clearInterval(this.#beat);
+    const ws = this.#ws;
+    this.#ws = undefined;
     if (ws && ws.readyState !== WebSocket.CLOSED) ws.close(1000);
   }
 }

@@ -21,33 +21,35 @@ import { supportStrings, type SupportStrings } from './strings.js';
 const ATTRIBUTES = ['label', 'hours', 'time-zone', 'fallback-url', 'agent-key', 'position', 'context'];
 
 export class Support implements SupportHandle, ReactiveController {
-  private readonly launcher: Launcher;
-  private readonly desk: Desk;
-  private observer: MutationObserver | undefined;
+  readonly #launcher: Launcher;
+  readonly #desk: Desk;
+  #observer: MutationObserver | undefined;
+  readonly #host: WidgetHost;
 
-  constructor(private readonly host: WidgetHost) {
-    this.launcher = new Launcher(host);
-    this.desk = new Desk(host, () => this.t);
+  constructor(host: WidgetHost) {
+    this.#host = host;
+    this.#launcher = new Launcher(host);
+    this.#desk = new Desk(host, () => this.t);
     // Lit calls hostConnected at once when the element is connected.
     host.addController(this);
   }
 
   /** The support strings in the element's language, with the host page's overrides. */
   get t(): SupportStrings {
-    return supportStrings(this.host.language, this.host.strings, () => this.host.requestUpdate());
+    return supportStrings(this.#host.language, this.#host.strings, () => this.#host.requestUpdate());
   }
 
   /** The flow this element follows: the desk's, else the launcher's (also after a page switched it to `inline`). */
-  private get mode(): 'launcher' | 'desk' {
-    return this.host.mode === 'desk' ? 'desk' : 'launcher';
+  get #mode(): 'launcher' | 'desk' {
+    return this.#host.mode === 'desk' ? 'desk' : 'launcher';
   }
 
   get waiting(): WaitingVisitor[] {
-    return this.desk.waiting;
+    return this.#desk.waiting;
   }
 
   get queuePosition(): number {
-    return this.launcher.waiting ? this.launcher.position : 0;
+    return this.#launcher.waiting ? this.#launcher.position : 0;
   }
 
   get joinLabel(): string {
@@ -55,18 +57,18 @@ export class Support implements SupportHandle, ReactiveController {
   }
 
   hostConnected(): void {
-    if (this.observer) return;
-    this.observer = new MutationObserver(() => this.host.requestUpdate());
-    this.observer.observe(this.host.element, { attributes: true, attributeFilter: ATTRIBUTES });
-    this.launcher.connected();
-    this.desk.connected();
+    if (this.#observer) return;
+    this.#observer = new MutationObserver(() => this.#host.requestUpdate());
+    this.#observer.observe(this.#host.element, { attributes: true, attributeFilter: ATTRIBUTES });
+    this.#launcher.connected();
+    this.#desk.connected();
   }
 
   hostDisconnected(): void {
-    this.observer?.disconnect();
-    this.observer = undefined;
-    this.launcher.disconnected();
-    this.desk.disconnected();
+    this.#observer?.disconnect();
+    this.#observer = undefined;
+    this.#launcher.disconnected();
+    this.#desk.disconnected();
   }
 
   /**
@@ -74,53 +76,53 @@ export class Support implements SupportHandle, ReactiveController {
    * take the call); false to stay idle — the desk never shows one, it (re)connects to its queue instead.
    */
   enter(): boolean {
-    this.desk.sync();
-    if (this.host.mode === 'inline') return true;
-    if (this.host.mode === 'desk') return false;
-    return this.launcher.canEnter;
+    this.#desk.sync();
+    if (this.#host.mode === 'inline') return true;
+    if (this.#host.mode === 'desk') return false;
+    return this.#launcher.canEnter;
   }
 
   async knock(signal: AbortSignal): Promise<JoinAnswer | undefined> {
-    return this.mode === 'launcher' ? this.launcher.knock(signal) : undefined;
+    return this.#mode === 'launcher' ? this.#launcher.knock(signal) : undefined;
   }
 
   takeSeat(): JoinAnswer | undefined {
-    return this.desk.takeSeat();
+    return this.#desk.takeSeat();
   }
 
   /** After leaving a call: the desk goes back to its queue, the launcher's panel says how the call ended. */
   afterLeave(reason: LeaveReason): WidgetState {
-    this.desk.callWith = '';
-    if (this.mode === 'desk') return 'idle';
-    this.launcher.ended(reason);
+    this.#desk.callWith = '';
+    if (this.#mode === 'desk') return 'idle';
+    this.#launcher.ended(reason);
     return 'left';
   }
 
   /** Someone left: a support call is two people, so with nobody else left it is over. */
   participantLeft(): void {
-    const call = this.host.call;
-    if (call && call.remotes.size === 0 && this.host.state === 'joined') void this.host.leave();
+    const call = this.#host.call;
+    if (call && call.remotes.size === 0 && this.#host.state === 'joined') void this.#host.leave();
   }
 
   async admit(id: string): Promise<void> {
-    if (this.mode !== 'desk') throw new Error('Only the agent desk (mode="desk") can admit visitors.');
-    await this.desk.admit(id);
+    if (this.#mode !== 'desk') throw new Error('Only the agent desk (mode="desk") can admit visitors.');
+    await this.#desk.admit(id);
   }
 
   decline(id: string, message?: string): Promise<void> {
-    return this.desk.decline(id, message);
+    return this.#desk.decline(id, message);
   }
 
   remove(id: string): Promise<void> {
-    return this.desk.remove(id);
+    return this.#desk.remove(id);
   }
 
   cancelWaiting(): void {
-    this.launcher.cancel();
+    this.#launcher.cancel();
   }
 
   /** The element's content for this mode, around what the element itself renders (`inner`). */
   render(inner: unknown): unknown {
-    return this.mode === 'desk' ? deskView(this.host, this.desk, this.t, inner) : launcherView(this.host, this.launcher, this.t, inner);
+    return this.#mode === 'desk' ? deskView(this.#host, this.#desk, this.t, inner) : launcherView(this.#host, this.#launcher, this.t, inner);
   }
 }

@@ -19,32 +19,34 @@ export interface QueueListener {
 }
 
 export class VisitorQueue {
-  private readonly visitors = new Map<string, WaitingVisitor>();
+  readonly #visitors = new Map<string, WaitingVisitor>();
   /** Visitors this desk admitted or declined (their leaving the queue is no cancel). */
-  private readonly handledIds = new Set<string>();
+  readonly #handledIds = new Set<string>();
+  readonly #listener: QueueListener;
 
-  constructor(private readonly listener: QueueListener) {}
+  constructor(listener: QueueListener) {
+    this.#listener = listener;}
 
   /** The visitors waiting, longest first. */
   get list(): WaitingVisitor[] {
-    return [...this.visitors.values()];
+    return [...this.#visitors.values()];
   }
 
   get size(): number {
-    return this.visitors.size;
+    return this.#visitors.size;
   }
 
   get(id: string): WaitingVisitor | undefined {
-    return this.visitors.get(id);
+    return this.#visitors.get(id);
   }
 
   has(id: string): boolean {
-    return this.visitors.has(id);
+    return this.#visitors.has(id);
   }
 
   /** This desk admitted or declined `id`. */
   handled(id: string): void {
-    this.handledIds.add(id);
+    this.#handledIds.add(id);
   }
 
   /** The server's list of who waits now (malformed entries are left out); snapshots carry over. */
@@ -52,18 +54,18 @@ export class VisitorQueue {
     const now = new Map<string, WaitingVisitor>();
     for (const item of items) {
       const entry = parseWaitingEntry(item);
-      if (entry) now.set(entry.id, { ...entry, preview: this.visitors.get(entry.id)?.preview });
+      if (entry) now.set(entry.id, { ...entry, preview: this.#visitors.get(entry.id)?.preview });
     }
-    for (const [id, visitor] of this.visitors) if (!now.has(id)) this.listener.left(visitor, this.handledIds.delete(id));
-    const known = new Set(this.visitors.keys());
-    this.visitors.clear();
-    for (const [id, visitor] of now) this.visitors.set(id, visitor);
-    for (const [id, visitor] of now) if (!known.has(id)) this.listener.arrived(visitor);
+    for (const [id, visitor] of this.#visitors) if (!now.has(id)) this.#listener.left(visitor, this.#handledIds.delete(id));
+    const known = new Set(this.#visitors.keys());
+    this.#visitors.clear();
+    for (const [id, visitor] of now) this.#visitors.set(id, visitor);
+    for (const [id, visitor] of now) if (!known.has(id)) this.#listener.arrived(visitor);
   }
 
   /** A waiting visitor's new camera snapshot (anything that is not a small JPEG data URL is dropped). */
   preview(id: unknown, image: unknown): void {
-    const visitor = typeof id === 'string' && PEER_ID.test(id) ? this.visitors.get(id) : undefined;
-    if (visitor && typeof image === 'string' && image.length <= MAX_PREVIEW && PREVIEW_URL.test(image)) this.visitors.set(visitor.id, { ...visitor, preview: image });
+    const visitor = typeof id === 'string' && PEER_ID.test(id) ? this.#visitors.get(id) : undefined;
+    if (visitor && typeof image === 'string' && image.length <= MAX_PREVIEW && PREVIEW_URL.test(image)) this.#visitors.set(visitor.id, { ...visitor, preview: image });
   }
 }

@@ -33,16 +33,22 @@ export class WaitingRoom {
   /** The place in the queue (1 = next); the last one heard, kept after the wait. */
   position = 0;
   /** The queue's socket while waiting. */
-  private socket: SignalSocket | undefined;
-  private readonly snapshot = new Snapshot();
+  #socket: SignalSocket | undefined;
+  readonly #snapshot = new Snapshot();
+  readonly #host: WaitingHost;
+  readonly #context: () => Record<string, unknown> | undefined;
+  readonly #onMove: (position: number) => void;
 
   constructor(
-    private readonly host: WaitingHost,
+    host: WaitingHost,
     /** What the site passes with the knock. */
-    private readonly context: () => Record<string, unknown> | undefined,
+    context: () => Record<string, unknown> | undefined,
     /** The place in the queue changed. */
-    private readonly onMove: (position: number) => void,
-  ) {}
+    onMove: (position: number) => void,
+  ) {
+    this.#onMove = onMove;
+    this.#context = context;
+    this.#host = host;}
 
   /**
    * Knock and wait until an agent admits or declines us. Rejects with a WidgetError when the server cannot be
@@ -50,17 +56,17 @@ export class WaitingRoom {
    */
   async wait(signal: AbortSignal): Promise<QueueOutcome> {
     this.waiting = true;
-    this.host.requestUpdate();
-    const preview = setInterval(() => this.sendPreview(), PREVIEW_EVERY);
+    this.#host.requestUpdate();
+    const preview = setInterval(() => this.#sendPreview(), PREVIEW_EVERY);
     try {
       for (let attempt = 0; ; attempt++) {
-        const body = { name: this.host.selfName, page: clip(location.origin + location.pathname + location.search, MAX_PAGE), context: this.context() };
+        const body = { name: this.#host.selfName, page: clip(location.origin + location.pathname + location.search, MAX_PAGE), context: this.#context() };
         const api = await loadRoomApi();
-        const reply = await api.roomApi(this.host.serverBase, this.host.room, 'knock', body, await this.host.roomToken(), signal);
+        const reply = await api.roomApi(this.#host.serverBase, this.#host.room, 'knock', body, await this.#host.roomToken(), signal);
         const ticket = parseTicketAnswer(reply);
         if (!ticket || ticket.position === undefined) throw new WidgetError('server-unreachable', api.NOT_UNDERSTOOD);
-        this.move(ticket.position);
-        const outcome = await this.listen(api, ticket, signal);
+        this.#move(ticket.position);
+        const outcome = await this.#listen(api, ticket, signal);
         if (outcome) return outcome;
         if (attempt + 1 >= KNOCK_ATTEMPTS) throw new WidgetError('server-unreachable', 'The connection to the call server was lost while waiting.');
         await sleep(backoff(attempt, FIRST_BACKOFF, MAX_BACKOFF), signal);
@@ -68,17 +74,17 @@ export class WaitingRoom {
     } finally {
       clearInterval(preview);
       this.waiting = false;
-      this.socket?.close();
-      this.socket = undefined;
-      this.host.requestUpdate();
+      this.#socket?.close();
+      this.#socket = undefined;
+      this.#host.requestUpdate();
     }
   }
 
   /** On the queue's socket until admitted or declined (the outcome), or the socket is lost (undefined). */
-  private listen(api: RoomApi, ticket: TicketAnswer, signal: AbortSignal): Promise<QueueOutcome | undefined> {
+  #listen(api: RoomApi, ticket: TicketAnswer, signal: AbortSignal): Promise<QueueOutcome | undefined> {
     return new Promise((resolve, reject) => {
       const socket = new SignalSocket(({ type, payload }) => {
-        if (type === Notice.QUEUE && typeof payload.position === 'number') this.move(payload.position);
+        if (type === Notice.QUEUE && typeof payload.position === 'number') this.#move(payload.position);
         else if (type === Notice.ADMITTED) {
           const seat = parseSeat(payload.seat);
           if (seat) resolve({ kind: 'admitted', seat });
@@ -88,26 +94,26 @@ export class WaitingRoom {
           resolve({ kind: payload.reason === 'timeout' ? 'timeout' : 'declined', message });
         }
       }, () => resolve(undefined));
-      this.socket?.close();
-      this.socket = socket;
+      this.#socket?.close();
+      this.#socket = socket;
       signal.addEventListener('abort', () => {
         socket.close();
         reject(new WidgetError('aborted', 'cancelled'));
       }, { once: true });
-      socket.open(ticket.signaling, ticket.peerId, ticket.ticket, signal).then(() => this.sendPreview(), () => resolve(undefined));
+      socket.open(ticket.signaling, ticket.peerId, ticket.ticket, signal).then(() => this.#sendPreview(), () => resolve(undefined));
     });
   }
 
-  private move(position: number): void {
+  #move(position: number): void {
     if (!Number.isSafeInteger(position) || position < 1 || position === this.position) return;
     this.position = position;
-    this.onMove(position);
+    this.#onMove(position);
   }
 
   /** Send the desks a small snapshot of our camera (nothing while it is off). */
-  private sendPreview(): void {
-    if (!this.socket) return;
-    const image = this.snapshot.take(this.host.media.preview, MAX_PREVIEW);
-    if (image) this.socket.send({ type: Notice.PREVIEW, payload: { image } });
+  #sendPreview(): void {
+    if (!this.#socket) return;
+    const image = this.#snapshot.take(this.#host.media.preview, MAX_PREVIEW);
+    if (image) this.#socket.send({ type: Notice.PREVIEW, payload: { image } });
   }
 }

@@ -38,10 +38,10 @@ test('the script loaded before Join stays within 12 KB gzip', () => {
 });
 
 /**
- * Chunks a call does not load: the support flow's (launcher and desk, with their languages) and the recorder, which
- * loads when a recording starts.
+ * Chunks a call does not load: the support flow's (launcher and desk, with their languages), the recorder, which
+ * loads when a recording starts, and file sharing, which loads when a file is first picked or offered.
  */
-const isSupport = (f: string) => /^chunks\/(support-|recorder-)/.test(f);
+const isSupport = (f: string) => /^chunks\/(support-|recorder-|files-)/.test(f);
 
 test('everything needed to be in a call stays within 42 KB gzip', () => {
   const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js') && !isSupport(`chunks/${f}`)).map((f) => `chunks/${f}`);
