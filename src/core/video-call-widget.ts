@@ -142,7 +142,7 @@ export class VideoCallWidget extends LitElement implements WidgetHost {
   override lang = '';
   /** `light` / `dark`; absent: follow the page's `prefers-color-scheme`. */
   theme: 'light' | 'dark' | undefined;
-  /** Your own wording: any keys of the string tables (`src/strings.ts`, `src/parts/chat-strings.ts`), merged over the language's. */
+  /** Your own wording: any keys of the string tables (`src/{core,call,devices,files,support}/strings.ts`), merged over the language's. */
   strings: StringOverrides = {};
   /** Called when a token is needed or about to expire. */
   tokenProvider: (() => Promise<string>) | undefined;
