@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { MediaController } from './media-controller.js';
-import type { CallChunk, CallHandle, DeviceChoice, DevicesHandle, HostEvent, SessionHandle, SupportHandle, WidgetHost } from './host.js';
+import type { CallChunk, CallHandle, DeviceChoice, DevicesHandle, HostEvent, SessionHandle, SupportHandle } from './host.js';
 import { deviceButtons } from './buttons.js';
 import { emit } from './events.js';
 import { loadStrings, stringsFor, type StringOverrides, type Strings } from './strings.js';
@@ -92,7 +92,10 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @cssproperty --vcw-panel-width - width of the launcher's panel (a phone: the whole screen)
  * @cssproperty --vcw-panel-height - height of the launcher's panel
  */
-export class VideoCallWidget extends LitElement implements WidgetHost {
+export class VideoCallWidget extends LitElement {
+  // The element is the `WidgetHost` (core/host.ts) it hands to every part: `createSession(this)`, `createSupport(this)`
+  // and the others check it. No `implements WidgetHost` clause: the members only the parts use are `@internal`, left
+  // out of the published declarations, where the clause would no longer hold.
   static override styles = styles;
   static override properties = {
     room: { reflect: true },
