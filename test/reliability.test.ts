@@ -1,9 +1,9 @@
 // Reliability with real parts: glare-free simultaneous joins, nothing left behind after many calls, a closed
-// page noticed fast, and ticket/token expiry that never drops a running call.
+// page noticed fast, ticket/token expiry that never drops a running call, and a member who never arrives.
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { VideoCallWidget } from '../src/index.js';
 import { assert, equal } from './assert.js';
-import { addFramedWidget, addWidget, framesAdvance, loadWidget, mintRoomToken, nextEvent, remotes, removeWidgets, selfId, startServer, stopAllServers, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
+import { addFramedWidget, addWidget, framesAdvance, loadWidget, mintRoomToken, nextEvent, remotes, removeWidgets, selfId, startServer, stopAllServers, stopServer, tileOf, uniqueRoom, waitFor, type TestServer } from './helpers.js';
 
 // Every RTCPeerConnection and every local track the page creates, to check that none is left open or live.
 // Weak references: holding the connections would keep them from being collected (Chromium caps live ones at 500).
@@ -193,5 +193,29 @@ describe('reliability', function () {
     assert((calls.get('Ada') ?? 0) >= 2 && (calls.get('Ben') ?? 0) >= 2, `tokenProvider asked again (${[...calls].join(' ')})`);
     equal(departures, 0, 'nobody left the call at any point');
     equal(remotes(a)[0]?.connection, 'connected', 'still connected');
+  });
+});
+
+describe('a member who never arrives', function () {
+  it('is shown connecting, then leaves as unreachable with its connection failed', async function () {
+    this.timeout(60_000);
+    // Their seat outlives our connect timeout, so it is the widget that gives up, not the server that frees the seat.
+    const server = await startServer({ SEAT_TIMEOUT_MS: '60000' });
+    await loadWidget(server);
+    const room = uniqueRoom('ghost');
+    const seat = await fetch(`${server.url}/api/rooms/${room}/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ghost' }) });
+    equal(seat.status, 200, 'a seat reserved without a socket');
+    const ghost = ((await seat.json()) as { peerId: string }).peerId;
+    const w = addWidget(server, room, { 'display-name': 'Ada' });
+    const left = nextEvent(w, 'vcw-participant-leave', (e) => e.detail.participant.id === ghost, 40_000);
+    await w.join();
+    equal(remotes(w)[0]?.id, ghost, 'the member of the join answer is there');
+    equal(remotes(w)[0]?.connection, 'connecting', 'connecting at first');
+    const { detail } = await left;
+    equal(detail.reason, 'unreachable', 'reason');
+    equal(detail.participant.connection, 'failed', 'their connection failed');
+    equal(remotes(w).length, 0, 'gone from participants');
+    await removeWidgets([w]);
+    await stopServer(server);
   });
 });
