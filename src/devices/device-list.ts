@@ -3,9 +3,11 @@ export class DeviceList {
   /** Every device, of every kind (`audioinput`, `videoinput`, `audiooutput`). */
   devices: MediaDeviceInfo[] = [];
   /** List the devices again (and re-render). */
-  readonly refresh = () => void this.enumerate();
+  readonly refresh = () => void this.#enumerate();
+  readonly #host: { requestUpdate(): void };
 
-  constructor(private readonly host: { requestUpdate(): void }) {}
+  constructor(host: { requestUpdate(): void }) {
+    this.#host = host;}
 
   /** Follow devices being plugged in and out. */
   listen(): void {
@@ -16,8 +18,8 @@ export class DeviceList {
     navigator.mediaDevices?.removeEventListener('devicechange', this.refresh);
   }
 
-  private async enumerate(): Promise<void> {
+  async #enumerate(): Promise<void> {
     this.devices = (await navigator.mediaDevices?.enumerateDevices().catch(() => [])) ?? [];
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }

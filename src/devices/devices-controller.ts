@@ -20,21 +20,23 @@ import { DevicesView } from './view.js';
 const TICK = 50;
 
 export class DevicesController implements ReactiveController, DevicesHandle {
-  private readonly list: DeviceList;
-  private readonly levels: Levels;
-  private readonly switcher: Switcher;
-  private readonly view: DevicesView;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  readonly #list: DeviceList;
+  readonly #levels: Levels;
+  readonly #switcher: Switcher;
+  readonly #view: DevicesView;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #host: WidgetHost;
 
-  constructor(private readonly host: WidgetHost) {
-    this.list = new DeviceList(host);
-    this.levels = new Levels(host);
-    this.switcher = new Switcher(host);
-    this.view = new DevicesView({
-      devices: () => this.list.devices,
+  constructor(host: WidgetHost) {
+    this.#host = host;
+    this.#list = new DeviceList(host);
+    this.#levels = new Levels(host);
+    this.#switcher = new Switcher(host);
+    this.#view = new DevicesView({
+      devices: () => this.#list.devices,
       choice: () => host.media.ids,
       microphone: () => host.media.audioTrack,
-      notice: () => this.switcher.notice,
+      notice: () => this.#switcher.notice,
       setDevices: (choice) => this.setDevices(choice),
     });
     host.addController(this);
@@ -46,21 +48,21 @@ export class DevicesController implements ReactiveController, DevicesHandle {
 
   /** Who speaks loudest now ('' for nobody). */
   get speaker(): string {
-    return this.levels.speaker;
+    return this.#levels.speaker;
   }
 
   /** Speaking while muted. */
   get mutedHint(): boolean {
-    return this.levels.mutedHint;
+    return this.#levels.mutedHint;
   }
 
   /** A device went away and another took its place, or a switch failed (shown until the next change). */
   get notice(): string {
-    return this.switcher.notice;
+    return this.#switcher.notice;
   }
 
   set notice(notice: string) {
-    this.switcher.notice = notice;
+    this.#switcher.notice = notice;
   }
 
   /** The name of the last visit ('' when none). */
@@ -74,47 +76,47 @@ export class DevicesController implements ReactiveController, DevicesHandle {
   }
 
   hostConnected(): void {
-    if (this.timer) return;
-    this.list.listen();
-    this.timer = setInterval(() => this.tick(), TICK);
-    this.list.refresh();
+    if (this.#timer) return;
+    this.#list.listen();
+    this.#timer = setInterval(() => this.#tick(), TICK);
+    this.#list.refresh();
   }
 
   hostDisconnected(): void {
-    this.list.unlisten();
-    clearInterval(this.timer);
-    this.timer = undefined;
-    this.levels.stop();
+    this.#list.unlisten();
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#levels.stop();
   }
 
   /** Switch devices without leaving the call (the new track replaces the old on every connection). */
   setDevices(choice: DeviceChoice): Promise<void> {
-    return this.switcher.setDevices(choice);
+    return this.#switcher.setDevices(choice);
   }
 
   /** A `<video>` playing `stream`, kept playing across renders (e.g. while the name is typed). */
   video(stream: MediaStream | null, options?: { muted?: boolean; mirror?: boolean; hidden?: boolean }) {
-    return this.view.video(stream, options);
+    return this.#view.video(stream, options);
   }
 
   /** The pre-join screen's microphone level meter and pickers. */
   prejoin(t: Strings) {
-    return this.view.prejoin(t);
+    return this.#view.prejoin(t);
   }
 
   /** Pickers for camera, microphone and speaker; a failed switch is reported. */
   pickers(t: Strings) {
-    return this.view.pickers(t);
+    return this.#view.pickers(t);
   }
 
   /** Every TICK: follow the microphone, watch the tracks for unplugging, measure, and route sound to the speaker. */
-  private tick(): void {
-    const { media } = this.host;
-    this.levels.follow();
-    this.switcher.watch(media.audioTrack, 'audio');
-    this.switcher.watch(media.videoTrack, 'video');
+  #tick(): void {
+    const { media } = this.#host;
+    this.#levels.follow();
+    this.#switcher.watch(media.audioTrack, 'audio');
+    this.#switcher.watch(media.videoTrack, 'video');
     // No microphone and no call (e.g. after leaving): nothing to measure, nothing to route.
-    if (!this.levels.measure()) return;
-    void this.switcher.route();
+    if (!this.#levels.measure()) return;
+    void this.#switcher.route();
   }
 }

@@ -26,15 +26,17 @@ export class Switcher {
   /** A device went away and another took its place, or a switch failed (shown until the next change). */
   notice = '';
   /** Tracks whose unplugging is watched already. */
-  private readonly watched = new WeakSet<MediaStreamTrack>();
+  readonly #watched = new WeakSet<MediaStreamTrack>();
   /** The speaker each `<video>` was last asked to play on. */
-  private readonly routed = new WeakMap<HTMLVideoElement, string>();
+  readonly #routed = new WeakMap<HTMLVideoElement, string>();
+  readonly #host: SwitcherHost;
 
-  constructor(private readonly host: SwitcherHost) {}
+  constructor(host: SwitcherHost) {
+    this.#host = host;}
 
   /** Switch devices without leaving the call (the new track replaces the old on every connection). */
   async setDevices(choice: DeviceChoice): Promise<void> {
-    const { media } = this.host;
+    const { media } = this.#host;
     for (const key of KINDS) {
       const id = choice[key];
       if (id === undefined) continue;
@@ -45,35 +47,35 @@ export class Switcher {
         continue;
       }
       try {
-        await this.use(key === 'audioInput' ? 'audio' : 'video', id);
+        await this.#use(key === 'audioInput' ? 'audio' : 'video', id);
         // Kept once it works (or, with the camera off, for when it goes on).
         media.ids[key] = id;
       } catch (error) {
         const code = mediaErrorCode(error);
-        this.notice = this.host.t.errors[code];
-        this.host.requestUpdate();
-        this.report(code);
+        this.notice = this.#host.t.errors[code];
+        this.#host.requestUpdate();
+        this.#report(code);
         throw new WidgetError(code, `Cannot use the device ${id}`);
       }
     }
     this.notice = '';
     rememberChoices(media.ids);
-    this.changed();
+    this.#changed();
   }
 
   /** Send every unmuted media element's sound to the chosen speaker, where the browser can. */
   async route(strict = false): Promise<void> {
-    const sink = this.host.media.ids.audioOutput ?? '';
-    const root = this.host.element.renderRoot;
+    const sink = this.#host.media.ids.audioOutput ?? '';
+    const root = this.#host.element.renderRoot;
     for (const video of root?.querySelectorAll<Sink>('video:not([muted])') ?? []) {
       // Asked already (pending, or refused): not again every tick.
-      if (!video.setSinkId || video.sinkId === sink || (!strict && this.routed.get(video) === sink)) continue;
-      this.routed.set(video, sink);
+      if (!video.setSinkId || video.sinkId === sink || (!strict && this.#routed.get(video) === sink)) continue;
+      this.#routed.set(video, sink);
       const done = video.setSinkId(sink);
       if (strict) {
         await done.catch((error: unknown) => {
-          this.notice = this.host.t.errors['no-device'];
-          this.report('no-device');
+          this.notice = this.#host.t.errors['no-device'];
+          this.#report('no-device');
           throw new WidgetError('no-device', `Cannot play sound on ${sink}: ${String(error)}`);
         });
       } else done.catch(() => undefined);
@@ -82,36 +84,36 @@ export class Switcher {
 
   /** A device unplugged mid-call: take another of the same kind and say so. */
   watch(track: MediaStreamTrack | null, kind: 'audio' | 'video'): void {
-    if (!track || this.watched.has(track)) return;
-    this.watched.add(track);
+    if (!track || this.#watched.has(track)) return;
+    this.#watched.add(track);
     // The browser may take another device than the remembered one (`ideal`): ask for it exactly; gone, forget it.
     const key = kind === 'audio' ? 'audioInput' : 'videoInput';
-    const want = this.host.media.ids[key];
-    if (want && track.getSettings().deviceId !== want) void this.use(kind, want).catch(() => delete this.host.media.ids[key]);
+    const want = this.#host.media.ids[key];
+    if (want && track.getSettings().deviceId !== want) void this.#use(kind, want).catch(() => delete this.#host.media.ids[key]);
     track.addEventListener('ended', () => {
-      const { media } = this.host;
-      if (!this.host.call?.selfId || (kind === 'audio' ? media.audioTrack : media.videoTrack)) return;
+      const { media } = this.#host;
+      if (!this.#host.call?.selfId || (kind === 'audio' ? media.audioTrack : media.videoTrack)) return;
       delete media.ids[key];
       if (kind === 'audio') media.micOn = true;
       else media.camOn = true;
       media.acquire().then(
         () => {
-          this.notice = devicesStrings(this.host.t).deviceLost;
-          this.changed();
+          this.notice = devicesStrings(this.#host.t).deviceLost;
+          this.#changed();
         },
         (error: unknown) => {
           const code = error instanceof WidgetError && error.code !== 'aborted' ? error.code : 'no-device';
-          this.notice = this.host.t.errors[code];
-          this.report(code);
-          this.host.requestUpdate();
+          this.notice = this.#host.t.errors[code];
+          this.#report(code);
+          this.#host.requestUpdate();
         },
       );
     });
   }
 
   /** Take device `id` for `kind` in place of the current track (if any: camera off, the choice waits for on). */
-  private async use(kind: 'audio' | 'video', id: string): Promise<void> {
-    const { media } = this.host;
+  async #use(kind: 'audio' | 'video', id: string): Promise<void> {
+    const { media } = this.#host;
     const old = kind === 'audio' ? media.audioTrack : media.videoTrack;
     if (!old) return;
     const stream = await navigator.mediaDevices.getUserMedia({ [kind]: { ...media.constraints(kind, ''), deviceId: { exact: id } } });
@@ -123,15 +125,15 @@ export class Switcher {
   }
 
   /** Tell the page which devices are in use now. */
-  private changed(): void {
-    const { media } = this.host;
+  #changed(): void {
+    const { media } = this.#host;
     const id = (track: MediaStreamTrack | null) => track?.getSettings().deviceId ?? '';
-    this.host.notify({ type: 'device-change', audioInput: id(media.audioTrack), videoInput: id(media.videoTrack), audioOutput: media.ids.audioOutput ?? '' });
-    this.host.requestUpdate();
+    this.#host.notify({ type: 'device-change', audioInput: id(media.audioTrack), videoInput: id(media.videoTrack), audioOutput: media.ids.audioOutput ?? '' });
+    this.#host.requestUpdate();
   }
 
   /** A failure that does not stop anything: a `vcw-error`. */
-  private report(code: ErrorCode): void {
-    this.host.notify({ type: 'error', code, message: this.host.t.errors[code] });
+  #report(code: ErrorCode): void {
+    this.#host.notify({ type: 'error', code, message: this.#host.t.errors[code] });
   }
 }

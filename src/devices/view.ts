@@ -23,7 +23,9 @@ export interface ViewLink {
 }
 
 export class DevicesView {
-  constructor(private readonly link: ViewLink) {}
+  readonly #link: ViewLink;
+  constructor(link: ViewLink) {
+    this.#link = link;}
 
   /** A `<video>` playing `stream`, kept playing across renders (e.g. while the name is typed). */
   video(stream: MediaStream | null, { muted = true, mirror = false, hidden = false } = {}) {
@@ -33,8 +35,8 @@ export class DevicesView {
   /** The pre-join screen's microphone level meter and pickers. */
   prejoin(t: Strings) {
     const ft = devicesStrings(t);
-    const notice = this.link.notice();
-    return html`${this.link.microphone() ? html`<meter part="meter" data-level min="0" max="1" low="0.3" high="0.8" optimum="0.5" value="0" aria-label=${ft.micLevel}></meter>` : nothing}
+    const notice = this.#link.notice();
+    return html`${this.#link.microphone() ? html`<meter part="meter" data-level min="0" max="1" low="0.3" high="0.8" optimum="0.5" value="0" aria-label=${ft.micLevel}></meter>` : nothing}
       ${this.pickers(t)}
       ${notice ? html`<p part="notice" role="status">${notice}</p>` : nothing}`;
   }
@@ -42,11 +44,11 @@ export class DevicesView {
   /** Pickers for camera, microphone and speaker (speaker only where the browser can route sound); a failed switch is reported. */
   pickers(strings: Strings) {
     const t = devicesStrings(strings);
-    const change = (choice: DeviceChoice) => void this.link.setDevices(choice).catch(() => undefined);
-    const ids = this.link.choice();
+    const change = (choice: DeviceChoice) => void this.#link.setDevices(choice).catch(() => undefined);
+    const ids = this.#link.choice();
     const canRoute = 'setSinkId' in HTMLMediaElement.prototype;
     const picker = (key: DeviceKind, label: string) => {
-      const devices = this.link.devices().filter((d) => d.kind === key.toLowerCase() && d.deviceId);
+      const devices = this.#link.devices().filter((d) => d.kind === key.toLowerCase() && d.deviceId);
       if (!devices.length || (key === 'audioOutput' && !canRoute)) return nothing;
       const picked = (e: Event) => {
         if (e.target instanceof HTMLSelectElement) change({ [key]: e.target.value });
