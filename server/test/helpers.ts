@@ -3,6 +3,7 @@
  * and waiting on conditions with deadlines. Build first: `npx tsc -p server`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join as pathJoin } from 'node:path';
@@ -228,8 +229,32 @@ async function result<T>(res: Response): Promise<HttpResult<T>> {
   return { status: res.status, headers: res.headers, body: body as T, text };
 }
 
+/**
+ * One HTTP request on a connection of its own (no keep-alive pool), as a fetch `Response`. Tests block their event
+ * loop (spawnSync runs the token scripts, npm pack) for longer than the server keeps an idle connection open: a
+ * pooled socket whose close the client could not yet notice would fail the next request ("other side closed").
+ */
+export function send(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: init.method ?? 'GET', headers: init.headers, agent: false, timeout: 5000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+        const status = res.statusCode ?? 0;
+        resolve(new Response([204, 304].includes(status) ? null : Buffer.concat(chunks), { status, headers }));
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`${url}: no answer within 5 s`)));
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
 export async function getJson<T = unknown>(server: TestServer, path: string, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
-  return result<T>(await fetch(`${server.url}${path}`, { headers, signal: AbortSignal.timeout(5000) }));
+  return result<T>(await send(`${server.url}${path}`, { headers }));
 }
 
 export async function health(server: TestServer): Promise<{ ok: boolean; rooms: number; peers: number }> {
@@ -245,11 +270,10 @@ export async function join<T = JoinResponse>(
   body: unknown = {},
   headers: Record<string, string> = {},
 ): Promise<HttpResult<T>> {
-  const res = await fetch(`${server.url}/api/rooms/${room}/join`, {
+  const res = await send(`${server.url}/api/rooms/${room}/join`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
-    signal: AbortSignal.timeout(5000),
   });
   return result<T>(res);
 }

@@ -92,7 +92,7 @@ test('npm pack ships the built widget, types, server, bin and manifest, and no s
   const [packed] = JSON.parse(npmRun(['pack', '--dry-run', '--json', '--ignore-scripts'])) as [{ files: { path: string }[] }];
   const files = packed.files.map((f) => f.path);
   for (const needed of ['package.json', 'README.md', 'custom-elements.json', 'bin/video-call-widget-server.js', 'dist/widget/video-call-widget.js',
-    'dist/types/index.d.ts', 'dist/types/events.d.ts', 'server/dist/server/src/main.js', 'server/dist/server/src/index.js',
+    'dist/types/index.d.ts', 'dist/types/core/events.d.ts', 'dist/types/core/video-call-widget.d.ts', 'server/dist/server/src/main.js', 'server/dist/server/src/index.js',
     'server/dist/server/src/index.d.ts', 'server/dist/src/protocol/limits.js', 'demo/index.html',
     'deploy/nginx/video-call-widget.conf', 'deploy/systemd/video-call-widget.service', 'docs/DEPLOY.md']) {
     assert.ok(files.includes(needed), `${needed} is packed`);
