@@ -37,7 +37,8 @@ export class Connections {
   readonly #link: ConnectionsLink;
 
   constructor(link: ConnectionsLink) {
-    this.#link = link;}
+    this.#link = link;
+  }
 
   /** Newcomer → member: one media call and one data connection. */
   dial(id: string, name: string): void {

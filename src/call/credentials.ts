@@ -44,7 +44,8 @@ export class Credentials {
   readonly #link: CredentialsLink;
 
   constructor(link: CredentialsLink) {
-    this.#link = link;}
+    this.#link = link;
+  }
 
   /** The server and room the call is in (a support seat's own room), named by renewals. */
   useRoom(place: Pick<JoinOptions, 'server' | 'room'>): void {

@@ -40,7 +40,8 @@ export class Liveness {
   readonly #link: LivenessLink;
 
   constructor(link: LivenessLink) {
-    this.#link = link;}
+    this.#link = link;
+  }
 
   start(): void {
     this.#heartbeat = setInterval(() => this.#beat(), HEARTBEAT_EVERY);

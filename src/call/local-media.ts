@@ -31,7 +31,8 @@ export class LocalMedia {
     link: LocalMediaLink,
   ) {
     this.#link = link;
-    this.#host = host;}
+    this.#host = host;
+  }
 
   /** Our name and media state, as we tell the others. */
   state(): LocalState {

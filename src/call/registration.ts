@@ -32,7 +32,8 @@ export class Registration {
   readonly #link: RegistrationLink;
 
   constructor(link: RegistrationLink) {
-    this.#link = link;}
+    this.#link = link;
+  }
 
   /** The peer (re-)registered. */
   opened(): void {

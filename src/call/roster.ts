@@ -45,7 +45,8 @@ export class Roster {
     host: { requestUpdate(): void },
   ) {
     this.#host = host;
-    this.#events = events;}
+    this.#events = events;
+  }
 
   /** The participant `id`, added (as connecting) if they are not in the call yet. */
   add(id: string, name: string): Remote {

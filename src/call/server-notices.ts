@@ -24,7 +24,8 @@ export interface NoticesLink {
 export class ServerNotices {
   readonly #link: NoticesLink;
   constructor(link: NoticesLink) {
-    this.#link = link;}
+    this.#link = link;
+  }
 
   /** A message on the signaling socket; anything but our notices is PeerJS's own and passes by. */
   handle(message: unknown): void {
