@@ -240,7 +240,9 @@ describe('chat', function () {
     const sentAll = nextEvent(a!, 'vcw-file', (e) => e.detail.file.self, 60_000);
     const offered = await a!.sendFile(file);
     equal(offered.status, 'sending', 'sending');
-    // A message sent right after the file overtakes most of it: chunks never fill the channel.
+    // File sharing loads its chunk at the first offer: once Ben's side has taken the offer, a message overtakes most
+    // of the file (chunks never fill the channel).
+    await waitFor(() => b!.files.some((f) => f.id === offered.id), 'Ben has the offer');
     const msg = nextEvent(b!, 'vcw-message', (e) => e.detail.message.text === 'while sending');
     await a!.sendMessage('while sending');
     await msg;

@@ -71,9 +71,11 @@ describe('a page that stops every vcw-* event', function () {
     const room = uniqueRoom('swallowed-shop');
     const agent = addWidget(server, room, { mode: 'desk', 'agent-key': AGENT_KEY, 'display-name': 'Agent Ann' });
     agent.style.height = '640px';
-    const vera = addWidget(server, room, { mode: 'launcher', 'display-name': 'Vera' });
-    widgets.push(agent, vera);
+    widgets.push(agent);
     await waitFor(() => root(agent).querySelector('.desk') && !root(agent).querySelector('.desk-offline'), 'the desk is online');
+    // The launcher asks whether an agent is online when it connects (then every 30 s): after the desk is.
+    const vera = addWidget(server, room, { mode: 'launcher', 'display-name': 'Vera' });
+    widgets.push(vera);
     await waitFor(() => root(vera).querySelector('.launcher-button:not(.offline)'), 'the launcher is online');
     await click(vera, '.launcher-button');
     await waitFor(() => vera.state === 'prejoin', 'Vera on the pre-join screen');

@@ -35,6 +35,8 @@ export class FileShare {
   #link: Link | undefined;
   /** File messages that arrived while the chunk loads. */
   #waiting: Array<[string, FileMessage]> = [];
+  /** Messages about a transfer that cannot exist (nothing was offered before the chunk loaded). */
+  #invalid = 0;
   readonly #host: WidgetHost;
   readonly #onComplete: (file: FileTransfer) => void;
 
@@ -48,7 +50,7 @@ export class FileShare {
   }
 
   get invalid(): number {
-    return this.#files?.invalid ?? 0;
+    return this.#invalid + (this.#files?.invalid ?? 0);
   }
 
   attach(link: Link): void {
@@ -69,6 +71,12 @@ export class FileShare {
 
   handle(from: string, message: FileMessage): void {
     if (this.#files) return this.#files.handle(from, message);
+    if (!this.#loading && message.t !== 'file') {
+      // No offer came, so no transfer exists: what the files chunk would say about a chunk, end or ack of an unknown
+      // transfer (dropped and counted) or a cancel of one (ignored), without loading it.
+      if (message.t !== 'file-cancel') this.#invalid++;
+      return;
+    }
     this.#waiting.push([from, message]);
     void this.#load().catch(() => undefined);
   }
