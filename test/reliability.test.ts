@@ -62,6 +62,11 @@ describe('reliability', function () {
       const createdBefore = created;
       const four = ['A', 'B', 'C', 'D'].map((name) => addWidget(server, room, { 'display-name': name }));
       widgets.push(...four);
+      // Every connection state each widget shows, timed from the start of the round: on a mismatch below, it says
+      // which pair went 'reconnecting' (a re-dial) and when.
+      const start = performance.now();
+      const states: string[] = [];
+      for (const w of four) w.addEventListener('vcw-participant-update', (e) => states.push(`${w.displayName}:${e.detail.participant.name}=${e.detail.participant.connection}@${Math.round(performance.now() - start)}`));
       await Promise.all(four.map((w) => w.join()));
       await waitFor(() => four.every((w) => remotes(w).length === 3 && remotes(w).every((p) => p.connection === 'connected')), `round ${round}: everyone connected`);
       for (const w of four) {
@@ -78,7 +83,7 @@ describe('reliability', function () {
       }
       // Six pairs, each one media call and one data connection, two ends each: anything more was a re-dial.
       // (Round 0 loads PeerJS, whose feature probe makes one more.)
-      if (round > 0) equal(created - createdBefore, 24, `round ${round}: RTCPeerConnections created`);
+      if (round > 0) equal(created - createdBefore, 24, `round ${round}: RTCPeerConnections created (connected after ${Math.round(performance.now() - start)} ms; ${states.filter((x) => !x.includes('=connected@')).join(' ')})`);
       await removeWidgets(widgets);
     }
   });
