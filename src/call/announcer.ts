@@ -12,7 +12,8 @@ export class Announcer {
   readonly #host: WidgetHost;
 
   constructor(host: WidgetHost) {
-    this.#host = host;}
+    this.#host = host;
+  }
 
   joined(p: Participant): void {
     this.#say(fill(this.#strings.announceJoin, { name: this.#who(p.name) }));

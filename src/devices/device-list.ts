@@ -7,7 +7,8 @@ export class DeviceList {
   readonly #host: { requestUpdate(): void };
 
   constructor(host: { requestUpdate(): void }) {
-    this.#host = host;}
+    this.#host = host;
+  }
 
   /** Follow devices being plugged in and out. */
   listen(): void {

@@ -43,7 +43,8 @@ export class Levels {
   readonly #host: LevelsHost;
 
   constructor(host: LevelsHost) {
-    this.#host = host;}
+    this.#host = host;
+  }
 
   /** The current level (0…1) of `id` (a peer id, or 'self'). */
   level(id: string): number {

@@ -32,7 +32,8 @@ export class Switcher {
   readonly #host: SwitcherHost;
 
   constructor(host: SwitcherHost) {
-    this.#host = host;}
+    this.#host = host;
+  }
 
   /** Switch devices without leaving the call (the new track replaces the old on every connection). */
   async setDevices(choice: DeviceChoice): Promise<void> {

@@ -25,7 +25,8 @@ export interface ViewLink {
 export class DevicesView {
   readonly #link: ViewLink;
   constructor(link: ViewLink) {
-    this.#link = link;}
+    this.#link = link;
+  }
 
   /** A `<video>` playing `stream`, kept playing across renders (e.g. while the name is typed). */
   video(stream: MediaStream | null, { muted = true, mirror = false, hidden = false } = {}) {

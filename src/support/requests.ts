@@ -23,7 +23,8 @@ export class DeskRequests {
     lateText: () => string,
   ) {
     this.#lateText = lateText;
-    this.#timeoutMs = timeoutMs;}
+    this.#timeoutMs = timeoutMs;
+  }
 
   /**
    * A new request: `send` puts it on the wire under its number (false when it could not: the request fails with

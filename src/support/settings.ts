@@ -17,7 +17,8 @@ export class LauncherSettings {
   readonly #host: SettingsHost;
 
   constructor(host: SettingsHost) {
-    this.#host = host;}
+    this.#host = host;
+  }
 
   /** The button's and panel's label (`label`), or null for the default. */
   get label(): string | null {

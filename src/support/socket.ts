@@ -37,7 +37,8 @@ export class SignalSocket {
     onLost: (code: number) => void,
   ) {
     this.#onLost = onLost;
-    this.#onMessage = onMessage;}
+    this.#onMessage = onMessage;
+  }
 
   /** Connect and register as `id`; resolves once the server said `OPEN`. */
   open(signaling: SignalingEndpoint, id: string, ticket: string, signal?: AbortSignal): Promise<void> {

@@ -25,7 +25,8 @@ export class VisitorQueue {
   readonly #listener: QueueListener;
 
   constructor(listener: QueueListener) {
-    this.#listener = listener;}
+    this.#listener = listener;
+  }
 
   /** The visitors waiting, longest first. */
   get list(): WaitingVisitor[] {

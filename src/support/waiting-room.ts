@@ -48,7 +48,8 @@ export class WaitingRoom {
   ) {
     this.#onMove = onMove;
     this.#context = context;
-    this.#host = host;}
+    this.#host = host;
+  }
 
   /**
    * Knock and wait until an agent admits or declines us. Rejects with a WidgetError when the server cannot be
