@@ -60,7 +60,10 @@ describe('reliability', function () {
     for (let round = 0; round < 20; round++) {
       const room = uniqueRoom(`glare${round}`);
       const createdBefore = created;
-      const four = ['A', 'B', 'C', 'D'].map((name) => addWidget(server, room, { 'display-name': name }));
+      // Cameras off: glare is about who dials whom, not about pictures. Twelve camera encoders in one renderer on two
+      // cores starved ICE under load (pairs went 'disconnected' and, rightly, were re-dialled), which is a CPU
+      // budget this test does not measure; the media calls still carry audio and the blank video stand-in.
+      const four = ['A', 'B', 'C', 'D'].map((name) => addWidget(server, room, { 'display-name': name, video: 'off' }));
       widgets.push(...four);
       // Every connection state each widget shows, timed from the start of the round: on a mismatch below, it says
       // which pair went 'reconnecting' (a re-dial) and when.
