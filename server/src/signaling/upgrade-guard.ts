@@ -1,8 +1,10 @@
 /**
  * The upgrade guard: every check a signaling WebSocket passes before the upgrade, so a refusal is a real HTTP
  * status with the API's JSON error body (PeerServer itself would accept and then close). In order: the embedding
- * origin, the address's connect budget (shared with joins), the ticket for this peer id, a removal from a support
- * call, a full room, and the address's count of open sockets (MAX_SOCKETS_PER_ADDRESS).
+ * origin, the address's connect budget (shared with joins), a query with each parameter once (see query.ts), the
+ * ticket for this peer id, a removal from a support call, a full room, and the address's count of open sockets
+ * (MAX_SOCKETS_PER_ADDRESS). The ticket that passed rides on the request ({@link admittedTicket}), so registration
+ * can check that PeerServer registered exactly that id with exactly that ticket.
  */
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,6 +13,7 @@ import type { ServerDeps } from '../deps.js';
 import { clientAddress } from '../util/client-address.js';
 import { SocketCounter } from '../util/rate-limits.js';
 import { PEERJS_KEY } from './mount.js';
+import { signalingQuery } from './query.js';
 
 /** The `verifyClient` callback of `ws`. */
 type Done = (ok: boolean, status?: number, message?: string, headers?: OutgoingHttpHeaders) => void;
@@ -24,6 +27,20 @@ function refuse(done: Done, status: number, error: string, message: string, head
 /** The client address a TCP connection counts against (MAX_SOCKETS_PER_ADDRESS). */
 const ADDRESS = Symbol('address');
 type Addressed = Duplex & { [ADDRESS]?: string };
+
+/** The ticket the guard admitted an upgrade request with. */
+const ADMITTED = Symbol('admitted');
+type Admitted = IncomingMessage & { [ADMITTED]?: string };
+
+/** Mark an upgrade request as admitted with this ticket (the guard's last step). */
+export function admit(req: IncomingMessage, ticket: string): void {
+  (req as Admitted)[ADMITTED] = ticket;
+}
+
+/** The ticket this upgrade request was admitted with (undefined when the guard did not admit it). */
+export function admittedTicket(req: IncomingMessage): string | undefined {
+  return (req as Admitted)[ADMITTED];
+}
 
 export function upgradeGuard({ config, rooms, tickets, support, log, originAllowed, joinLimiter }: ServerDeps): VerifyClient {
   const open = new SocketCounter(config.maxSocketsPerAddress);
@@ -40,10 +57,12 @@ export function upgradeGuard({ config, rooms, tickets, support, log, originAllow
       const wait = Math.max(1, joinLimiter.wait(address));
       return refuse(done, 429, 'rate-limited', 'Too many connections from your address; try again in a moment.', { 'Retry-After': String(wait) });
     }
-    const query = new URL(info.req.url ?? '/', 'http://signal').searchParams;
-    const id = query.get('id');
-    const claims = tickets.verify(query.get('token'));
-    if (query.get('key') !== PEERJS_KEY || !claims || claims.peerId !== id) return refuse(done, 401, 'forbidden', 'The ticket is missing, invalid or expired.');
+    // A repeated id or token would be read one way here and another way by PeerServer: refused outright.
+    const query = signalingQuery(info.req.url);
+    if (!query) return refuse(done, 400, 'bad-request', 'The signaling URL must carry key, id and token once each, and nothing else.');
+    const ticket = query.token ?? '';
+    const claims = tickets.verify(ticket);
+    if (query.key !== PEERJS_KEY || !claims || claims.peerId !== query.id) return refuse(done, 401, 'forbidden', 'The ticket is missing, invalid or expired.');
     if (support.isBanned(claims.room, claims.peerId)) return refuse(done, 403, 'forbidden', 'You were removed from this call.');
     // Waiting and desk tickets take no seat, so a full room does not concern them.
     if (claims.kind === 'member' && !rooms.canConnect(claims.room, claims.peerId)) return refuse(done, 409, 'room-full', 'This room is full.');
@@ -54,6 +73,7 @@ export function upgradeGuard({ config, rooms, tickets, support, log, originAllow
     // Counted until the TCP connection closes, whether or not the upgrade completes.
     (info.req.socket as Addressed)[ADDRESS] = address;
     info.req.socket.once('close', releaseAddress);
+    admit(info.req, ticket);
     done(true);
   };
 }
