@@ -66,9 +66,10 @@ export function supportRoutes(app: Express, { config, support }: ServerDeps, che
     let name = displayName(req.body);
     const page = pageOf(req.body);
     const context = contextOf(req.body);
-    name = checks.roomToken(req, room)?.name ?? name;
+    const grant = checks.roomToken(req, room);
+    name = grant?.name ?? name;
     const signaling = signalingEndpoint(req, config);
-    const knocked = support.knock(room, { name, page, context, signaling });
+    const knocked = support.knock(room, { name, page, context, signaling, notAfter: grant?.exp });
     if (!knocked) throw new ApiError(409, 'room-full', `The queue is full (${config.maxWaiting} waiting); try again later.`);
     res.set('Cache-Control', 'no-store');
     res.json({ ...knocked, signaling, waitTimeoutMs: config.waitingTimeoutMs } satisfies TicketAnswer);
@@ -85,7 +86,8 @@ export function supportRoutes(app: Express, { config, support }: ServerDeps, che
     if (grant?.role !== 'host' && !keyOk) throw new ApiError(403, 'forbidden', 'An agent desk needs a host token for this room or the agent key.');
     name = grant?.name ?? name;
     const signaling = signalingEndpoint(req, config);
-    const desk = support.openDesk(room, name, signaling);
+    // A desk opened with the agent key is not bound to a token; one opened with a host token lives no longer.
+    const desk = support.openDesk(room, name, signaling, keyOk ? undefined : grant?.exp);
     res.set('Cache-Control', 'no-store');
     res.json({ ...desk, signaling } satisfies TicketAnswer);
   });

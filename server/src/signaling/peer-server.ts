@@ -28,8 +28,8 @@ export function createSignaling(server: Server, deps: ServerDeps) {
   const rate = new MessageRate(config.messageRateLimit, log);
   let wss: WebSocketServer | undefined;
   const liveness = new Liveness(() => wss?.clients, config.pingIntervalMs);
-  const verifyClient = upgradeGuard(deps);
   const registration = new Registration({ rooms, tickets, support, registry, offline, log });
+  const verifyClient = upgradeGuard(deps, (claims, ticket) => registration.replace(claims, ticket));
 
   const peerServer = ExpressPeerServer(server, {
     path: '/',

@@ -3,7 +3,9 @@
  * its seat (or, after a server restart, takes one anew and hears who holds the others), receives what waited for
  * it, and replaces an older socket of the same id; a support socket (waiting visitor, desk) is handed to `Support`.
  * When a socket goes, its seat is freed — `gone` when the page closed it going away — and the room's remaining
- * members hear it (VCW-LEAVE). A socket is only taken when PeerServer registered exactly the id and ticket the
+ * members hear it (VCW-LEAVE). A member back with a renewed ticket while its old socket still looks open (a
+ * network change leaves it half-open until the pings miss) replaces that socket at once and keeps its seat.
+ * A socket is only taken when PeerServer registered exactly the id and ticket the
  * upgrade guard admitted; seats are freed by the id of the ticket that was taken, never by an id a socket named.
  */
 import type { IncomingMessage } from 'node:http';
@@ -22,6 +24,8 @@ import { admittedTicket } from './upgrade-guard.js';
 const GOING_AWAY = 1001;
 /** Close code for a member ticket that finds its room full. */
 const ROOM_FULL_CLOSE = 4009;
+/** How long a replacement waits for PeerServer to let the old socket go (it takes a few ms). */
+const REPLACE_DEADLINE_MS = 2000;
 
 export interface RegistrationDeps {
   readonly rooms: Rooms;
@@ -39,6 +43,8 @@ export class Registration {
   private readonly admitted = new WeakMap<WebSocket, string>();
   /** The clients we took, with the claims of the ticket they were taken with. */
   private readonly taken = new WeakMap<IClient, TicketClaims>();
+  /** Old sockets being replaced by a newer one of the same member: their close keeps the seat. */
+  private readonly replaced = new WeakSet<WebSocket>();
   /** One close listener shared by every socket (`this` is the socket). */
   private readonly recordClose: (this: WebSocket, code: number) => void;
 
@@ -63,6 +69,34 @@ export class Registration {
     socket.on('close', this.recordClose);
     const ticket = admittedTicket(req);
     if (ticket !== undefined) this.admitted.set(socket, ticket);
+  }
+
+  /**
+   * Before the upgrade of a member ticket (already verified): if its id is registered with another ticket of the
+   * same room — the same member, renewed — close the old socket and wait until PeerServer has let it go, so the new
+   * one registers instead of getting ID-TAKEN. The seat stays (as a reservation until the new socket arrives).
+   * Resolves at once when there is nothing to replace; PeerServer re-attaches the same ticket by itself.
+   */
+  async replace(claims: TicketClaims, ticket: string): Promise<void> {
+    const { registry, log } = this.deps;
+    const client = registry.client(claims.peerId);
+    const socket = registry.socket(claims.peerId);
+    const held = client && this.taken.get(client);
+    if (!client || !socket || !held || claims.kind !== 'member' || held.kind !== 'member' || held.room !== claims.room) return;
+    if (client.getToken() === ticket) return;
+    log.debug({ room: claims.room, peer: claims.peerId }, 'socket replaced by a renewed ticket');
+    this.replaced.add(socket);
+    const gone = new Promise<void>((resolve) => {
+      if (socket.readyState === socket.CLOSED) return resolve();
+      const timer = setTimeout(resolve, REPLACE_DEADLINE_MS);
+      // Listens after PeerServer's own close listener: when this runs, PeerServer has forgotten the old client.
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    socket.terminate();
+    await gone;
   }
 
   /** PeerServer registered `client` (its ticket passed the upgrade guard). */
@@ -129,7 +163,9 @@ export class Registration {
     if (!claims) return;
     const id = claims.peerId;
     const socket = registry.unregister(id, client);
-    if (claims.kind === 'member') rooms.release(id, socket && this.closeCodes.get(socket) === GOING_AWAY ? 'gone' : 'disconnected');
+    // Replaced by the same member's newer socket: the seat waits for it.
+    if (socket && this.replaced.has(socket)) rooms.detach(id);
+    else if (claims.kind === 'member') rooms.release(id, socket && this.closeCodes.get(socket) === GOING_AWAY ? 'gone' : 'disconnected');
     // A waiting visitor leaves its queue, a desk goes offline.
     else support.disconnected(id);
   }

@@ -44,6 +44,8 @@ export interface Knock {
   readonly page: string;
   readonly context: Record<string, unknown>;
   readonly signaling: SignalingEndpoint;
+  /** The expiry of the room token it knocked with (unix seconds), if any. */
+  readonly notAfter: number | undefined;
 }
 
 export class Support {
@@ -91,19 +93,19 @@ export class Support {
     entry.timer.unref();
     this.state.addVisitor(queue, entry);
     this.log.debug({ room, peer: peerId, waiting: queue.visitors.size }, 'visitor knocked');
-    return { peerId, ticket: this.tickets.issue(room, peerId, visitor.name, Date.now(), 'waiting'), position: queue.visitors.size };
+    return { peerId, ticket: this.tickets.issue(room, peerId, visitor.name, Date.now(), 'waiting', visitor.notAfter), position: queue.visitors.size };
   }
 
   /** An agent opens a desk on queue `room` (already authorised). */
-  openDesk(room: string, name: string, signaling: SignalingEndpoint): { peerId: string; ticket: string } {
+  openDesk(room: string, name: string, signaling: SignalingEndpoint, notAfter?: number): { peerId: string; ticket: string } {
     const queue = this.state.queue(room);
     const peerId = newPeerId();
-    const desk: Desk = { peerId, room, name, signaling, connected: false, timer: undefined };
+    const desk: Desk = { peerId, room, name, signaling, notAfter, connected: false, timer: undefined };
     desk.timer = setTimeout(() => this.state.forgetDesk(desk), this.config.seatTimeoutMs);
     desk.timer.unref();
     this.state.addDesk(queue, desk);
     this.log.debug({ room, peer: peerId }, 'desk opened');
-    return { peerId, ticket: this.tickets.issue(room, peerId, name, Date.now(), 'desk') };
+    return { peerId, ticket: this.tickets.issue(room, peerId, name, Date.now(), 'desk', notAfter) };
   }
 
   /** `GET /api/rooms/R/support`: desks online, visitors waiting. */
