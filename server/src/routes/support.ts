@@ -8,6 +8,7 @@ import { MAX_CONTEXT, MAX_CONTEXT_DEPTH, MAX_PAGE } from '../../../src/protocol/
 import type { SupportStatus, TicketAnswer } from '../../../src/protocol/wire.js';
 import type { ServerDeps } from '../deps.js';
 import { ApiError } from '../http/errors.js';
+import { clientAddress } from '../util/client-address.js';
 import { nestsDeeper } from '../util/json-depth.js';
 import { displayName, jsonBody, signalingEndpoint, type RoomChecks } from './common.js';
 
@@ -69,8 +70,16 @@ export function supportRoutes(app: Express, { config, support }: ServerDeps, che
     const grant = checks.roomToken(req, room);
     name = grant?.name ?? name;
     const signaling = signalingEndpoint(req, config);
-    const knocked = support.knock(room, { name, page, context, signaling, notAfter: grant?.exp });
-    if (!knocked) throw new ApiError(409, 'room-full', `The queue is full (${config.maxWaiting} waiting); try again later.`);
+    const address = clientAddress(req, config.trustProxy);
+    const knocked = support.knock(room, { name, page, context, signaling, notAfter: grant?.exp, address, subject: grant?.sub });
+    if ('refused' in knocked) {
+      if (knocked.refused === 'full') throw new ApiError(409, 'room-full', `The queue is full (${config.maxWaiting} waiting); try again later.`);
+      throw new ApiError(
+        409,
+        'too-many-waiting',
+        `You are already waiting in this queue (at most ${config.maxWaitingPerVisitor} from one address or account): wait there, or try again once it is your turn.`,
+      );
+    }
     res.set('Cache-Control', 'no-store');
     res.json({ ...knocked, signaling, waitTimeoutMs: config.waitingTimeoutMs } satisfies TicketAnswer);
   });

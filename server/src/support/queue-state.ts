@@ -18,6 +18,9 @@ export interface Visitor {
   readonly signaling: SignalingEndpoint;
   /** The expiry of the room token it knocked with (unix seconds), if any: its tickets never outlive it. */
   readonly notAfter: number | undefined;
+  /** The client address it knocked from and its room token's subject (`sub`), each capped per queue. */
+  readonly address: string;
+  readonly subject: string | undefined;
   /** Its socket arrived. Only connected visitors are shown to desks (only they can hear the outcome). */
   connected: boolean;
   /** The latest preview kept, and when it was kept. */
