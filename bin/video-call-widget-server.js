@@ -13,7 +13,10 @@ if (arg !== undefined) {
       'Usage: [VARIABLE=value …] video-call-widget-server\n' +
       'Configuration comes from the environment only: PORT (9000), HOST, MAX_PEERS, ALLOWED_ORIGINS,\n' +
       'ROOM_TOKEN_SECRET, TOKEN_MAX_TTL, STUN_URLS, TURN_URLS, TURN_SECRET, TURN_TTL, TICKET_SECRET, STATE_DIR,\n' +
-      'TICKET_TTL, SEAT_TIMEOUT_MS, PING_INTERVAL_MS, TRUST_PROXY, LOG_LEVEL. See the README for each.\n',
+      'TICKET_TTL, SEAT_TIMEOUT_MS, PING_INTERVAL_MS, TRUST_PROXY, JOIN_RATE_LIMIT, MAX_SOCKETS_PER_ADDRESS,\n' +
+      'MESSAGE_RATE_LIMIT, OFFLINE_QUEUE_LIMIT, OFFLINE_QUEUE_BYTES, AGENT_KEY, MAX_WAITING,\n' +
+      'MAX_WAITING_PER_VISITOR (waiting visitors per queue from one address or token subject, 2),\n' +
+      'WAITING_TIMEOUT_MS, LOG_LEVEL. See the README for each.\n',
   );
   process.exit(help ? 0 : 64);
 }

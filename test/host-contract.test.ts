@@ -25,7 +25,8 @@ describe('a page that stops every vcw-* event', function () {
   };
 
   before(async () => {
-    server = await startServer({ AGENT_KEY, JOIN_RATE_LIMIT: '100000' });
+    // Every visitor here is this one browser on one address: no per-address join or queue caps.
+    server = await startServer({ AGENT_KEY, JOIN_RATE_LIMIT: '100000', MAX_WAITING_PER_VISITOR: '1000' });
     await import(/* @vite-ignore */ `${server.url}/video-call-widget.js`);
     for (const type of EVENTS) addEventListener(type, swallow, { capture: true });
   });

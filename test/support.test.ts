@@ -42,7 +42,8 @@ describe('support: launcher, waiting room and agent desk', function () {
   const waitingNames = (w: VideoCallWidget) => w.waiting.map((v) => v.name).join(',');
 
   before(async () => {
-    server = await startServer({ AGENT_KEY, JOIN_RATE_LIMIT: '100000' });
+    // Every visitor here is this one browser on one address: no per-address join or queue caps.
+    server = await startServer({ AGENT_KEY, JOIN_RATE_LIMIT: '100000', MAX_WAITING_PER_VISITOR: '1000' });
     await import(/* @vite-ignore */ `${server.url}/video-call-widget.js`);
     addEventListener('unhandledrejection', onRejection);
   });

@@ -44,6 +44,8 @@ export interface Config {
   readonly agentKeyGenerated: boolean;
   /** Visitors one support queue holds. */
   readonly maxWaiting: number;
+  /** Visitors one queue holds from one client address, and from one token subject (`sub`). */
+  readonly maxWaitingPerVisitor: number;
   /** A visitor waiting longer than this is declined with `timeout`. */
   readonly waitingTimeoutMs: number;
   readonly logLevel: string;
@@ -166,6 +168,7 @@ export function loadConfig(env: Env, paths: { staticDir: string; demoDir: string
     agentKey: agent.key,
     agentKeyGenerated: agent.generated,
     maxWaiting: int(env, 'MAX_WAITING', 20, 1, 1000),
+    maxWaitingPerVisitor: int(env, 'MAX_WAITING_PER_VISITOR', 2, 1, 1000),
     waitingTimeoutMs: int(env, 'WAITING_TIMEOUT_MS', 600_000, 1000, 86_400_000),
     logLevel,
     staticDir: paths.staticDir,

@@ -82,6 +82,20 @@ export class Rooms extends EventEmitter<RoomEvents> {
     return { others };
   }
 
+  /**
+   * The peer's socket is being replaced by a newer one (the same member back after a network change): its seat is
+   * kept, but as a reservation again — released as `expired` when the new socket does not arrive in time.
+   */
+  detach(peerId: string): void {
+    const room = this.roomOfPeer.get(peerId);
+    const seat = room === undefined ? undefined : this.rooms.get(room)?.get(peerId);
+    if (!seat) return;
+    seat.connected = false;
+    clearTimeout(seat.timer);
+    seat.timer = setTimeout(() => this.release(peerId, 'expired'), this.seatTimeoutMs);
+    seat.timer.unref();
+  }
+
   /** Free a peer's seat. Deletes the room when it is empty. Safe to call for unknown peers. */
   release(peerId: string, reason: ReleaseReason): void {
     const room = this.roomOfPeer.get(peerId);

@@ -52,8 +52,12 @@ export function newPeerId(): string {
 export class Tickets {
   constructor(private readonly secret: Buffer, private readonly ttlSeconds: number) {}
 
-  issue(room: string, peerId: string, name: string, now = Date.now(), kind: TicketKind = 'member'): string {
-    const e = Math.floor(now / 1000) + this.ttlSeconds;
+  /**
+   * A ticket for `peerId` in `room`, valid for the configured lifetime — or, with `notAfter` (unix seconds: the
+   * expiry of the room token it was granted for), not a second longer than that: a ticket never outlives its token.
+   */
+  issue(room: string, peerId: string, name: string, now = Date.now(), kind: TicketKind = 'member', notAfter?: number): string {
+    const e = Math.min(Math.floor(now / 1000) + this.ttlSeconds, notAfter ?? Infinity);
     const k = kindCode(kind);
     const claims: WireClaims = k === undefined ? { r: room, p: peerId, n: name, e } : { r: room, p: peerId, n: name, e, k };
     const body = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');

@@ -1,6 +1,8 @@
 /**
  * Room tokens: JWTs signed with HS256 by the site's backend (ROOM_TOKEN_SECRET). Only HS256 is accepted;
- * `exp` and `iat` are required, the lifetime is capped, `nbf` is honoured, clocks may differ by 30 s.
+ * `exp` and `iat` are required, the lifetime is capped, `nbf` is honoured, clocks may differ by 30 s. The signature
+ * is compared as canonical base64url text: one token has exactly one valid spelling (no padding, no `+`/`/`, no
+ * other trailing bits that decode to the same bytes).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { MAX_NAME, nameLength } from '../../src/protocol/limits.js';
@@ -33,8 +35,8 @@ export function verifyRoomToken(token: string, secret: string, room: string, max
   const [head, body, sig] = parts as [string, string, string];
   const header = decodeJson(head);
   if (!header || header.alg !== 'HS256') throw new TokenError('the token must be signed with HS256');
-  const expected = createHmac('sha256', secret).update(`${head}.${body}`).digest();
-  const given = Buffer.from(sig, 'base64url');
+  const expected = Buffer.from(createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url'), 'utf8');
+  const given = Buffer.from(sig, 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new TokenError('the token signature is invalid');
   const claims = decodeJson(body);
   if (!claims) throw new TokenError('the token payload is not JSON');

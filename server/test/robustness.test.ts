@@ -1,7 +1,8 @@
 /**
  * Hostile input never takes the server down. For a minute (FUZZ_MS), sockets send garbage frames, floods and
  * oversized queues, raw TCP connections send broken WebSocket frames and broken HTTP, join floods come from many
- * addresses and mutated requests hit the API — while a legitimate pair keeps relaying OFFER/ANSWER/CANDIDATE.
+ * addresses and mutated requests hit the API, signaling URLs come with repeated, odd and missing parameters, and
+ * waiting visitors and a desk send hostile support-queue frames — while a legitimate pair keeps relaying OFFER/ANSWER/CANDIDATE.
  * The server's memory stays bounded (RSS sampled from /proc). Seeded: set FUZZ_SEED to replay a run.
  */
 import assert from 'node:assert/strict';
@@ -19,6 +20,7 @@ import {
   logged,
   nestedJson,
   prng,
+  send,
   serve,
   waitFor,
   wsUrl,
@@ -116,7 +118,10 @@ test(
     const stats = {
       roundTrips: 0, frames: 0, reconnects: 0, refused: 0, rawFrames: 0, http: 0, httpAnswered: 0, tcp: 0, api: 0,
       floodFrames: 0, rateClosed: 0, queuedBytesSent: 0, ghosts: 0, hogSockets: 0, hogRefused: 0, joinFlood: 0, join429: 0,
+      queries: 0, query400: 0, queryUpgraded: 0, knocks: 0, supportFrames: 0, deskFrames: 0, deskResults: 0,
     };
+    /** A seat in the query attacker's room whose socket comes only at the end: the ids the attacker names are its and B's. */
+    const victim = await joinOk(server, 'query-room', 'Victim', xff('203.0.113.11'));
 
     // Memory: sampled through the whole run.
     const pid = server.proc.pid!;
@@ -437,6 +442,135 @@ test(
       }
     };
 
+    /**
+     * Signaling URLs with repeated, escaped, unknown, empty and missing parameters (its own id and ticket first, a
+     * victim's id among them), from many addresses: refused before the upgrade, unless the URL names exactly its own
+     * id and ticket once each.
+     */
+    const queryAttacker = async (address: () => string) => {
+      const own = await joinOk(server, 'query-room', 'Q', xff(address()));
+      const targets = [victim.peerId, b.peerId, a.peerId];
+      const enc = encodeURIComponent;
+      const extras: Array<() => string> = [
+        () => `id=${pick(targets)}`,
+        () => `token=${enc(own.ticket)}`,
+        () => `key=${pick(['vcw', 'peerjs', ''])}`,
+        () => `%69d=${pick(targets)}`,
+        () => `ID=${pick(targets)}`,
+        () => `id%00=${pick(targets)}`,
+        () => `version=${pick(['1.5.5', '9'.repeat(int(60)), ''])}`,
+        () => pick(['', '=', 'id', 'token=', 'id=', '=x', '%', '%zz=1', 'token=%E0%A4%A', 'x=1', 'id[]=1', '+id=1', 'id =1', ';id=1']),
+        () => `token=${bytes(int(48)).toString('base64url')}`,
+        () => `${'q'.repeat(int(3000))}=1`,
+      ];
+      for (let i = 0; i < MAX_ITERATIONS && running(); i++) {
+        const params = ['key=vcw', `id=${own.peerId}`, `token=${enc(own.ticket)}`];
+        for (let k = int(3); k > 0; k--) params.splice(int(params.length + 1), 0, pick(extras)());
+        if (rand() < 0.15) params.splice(int(params.length), 1);
+        const search = params.join(pick(['&', '&', '&', '&&']));
+        const ws = new WebSocket(`ws://127.0.0.1:${server.port}/signal/peerjs?${search}`, { headers: xff(address()) });
+        ws.on('error', () => {});
+        const outcome = await new Promise<number>((resolve) => {
+          const timer = setTimeout(() => resolve(-1), 3000);
+          ws.once('unexpected-response', (_req, res) => {
+            clearTimeout(timer);
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          ws.once('open', () => {
+            clearTimeout(timer);
+            resolve(101);
+          });
+          ws.once('error', () => {
+            clearTimeout(timer);
+            resolve(0);
+          });
+        });
+        ws.terminate();
+        stats.queries++;
+        if (outcome === 400) stats.query400++;
+        if (outcome === 101) {
+          stats.queryUpgraded++;
+          const read = new URLSearchParams(search);
+          assert.deepEqual([read.getAll('id'), read.getAll('token'), read.getAll('key')], [[own.peerId], [own.ticket], ['vcw']], `upgraded with ${search.slice(0, 300)} ${where}`);
+        } else assert.ok([400, 401, 409, 429].includes(outcome), `a signaling URL was answered ${outcome}: ${search.slice(0, 300)} ${where}`);
+        if (i % 4 === 0) await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+
+    /** Support-queue frames from a waiting visitor: previews, desk requests it may not make, junk; knocks again when closed. */
+    const visitorAttacker = async () => {
+      const junk = (): unknown =>
+        pick([
+          () => ({ type: 'VCW-PREVIEW', payload: { image: pick([`data:image/jpeg;base64,${'A'.repeat(int(70_000))}`, 'data:text/html,<script>', 42, null, `data:image/jpeg;base64,${bytes(30).toString('base64')}`]) } }),
+          () => ({ type: 'VCW-PREVIEW', payload: { id: victim.peerId, image: 'data:image/jpeg;base64,AAAA' } }),
+          () => ({ type: pick(['VCW-ADMIT', 'VCW-DECLINE', 'VCW-REMOVE']), payload: { req: int(10), id: pick([victim.peerId, a.peerId, 'x']) } }),
+          () => ({ type: pick(['VCW-QUEUE', 'VCW-ADMITTED', 'VCW-WAITING', 'VCW-RESULT', 'VCW-', 'VCW-X'.repeat(int(100))]), payload: { position: -1 } }),
+          () => ({ type: 'VCW-PREVIEW', payload: JSON.parse(nestedJson(20 + int(60))) as unknown }),
+          () => ({ type: 'OFFER', dst: pick([victim.peerId, a.peerId, b.peerId]), payload: { sdp: 'x' } }),
+        ])();
+      for (let i = 0; i < MAX_ITERATIONS && running(); i++) {
+        const address = `198.51.100.${60 + int(40)}`;
+        const res = await send(`${server.url}/api/rooms/fuzz-queue/knock`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...xff(address) },
+          body: pick([JSON.stringify({ name: 'Fuzz', page: 'https://shop.example/p', context: { order: int(1000) } }), '{"context":' + nestedJson(int(10)) + '}', '{}']),
+        }).catch(() => undefined);
+        if (!res) continue;
+        const body = (await res.json().catch(() => null)) as { peerId?: string; ticket?: string } | null;
+        assert.ok(res.status < 500, `a knock was answered ${res.status} ${where}`);
+        if (res.status !== 200 || !body?.peerId || !body.ticket) {
+          await new Promise((r) => setTimeout(r, 50));
+          continue;
+        }
+        stats.knocks++;
+        const client = await connect(server, body.peerId, body.ticket, { expectOpen: false, headers: xff(address) }).catch(() => undefined);
+        for (let k = 0; client?.open && k < 20 + int(40) && running(); k++) {
+          client.send(junk());
+          stats.supportFrames++;
+          if (k % 4 === 0) await new Promise((r) => setTimeout(r, 10));
+        }
+        // Some stay in the queue (the desk admits or declines them), most go.
+        if (rand() < 0.7) await client?.close(pick([1000, 1001, 4000]));
+      }
+    };
+
+    /** A desk on the fuzzed queue: malformed requests, requests for strangers, and real admits and declines. */
+    const deskAttacker = async () => {
+      const agentKey = readFileSync(`${server.stateDir}/agent-key`, 'utf8').trim();
+      for (let i = 0; i < MAX_ITERATIONS && running(); i++) {
+        const res = await send(`${server.url}/api/rooms/fuzz-queue/desk`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...xff('203.0.113.12') },
+          body: JSON.stringify({ name: 'Agent', agentKey }),
+        }).catch(() => undefined);
+        const desk = res?.status === 200 ? ((await res.json()) as { peerId: string; ticket: string }) : undefined;
+        if (!desk) {
+          await new Promise((r) => setTimeout(r, 200));
+          continue;
+        }
+        const client = await connect(server, desk.peerId, desk.ticket, { expectOpen: false, headers: xff('203.0.113.12') }).catch(() => undefined);
+        for (let k = 0; client?.open && k < MAX_ITERATIONS && running(); k++) {
+          const waiting = client.messages.filter((m) => m.type === 'VCW-WAITING').at(-1)?.payload as { visitors?: Array<{ id: string }> } | undefined;
+          const someone = waiting?.visitors?.length ? pick(waiting.visitors).id : victim.peerId;
+          client.send(
+            pick([
+              () => ({ type: 'VCW-ADMIT', payload: { req: int(1e6), id: someone } }),
+              () => ({ type: 'VCW-DECLINE', payload: { req: int(1e6), id: someone, message: pick(['', 'busy', 'x'.repeat(int(400)), 7]) } }),
+              () => ({ type: 'VCW-REMOVE', payload: { req: int(1e6), id: pick([someone, a.peerId, victim.peerId]) } }),
+              () => ({ type: pick(['VCW-ADMIT', 'VCW-DECLINE', 'VCW-REMOVE']), payload: pick([{}, { req: -1, id: someone }, { req: 1.5 }, { req: 2 ** 60, id: 'x' }, null, []]) }),
+              () => ({ type: 'VCW-ADMIT', payload: JSON.parse(nestedJson(10 + int(50))) as unknown }),
+              () => ({ type: 'VCW-PREVIEW', payload: { image: 'data:image/jpeg;base64,AAAA' } }),
+            ])(),
+          );
+          stats.deskFrames++;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        stats.deskResults += client?.messages.filter((m) => m.type === 'VCW-RESULT').length ?? 0;
+        await client?.close();
+      }
+    };
+
     const relayLoop = async () => {
       let beat = 0;
       for (let i = 0; i < MAX_ITERATIONS && running(); i++) {
@@ -466,6 +600,9 @@ test(
       queueAttacker('198.51.100.21', 'queue-2'),
       socketHog('198.51.100.30'),
       joinFlood(),
+      queryAttacker(() => `198.51.100.${120 + int(100)}`),
+      visitorAttacker(),
+      deskAttacker(),
       httpAttacker(),
       apiAttacker(),
       sampler,
@@ -508,6 +645,11 @@ test(
     assert.ok(stats.ghosts > 0 && stats.queuedBytesSent > 1024 * 1024, `queues not exercised: ${JSON.stringify(stats)}`);
     assert.equal(stats.hogSockets, 64, `the socket hog held ${stats.hogSockets} sockets (MAX_SOCKETS_PER_ADDRESS is 64)`);
     assert.ok(stats.hogRefused > 0 && stats.join429 > 0, `limits not reached: ${JSON.stringify(stats)}`);
+    assert.ok(stats.queries > 50 && stats.query400 > 10, `signaling URLs not exercised: ${JSON.stringify(stats)}`);
+    assert.ok(stats.knocks > 5 && stats.supportFrames > 100 && stats.deskFrames > 100, `support queue not exercised: ${JSON.stringify(stats)}`);
+    // Nobody took the victim's id: its own ticket registers.
+    const cv = await connect(server, victim.peerId, victim.ticket, { t, headers: xff('203.0.113.11'), expectOpen: false });
+    assert.deepEqual(await cv.next(() => true), { type: 'OPEN' }, `the victim's id was taken ${where}`);
     // A newcomer can still join and relay.
     const fresh = xff('203.0.113.99');
     const n = await joinOk(server, 'legit-after', 'N', fresh);

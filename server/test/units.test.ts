@@ -223,7 +223,29 @@ describe('room tokens', () => {
     assert.throws(() => verifyRoomToken(`${head}.${notJson}.${sig}`, secret, 'room', 3600, now), /not JSON/);
   });
 
-  test('exp and iat are required, with a clock skew allowance', () => {
+  test('the signature is compared as canonical base64url text: other spellings of the same bytes are refused', () => {
+    const token = signRoomToken(base, secret);
+    assert.equal(verifyRoomToken(token, secret, 'room', 3600, now).room, 'room');
+    const [head, body, sig] = token.split('.') as [string, string, string];
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // 32 bytes are 43 characters: the last one carries 4 bits and 2 unused ones. Setting those gives the same bytes.
+    const last = alphabet.indexOf(sig.at(-1)!);
+    const trailing = `${sig.slice(0, -1)}${alphabet[last ^ 1]}`;
+    const spellings = [
+      `${sig}=`, // padded
+      sig.replace(/-/g, '+').replace(/_/g, '/'), // base64, not base64url (when the signature has - or _)
+      trailing,
+      ` ${sig}`,
+      `${sig}\n`,
+    ].filter((s) => s !== sig);
+    for (const spelling of spellings) {
+      assert.deepEqual(Buffer.from(spelling, 'base64url'), Buffer.from(sig, 'base64url'), `${JSON.stringify(spelling)} decodes to the same bytes`);
+      assert.throws(() => verifyRoomToken(`${head}.${body}.${spelling}`, secret, 'room', 3600, now), /signature/, JSON.stringify(spelling));
+    }
+    assert.ok(spellings.length >= 4);
+  });
+
+    test('exp and iat are required, with a clock skew allowance', () => {
     refused({ room: 'room', iat: t }, /exp and iat/);
     refused({ room: 'room', exp: t + 60 }, /exp and iat/);
     refused({ ...base, exp: String(t + 60) }, /exp and iat/);

@@ -44,7 +44,7 @@ const canConnect = (port) =>
   });
 
 /** The documented config with test ports and certificate; throws when the file no longer has what it swaps. */
-export function testNginxSite(conf, { tlsPort, httpPort, upstreamPort, cert, key }) {
+export function testNginxSite(conf, { tlsPort, httpPort, upstreamPort, cert, key, accessLog }) {
   const swaps = [
     [/^(\s*)listen 443 ssl( http2)?;$/m, (_m, indent, h2) => `${indent}listen 127.0.0.1:${tlsPort} ssl${h2 ?? ''};`],
     [/^(\s*)listen 80;$/m, (_m, indent) => `${indent}listen 127.0.0.1:${httpPort};`],
@@ -52,6 +52,7 @@ export function testNginxSite(conf, { tlsPort, httpPort, upstreamPort, cert, key
     [/server 127\.0\.0\.1:9000;/, `server 127.0.0.1:${upstreamPort};`],
     [/ssl_certificate\s+\S+;/, `ssl_certificate ${cert};`],
     [/ssl_certificate_key\s+\S+;/, `ssl_certificate_key ${key};`],
+    [/access_log\s+\S+\s+video_call_widget;/g, `access_log ${accessLog} video_call_widget;`],
   ];
   let out = conf;
   for (const [pattern, replacement] of swaps) {
@@ -127,7 +128,7 @@ export function hostingPlugin() {
     let lastError;
     for (let attempt = 0; attempt < 3; attempt++) {
       const [tlsPort, httpPort] = [await freePort(), await freePort()];
-      const site = testNginxSite(readFileSync(NGINX_CONF, 'utf8'), { tlsPort, httpPort, upstreamPort, cert, key });
+      const site = testNginxSite(readFileSync(NGINX_CONF, 'utf8'), { tlsPort, httpPort, upstreamPort, cert, key, accessLog: join(dir, 'access.log') });
       writeFileSync(join(dir, 'site.conf'), site);
       writeFileSync(join(dir, 'nginx.conf'), [
         'worker_processes 1;',

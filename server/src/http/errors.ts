@@ -6,7 +6,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { ApiErrorBody } from '../../../src/protocol/wire.js';
 
-export type ErrorCode = 'invalid-room' | 'forbidden' | 'room-full' | 'rate-limited' | 'bad-request' | 'not-found' | 'internal';
+export type ErrorCode = 'invalid-room' | 'forbidden' | 'room-full' | 'rate-limited' | 'bad-request' | 'not-found' | 'too-many-waiting' | 'internal';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: ErrorCode, message: string, readonly retryAfter?: number) {

@@ -15,7 +15,8 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, log 
     // A support call room has exactly the two seats admission reserved: nobody joins it by name.
     if (support.queueOf(room) !== undefined) throw new ApiError(403, 'forbidden', 'This is a private support call.');
     let name = displayName(req.body);
-    name = checks.roomToken(req, room)?.name ?? name;
+    const grant = checks.roomToken(req, room);
+    name = grant?.name ?? name;
     const signaling = signalingEndpoint(req, config);
     const seat = rooms.reserve(room, name);
     if (!seat) throw new ApiError(409, 'room-full', `This room is full (${config.maxPeers} people).`);
@@ -23,7 +24,8 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, log 
     res.set('Cache-Control', 'no-store');
     res.json({
       peerId: seat.peerId,
-      ticket: tickets.issue(room, seat.peerId, name),
+      // With tokens on, the ticket lives no longer than the token it was granted for.
+      ticket: tickets.issue(room, seat.peerId, name, Date.now(), 'member', grant?.exp),
       members: seat.members,
       iceServers: iceServersFor(config),
       maxPeers: config.maxPeers,
@@ -46,11 +48,12 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, log 
     // Removed from a support call: no fresh ticket (the ban lasts as long as the last ticket it could hold).
     if (support.isBanned(room, claims.peerId)) throw new ApiError(403, 'forbidden', 'You were removed from this call.');
     // A support call room is guarded by the tokens of the queue it came from (nobody has a token for it).
-    const name = checks.roomToken(req, support.queueOf(room) ?? room)?.name ?? claims.name;
+    const grant = checks.roomToken(req, support.queueOf(room) ?? room);
+    const name = grant?.name ?? claims.name;
     res.set('Cache-Control', 'no-store');
     res.json({
       peerId: claims.peerId,
-      ticket: tickets.issue(room, claims.peerId, name),
+      ticket: tickets.issue(room, claims.peerId, name, Date.now(), 'member', grant?.exp),
       iceServers: iceServersFor(config),
       signaling: signalingEndpoint(req, config),
     } satisfies RenewAnswer);

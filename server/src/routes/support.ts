@@ -8,6 +8,7 @@ import { MAX_CONTEXT, MAX_CONTEXT_DEPTH, MAX_PAGE } from '../../../src/protocol/
 import type { SupportStatus, TicketAnswer } from '../../../src/protocol/wire.js';
 import type { ServerDeps } from '../deps.js';
 import { ApiError } from '../http/errors.js';
+import { clientAddress } from '../util/client-address.js';
 import { nestsDeeper } from '../util/json-depth.js';
 import { displayName, jsonBody, signalingEndpoint, type RoomChecks } from './common.js';
 
@@ -66,10 +67,19 @@ export function supportRoutes(app: Express, { config, support }: ServerDeps, che
     let name = displayName(req.body);
     const page = pageOf(req.body);
     const context = contextOf(req.body);
-    name = checks.roomToken(req, room)?.name ?? name;
+    const grant = checks.roomToken(req, room);
+    name = grant?.name ?? name;
     const signaling = signalingEndpoint(req, config);
-    const knocked = support.knock(room, { name, page, context, signaling });
-    if (!knocked) throw new ApiError(409, 'room-full', `The queue is full (${config.maxWaiting} waiting); try again later.`);
+    const address = clientAddress(req, config.trustProxy);
+    const knocked = support.knock(room, { name, page, context, signaling, notAfter: grant?.exp, address, subject: grant?.sub });
+    if ('refused' in knocked) {
+      if (knocked.refused === 'full') throw new ApiError(409, 'room-full', `The queue is full (${config.maxWaiting} waiting); try again later.`);
+      throw new ApiError(
+        409,
+        'too-many-waiting',
+        `You are already waiting in this queue (at most ${config.maxWaitingPerVisitor} from one address or account): wait there, or try again once it is your turn.`,
+      );
+    }
     res.set('Cache-Control', 'no-store');
     res.json({ ...knocked, signaling, waitTimeoutMs: config.waitingTimeoutMs } satisfies TicketAnswer);
   });
@@ -85,7 +95,8 @@ export function supportRoutes(app: Express, { config, support }: ServerDeps, che
     if (grant?.role !== 'host' && !keyOk) throw new ApiError(403, 'forbidden', 'An agent desk needs a host token for this room or the agent key.');
     name = grant?.name ?? name;
     const signaling = signalingEndpoint(req, config);
-    const desk = support.openDesk(room, name, signaling);
+    // A desk opened with the agent key is not bound to a token; one opened with a host token lives no longer.
+    const desk = support.openDesk(room, name, signaling, keyOk ? undefined : grant?.exp);
     res.set('Cache-Control', 'no-store');
     res.json({ ...desk, signaling } satisfies TicketAnswer);
   });

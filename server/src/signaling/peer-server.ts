@@ -28,8 +28,8 @@ export function createSignaling(server: Server, deps: ServerDeps) {
   const rate = new MessageRate(config.messageRateLimit, log);
   let wss: WebSocketServer | undefined;
   const liveness = new Liveness(() => wss?.clients, config.pingIntervalMs);
-  const verifyClient = upgradeGuard(deps);
   const registration = new Registration({ rooms, tickets, support, registry, offline, log });
+  const verifyClient = upgradeGuard(deps, (claims, ticket) => registration.replace(claims, ticket));
 
   const peerServer = ExpressPeerServer(server, {
     path: '/',
@@ -42,9 +42,9 @@ export function createSignaling(server: Server, deps: ServerDeps) {
     createWebSocketServer: (options: ServerOptions) => {
       wss = new WebSocketServer({ ...options, maxPayload: MAX_WS_PAYLOAD, verifyClient });
       // Runs before PeerServer's own connection listener: ours see every socket event first.
-      wss.on('connection', (socket) => {
+      wss.on('connection', (socket, req) => {
         liveness.watch(socket);
-        registration.watch(socket);
+        registration.watch(socket, req);
         rate.watch(socket);
       });
       return wss;

@@ -3,22 +3,29 @@
  * its seat (or, after a server restart, takes one anew and hears who holds the others), receives what waited for
  * it, and replaces an older socket of the same id; a support socket (waiting visitor, desk) is handed to `Support`.
  * When a socket goes, its seat is freed — `gone` when the page closed it going away — and the room's remaining
- * members hear it (VCW-LEAVE).
+ * members hear it (VCW-LEAVE). A member back with a renewed ticket while its old socket still looks open (a
+ * network change leaves it half-open until the pings miss) replaces that socket at once and keeps its seat.
+ * A socket is only taken when PeerServer registered exactly the id and ticket the
+ * upgrade guard admitted; seats are freed by the id of the ticket that was taken, never by an id a socket named.
  */
+import type { IncomingMessage } from 'node:http';
 import type { IClient } from 'peer';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { Close, Notice } from '../../../src/protocol/limits.js';
 import type { Rooms } from '../rooms.js';
 import type { Support } from '../support/support.js';
-import { kindCode, type Tickets } from '../tickets.js';
+import { kindCode, type TicketClaims, type Tickets } from '../tickets.js';
 import type { OfflineQueues } from './offline-queue.js';
 import type { Registry } from './registry.js';
+import { admittedTicket } from './upgrade-guard.js';
 
 /** The WebSocket close code a browser sends when the page goes away. */
 const GOING_AWAY = 1001;
 /** Close code for a member ticket that finds its room full. */
 const ROOM_FULL_CLOSE = 4009;
+/** How long a replacement waits for PeerServer to let the old socket go (it takes a few ms). */
+const REPLACE_DEADLINE_MS = 2000;
 
 export interface RegistrationDeps {
   readonly rooms: Rooms;
@@ -32,6 +39,12 @@ export interface RegistrationDeps {
 export class Registration {
   /** How each socket closed, for the seat's release reason. */
   private readonly closeCodes = new WeakMap<WebSocket, number>();
+  /** The ticket each socket's upgrade was admitted with. */
+  private readonly admitted = new WeakMap<WebSocket, string>();
+  /** The clients we took, with the claims of the ticket they were taken with. */
+  private readonly taken = new WeakMap<IClient, TicketClaims>();
+  /** Old sockets being replaced by a newer one of the same member: their close keeps the seat. */
+  private readonly replaced = new WeakSet<WebSocket>();
   /** One close listener shared by every socket (`this` is the socket). */
   private readonly recordClose: (this: WebSocket, code: number) => void;
 
@@ -48,23 +61,64 @@ export class Registration {
     });
   }
 
-  /** On a new socket, before PeerServer's close listener (which hands the seat back): the release reason needs the code. */
-  watch(socket: WebSocket): void {
+  /**
+   * On a new socket, before PeerServer's listeners: the release reason needs the close code, and the check in
+   * `connected` the ticket the upgrade was admitted with.
+   */
+  watch(socket: WebSocket, req: IncomingMessage): void {
     socket.on('close', this.recordClose);
+    const ticket = admittedTicket(req);
+    if (ticket !== undefined) this.admitted.set(socket, ticket);
+  }
+
+  /**
+   * Before the upgrade of a member ticket (already verified): if its id is registered with another ticket of the
+   * same room — the same member, renewed — close the old socket and wait until PeerServer has let it go, so the new
+   * one registers instead of getting ID-TAKEN. The seat stays (as a reservation until the new socket arrives).
+   * Resolves at once when there is nothing to replace; PeerServer re-attaches the same ticket by itself.
+   */
+  async replace(claims: TicketClaims, ticket: string): Promise<void> {
+    const { registry, log } = this.deps;
+    const client = registry.client(claims.peerId);
+    const socket = registry.socket(claims.peerId);
+    const held = client && this.taken.get(client);
+    if (!client || !socket || !held || claims.kind !== 'member' || held.kind !== 'member' || held.room !== claims.room) return;
+    if (client.getToken() === ticket) return;
+    log.debug({ room: claims.room, peer: claims.peerId }, 'socket replaced by a renewed ticket');
+    this.replaced.add(socket);
+    const gone = new Promise<void>((resolve) => {
+      if (socket.readyState === socket.CLOSED) return resolve();
+      const timer = setTimeout(resolve, REPLACE_DEADLINE_MS);
+      // Listens after PeerServer's own close listener: when this runs, PeerServer has forgotten the old client.
+      socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    socket.terminate();
+    await gone;
   }
 
   /** PeerServer registered `client` (its ticket passed the upgrade guard). */
   connected(client: IClient): void {
     const { rooms, tickets, support, registry, offline, log } = this.deps;
-    const claims = tickets.verify(client.getToken());
     const socket = client.getSocket();
+    // PeerServer must have registered the very id and ticket the guard admitted (it reads the URL itself): any
+    // other client is closed at once and never takes, frees or receives anything.
+    const ticket = client.getToken();
+    const claims = tickets.verify(ticket);
+    if (!socket || ticket !== this.admitted.get(socket) || claims?.peerId !== client.getId()) {
+      log.warn({ peer: client.getId() }, 'signaling socket registered with an id or ticket other than the one admitted: closed');
+      socket?.terminate();
+      return;
+    }
     // Removed between the upgrade check and now (a reconnect racing the removal): no seat again.
     if (claims?.kind === 'member' && support.isBanned(claims.room, claims.peerId)) {
       socket?.close(Close.REMOVED, 'removed');
       return;
     }
     const seat = claims?.kind === 'member' ? rooms.connect(claims.room, claims.peerId, claims.name) : undefined;
-    if (!claims || seat === null) {
+    if (seat === null) {
       client.send({ type: 'ERROR', payload: { msg: 'room-full' } });
       socket?.close(ROOM_FULL_CLOSE, 'room-full');
       return;
@@ -86,7 +140,8 @@ export class Registration {
       previous.terminate();
       client.send({ type: 'OPEN' });
     }
-    registry.register(id, client, socket ?? undefined);
+    registry.register(id, client, socket);
+    this.taken.set(client, claims);
     log.debug({ room: claims.room, peer: claims.peerId, kind: kindCode(claims.kind) }, 'peer registered');
     // Support sockets hear where they stand (after OPEN); nothing is queued for them.
     if (claims.kind !== 'member') return support.connected(claims.kind, id);
@@ -103,10 +158,15 @@ export class Registration {
   // remove the tile at once even when the page's own goodbye on the data connection did not make it out.
   disconnected(client: IClient): void {
     const { rooms, support, registry } = this.deps;
-    const id = client.getId();
+    // A client we never took (refused above) holds nothing: nothing is freed in its name.
+    const claims = this.taken.get(client);
+    if (!claims) return;
+    const id = claims.peerId;
     const socket = registry.unregister(id, client);
-    rooms.release(id, socket && this.closeCodes.get(socket) === GOING_AWAY ? 'gone' : 'disconnected');
-    // A waiting visitor leaves its queue, a desk goes offline (nothing for a member).
-    support.disconnected(id);
+    // Replaced by the same member's newer socket: the seat waits for it.
+    if (socket && this.replaced.has(socket)) rooms.detach(id);
+    else if (claims.kind === 'member') rooms.release(id, socket && this.closeCodes.get(socket) === GOING_AWAY ? 'gone' : 'disconnected');
+    // A waiting visitor leaves its queue, a desk goes offline.
+    else support.disconnected(id);
   }
 }

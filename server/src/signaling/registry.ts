@@ -19,6 +19,10 @@ export class Registry {
     return this.clients.has(id);
   }
 
+  client(id: string): IClient | undefined {
+    return this.clients.get(id);
+  }
+
   socket(id: string): WebSocket | undefined {
     return this.sockets.get(id);
   }

@@ -1,16 +1,21 @@
 /**
  * The upgrade guard: every check a signaling WebSocket passes before the upgrade, so a refusal is a real HTTP
  * status with the API's JSON error body (PeerServer itself would accept and then close). In order: the embedding
- * origin, the address's connect budget (shared with joins), the ticket for this peer id, a removal from a support
- * call, a full room, and the address's count of open sockets (MAX_SOCKETS_PER_ADDRESS).
+ * origin, the address's connect budget (shared with joins), a query with each parameter once (see query.ts), the
+ * ticket for this peer id, a removal from a support call, the same member's older socket (replaced: see
+ * Registration.replace), a full room, and the address's count of open sockets
+ * (MAX_SOCKETS_PER_ADDRESS). The ticket that passed rides on the request ({@link admittedTicket}), so registration
+ * can check that PeerServer registered exactly that id with exactly that ticket.
  */
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ApiErrorBody } from '../../../src/protocol/wire.js';
 import type { ServerDeps } from '../deps.js';
+import type { TicketClaims } from '../tickets.js';
 import { clientAddress } from '../util/client-address.js';
 import { SocketCounter } from '../util/rate-limits.js';
 import { PEERJS_KEY } from './mount.js';
+import { signalingQuery } from './query.js';
 
 /** The `verifyClient` callback of `ws`. */
 type Done = (ok: boolean, status?: number, message?: string, headers?: OutgoingHttpHeaders) => void;
@@ -25,7 +30,27 @@ function refuse(done: Done, status: number, error: string, message: string, head
 const ADDRESS = Symbol('address');
 type Addressed = Duplex & { [ADDRESS]?: string };
 
-export function upgradeGuard({ config, rooms, tickets, support, log, originAllowed, joinLimiter }: ServerDeps): VerifyClient {
+/** The ticket the guard admitted an upgrade request with. */
+const ADMITTED = Symbol('admitted');
+type Admitted = IncomingMessage & { [ADMITTED]?: string };
+
+/** Mark an upgrade request as admitted with this ticket (the guard's last step). */
+export function admit(req: IncomingMessage, ticket: string): void {
+  (req as Admitted)[ADMITTED] = ticket;
+}
+
+/** The ticket this upgrade request was admitted with (undefined when the guard did not admit it). */
+export function admittedTicket(req: IncomingMessage): string | undefined {
+  return (req as Admitted)[ADMITTED];
+}
+
+/**
+ * Make way for a member's ticket whose id is registered with another ticket (see Registration.replace); resolves
+ * when the upgrade may go on.
+ */
+export type Replace = (claims: TicketClaims, ticket: string) => Promise<void>;
+
+export function upgradeGuard({ config, rooms, tickets, support, log, originAllowed, joinLimiter }: ServerDeps, replace: Replace): VerifyClient {
   const open = new SocketCounter(config.maxSocketsPerAddress);
   // One close listener shared by every TCP connection (the address rides on the socket).
   function releaseAddress(this: Addressed): void {
@@ -40,11 +65,28 @@ export function upgradeGuard({ config, rooms, tickets, support, log, originAllow
       const wait = Math.max(1, joinLimiter.wait(address));
       return refuse(done, 429, 'rate-limited', 'Too many connections from your address; try again in a moment.', { 'Retry-After': String(wait) });
     }
-    const query = new URL(info.req.url ?? '/', 'http://signal').searchParams;
-    const id = query.get('id');
-    const claims = tickets.verify(query.get('token'));
-    if (query.get('key') !== PEERJS_KEY || !claims || claims.peerId !== id) return refuse(done, 401, 'forbidden', 'The ticket is missing, invalid or expired.');
+    // A repeated id or token would be read one way here and another way by PeerServer: refused outright.
+    const query = signalingQuery(info.req.url);
+    if (!query) return refuse(done, 400, 'bad-request', 'The signaling URL must carry key, id and token once each, and nothing else.');
+    const ticket = query.token ?? '';
+    const claims = tickets.verify(ticket);
+    if (query.key !== PEERJS_KEY || !claims || claims.peerId !== query.id) return refuse(done, 401, 'forbidden', 'The ticket is missing, invalid or expired.');
     if (support.isBanned(claims.room, claims.peerId)) return refuse(done, 403, 'forbidden', 'You were removed from this call.');
+    // The same member back with a renewed ticket while its old socket still looks open: that socket goes first.
+    if (claims.kind !== 'member') return finish(claims, ticket, address, info.req, done);
+    replace(claims, ticket).then(
+      () => finish(claims, ticket, address, info.req, done),
+      (error: unknown) => {
+        log.error({ err: error }, 'replacing a socket failed');
+        refuse(done, 500, 'internal', 'The server could not take this connection.');
+      },
+    );
+  };
+
+  /** The checks after the ticket's: a full room (for a member ticket) and the address's open sockets. */
+  function finish(claims: TicketClaims, ticket: string, address: string, req: IncomingMessage, done: Done): void {
+    // The client gave up while an old socket was replaced: nothing to count or admit.
+    if (req.socket.destroyed) return refuse(done, 400, 'bad-request', 'The connection closed.');
     // Waiting and desk tickets take no seat, so a full room does not concern them.
     if (claims.kind === 'member' && !rooms.canConnect(claims.room, claims.peerId)) return refuse(done, 409, 'room-full', 'This room is full.');
     if (!open.acquire(address)) {
@@ -52,8 +94,9 @@ export function upgradeGuard({ config, rooms, tickets, support, log, originAllow
       return refuse(done, 429, 'rate-limited', 'Too many open connections from your address.');
     }
     // Counted until the TCP connection closes, whether or not the upgrade completes.
-    (info.req.socket as Addressed)[ADDRESS] = address;
-    info.req.socket.once('close', releaseAddress);
+    (req.socket as Addressed)[ADDRESS] = address;
+    req.socket.once('close', releaseAddress);
+    admit(req, ticket);
     done(true);
-  };
+  }
 }

@@ -23,6 +23,8 @@ interface CallRoom {
 export interface Party {
   readonly name: string;
   readonly signaling: SignalingEndpoint;
+  /** The expiry of the room token the party came with (unix seconds), if any: its call ticket never outlives it. */
+  readonly notAfter: number | undefined;
 }
 
 /** `R` cut so that `${R}-${16 hex}` is a room name (≤ 64 characters). */
@@ -73,7 +75,7 @@ export class CallRooms {
     const iceServers = iceServersFor(this.config);
     const seat = (peerId: string, party: Party, members: Member[]): JoinAnswer => ({
       peerId,
-      ticket: this.tickets.issue(room, peerId, party.name),
+      ticket: this.tickets.issue(room, peerId, party.name, Date.now(), 'member', party.notAfter),
       members,
       iceServers,
       maxPeers: this.config.maxPeers,

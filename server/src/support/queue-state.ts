@@ -16,6 +16,11 @@ export interface Visitor {
   /** Knock time, ms since the epoch. */
   readonly since: number;
   readonly signaling: SignalingEndpoint;
+  /** The expiry of the room token it knocked with (unix seconds), if any: its tickets never outlive it. */
+  readonly notAfter: number | undefined;
+  /** The client address it knocked from and its room token's subject (`sub`), each capped per queue. */
+  readonly address: string;
+  readonly subject: string | undefined;
   /** Its socket arrived. Only connected visitors are shown to desks (only they can hear the outcome). */
   connected: boolean;
   /** The latest preview kept, and when it was kept. */
@@ -34,6 +39,8 @@ export interface Desk {
   readonly room: string;
   readonly name: string;
   readonly signaling: SignalingEndpoint;
+  /** The expiry of the host token it opened with (unix seconds), if any: its tickets never outlive it. */
+  readonly notAfter: number | undefined;
   connected: boolean;
   /** While not connected (before its socket came, or after it dropped): forgotten when this fires. */
   timer: NodeJS.Timeout | undefined;

@@ -44,7 +44,15 @@ export interface Knock {
   readonly page: string;
   readonly context: Record<string, unknown>;
   readonly signaling: SignalingEndpoint;
+  /** The expiry of the room token it knocked with (unix seconds), if any. */
+  readonly notAfter: number | undefined;
+  /** The client address it knocks from, and its room token's subject (`sub`) when it has one. */
+  readonly address: string;
+  readonly subject: string | undefined;
 }
+
+/** A knock's outcome: a place in the queue, or why not (the queue is full, or holds enough from this visitor). */
+export type KnockResult = { readonly peerId: string; readonly ticket: string; readonly position: number } | { readonly refused: 'full' | 'too-many-waiting' };
 
 export class Support {
   private readonly state = new QueueState();
@@ -66,13 +74,24 @@ export class Support {
 
   // ------------------------------------------------------------ HTTP side
 
-  /** A visitor knocks on queue `room`: its id, ticket and position, or null when the queue is full. */
-  knock(room: string, visitor: Knock): { peerId: string; ticket: string; position: number } | null {
+  /**
+   * A visitor knocks on queue `room`: its id, ticket and position — or refused when the queue is full, or already
+   * holds MAX_WAITING_PER_VISITOR visitors from this client address or this token subject (so one address or one
+   * account cannot fill a queue).
+   */
+  knock(room: string, visitor: Knock): KnockResult {
     const queue = this.state.queue(room);
     if (queue.visitors.size >= this.config.maxWaiting) {
       this.state.dropIfEmpty(room, queue);
-      return null;
+      return { refused: 'full' };
     }
+    let fromAddress = 0;
+    let fromSubject = 0;
+    for (const v of queue.visitors.values()) {
+      if (v.address === visitor.address) fromAddress++;
+      if (visitor.subject !== undefined && v.subject === visitor.subject) fromSubject++;
+    }
+    if (Math.max(fromAddress, fromSubject) >= this.config.maxWaitingPerVisitor) return { refused: 'too-many-waiting' };
     const peerId = newPeerId();
     const entry: Visitor = {
       peerId,
@@ -91,19 +110,19 @@ export class Support {
     entry.timer.unref();
     this.state.addVisitor(queue, entry);
     this.log.debug({ room, peer: peerId, waiting: queue.visitors.size }, 'visitor knocked');
-    return { peerId, ticket: this.tickets.issue(room, peerId, visitor.name, Date.now(), 'waiting'), position: queue.visitors.size };
+    return { peerId, ticket: this.tickets.issue(room, peerId, visitor.name, Date.now(), 'waiting', visitor.notAfter), position: queue.visitors.size };
   }
 
   /** An agent opens a desk on queue `room` (already authorised). */
-  openDesk(room: string, name: string, signaling: SignalingEndpoint): { peerId: string; ticket: string } {
+  openDesk(room: string, name: string, signaling: SignalingEndpoint, notAfter?: number): { peerId: string; ticket: string } {
     const queue = this.state.queue(room);
     const peerId = newPeerId();
-    const desk: Desk = { peerId, room, name, signaling, connected: false, timer: undefined };
+    const desk: Desk = { peerId, room, name, signaling, notAfter, connected: false, timer: undefined };
     desk.timer = setTimeout(() => this.state.forgetDesk(desk), this.config.seatTimeoutMs);
     desk.timer.unref();
     this.state.addDesk(queue, desk);
     this.log.debug({ room, peer: peerId }, 'desk opened');
-    return { peerId, ticket: this.tickets.issue(room, peerId, name, Date.now(), 'desk') };
+    return { peerId, ticket: this.tickets.issue(room, peerId, name, Date.now(), 'desk', notAfter) };
   }
 
   /** `GET /api/rooms/R/support`: desks online, visitors waiting. */
