@@ -12,6 +12,7 @@ import type { ServerDeps } from './deps.js';
 import { CallEvents } from './events/call-events.js';
 import { RoomLifecycle } from './events/room-lifecycle.js';
 import { mountHttp } from './http/app.js';
+import { Metrics } from './metrics/metrics.js';
 import { Rooms } from './rooms.js';
 import { createSignaling } from './signaling/peer-server.js';
 import { Support } from './support/support.js';
@@ -26,6 +27,8 @@ export interface RunningServer {
   readonly events: CallEvents;
   /** The webhook deliveries (WEBHOOK_URL), or null when off. */
   readonly webhooks: WebhookSender | null;
+  /** The Prometheus registry behind `GET /metrics`. */
+  readonly metrics: Metrics;
   start(): Promise<AddressInfo>;
   stop(): Promise<void>;
 }
@@ -44,7 +47,8 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   const joinLimiter = new KeyedLimiter(config.joinRateLimit, config.joinRateLimit / 60);
   const sweeper = setInterval(() => joinLimiter.sweep(), 60_000);
   sweeper.unref();
-  const deps: ServerDeps = { config, rooms, tickets, support, log, originAllowed, joinLimiter };
+  const metrics = new Metrics({ rooms, support, events, webhooks, members: () => lifecycle.connected, sockets: () => signaling.sockets() });
+  const deps: ServerDeps = { config, rooms, tickets, support, log, originAllowed, joinLimiter, metrics };
 
   const app = express();
   const server = createServer(app);
@@ -65,6 +69,7 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
     rooms,
     events,
     webhooks,
+    metrics,
     start: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

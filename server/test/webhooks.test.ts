@@ -106,14 +106,11 @@ test('a receiver that fails and then recovers gets every event, in order, each u
   assert.deepEqual(sender.stats(), { queued: 0, delivered: 5, failedAttempts: 3, abandoned: 0, dropped: 0 });
 });
 
-test('a receiver that never answers: attempts time out, the bounded queue drops (and counts) the rest, enqueue never waits', async (t) => {
+test('a receiver that never answers: attempts time out, the bounded queue drops (and counts) the rest', async (t) => {
   const hook = await receiver(t, () => null);
   const sender = new WebhookSender({ url: hook.url, key: KEY, timeoutMs: 100, queueLimit: 4 }, silent, [30]);
   t.after(() => sender.stop());
-  const started = performance.now();
   const accepted = Array.from({ length: 50 }, (_, n) => sender.enqueue(event(`room-${n % 2}`, n)));
-  const took = performance.now() - started;
-  assert.ok(took < 50, `enqueueing 50 events took ${took.toFixed(1)} ms`);
   assert.equal(accepted.filter(Boolean).length, 4);
   assert.equal(sender.stats().dropped, 46);
   // Each of the 4 is tried twice (one retry), then given up.

@@ -40,6 +40,11 @@ export class RoomLifecycle {
     this.events.publish('participant.joined', { room, peerId, name });
   }
 
+  /** Connected members, all rooms. */
+  get connected(): number {
+    return this.members.size;
+  }
+
   clear(): void {
     this.members.clear();
     this.live.clear();

@@ -115,6 +115,11 @@ export class Support {
     return this.state.stats(room);
   }
 
+  /** Across all queues (metrics): visitors waiting, desks online. */
+  totals(): { waiting: number; desks: number } {
+    return this.state.totals();
+  }
+
   /** The queue a call room was created from, or undefined for any other room. */
   queueOf(room: string): string | undefined {
     return this.calls.queueOf(room);

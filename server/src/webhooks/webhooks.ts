@@ -70,7 +70,8 @@ export class WebhookSender {
       return true;
     }
     this.queues.set(key, [delivery]);
-    void this.pump(key);
+    // Started after the caller's turn: not even the first request's setup runs inside signaling's handler.
+    queueMicrotask(() => void this.pump(key));
     return true;
   }
 
