@@ -1,5 +1,5 @@
 /**
- * The server as a library: `import { createCallServer, loadConfig, bundledPaths } from 'video-call-widget/server'`
+ * The server as a library: `import { createCallServer, loadConfig, bundledPaths } from 'video-call-widget-server'`
  * to run it inside your own process, or `signRoomToken` / `verifyRoomToken` on a site's backend.
  * The command line entry is `main.ts` (`npx video-call-widget-server`), built on this same API.
  */

@@ -11,7 +11,7 @@ import { CONFIG_NAMES, CONFIG_SCHEMA } from '../src/cli/schema.js';
 import { loadConfig } from '../src/config.js';
 import { ROOT, startFailing, waitFor } from './helpers.js';
 
-const BIN = join(ROOT, 'bin', 'video-call-widget-server.js');
+const BIN = join(ROOT, 'server', 'bin', 'video-call-widget-server.js');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** Every environment name `loadConfig` reads for this environment. */
@@ -48,7 +48,7 @@ test('--help lists every variable with its default; --version prints the package
   assert.equal(help.status, 0, help.stderr);
   for (const v of CONFIG_SCHEMA) assert.match(help.stdout, new RegExp(`^  ${v.name} +\\S`, 'm'), `${v.name} in --help`);
   assert.equal((help.stdout.match(/\[default:\s/g) ?? []).length, CONFIG_SCHEMA.length);
-  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'server', 'package.json'), 'utf8')) as { version: string };
   const shown = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
   assert.equal(shown.status, 0);
   assert.equal(shown.stdout, `${version}\n`);

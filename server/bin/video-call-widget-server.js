@@ -6,7 +6,7 @@
 // started it goes away (npx/npm pass a SIGTERM to their shell, not to us — see server/src/cli/parent-watch.ts).
 import { existsSync, readFileSync } from 'node:fs';
 
-const dist = new URL('../server/dist/server/src/', import.meta.url);
+const dist = new URL('../dist/server/src/', import.meta.url);
 const arg = process.argv[2];
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -15,7 +15,7 @@ if (arg === '--version' || arg === '-v') {
   process.exit(0);
 }
 if (!existsSync(new URL('main.js', dist))) {
-  process.stderr.write('video-call-widget-server: the server is not built (server/dist/server/src/main.js is missing); run `npm run build` first.\n');
+  process.stderr.write('video-call-widget-server: the server is not built (dist/server/src/main.js is missing); run `npm run build` in the repository first.\n');
   process.exit(1);
 }
 if (arg !== undefined) {
