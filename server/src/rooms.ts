@@ -19,6 +19,8 @@ interface Seat extends Member {
 }
 
 export type RoomEvents = {
+  /** A seat became connected: its socket arrived (not again for a socket replacing a connected one). */
+  connect: [room: string, peerId: string, name: string];
   /** A seat was freed: the peer disconnected or never came. `members` are the peers still connected. */
   release: [room: string, peerId: string, reason: ReleaseReason, members: Member[]];
 };
@@ -78,7 +80,9 @@ export class Rooms extends EventEmitter<RoomEvents> {
     }
     clearTimeout(seat.timer);
     seat.timer = undefined;
+    const fresh = !seat.connected;
     seat.connected = true;
+    if (fresh) this.emit('connect', room, peerId, seat.name);
     return { others };
   }
 

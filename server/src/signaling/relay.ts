@@ -9,6 +9,7 @@
  */
 import type { IClient, IMessage } from 'peer';
 import type { Logger } from 'pino';
+import type { DropReason } from '../metrics/metrics.js';
 import { NOTICE_PREFIX } from '../../../src/protocol/limits.js';
 import type { Rooms } from '../rooms.js';
 import type { Support } from '../support/support.js';
@@ -19,6 +20,7 @@ import { MAX_BUFFERED_BYTES, type Registry } from './registry.js';
 
 const MAX_PAYLOAD_DEPTH = 32;
 const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
+export const RELAYED_TYPES: ReadonlySet<string> = RELAYED;
 /** Kept for a member that has not connected yet (as stock PeerServer does, but bounded); LEAVE is not. */
 const QUEUED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
 
@@ -29,12 +31,15 @@ export interface RelayDeps {
   readonly offline: OfflineQueues;
   readonly rate: MessageRate;
   readonly log: Logger;
+  /** Counts each drop by reason (metrics). */
+  readonly dropped?: (reason: DropReason) => void;
 }
 
-export function relay({ rooms, support, registry, offline, rate, log }: RelayDeps): (client: IClient, message: IMessage) => void {
+export function relay({ rooms, support, registry, offline, rate, log, dropped = () => {} }: RelayDeps): (client: IClient, message: IMessage) => void {
   return (client, message) => {
     const msg = message as unknown as { type: unknown; src: unknown; dst: unknown; payload: unknown };
     if (rate.currentOverRate) {
+      dropped('rate-limited');
       msg.type = 'DROPPED';
       return;
     }
@@ -55,13 +60,17 @@ export function relay({ rooms, support, registry, offline, rate, log }: RelayDep
       !nestsDeeper(msg.payload, MAX_PAYLOAD_DEPTH);
     if (!ok) {
       log.debug({ peer: client.getId(), type: String(msg.type).slice(0, 32) }, 'signaling message dropped');
+      dropped('not-allowed');
       msg.type = 'DROPPED';
       return;
     }
     const dst = msg.dst as string;
     if (!registry.has(dst)) {
       const kept = QUEUED.has(msg.type as string) && offline.enqueue(dst, { type: msg.type, src: msg.src, dst, payload: msg.payload }, rate.currentBytes);
-      if (!kept) log.debug({ peer: client.getId(), dst }, 'message for a member not connected yet dropped');
+      if (!kept) {
+        log.debug({ peer: client.getId(), dst }, 'message for a member not connected yet dropped');
+        dropped(QUEUED.has(msg.type as string) ? 'offline-queue-full' : 'not-allowed');
+      }
       msg.type = 'DROPPED';
       return;
     }
@@ -70,6 +79,7 @@ export function relay({ rooms, support, registry, offline, rate, log }: RelayDep
     const target = registry.socket(dst);
     if (target && target.bufferedAmount > MAX_BUFFERED_BYTES) {
       log.debug({ peer: dst }, 'receiver backlogged: message dropped');
+      dropped('receiver-backlogged');
       msg.type = 'DROPPED';
     }
   };
