@@ -71,14 +71,16 @@ describe('default configuration', () => {
   );
 
   test(
-    'join answers exactly {peerId, ticket, members, iceServers, maxPeers, signaling}',
+    'join answers exactly {peerId, ticket, name, role, members, iceServers, maxPeers, signaling}',
     logged(async () => {
       const res = await join(server, 'shape-room', { name: 'Dana' });
       assert.equal(res.status, 200, res.text);
       assert.match(res.headers.get('content-type') ?? '', /application\/json/);
       assert.equal(res.headers.get('cache-control'), 'no-store');
       const body = res.body as JoinResponse;
-      assert.deepEqual(Object.keys(body).sort(), ['iceServers', 'maxPeers', 'members', 'peerId', 'signaling', 'ticket']);
+      assert.deepEqual(Object.keys(body).sort(), ['iceServers', 'maxPeers', 'members', 'name', 'peerId', 'role', 'signaling', 'ticket']);
+      assert.equal(body.name, 'Dana', 'the name the server vouches for');
+      assert.equal(body.role, 'guest', 'without tokens everyone is a guest');
       assert.match(body.peerId, /^[0-9a-f]{32}$/);
       assert.equal(typeof body.ticket, 'string');
       assert.ok(body.ticket.length > 20);
@@ -94,20 +96,21 @@ describe('default configuration', () => {
   );
 
   test(
-    'later joiners see earlier ones in members, with their (trimmed) names',
+    'later joiners see earlier ones in members, with their (trimmed) names and roles; no name is "Guest"',
     logged(async () => {
       const a = await joinOk(server, 'members-room', 'Alice');
       const b = await joinOk(server, 'members-room', '  Bob  ');
-      assert.deepEqual(b.members, [{ peerId: a.peerId, name: 'Alice' }]);
+      assert.deepEqual(b.members, [{ peerId: a.peerId, name: 'Alice', role: 'guest' }]);
       const c = await joinOk(server, 'members-room');
+      assert.equal(c.name, 'Guest');
       assert.deepEqual(c.members, [
-        { peerId: a.peerId, name: 'Alice' },
-        { peerId: b.peerId, name: 'Bob' },
+        { peerId: a.peerId, name: 'Alice', role: 'guest' },
+        { peerId: b.peerId, name: 'Bob', role: 'guest' },
       ]);
       const d = await joinOk(server, 'members-room', 'x'.repeat(64));
       assert.deepEqual(
         d.members.map((m) => m.name),
-        ['Alice', 'Bob', ''],
+        ['Alice', 'Bob', 'Guest'],
       );
       const other = await joinOk(server, 'members-room-other', 'Zed');
       assert.deepEqual(other.members, [], 'rooms are separate');
@@ -333,14 +336,17 @@ describe('ROOM_TOKEN_SECRET set', () => {
   );
 
   test(
-    'the token name claim is the name others see',
+    'the token name and role claims are the name and role others see',
     logged(async () => {
       const t0 = now();
       const first = signRoomToken({ room: 'named', iat: t0, exp: t0 + 300, name: 'Agent Smith', role: 'host', sub: 'u-1' }, secret);
       const a = await joinOk(server, 'named', 'Neo', bearer(first));
       const second = signRoomToken({ room: 'named', iat: t0, exp: t0 + 300 }, secret);
       const b = await joinOk(server, 'named', 'Trinity', bearer(second));
-      assert.deepEqual(b.members, [{ peerId: a.peerId, name: 'Agent Smith' }]);
+      assert.equal(a.name, 'Agent Smith', 'the token name, not the body name, is ours');
+      assert.equal(a.role, 'host');
+      assert.deepEqual(b.members, [{ peerId: a.peerId, name: 'Agent Smith', role: 'host' }]);
+      assert.equal(b.role, 'guest');
       const c = await joinOk(server, 'named', 'Morpheus', bearer(second));
       assert.deepEqual(
         c.members.map((m) => m.name),

@@ -73,16 +73,29 @@ export class ChatController implements ReactiveController {
     return { v: 1, t: 'chat', id: crypto.randomUUID(), name, text: body, ts: Date.now(), seq: ++this.#clock };
   }
 
-  /** Add a message to the log unless it is there already; returns it, or null for a duplicate. */
-  record(from: string, { id, name, text, ts, seq }: Omit<ChatWire, 'v' | 't'>, self: boolean, panelOpen: boolean): ChatMessage | null {
-    if (this.#seen.has(id)) return null;
+  /**
+   * Add a message to the log unless it is there already; returns it, or null for a duplicate. `name` is the one the
+   * server vouches for the sender; `relayedBy`, for history passed on by someone else, who passed it on.
+   */
+  record(from: string, { id, text, ts, seq }: Omit<ChatWire, 'v' | 't' | 'name'>, name: string, self: boolean, panelOpen: boolean, relayedBy?: string): ChatMessage | null {
+    if (this.#seen.has(id)) {
+      // A copy from its author replaces one that someone else relayed (which nobody could check).
+      const at = relayedBy === undefined ? this.#entries.findIndex((e) => e.message.id === id && e.message.relayedBy !== undefined && e.message.from === from) : -1;
+      if (at >= 0) {
+        this.#entries[at]!.message = { id, from, name, text, ts, self };
+        this.#cached = undefined;
+        this.#host.requestUpdate();
+      }
+      return null;
+    }
     if (seq > this.#clock + MAX_SEQ_AHEAD) {
       this.invalid++;
       return null;
     }
     this.#remember(id);
     this.#clock = Math.max(this.#clock, seq);
-    const entry: Entry = { message: { id, from, name, text, ts, self }, seq };
+    const message: ChatMessage = relayedBy === undefined ? { id, from, name, text, ts, self } : { id, from, name, text, ts, self, relayedBy };
+    const entry: Entry = { message, seq };
     const entries = this.#entries;
     if (entries.length >= LOG_LIMIT && before(entry, entries[0]!)) return null;
     // Almost always the newest: search from the end.
@@ -97,13 +110,19 @@ export class ChatController implements ReactiveController {
     return entry.message;
   }
 
-  /** Merge a history batch from a peer: each item validated, duplicates dropped, the shared order kept. */
-  merge(items: readonly unknown[], selfId: string, panelOpen: boolean): void {
+  /**
+   * Merge a history batch that member `relayer` sent: each item validated, duplicates dropped, the shared order
+   * kept. What `relayer` wrote itself is theirs (it came on their connection); what it passes on from others is
+   * marked as relayed, under the name the server vouched for its author if we know them. `nameOf` gives vouched names.
+   */
+  merge(items: readonly unknown[], relayer: string, selfId: string, panelOpen: boolean, nameOf: (id: string) => string | undefined): void {
     for (const raw of items) {
       const item = parseHistoryItem(raw);
       // Our own messages are in our log already: one "from us" that is not was made up by whoever sent the batch.
       if (!item || (item.from === selfId && !this.#seen.has(item.id))) this.invalid++;
-      else this.record(item.from, item, item.from === selfId, panelOpen);
+      else if (item.from === selfId) continue;
+      else if (item.from === relayer) this.record(relayer, item, nameOf(relayer) ?? '', false, panelOpen);
+      else this.record(item.from, item, nameOf(item.from) ?? item.name, false, panelOpen, relayer);
     }
   }
 

@@ -41,6 +41,11 @@ export class Session implements SessionHandle {
     this.fileShare = new FileShare(host, (file) => host.notify({ type: 'file', file }));
   }
 
+  /** Who the server says `id` is, for the chat panel's names and host marks. */
+  identityOf(id: string): { readonly name: string; readonly role: 'host' | 'guest' } | undefined {
+    return this.call?.identityOf(id);
+  }
+
   get messages(): readonly ChatMessage[] {
     return this.chat.log;
   }
@@ -121,7 +126,7 @@ export class Session implements SessionHandle {
     this.statsOf = new StatsController(host, call);
     this.fileShare.attach({
       peers: () => call.openPeers(),
-      nameOf: (peer) => call.remotes.get(peer)?.name ?? '',
+      nameOf: (peer) => call.identityOf(peer)?.name ?? '',
       send: (peer, message) => call.sendTo(peer, message),
       channel: (peer) => call.channel(peer),
     });
@@ -156,10 +161,11 @@ export class Session implements SessionHandle {
     }
     switch (message.t) {
       case 'chat':
-        this.chat.record(from, message, false, this.host.chatOpen);
+        // Whoever's connection it came on wrote it, under the name the server vouches for (never the message's).
+        this.chat.record(from, message, call.identityOf(from)?.name ?? '', false, this.host.chatOpen);
         break;
       case 'history':
-        this.chat.merge(message.items, call.selfId, this.host.chatOpen);
+        this.chat.merge(message.items, from, call.selfId, this.host.chatOpen, (id) => call.identityOf(id)?.name);
         break;
       default:
         this.fileShare.handle(from, message);
@@ -170,9 +176,10 @@ export class Session implements SessionHandle {
   send(text: string, name: string): ChatMessage {
     const call = this.call;
     if (!call?.selfId) throw new Error('Join the call before sending messages.');
-    const wire = this.chat.compose(text, name);
+    const vouched = call.self?.name ?? name;
+    const wire = this.chat.compose(text, vouched);
     call.broadcast(wire);
-    return this.chat.record(call.selfId, wire, true, this.host.chatOpen)!;
+    return this.chat.record(call.selfId, wire, vouched, true, this.host.chatOpen)!;
   }
 
   /** Files picked or dropped in the chat panel: share each; a refusal is shown in the panel. */

@@ -24,6 +24,8 @@ export interface RemoteView {
 /** The mesh of one call (`call/call-controller.ts`). */
 export interface CallHandle {
   readonly selfId: string;
+  /** Our name and role as the server vouches for them (undefined until the join answer). */
+  readonly self: { readonly name: string; readonly role: 'host' | 'guest' } | undefined;
   readonly serverConnected: boolean;
   readonly remotes: ReadonlyMap<string, RemoteView>;
   /** The screen presented instead of the camera, if any. */

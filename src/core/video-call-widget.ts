@@ -289,7 +289,9 @@ export class VideoCallWidget extends LitElement {
   #self(): Participant {
     return {
       id: this.call?.selfId ?? '',
-      name: this.selfName,
+      // Once the server answered: what it told the others we are called (the token's name when tokens are on).
+      name: this.call?.self?.name ?? this.selfName,
+      role: this.call?.self?.role ?? 'guest',
       self: true,
       audioMuted: !this.media.micOn,
       videoMuted: !this.media.camOn && !this.#sharing,

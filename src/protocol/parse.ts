@@ -112,9 +112,9 @@ function all<T>(items: unknown, parse: (x: unknown) => T | null, max = Infinity)
   return out;
 }
 
-/** One `{ peerId, name }` of a member list from the server. */
+/** One `{ peerId, name, role }` of a member list from the server (a server without roles: `guest`). */
 function parseMember(m: unknown): Member | null {
-  return isObj(m) && isPeerId(m.peerId) && isName(m.name) ? { peerId: m.peerId, name: m.name } : null;
+  return isObj(m) && isPeerId(m.peerId) && isName(m.name) ? { peerId: m.peerId, name: m.name, role: m.role === 'host' ? 'host' : 'guest' } : null;
 }
 
 function parseEndpoint(s: unknown): SignalingEndpoint | null {
@@ -131,7 +131,9 @@ export function parseJoinAnswer(x: unknown): JoinAnswer | null {
   const signaling = parseEndpoint(x.signaling);
   if (!members || !iceServers || !signaling) return null;
   if (x.room !== undefined && (typeof x.room !== 'string' || !ROOM_NAME.test(x.room))) return null;
-  const answer = { peerId: x.peerId, ticket: x.ticket, members, iceServers, maxPeers: x.maxPeers, signaling };
+  if (!isName(x.name)) return null;
+  const role = x.role === 'host' ? 'host' : 'guest';
+  const answer = { peerId: x.peerId, ticket: x.ticket, name: x.name, role, members, iceServers, maxPeers: x.maxPeers, signaling } as const;
   return typeof x.room === 'string' ? { ...answer, room: x.room } : answer;
 }
 
@@ -173,6 +175,12 @@ export function parseRoomLeave(x: unknown): { peerId: string; reason: 'left' | '
 /** The server's list of who holds a seat, sent to a widget that took its seat anew after a server restart. */
 export function parseRoomMembers(x: unknown): Member[] | null {
   const notice = parseNotice(x, Notice.MEMBERS);
+  return notice && all(notice.payload.members, parseMember, 64);
+}
+
+/** Server → member: who these members are (VCW-IDENTITY). */
+export function parseIdentities(x: unknown): Member[] | null {
+  const notice = parseNotice(x, Notice.IDENTITY);
   return notice && all(notice.payload.members, parseMember, 64);
 }
 

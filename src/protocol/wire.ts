@@ -19,10 +19,17 @@ export interface SignalingEndpoint {
   readonly key: string;
 }
 
-/** Someone holding a seat in a room. */
+/** What a member is in its room: `host` (a host token, or the agent of a support call) or `guest`. */
+export type Role = 'host' | 'guest';
+
+/**
+ * Someone holding a seat in a room, as the server vouches for them: the name is the room token's `name` when
+ * tokens are on, else the name the member joined with (never what a peer says about itself).
+ */
 export interface Member {
   readonly peerId: string;
   readonly name: string;
+  readonly role: Role;
 }
 
 /**
@@ -32,6 +39,9 @@ export interface Member {
 export interface JoinAnswer {
   readonly peerId: string;
   readonly ticket: string;
+  /** Our own name and role, as the server vouches for them to the others. */
+  readonly name: string;
+  readonly role: Role;
   readonly members: readonly Member[];
   readonly iceServers: readonly IceServer[];
   readonly maxPeers: number;
@@ -86,7 +96,11 @@ export interface MediaState {
   screenSharing: boolean;
 }
 
-/** A chat message on the wire. `seq` is the sender's Lamport clock: everyone orders by (seq, from, id). */
+/**
+ * A chat message on the wire. `seq` is the sender's Lamport clock: everyone orders by (seq, from, id). `name` is
+ * informational only: a receiver shows the name the server vouches for the sender (or, for history relayed by a
+ * third member, marks the entry as relayed).
+ */
 export interface ChatWireFields {
   id: string;
   name: string;

@@ -7,23 +7,27 @@ import type { JoinAnswer, RenewAnswer } from '../../../src/protocol/wire.js';
 import type { ServerDeps } from '../deps.js';
 import { ApiError } from '../http/errors.js';
 import { iceServersFor } from '../ice.js';
-import { displayName, jsonBody, signalingEndpoint, type RoomChecks } from './common.js';
+import { displayName, jsonBody, signalingEndpoint, vouchedName, type RoomChecks } from './common.js';
 
 export function roomRoutes(app: Express, { config, rooms, tickets, support, log }: ServerDeps, checks: RoomChecks): void {
   app.post('/api/rooms/:room/join', jsonBody, (req, res) => {
     const room = checks.spendJoin(req);
     // A support call room has exactly the two seats admission reserved: nobody joins it by name.
     if (support.queueOf(room) !== undefined) throw new ApiError(403, 'forbidden', 'This is a private support call.');
-    let name = displayName(req.body);
-    name = checks.roomToken(req, room)?.name ?? name;
+    // The name and role the server vouches for: the token's when tokens are on, else the body's name as a guest.
+    const grant = checks.roomToken(req, room);
+    const name = vouchedName(grant?.name ?? displayName(req.body));
+    const role = grant?.role ?? 'guest';
     const signaling = signalingEndpoint(req, config);
-    const seat = rooms.reserve(room, name);
+    const seat = rooms.reserve(room, name, role);
     if (!seat) throw new ApiError(409, 'room-full', `This room is full (${config.maxPeers} people).`);
     log.debug({ room, peer: seat.peerId }, 'seat reserved');
     res.set('Cache-Control', 'no-store');
     res.json({
       peerId: seat.peerId,
-      ticket: tickets.issue(room, seat.peerId, name),
+      ticket: tickets.issue(room, seat.peerId, name, Date.now(), 'member', role),
+      name,
+      role,
       members: seat.members,
       iceServers: iceServersFor(config),
       maxPeers: config.maxPeers,
@@ -46,11 +50,12 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, log 
     // Removed from a support call: no fresh ticket (the ban lasts as long as the last ticket it could hold).
     if (support.isBanned(room, claims.peerId)) throw new ApiError(403, 'forbidden', 'You were removed from this call.');
     // A support call room is guarded by the tokens of the queue it came from (nobody has a token for it).
-    const name = checks.roomToken(req, support.queueOf(room) ?? room)?.name ?? claims.name;
+    // The name and role stay what the others were told (a fresh token cannot rename a member mid-call).
+    checks.roomToken(req, support.queueOf(room) ?? room);
     res.set('Cache-Control', 'no-store');
     res.json({
       peerId: claims.peerId,
-      ticket: tickets.issue(room, claims.peerId, name),
+      ticket: tickets.issue(room, claims.peerId, claims.name, Date.now(), 'member', claims.role),
       iceServers: iceServersFor(config),
       signaling: signalingEndpoint(req, config),
     } satisfies RenewAnswer);

@@ -9,7 +9,7 @@ import type { SupportStatus, TicketAnswer } from '../../../src/protocol/wire.js'
 import type { ServerDeps } from '../deps.js';
 import { ApiError } from '../http/errors.js';
 import { nestsDeeper } from '../util/json-depth.js';
-import { displayName, jsonBody, signalingEndpoint, type RoomChecks } from './common.js';
+import { displayName, jsonBody, signalingEndpoint, vouchedName, type RoomChecks } from './common.js';
 
 /** A knock's body may be a little bigger than a join's, to fit the page and context. */
 const knockBody = express.json({ limit: '8kb', strict: false, type: () => true });
@@ -66,7 +66,7 @@ export function supportRoutes(app: Express, { config, support }: ServerDeps, che
     let name = displayName(req.body);
     const page = pageOf(req.body);
     const context = contextOf(req.body);
-    name = checks.roomToken(req, room)?.name ?? name;
+    name = vouchedName(checks.roomToken(req, room)?.name ?? name);
     const signaling = signalingEndpoint(req, config);
     const knocked = support.knock(room, { name, page, context, signaling });
     if (!knocked) throw new ApiError(409, 'room-full', `The queue is full (${config.maxWaiting} waiting); try again later.`);
@@ -83,7 +83,7 @@ export function supportRoutes(app: Express, { config, support }: ServerDeps, che
     const grant = checks.roomToken(req, room, true);
     const keyOk = typeof agentKey === 'string' && sameSecret(agentKey, config.agentKey);
     if (grant?.role !== 'host' && !keyOk) throw new ApiError(403, 'forbidden', 'An agent desk needs a host token for this room or the agent key.');
-    name = grant?.name ?? name;
+    name = vouchedName(grant?.name ?? name);
     const signaling = signalingEndpoint(req, config);
     const desk = support.openDesk(room, name, signaling);
     res.set('Cache-Control', 'no-store');
