@@ -155,6 +155,11 @@ export class CallController implements ReactiveController, CallHandle {
     host.addController(this);
   }
 
+  /** Ask the server to certify the key we sign chat messages with (see signing.ts). */
+  certify(key: string): Promise<unknown> {
+    return this.#credentials.certify(key);
+  }
+
   /** Who the server says `id` is (a member present or gone), if it said. */
   identityOf(id: string): Member | undefined {
     return id === this.selfId ? this.self : this.#roster.identities.get(id);

@@ -67,7 +67,7 @@ export interface SessionHandle {
   stats(): Promise<PeerStats[]>;
   startRecording(self: Participant, mic: () => MediaStreamTrack | null): Promise<void>;
   stopRecording(self: Participant): Promise<Blob>;
-  send(text: string, name: string): ChatMessage;
+  send(text: string, name: string): Promise<ChatMessage>;
   share(file: Blob, name: string): Promise<FileTransfer>;
   /** The in-call view. */
   render(view: CallViewOptions): unknown;

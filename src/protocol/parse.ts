@@ -4,7 +4,7 @@
  * server). Loaded with the call (and the support flow), not before.
  */
 import { isName, MAX_PAGE, MAX_TEXT, Notice, PEER_ID, ROOM_NAME, TICKET } from './limits.js';
-import type { ApiErrorBody, ChatWireFields, HistoryItem, IceServer, JoinAnswer, Member, NoticeFrame, PeerMessage, RenewAnswer, SignalingEndpoint, TicketAnswer } from './wire.js';
+import type { ApiErrorBody, ChatWireFields, Signed, HistoryItem, IceServer, JoinAnswer, Member, NoticeFrame, PeerMessage, RenewAnswer, SignalingEndpoint, TicketAnswer } from './wire.js';
 
 export const PROTOCOL_VERSION = 1;
 /** Largest file a participant can share. */
@@ -25,11 +25,17 @@ const isBool = (x: unknown): x is boolean => typeof x === 'boolean';
 const isId = (x: unknown): x is string => typeof x === 'string' && /^[\w-]{1,64}$/.test(x);
 const isCount = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= max;
 
-function chatFields(data: Obj): ChatWireFields | null {
-  const { id, name, text, ts, seq } = data;
-  return isId(id) && isName(name) && typeof text === 'string' && text.length > 0 && text.length <= MAX_TEXT &&
+/** A member certificate (server/src/certs.ts) and an ECDSA P-256 signature (64 bytes), base64url. */
+const CERT = /^[\w-]{1,900}\.[\w-]{86}$/;
+const SIG = /^[\w-]{86}$/;
+
+/** A chat message's fields, with its certificate and signature when it is signed (both, well-formed, or neither). */
+function chatFields(data: Obj): (ChatWireFields & Signed) | null {
+  const { id, name, text, ts, seq, cert, sig } = data;
+  const signed = cert === undefined && sig === undefined ? {} : typeof cert === 'string' && CERT.test(cert) && typeof sig === 'string' && SIG.test(sig) ? { cert, sig } : null;
+  return signed && isId(id) && isName(name) && typeof text === 'string' && text.length > 0 && text.length <= MAX_TEXT &&
     typeof ts === 'number' && Number.isFinite(ts) && isCount(seq, Number.MAX_SAFE_INTEGER)
-    ? { id, name, text, ts, seq }
+    ? { id, name, text, ts, seq, ...signed }
     : null;
 }
 

@@ -59,6 +59,21 @@ export interface RenewAnswer {
   readonly signaling?: SignalingEndpoint;
 }
 
+/**
+ * The answer to `POST /api/rooms/{room}/cert` (body `{ ticket, key }`): the member's certificate, and the server's
+ * public key that checks every member's (raw P-256, base64url). See server/src/certs.ts.
+ */
+export interface CertAnswer {
+  readonly cert: string;
+  readonly authority: string;
+}
+
+/** A member's signature on a chat message, with the certificate that vouches for its key. */
+export interface Signed {
+  cert?: string;
+  sig?: string;
+}
+
 /** The answer to a knock (`…/knock`) or a desk's registration (`…/desk`): a socket to open, in no room. */
 export interface TicketAnswer {
   readonly peerId: string;
@@ -109,7 +124,7 @@ export interface ChatWireFields {
   seq: number;
 }
 
-export interface HistoryItem extends ChatWireFields {
+export interface HistoryItem extends ChatWireFields, Signed {
   from: string;
 }
 
@@ -118,7 +133,7 @@ export type PeerMessage =
   | ({ v: 1; t: 'state'; name: string } & MediaState)
   | { v: 1; t: 'ping' }
   | { v: 1; t: 'bye' }
-  | ({ v: 1; t: 'chat' } & ChatWireFields)
+  | ({ v: 1; t: 'chat' } & ChatWireFields & Signed)
   /** Earlier messages, sent when a data connection opens; `from` is the original sender. */
   | { v: 1; t: 'history'; items: HistoryItem[] }
   /** A file offer: chunks, then `file-end`, follow on the same (ordered) connection. */

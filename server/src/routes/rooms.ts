@@ -1,15 +1,18 @@
 /**
  * The room routes: `POST /api/rooms/{room}/join` reserves a seat and answers with a ticket and the members already
- * there; `POST /api/rooms/{room}/renew` gives a widget already in the call a fresh ticket and ICE servers.
+ * there; `POST /api/rooms/{room}/renew` gives a widget already in the call a fresh ticket and ICE servers;
+ * `POST /api/rooms/{room}/cert` certifies the key a member signs its chat messages with.
  */
 import type { Express } from 'express';
-import type { JoinAnswer, RenewAnswer } from '../../../src/protocol/wire.js';
+import type { CertAnswer, JoinAnswer, RenewAnswer } from '../../../src/protocol/wire.js';
+import { Certs } from '../certs.js';
 import type { ServerDeps } from '../deps.js';
 import { ApiError } from '../http/errors.js';
 import { iceServersFor } from '../ice.js';
 import { displayName, jsonBody, signalingEndpoint, vouchedName, type RoomChecks } from './common.js';
 
 export function roomRoutes(app: Express, { config, rooms, tickets, support, log }: ServerDeps, checks: RoomChecks): void {
+  const certs = new Certs(config.ticketSecret);
   app.post('/api/rooms/:room/join', jsonBody, (req, res) => {
     const room = checks.spendJoin(req);
     // A support call room has exactly the two seats admission reserved: nobody joins it by name.
@@ -59,5 +62,20 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, log 
       iceServers: iceServersFor(config),
       signaling: signalingEndpoint(req, config),
     } satisfies RenewAnswer);
+  });
+
+  // A member's certificate (see certs.ts): its ticket says who it is in which room; the key is the one it signs
+  // its chat messages with. Asked for when the widget first sends or checks a chat message.
+  app.post('/api/rooms/:room/cert', jsonBody, (req, res) => {
+    const room = checks.spendJoin(req);
+    const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
+    const claims = tickets.verify(body.ticket, Date.now(), config.ticketTtl);
+    if (!claims || claims.room !== room || claims.kind !== 'member' || support.isBanned(room, claims.peerId)) {
+      throw new ApiError(401, 'forbidden', 'The ticket is not valid for this room.');
+    }
+    const cert = certs.issue(room, claims.peerId, claims.name, claims.role, body.key);
+    if (!cert) throw new ApiError(400, 'bad-request', '"key" must be a P-256 public key (raw, base64url).');
+    res.set('Cache-Control', 'no-store');
+    res.json({ cert, authority: certs.authority } satisfies CertAnswer);
   });
 }
