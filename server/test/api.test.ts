@@ -3,13 +3,14 @@
  * seat expiry, origins, room tokens, config validation at boot and TURN credentials.
  */
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { signRoomToken } from '../src/tokens.js';
 import {
   getJson,
   health,
+  send,
   join,
   joinOk,
   logged,
@@ -47,6 +48,26 @@ function rawPost(server: TestServer, path: string, body: string, headers: Record
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** A P-256 public key as the widget sends it: raw (0x04‖x‖y), base64url. */
+function rawKey(): string {
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+  return Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]).toString('base64url');
+}
+
+async function certify(server: TestServer, room: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await send(`${server.url}/api/rooms/${room}/cert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** The claims of a certificate, if the server's key (raw, base64url) signed it. */
+function checkCert(cert: string, authority: string): Record<string, unknown> | null {
+  const raw = Buffer.from(authority, 'base64url');
+  const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33).toString('base64url') }, format: 'jwk' });
+  const [body = '', sig = ''] = cert.split('.');
+  if (!verify('sha256', Buffer.from(body), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url'))) return null;
+  return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
 describe('default configuration', () => {
@@ -96,7 +117,30 @@ describe('default configuration', () => {
   );
 
   test(
-    'later joiners see earlier ones in members, with their (trimmed) names and roles; no name is "Guest"',
+    'POST /cert certifies a member\'s key: room, id, vouched name, role, key and expiry, signed by the server',
+    logged(async () => {
+      const a = await joinOk(server, 'cert-room', '  Ada  ');
+      const key = rawKey();
+      const ok = await certify(server, 'cert-room', { ticket: a.ticket, key });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.deepEqual(Object.keys(ok.body).sort(), ['authority', 'cert']);
+      const claims = checkCert(ok.body.cert as string, ok.body.authority as string);
+      assert.ok(claims, 'the server\'s signature checks');
+      assert.deepEqual({ ...claims, e: undefined }, { r: 'cert-room', p: a.peerId, n: 'Ada', o: 'guest', k: key, e: undefined });
+      assert.ok((claims.e as number) > Date.now() / 1000 + 3600, 'valid for the call');
+      const tampered = `${Buffer.from(JSON.stringify({ ...claims, n: 'Host' })).toString('base64url')}.${(ok.body.cert as string).split('.')[1]}`;
+      assert.equal(checkCert(tampered, ok.body.authority as string), null, 'a renamed certificate does not check');
+      // Refused: a key that is not a P-256 point, another room's ticket, no ticket.
+      const notOnCurve = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 1)]).toString('base64url');
+      for (const bad of ['', 'abc', notOnCurve, 5]) assert.equal((await certify(server, 'cert-room', { ticket: a.ticket, key: bad })).status, 400, `key ${String(bad)}`);
+      assert.equal((await certify(server, 'other-room', { ticket: a.ticket, key })).status, 401, 'another room');
+      assert.equal((await certify(server, 'cert-room', { key })).status, 401, 'no ticket');
+      assert.equal((await certify(server, 'cert-room', { ticket: `${a.ticket}x`, key })).status, 401, 'a forged ticket');
+    }),
+  );
+
+  test(
+    'later joiners see earlier ones in members, with their (trimmed) names and roles; an empty name is "Guest"',
     logged(async () => {
       const a = await joinOk(server, 'members-room', 'Alice');
       const b = await joinOk(server, 'members-room', '  Bob  ');

@@ -65,9 +65,9 @@ function fileCard(file: FileTransfer, ft: FileStrings, cancel: (f: FileTransfer)
 function line(m: ChatMessage, ft: FileStrings, session: ChatPanelModel) {
   const host = !m.relayedBy && session.identityOf(m.from)?.role === 'host';
   const relayer = m.relayedBy && (session.identityOf(m.relayedBy)?.name || ft.someone);
-  return html`<li class="${m.self ? 'mine' : ''} ${relayer ? 'relayed' : ''}" data-id=${m.id}>
+  return html`<li class=${m.self ? 'mine' : ''} data-id=${m.id}>
     <b><bdi>${m.self ? ft.you : m.name || ft.someone}</bdi></b>${host ? html` <span class="tag" data-badge="host">${ft.host}</span>` : nothing}
-    <time>${time(m.ts)}</time>${relayer ? html` <small class="relayed-by" data-relayed-by=${m.relayedBy}>(<bdi>${fill(ft.relayedBy, { name: relayer })}</bdi>)</small>` : nothing}
+    <time>${time(m.ts)}</time>${relayer ? html` <small class="relayed-by">${fill(ft.relayedBy, { name: relayer })}</small>` : nothing}
     <p dir="auto">${linkify(m.text)}</p></li>`;
 }
 

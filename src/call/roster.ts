@@ -60,7 +60,7 @@ export class Roster {
     for (const member of members) {
       this.identities.set(member.peerId, member);
       const remote = this.remotes.get(member.peerId);
-      if (remote && (remote.name !== member.name || remote.role !== member.role)) {
+      if (remote) {
         remote.name = member.name;
         remote.role = member.role;
         this.refresh(remote, true);

@@ -38,7 +38,7 @@ export class ServerNotices {
     if (identities) return this.#link.vouch(identities);
     const members = parseRoomMembers(message);
     if (members) {
-      this.#link.vouch(members.filter((m) => m.peerId !== this.#link.selfId()));
+      this.#link.vouch(members);
       for (const m of members) if (m.peerId !== this.#link.selfId() && !this.#link.remotes.has(m.peerId)) this.#link.dial(m.peerId);
       return;
     }

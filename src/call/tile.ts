@@ -43,7 +43,8 @@ export function tile(p: Participant, stream: MediaStream | null, t: Strings, x: 
   const ft = x.ft;
   const name = p.name || ft.someone;
   const host = p.role === 'host';
-  const label = `${p.self ? `${name} (${ft.you})` : name}${host ? `, ${ft.host}` : ''}`;
+  const shown = p.self ? `${name} (${ft.you})` : name;
+  const label = host ? `${shown}, ${ft.host}` : shown;
   const q = x.quality;
   const details = q
     ? `${q.stats.rtt === null ? '–' : Math.round(q.stats.rtt)} ms · ${q.stats.packetLossPercent.toFixed(1)} % · ${kbps(q.stats)} kbps${q.stats.video.frameWidth ? ` · ${q.stats.video.frameWidth}×${q.stats.video.frameHeight}` : ''}${q.stats.usingRelay ? ` · ${ft.relayed}` : ''}`
@@ -65,7 +66,7 @@ export function tile(p: Participant, stream: MediaStream | null, t: Strings, x: 
       <button part="button" class="icon" aria-label=${`${ft.fullscreen}: ${name}`} title=${ft.fullscreen} @click=${(e: Event) => fullscreen(e, x.refused)}>${icon('M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5')}</button>
     </div>
     <div class="label">
-      <span part="name" class="name">${p.self ? `${name} (${ft.you})` : name}</span>
+      <span part="name" class="name">${shown}</span>
       ${host ? html`<span class="tag" data-badge="host" aria-hidden="true">${ft.host}</span>` : nothing}
       ${p.audioMuted ? html`<span class="tag" data-badge="muted">${ft.muted}</span>` : nothing}
       ${p.videoMuted ? html`<span class="tag" data-badge="camera-off">${ft.cameraOff}</span>` : nothing}

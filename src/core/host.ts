@@ -126,6 +126,11 @@ export interface SupportHandle {
   knock(signal: AbortSignal): Promise<JoinAnswer | undefined>;
   /** Desk: the seat its admission handed over, taken once. */
   takeSeat(): JoinAnswer | undefined;
+  /**
+   * Before a join: the launcher opens its panel (a `join()` from the page shows the queue); the desk rejects with
+   * `forbidden` unless an admission handed it the seat to join with.
+   */
+  beforeJoin(): Promise<void>;
   /** After leaving a call: the state to show. */
   afterLeave(reason: LeaveReason): WidgetState;
   /** Someone left the call. */
