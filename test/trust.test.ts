@@ -138,9 +138,11 @@ describe('trust: vouched names, signed chat and history', function () {
     const guestToken = await mintRoomToken(SECRET, { room, iat: now(), exp: now() + 600, name: 'Dana Customer' });
     const agent = addWidget(tokenServer, room, { mode: 'desk', token: hostToken, 'display-name': 'typed by the agent' });
     agent.style.height = '640px';
-    const visitor = addWidget(tokenServer, room, { mode: 'launcher', token: guestToken, 'display-name': 'typed by the visitor' });
-    widgets.push(agent, visitor);
+    widgets.push(agent);
     await waitFor(() => root(agent).querySelector('.desk') && !root(agent).querySelector('.desk-offline'), 'the desk is online');
+    // The launcher asks whether an agent is online when it arrives: after the desk.
+    const visitor = addWidget(tokenServer, room, { mode: 'launcher', token: guestToken, 'display-name': 'typed by the visitor' });
+    widgets.push(visitor);
     await waitFor(() => root(visitor).querySelector('.launcher-button:not(.offline)'), 'the launcher is online');
     root(visitor).querySelector<HTMLButtonElement>('.launcher-button')!.click();
     await waitFor(() => visitor.state === 'prejoin', 'the visitor on the pre-join screen');
