@@ -24,9 +24,17 @@ export class Certs {
   readonly authority: string;
 
   constructor(secret: Buffer) {
-    // A scalar in [1, n): HMAC output is below the P-256 order but for a 2^-32 chance, which setPrivateKey refuses.
+    // A scalar in [1, n): HMAC output is below the P-256 order but for a 2^-32 chance, which setPrivateKey refuses
+    // (then the next counter's).
     const ecdh = createECDH('prime256v1');
-    ecdh.setPrivateKey(createHmac('sha256', secret).update('vcw member certificates').digest());
+    for (let i = 0; ; i++) {
+      try {
+        ecdh.setPrivateKey(createHmac('sha256', secret).update(`vcw member certificates ${i}`).digest());
+        break;
+      } catch (error) {
+        if (i > 8) throw error;
+      }
+    }
     const raw = ecdh.getPublicKey();
     const b64 = (b: Buffer) => b.toString('base64url');
     this.key = createPrivateKey({
