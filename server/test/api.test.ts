@@ -4,7 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { createHmac, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join as pathJoin } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { signRoomToken } from '../src/tokens.js';
 import {
@@ -318,6 +321,29 @@ test(
     });
     assert.equal(badPreflight.headers.get('access-control-allow-origin'), null, 'no CORS grant for a foreign origin');
     assert.equal((await health(server)).peers, 1, 'only the allowed join took a seat');
+  }),
+);
+
+test(
+  'the certificate key survives a restart with the same STATE_DIR (certificates issued before still check), not another one',
+  logged(async (t) => {
+    const stateDir = mkdtempSync(pathJoin(tmpdir(), 'vcw-cert-'));
+    t.after(() => rmSync(stateDir, { recursive: true, force: true }));
+    const authorityOf = async (server: TestServer) => {
+      const a = await joinOk(server, 'cert-restart', 'A');
+      const answer = await certify(server, 'cert-restart', { ticket: a.ticket, key: rawKey() });
+      assert.equal(answer.status, 200);
+      return answer.body as { cert: string; authority: string };
+    };
+    const first = await serve(t, { STATE_DIR: stateDir });
+    const before = await authorityOf(first);
+    await first.stop();
+    const again = await authorityOf(await serve(t, { STATE_DIR: stateDir }));
+    assert.equal(again.authority, before.authority, 'the same server key');
+    assert.ok(checkCert(before.cert, again.authority), 'a certificate from before the restart checks');
+    const other = await authorityOf(await serve(t));
+    assert.notEqual(other.authority, before.authority, 'another secret, another key');
+    assert.equal(checkCert(before.cert, other.authority), null);
   }),
 );
 
