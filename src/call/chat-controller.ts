@@ -135,7 +135,8 @@ export class ChatController implements ReactiveController {
         this.invalid++;
         continue;
       }
-      if (item.from === selfId || (this.#seen.has(item.id) && item.from !== relayer && !item.sig)) continue;
+      // What we hold already is not checked again, unless it is a relayed copy its author's own could replace.
+      if (item.from === selfId || (this.#seen.has(item.id) && !this.log.some((m) => m.id === item.id && m.relayedBy))) continue;
       const author = await check(item.from, item).catch(() => undefined);
       if (author === null) this.invalid++;
       else if (author) this.record(item.from, item, author.name, false, panelOpen(), item);

@@ -156,7 +156,6 @@ export class Session implements SessionHandle {
     void this.recorder?.stop();
     this.recorder = undefined;
     this.call = undefined;
-    this.#signer = undefined;
   }
 
   #receive(call: CallController, from: string, message: AppMessage): void {
