@@ -173,9 +173,8 @@ export class Session implements SessionHandle {
       return;
     }
     if (message.t !== 'chat' && message.t !== 'history') return this.fileShare.handle(from, message);
-    const signer = this.#signing(call);
     const open = () => this.host.chatOpen;
-    const check: Check = async (author, m) => (await signer).check(author, m);
+    const check: Check = async (author, m) => (await this.#signing(call)).check(author, m);
     this.#inbound = this.#inbound.then(async () => {
       if (this.call !== call) return;
       if (message.t === 'history') return this.chat.merge(message.items, from, call.selfId, open, (id) => call.identityOf(id)?.name, check);
