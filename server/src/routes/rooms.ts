@@ -1,31 +1,37 @@
 /**
  * The room routes: `POST /api/rooms/{room}/join` reserves a seat and answers with a ticket and the members already
- * there; `POST /api/rooms/{room}/renew` gives a widget already in the call a fresh ticket and ICE servers.
+ * there; `POST /api/rooms/{room}/renew` gives a widget already in the call a fresh ticket and ICE servers;
+ * `POST /api/rooms/{room}/cert` certifies the key a member signs its chat messages with.
  */
 import type { Express } from 'express';
-import type { JoinAnswer, RenewAnswer } from '../../../src/protocol/wire.js';
+import type { CertAnswer, JoinAnswer, RenewAnswer } from '../../../src/protocol/wire.js';
+import { Certs } from '../certs.js';
 import type { ServerDeps } from '../deps.js';
 import { ApiError } from '../http/errors.js';
 import { iceServersFor } from '../ice.js';
-import { displayName, jsonBody, signalingEndpoint, type RoomChecks } from './common.js';
+import { displayName, jsonBody, signalingEndpoint, vouchedName, type RoomChecks } from './common.js';
 
 export function roomRoutes(app: Express, { config, rooms, tickets, support, log }: ServerDeps, checks: RoomChecks): void {
+  const certs = new Certs(config.ticketSecret);
   app.post('/api/rooms/:room/join', jsonBody, (req, res) => {
     const room = checks.spendJoin(req);
     // A support call room has exactly the two seats admission reserved: nobody joins it by name.
     if (support.queueOf(room) !== undefined) throw new ApiError(403, 'forbidden', 'This is a private support call.');
-    let name = displayName(req.body);
+    // The name and role the server vouches for: the token's when tokens are on, else the body's name as a guest.
     const grant = checks.roomToken(req, room);
-    name = grant?.name ?? name;
+    const name = vouchedName(grant?.name ?? displayName(req.body));
+    const role = grant?.role ?? 'guest';
     const signaling = signalingEndpoint(req, config);
-    const seat = rooms.reserve(room, name);
+    const seat = rooms.reserve(room, name, role);
     if (!seat) throw new ApiError(409, 'room-full', `This room is full (${config.maxPeers} people).`);
     log.debug({ room, peer: seat.peerId }, 'seat reserved');
     res.set('Cache-Control', 'no-store');
     res.json({
       peerId: seat.peerId,
       // With tokens on, the ticket lives no longer than the token it was granted for.
-      ticket: tickets.issue(room, seat.peerId, name, Date.now(), 'member', grant?.exp),
+      ticket: tickets.issue(room, seat.peerId, name, Date.now(), 'member', role, grant?.exp),
+      name,
+      role,
       members: seat.members,
       iceServers: iceServersFor(config),
       maxPeers: config.maxPeers,
@@ -48,14 +54,30 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, log 
     // Removed from a support call: no fresh ticket (the ban lasts as long as the last ticket it could hold).
     if (support.isBanned(room, claims.peerId)) throw new ApiError(403, 'forbidden', 'You were removed from this call.');
     // A support call room is guarded by the tokens of the queue it came from (nobody has a token for it).
+    // The name and role stay what the others were told (a fresh token cannot rename a member mid-call); with
+    // tokens on, the ticket lives no longer than the token it was renewed with.
     const grant = checks.roomToken(req, support.queueOf(room) ?? room);
-    const name = grant?.name ?? claims.name;
     res.set('Cache-Control', 'no-store');
     res.json({
       peerId: claims.peerId,
-      ticket: tickets.issue(room, claims.peerId, name, Date.now(), 'member', grant?.exp),
+      ticket: tickets.issue(room, claims.peerId, claims.name, Date.now(), 'member', claims.role, grant?.exp),
       iceServers: iceServersFor(config),
       signaling: signalingEndpoint(req, config),
     } satisfies RenewAnswer);
+  });
+
+  // A member's certificate (see certs.ts): its ticket says who it is in which room; the key is the one it signs
+  // its chat messages with. Asked for when the widget first sends or checks a chat message.
+  app.post('/api/rooms/:room/cert', jsonBody, (req, res) => {
+    const room = checks.spendJoin(req);
+    const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
+    const claims = tickets.verify(body.ticket, Date.now(), config.ticketTtl);
+    if (!claims || claims.room !== room || claims.kind !== 'member' || support.isBanned(room, claims.peerId)) {
+      throw new ApiError(401, 'forbidden', 'The ticket is not valid for this room.');
+    }
+    const cert = certs.issue(room, claims.peerId, claims.name, claims.role, body.key);
+    if (!cert) throw new ApiError(400, 'bad-request', '"key" must be a P-256 public key (raw, base64url).');
+    res.set('Cache-Control', 'no-store');
+    res.json({ cert, authority: certs.authority } satisfies CertAnswer);
   });
 }

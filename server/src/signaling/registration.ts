@@ -117,7 +117,7 @@ export class Registration {
       socket?.close(Close.REMOVED, 'removed');
       return;
     }
-    const seat = claims?.kind === 'member' ? rooms.connect(claims.room, claims.peerId, claims.name) : undefined;
+    const seat = claims?.kind === 'member' ? rooms.connect(claims.room, claims.peerId, claims.name, claims.role) : undefined;
     if (seat === null) {
       client.send({ type: 'ERROR', payload: { msg: 'room-full' } });
       socket?.close(ROOM_FULL_CLOSE, 'room-full');
@@ -145,6 +145,13 @@ export class Registration {
     log.debug({ room: claims.room, peer: claims.peerId, kind: kindCode(claims.kind) }, 'peer registered');
     // Support sockets hear where they stand (after OPEN); nothing is queued for them.
     if (claims.kind !== 'member') return support.connected(claims.kind, id);
+    // Who is who, as we vouch for it: the members already connected hear this one's name and role before anything
+    // it sends them (it can dial only after OPEN, and its offers go out on their sockets after this notice); it
+    // hears everyone else's before what they sent it while it was on its way.
+    const { connected, all } = rooms.othersOf(id);
+    const self = rooms.memberOf(id);
+    if (self) for (const other of connected) registry.send(other.peerId, { type: Notice.IDENTITY, payload: { members: [self] } });
+    if (all.length) client.send({ type: Notice.IDENTITY, payload: { members: all } });
     // What others sent before this socket arrived, in order, after OPEN (as stock PeerServer does).
     for (const message of offline.take(id)) client.send(message);
     // Re-registering after a server restart, it takes its seat anew: whoever reserved a seat meanwhile got a

@@ -114,7 +114,7 @@ export class Support {
     this.state.addVisitor(queue, entry);
     this.events?.publish('support.knock', { queue: room, visitorId: peerId, name: visitor.name, page: visitor.page });
     this.log.debug({ room, peer: peerId, waiting: queue.visitors.size }, 'visitor knocked');
-    return { peerId, ticket: this.tickets.issue(room, peerId, visitor.name, Date.now(), 'waiting', visitor.notAfter), position: queue.visitors.size };
+    return { peerId, ticket: this.tickets.issue(room, peerId, visitor.name, Date.now(), 'waiting', 'guest', visitor.notAfter), position: queue.visitors.size };
   }
 
   /** An agent opens a desk on queue `room` (already authorised). */
@@ -126,7 +126,7 @@ export class Support {
     desk.timer.unref();
     this.state.addDesk(queue, desk);
     this.log.debug({ room, peer: peerId }, 'desk opened');
-    return { peerId, ticket: this.tickets.issue(room, peerId, name, Date.now(), 'desk', notAfter) };
+    return { peerId, ticket: this.tickets.issue(room, peerId, name, Date.now(), 'desk', 'guest', notAfter) };
   }
 
   /** `GET /api/rooms/R/support`: desks online, visitors waiting. */
