@@ -50,6 +50,15 @@ interface Transfer extends Omit<FileTransfer, 'status' | 'progress' | 'url' | 'e
   hash?: string;
 }
 
+/**
+ * Types a received file keeps: ones a browser shows without running anything in the page's origin (raster images,
+ * PDF, plain text, common audio and video). Anything else — HTML, SVG, XHTML, XML, scripts, unknown — becomes
+ * `application/octet-stream`, so opening the file's same-origin `blob:` URL downloads it instead of running it.
+ */
+const SAFE_TYPE = /^(image\/(png|jpeg|gif|webp|avif)|application\/pdf|text\/plain|audio\/(mpeg|mp4|ogg|webm|wav|aac|flac)|video\/(mp4|webm|ogg|quicktime))$/;
+/** The type a file is kept and offered as: its own when on the safe list, else `application/octet-stream`. */
+export const safeType = (type: string): string => (SAFE_TYPE.test(type.toLowerCase()) ? type.toLowerCase() : 'application/octet-stream');
+
 const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
 const sha256 = async (bytes: Uint8Array<ArrayBuffer>) => hex(await crypto.subtle.digest('SHA-256', bytes));
 
@@ -150,11 +159,11 @@ export class FileController implements ReactiveController {
     const peers = link.peers();
     if (this.#link !== link || !peers.length) throw new Error(this.#say('fileEndedBeforeShare'));
     const t: Transfer = {
-      id: crypto.randomUUID(), from: selfId, name: selfName, fileName, size: bytes.length, type: file.type, ts: Date.now(), self: true,
+      id: crypto.randomUUID(), from: selfId, name: selfName, fileName, size: bytes.length, type: safeType(file.type), ts: Date.now(), self: true,
       status: 'sending', progress: 0, url: undefined, error: undefined, bytes, to: new Map(),
     };
     this.#transfers.set(this.#key('', t.id), t);
-    const offer = { v: 1, t: 'file', id: t.id, name: fileName, size: t.size, type: /^[\w.+-]+\/[\w.+-]+$/.test(file.type) ? file.type : '', hash, ts: t.ts } as const;
+    const offer = { v: 1, t: 'file', id: t.id, name: fileName, size: t.size, type: t.type, hash, ts: t.ts } as const;
     for (const peer of peers) {
       if (!link.send(peer, offer)) continue;
       t.to!.set(peer, { state: 'sending', sent: 0 });
@@ -226,7 +235,7 @@ export class FileController implements ReactiveController {
     for (const t of this.#transfers.values()) if (t.status === 'receiving') pending += t.size;
     if (pending + offer.size > MAX_INCOMING) return void link.send(from, { v: 1, t: 'file-cancel', id: offer.id });
     this.#transfers.set(this.#key(from, offer.id), {
-      id: offer.id, from, name: link.nameOf(from), fileName: offer.name, size: offer.size, type: offer.type, ts: offer.ts, self: false,
+      id: offer.id, from, name: link.nameOf(from), fileName: offer.name, size: offer.size, type: safeType(offer.type), ts: offer.ts, self: false,
       status: 'receiving', progress: 0, url: undefined, error: undefined, chunks: [], received: 0, hash: offer.hash,
     });
     this.#host.requestUpdate();
@@ -258,7 +267,7 @@ export class FileController implements ReactiveController {
     if (t.status !== 'receiving') return;
     this.#link?.send(t.from, { v: 1, t: 'file-ack', id: t.id, ok });
     if (!ok) return this.#finish(t, 'failed', this.#say('fileDamaged'));
-    t.url = URL.createObjectURL(new Blob([bytes], { type: t.type || 'application/octet-stream' }));
+    t.url = URL.createObjectURL(new Blob([bytes], { type: t.type }));
     this.#finish(t, 'done', undefined);
   }
 
@@ -271,7 +280,7 @@ export class FileController implements ReactiveController {
     const states = [...t.to!.values()].map((x) => x.state);
     if (t.status !== 'sending' || states.some((s) => s === 'sending' || s === 'sent')) return this.#paint();
     if (states.includes('done')) {
-      t.url = URL.createObjectURL(new Blob([t.bytes!], { type: t.type || 'application/octet-stream' }));
+      t.url = URL.createObjectURL(new Blob([t.bytes!], { type: t.type }));
       this.#finish(t, 'done', states.every((s) => s === 'done') ? undefined : this.#say('filePartial'));
     } else {
       this.#finish(t, states.every((s) => s === 'cancelled') ? 'cancelled' : 'failed', this.#say('fileNobody'));
