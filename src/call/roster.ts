@@ -13,6 +13,8 @@ export interface Remote extends MediaState {
   connection: ConnectionState;
   media: MediaConnection | undefined;
   data: DataConnection | undefined;
+  /** The files channel beside `data` (binary frames, on the same RTCPeerConnection). */
+  files: RTCDataChannel | undefined;
   stream: MediaStream | undefined;
   dataOpen: boolean;
   since: number;
@@ -55,7 +57,7 @@ export class Roster {
       const now = Date.now();
       remote = {
         id, name, connection: 'connecting', audioMuted: false, videoMuted: false, screenSharing: false,
-        media: undefined, data: undefined, stream: undefined, dataOpen: false,
+        media: undefined, data: undefined, files: undefined, stream: undefined, dataOpen: false,
         since: now, lastSeen: now, suspectSince: 0, announced: false, dialer: false, redials: 0, dialedAt: 0, redialing: false,
       };
       this.remotes.set(id, remote);
@@ -136,10 +138,10 @@ export class Roster {
     return [...this.remotes.values()].filter((r) => r.dataOpen).map((r) => r.id);
   }
 
-  /** The data channel to a participant, for flow control. */
+  /** The files channel to a participant, while it is open. */
   channel(peer: string): RTCDataChannel | undefined {
-    const remote = this.remotes.get(peer);
-    return remote?.dataOpen ? remote.data?.dataChannel : undefined;
+    const files = this.remotes.get(peer)?.files;
+    return files?.readyState === 'open' ? files : undefined;
   }
 
   send(remote: Remote, message: PeerMessage): boolean {
