@@ -2,7 +2,27 @@
 // become something that runs in the embedding page's origin when opened.
 import type { VideoCallWidget } from '../src/index.js';
 import { assert, equal } from './assert.js';
-import { addWidget, loadWidget, remotes, removeWidgets, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from './helpers.js';
+import { addWidget, loadWidget, remotes, removeWidgets, selfId, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from './helpers.js';
+
+/** The widget's files channel to `peer` (internal; used to send frames as a hostile peer would). */
+function filesChannel(w: VideoCallWidget, peer: string): RTCDataChannel {
+  const call = (w as unknown as { call: { remotes: Map<string, { files: RTCDataChannel }> } }).call;
+  return call.remotes.get(peer)!.files;
+}
+
+/** A files-channel frame (src/files/frames.ts): `[kind][id length][id][body]`. */
+function fileFrame(kind: number, id: string, body: Uint8Array | object = new Uint8Array(0)): Uint8Array<ArrayBuffer> {
+  const bytes = body instanceof Uint8Array ? body : new TextEncoder().encode(JSON.stringify(body));
+  const out = new Uint8Array(2 + id.length + bytes.length);
+  out.set([kind, id.length]);
+  out.set(new TextEncoder().encode(id), 2);
+  out.set(bytes, 2 + id.length);
+  return out;
+}
+
+async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  return [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 declare global {
   interface Window {
@@ -93,5 +113,47 @@ describe('files', function () {
     await waitFor(() => (window.__ran ?? []).length >= 3, 'the controls ran their scripts');
     equal([...window.__ran!].sort().join(','), 'application/xhtml+xml,image/svg+xml,text/html', 'only the controls ran, once each');
     for (const f of opened) equal(f.contentDocument?.URL, 'about:blank', 'a received file framed in the page stays a download');
+  });
+
+  it('files-channel frames get the same checks as before: malformed, oversized, unknown, too long or damaged are dropped or fail', async () => {
+    const [mallory, b] = await inACall(['Mallory', 'Ben']);
+    const channel = filesChannel(mallory!, selfId(b!));
+    const before = b!.invalidMessages;
+    const content = new TextEncoder().encode('sixteen bytes!!!');
+    const offer = async (id: string, size = content.length, hash?: string) =>
+      fileFrame(0, id, { name: `${id}.bin`, size, type: 'text/html', hash: hash ?? await sha256(content), ts: Date.now() });
+    const junk: Uint8Array<ArrayBuffer>[] = [
+      new Uint8Array([]),
+      new Uint8Array([9, 1, 65]),
+      fileFrame(1, 'nobody', content),
+      fileFrame(2, 'nobody'),
+      fileFrame(0, 'bad id!', {}),
+      fileFrame(0, 'f1', { name: 'x', size: 26 * 1024 * 1024, type: '', hash: '0'.repeat(64), ts: 1 }),
+      new Uint8Array(70 * 1024),
+    ];
+    for (const bytes of junk) channel.send(bytes);
+    channel.send('a string, not bytes');
+    // A transfer whose bytes do not match its hash, one that sends more than it offered: both fail at Ben as damaged.
+    channel.send(await offer('wrong-hash', content.length, 'a'.repeat(64)));
+    channel.send(fileFrame(1, 'wrong-hash', content));
+    channel.send(fileFrame(2, 'wrong-hash'));
+    channel.send(await offer('too-long'));
+    channel.send(fileFrame(1, 'too-long', content));
+    channel.send(fileFrame(1, 'too-long', content));
+    // And an honest one after all that.
+    channel.send(await offer('fine'));
+    channel.send(fileFrame(1, 'fine', content));
+    channel.send(fileFrame(2, 'fine'));
+    await waitFor(() => b!.files.find((f) => f.id === 'fine')?.status === 'done', 'the honest file arrives');
+    for (const id of ['wrong-hash', 'too-long']) {
+      const t = b!.files.find((f) => f.id === id);
+      equal(t?.status, 'failed', `${id} failed`);
+      assert(/damaged/.test(t?.error ?? ''), `${id} says why: ${t?.error}`);
+    }
+    const fine = b!.files.find((f) => f.id === 'fine')!;
+    equal(fine.type, 'application/octet-stream', 'the offered text/html is not kept');
+    equal(await (await fetch(fine.url!)).text(), 'sixteen bytes!!!', 'content');
+    equal(b!.invalidMessages - before, junk.length + 1, 'every malformed frame counted');
+    equal(remotes(b!)[0]?.connection, 'connected', 'Mallory is still connected');
   });
 });
