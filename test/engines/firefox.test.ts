@@ -1,7 +1,7 @@
 // One call between two engines: Chromium and Firefox ESR (Debian's `firefox-esr`), each loading the demo page from
 // the real server on loopback and joining the same room. puppeteer-core drives Chromium over CDP and Firefox over
-// WebDriver BiDi; both use fake camera and microphone. Checks: media both ways, chat both ways exactly once, a mute
-// seen by the other side, a leave noticed.
+// WebDriver BiDi; both use fake camera and microphone. Checks: media both ways, chat both ways exactly once, a file
+// each way, a mute seen by the other side, a leave noticed.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -99,7 +99,7 @@ describe('Chromium ↔ Firefox ESR', { skip: FIREFOX ? false : 'firefox-esr is n
     await server?.stop();
   });
 
-  test('media both ways, chat both ways exactly once, a mute seen, a leave noticed', { timeout: 120_000 }, async () => {
+  test('media both ways, chat both ways exactly once, a file each way, a mute seen, a leave noticed', { timeout: 120_000 }, async () => {
     await cr.goto(`${server.url}/?room=${ROOM}&name=Chromium&autojoin`);
     await waitFor(async () => (await view(cr)).state === 'joined', 20_000, 'Chromium joined');
     await ff.goto(`${server.url}/?room=${ROOM}&name=Firefox&autojoin`);
@@ -133,6 +133,22 @@ describe('Chromium ↔ Firefox ESR', { skip: FIREFOX ? false : 'firefox-esr is n
     }
     const atChromium = (await view(cr)).messages;
     assert.equal(atChromium.find((m) => m.text === 'hello from Firefox')?.name, 'Firefox', 'sender name');
+
+    // A file each way (binary frames on the files channel): 300 KB, five chunks, byte-identical at the other end.
+    const share = (page: Page, name: string) => page.evaluate((n) => {
+      const bytes = new Uint8Array(300_000).map((_, i) => (i * 7 + n.length) % 251);
+      return (document.getElementById('call') as unknown as { sendFile(f: File): Promise<unknown> }).sendFile(new File([bytes], n)).then(() => undefined);
+    }, name);
+    const received = (page: Page, name: string) => page.evaluate(async (n) => {
+      const file = (document.getElementById('call') as unknown as { files: Array<{ fileName: string; status: string; url?: string }> }).files.find((f) => f.fileName === n);
+      if (file?.status !== 'done' || !file.url) return null;
+      const bytes = new Uint8Array(await (await fetch(file.url)).arrayBuffer());
+      return bytes.length === 300_000 && bytes.every((b, i) => b === (i * 7 + n.length) % 251);
+    }, name);
+    await share(cr, 'from-chromium.bin');
+    await share(ff, 'from-firefox.bin');
+    await waitFor(() => received(ff, 'from-chromium.bin'), 30_000, 'Chromium\'s file arrives intact at Firefox');
+    await waitFor(() => received(cr, 'from-firefox.bin'), 30_000, 'Firefox\'s file arrives intact at Chromium');
 
     // Mutes seen by the other engine.
     await act(ff, 'toggleMicrophone', false);
