@@ -44,8 +44,10 @@ export interface CallEvents {
   serverConnection(connected: boolean): void;
   /** A data connection opened (first time or again): the moment to send history. */
   dataOpen(peer: string): void;
-  /** Chat, history and file messages, validated. */
+  /** Chat, history, recording and the host page's data, validated. */
   message(from: string, message: AppMessage): void;
+  /** A frame of the files channel (at most MAX_FILE_FRAME bytes; the files chunk reads it). */
+  fileFrame(from: string, frame: ArrayBuffer): void;
   /** A problem that does not end the call (e.g. the token was refused while re-registering). */
   error(error: WidgetError): void;
   /** The server removed us from the call (an agent's Remove at the support desk). */
@@ -142,6 +144,7 @@ export class CallController implements ReactiveController, CallHandle {
       lost: (remote) => liveness.lost(remote),
       dataOpen: (peer) => events.dataOpen(peer),
       message: (from, message) => events.message(from, message),
+      fileFrame: (from, frame) => events.fileFrame(from, frame),
     });
     this.#notices = new ServerNotices({
       remotes: roster.remotes,
@@ -266,7 +269,7 @@ export class CallController implements ReactiveController, CallHandle {
     return this.#roster.openPeers();
   }
 
-  /** The data channel to a participant, for flow control. */
+  /** The files channel to a participant, while it is open. */
   channel(peer: string): RTCDataChannel | undefined {
     return this.#roster.channel(peer);
   }
