@@ -293,8 +293,16 @@ export function wsUrl(server: TestServer, id: string, ticket: string, key = 'vcw
   return `ws://127.0.0.1:${server.port}/signal/peerjs?${q.toString()}`;
 }
 
+export type IceServer = { urls: string[]; username?: string; credential?: string };
+
+/**
+ * A signaling socket. Every member hears its ICE servers (VCW-ICE) right after OPEN: those notices are kept apart in
+ * `ice`, so `messages` reads as the room's conversation (what turn.test.ts and api.test.ts check of them is there).
+ */
 export class Client {
   readonly messages: Msg[] = [];
+  /** The ICE server lists of the VCW-ICE notices received, in order. */
+  readonly ice: IceServer[][] = [];
   readonly raw: string[] = [];
   pings = 0;
   closed: { code: number; reason: string } | null = null;
@@ -305,7 +313,9 @@ export class Client {
       const text = isBinary ? '' : data.toString();
       this.raw.push(text);
       try {
-        this.messages.push(JSON.parse(text) as Msg);
+        const message = JSON.parse(text) as Msg;
+        if (message.type === 'VCW-ICE') this.ice.push((message.payload as { iceServers: IceServer[] }).iceServers);
+        else this.messages.push(message);
       } catch {
         this.messages.push({ type: '<non-json>', text });
       }
