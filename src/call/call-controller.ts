@@ -21,6 +21,7 @@ import { Peer, type PeerError } from 'peerjs';
 import type { ReactiveController } from 'lit';
 import type { CallHandle, JoinOptions, WidgetHost } from '../core/host.js';
 import { WidgetError, type ErrorCode, type LeaveReason, type Participant } from '../core/types.js';
+import { Notice } from '../protocol/limits.js';
 import type { Member, PeerMessage } from '../protocol/wire.js';
 import { Connections, type AppMessage } from './connections.js';
 import { Credentials } from './credentials.js';
@@ -112,6 +113,8 @@ export class CallController implements ReactiveController, CallHandle {
       peerOptions: () => this.peer?.options,
       ended,
       roomToken: () => host.roomToken(),
+      // PeerJS's socket sends nothing while it is closed: re-registering brings fresh credentials anyway.
+      ice: () => this.peer?.socket.send({ type: Notice.ICE }),
     }));
     const renew = () => credentials.renew();
     this.#registration = new Registration({
@@ -154,6 +157,7 @@ export class CallController implements ReactiveController, CallHandle {
       dial,
       drop,
       suspect: (remote) => liveness.suspect(remote),
+      ice: (servers) => credentials.granted(servers),
     });
     host.addController(this);
   }

@@ -161,6 +161,12 @@ export function parseRenewAnswer(x: unknown): RenewAnswer | null {
   return iceServers && { peerId: x.peerId, ticket: x.ticket, iceServers };
 }
 
+/** Server → a connected member: the ICE servers it may use, with its TURN credentials (VCW-ICE). */
+export function parseIceGrant(x: unknown): IceServer[] | null {
+  const notice = parseNotice(x, Notice.ICE);
+  return notice && all(notice.payload.iceServers, parseIceServer);
+}
+
 /** A server notice (`{ type: 'VCW-…', payload: {…} }`) of one of `types`, or null. */
 export function parseNotice(x: unknown, ...types: string[]): NoticeFrame | null {
   return isObj(x) && typeof x.type === 'string' && types.includes(x.type) && isObj(x.payload) ? { type: x.type, payload: x.payload } : null;

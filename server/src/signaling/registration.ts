@@ -13,6 +13,7 @@ import type { IClient } from 'peer';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { Close, Notice } from '../../../src/protocol/limits.js';
+import type { TurnGrants } from '../ice.js';
 import type { Rooms } from '../rooms.js';
 import type { Support } from '../support/support.js';
 import { kindCode, type TicketClaims, type Tickets } from '../tickets.js';
@@ -33,6 +34,7 @@ export interface RegistrationDeps {
   readonly support: Support;
   readonly registry: Registry;
   readonly offline: OfflineQueues;
+  readonly turn: TurnGrants;
   readonly log: Logger;
 }
 
@@ -53,9 +55,10 @@ export class Registration {
     this.recordClose = function (this: WebSocket, code: number) {
       closeCodes.set(this, code);
     };
-    const { rooms, registry, offline, log } = deps;
+    const { rooms, registry, offline, turn, log } = deps;
     rooms.on('release', (room, peerId, reason, members) => {
       offline.drop(peerId);
+      turn.drop(peerId);
       for (const member of members) registry.send(member.peerId, { type: Notice.LEAVE, payload: { peerId, reason } });
       log.debug({ room, peer: peerId, reason }, 'seat released');
     });
@@ -68,7 +71,13 @@ export class Registration {
   watch(socket: WebSocket, req: IncomingMessage): void {
     socket.on('close', this.recordClose);
     const ticket = admittedTicket(req);
-    if (ticket !== undefined) this.admitted.set(socket, ticket);
+    if (ticket === undefined) return;
+    this.admitted.set(socket, ticket);
+    // A member's socket that passed the guard hears its ICE servers, with its TURN credentials, first — before
+    // PeerServer's OPEN, so the widget holds them before it dials or answers anyone. Nobody else gets any: not a
+    // join answer, a renewal, a waiting visitor or a desk.
+    const claims = this.deps.tickets.verify(ticket);
+    if (claims?.kind === 'member') socket.send(JSON.stringify({ type: Notice.ICE, payload: { iceServers: this.deps.turn.for(claims.peerId) } }));
   }
 
   /**

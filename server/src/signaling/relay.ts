@@ -10,7 +10,8 @@
 import type { IClient, IMessage } from 'peer';
 import type { Logger } from 'pino';
 import type { DropReason } from '../metrics/metrics.js';
-import { NOTICE_PREFIX } from '../../../src/protocol/limits.js';
+import { Notice, NOTICE_PREFIX } from '../../../src/protocol/limits.js';
+import type { TurnGrants } from '../ice.js';
 import type { Rooms } from '../rooms.js';
 import type { Support } from '../support/support.js';
 import { nestsDeeper } from '../util/json-depth.js';
@@ -30,12 +31,13 @@ export interface RelayDeps {
   readonly registry: Registry;
   readonly offline: OfflineQueues;
   readonly rate: MessageRate;
+  readonly turn: TurnGrants;
   readonly log: Logger;
   /** Counts each drop by reason (metrics). */
   readonly dropped?: (reason: DropReason) => void;
 }
 
-export function relay({ rooms, support, registry, offline, rate, log, dropped = () => {} }: RelayDeps): (client: IClient, message: IMessage) => void {
+export function relay({ rooms, support, registry, offline, rate, turn, log, dropped = () => {} }: RelayDeps): (client: IClient, message: IMessage) => void {
   return (client, message) => {
     const msg = message as unknown as { type: unknown; src: unknown; dst: unknown; payload: unknown };
     if (rate.currentOverRate) {
@@ -44,6 +46,13 @@ export function relay({ rooms, support, registry, offline, rate, log, dropped = 
       return;
     }
     if (msg.type === 'HEARTBEAT') return;
+    // A connected member asks for fresh TURN credentials (before its own expire); nobody else gets any.
+    if (msg.type === Notice.ICE) {
+      const id = client.getId();
+      if (rooms.roomOf(id) !== undefined && registry.has(id)) client.send({ type: Notice.ICE, payload: { iceServers: turn.for(id) } });
+      msg.type = 'DROPPED';
+      return;
+    }
     // Our own client messages (the support flow's): Support checks who sent what; never relayed.
     if (typeof msg.type === 'string' && msg.type.startsWith(NOTICE_PREFIX)) {
       support.message(client.getId(), msg.type, msg.payload);
