@@ -13,6 +13,12 @@ export interface RoomGrant {
   readonly name: string | undefined;
   readonly sub: string | undefined;
   readonly exp: number;
+  /**
+   * Until when (unix seconds) this server accepts the token: `exp` plus the clock skew it allows. A ticket granted
+   * for the token ends then at the latest — a ticket that ended at `exp` could be dead on arrival for a token
+   * accepted within the skew.
+   */
+  readonly until: number;
 }
 
 export const CLOCK_SKEW_SECONDS = 30;
@@ -54,7 +60,7 @@ export function verifyRoomToken(token: string, secret: string, room: string, max
   if (name !== undefined && (typeof name !== 'string' || nameLength(name) > MAX_NAME)) throw new TokenError(`the token name must be a string of at most ${MAX_NAME} characters`);
   const sub = claims.sub;
   if (sub !== undefined && typeof sub !== 'string') throw new TokenError('the token sub must be a string');
-  return { room, role, name, sub, exp };
+  return { room, role, name, sub, exp, until: exp + CLOCK_SKEW_SECONDS };
 }
 
 /** Mint a token (development tool and tests). */

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Tickets } from '../src/tickets.js';
-import { signRoomToken } from '../src/tokens.js';
+import { CLOCK_SKEW_SECONDS, signRoomToken } from '../src/tokens.js';
 import { connect, health, logged, member, send, serve, sleep, ticketSecretOf, upgradeStatus, waitFor, wsUrl, type JoinResponse, type TestServer } from './helpers.js';
 
 const SECRET = 'r'.repeat(40);
@@ -31,19 +31,20 @@ test(
   'with room tokens, a ticket never outlives its token: join, renew, knock and desk',
   logged(async (t) => {
     const server = await serve(t, { ROOM_TOKEN_SECRET: SECRET });
+    // Accepted for 3 s more: its exp is 27 s ago, within the 30 s clock skew the server allows (CLOCK_SKEW_SECONDS).
     const exp = now() + 3;
-    const token = signRoomToken({ room: 'short', iat: now(), exp, name: 'Tess' }, SECRET);
+    const token = signRoomToken({ room: 'short', iat: now() - 60, exp: exp - CLOCK_SKEW_SECONDS, name: 'Tess' }, SECRET);
     const joined = await post<JoinResponse>(server, '/api/rooms/short/join', {}, token);
     assert.equal(joined.status, 200);
     assert.equal(expiryOf(joined.body.ticket), exp, 'the ticket ends with the token');
     const long = signRoomToken({ room: 'short', iat: now(), exp: now() + 3000 }, SECRET);
     const renewed = await post<JoinResponse>(server, '/api/rooms/short/renew', { ticket: joined.body.ticket }, long);
     assert.equal(renewed.status, 200);
-    assert.ok(expiryOf(renewed.body.ticket) <= now() + 3000, 'a renewal is bounded by the token it came with');
+    assert.ok(expiryOf(renewed.body.ticket) <= now() + 3000 + CLOCK_SKEW_SECONDS, 'a renewal is bounded by the token it came with (and the skew it is accepted within)');
     const knock = await post<{ ticket: string }>(server, '/api/rooms/short/knock', {}, token);
     assert.equal(knock.status, 200);
     assert.equal(expiryOf(knock.body.ticket), exp, 'a waiting ticket too');
-    const host = signRoomToken({ room: 'short', iat: now(), exp, role: 'host' }, SECRET);
+    const host = signRoomToken({ room: 'short', iat: now() - 60, exp: exp - CLOCK_SKEW_SECONDS, role: 'host' }, SECRET);
     const desk = await post<{ ticket: string }>(server, '/api/rooms/short/desk', {}, host);
     assert.equal(desk.status, 200);
     assert.equal(expiryOf(desk.body.ticket), exp, 'a desk ticket too');

@@ -29,7 +29,7 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, log 
     res.json({
       peerId: seat.peerId,
       // With tokens on, the ticket lives no longer than the token it was granted for.
-      ticket: tickets.issue(room, seat.peerId, name, Date.now(), 'member', role, grant?.exp),
+      ticket: tickets.issue(room, seat.peerId, name, Date.now(), 'member', role, grant?.until),
       name,
       role,
       members: seat.members,
@@ -60,7 +60,7 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, log 
     res.set('Cache-Control', 'no-store');
     res.json({
       peerId: claims.peerId,
-      ticket: tickets.issue(room, claims.peerId, claims.name, Date.now(), 'member', claims.role, grant?.exp),
+      ticket: tickets.issue(room, claims.peerId, claims.name, Date.now(), 'member', claims.role, grant?.until),
       iceServers: iceServersFor(config),
       signaling: signalingEndpoint(req, config),
     } satisfies RenewAnswer);

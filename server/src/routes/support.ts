@@ -71,7 +71,7 @@ export function supportRoutes(app: Express, { config, support }: ServerDeps, che
     name = vouchedName(grant?.name ?? name);
     const signaling = signalingEndpoint(req, config);
     const address = clientAddress(req, config.trustProxy);
-    const knocked = support.knock(room, { name, page, context, signaling, notAfter: grant?.exp, address, subject: grant?.sub });
+    const knocked = support.knock(room, { name, page, context, signaling, notAfter: grant?.until, address, subject: grant?.sub });
     if ('refused' in knocked) {
       if (knocked.refused === 'full') throw new ApiError(409, 'room-full', `The queue is full (${config.maxWaiting} waiting); try again later.`);
       throw new ApiError(
@@ -96,7 +96,7 @@ export function supportRoutes(app: Express, { config, support }: ServerDeps, che
     name = vouchedName(grant?.name ?? name);
     const signaling = signalingEndpoint(req, config);
     // A desk opened with the agent key is not bound to a token; one opened with a host token lives no longer.
-    const desk = support.openDesk(room, name, signaling, keyOk ? undefined : grant?.exp);
+    const desk = support.openDesk(room, name, signaling, keyOk ? undefined : grant?.until);
     res.set('Cache-Control', 'no-store');
     res.json({ ...desk, signaling } satisfies TicketAnswer);
   });
