@@ -16,7 +16,11 @@ if (arg !== undefined) {
       'TICKET_TTL, SEAT_TIMEOUT_MS, PING_INTERVAL_MS, TRUST_PROXY, JOIN_RATE_LIMIT, MAX_SOCKETS_PER_ADDRESS,\n' +
       'MESSAGE_RATE_LIMIT, OFFLINE_QUEUE_LIMIT, OFFLINE_QUEUE_BYTES, AGENT_KEY, MAX_WAITING,\n' +
       'MAX_WAITING_PER_VISITOR (waiting visitors per queue from one address or token subject, 2),\n' +
-      'WAITING_TIMEOUT_MS, LOG_LEVEL. See the README for each.\n',
+      'WAITING_TIMEOUT_MS, LOG_LEVEL.\n' +
+      'Shared mode (several instances behind a load balancer): REDIS_URL (redis://…; unset = one process),\n' +
+      'then TICKET_SECRET and AGENT_KEY are required; INSTANCE_ID (this instance\'s name), REDIS_PREFIX (vcw:),\n' +
+      'SEAT_LEASE_MS (15000: a dead instance\'s seats lapse after this), TRUST_PROXY=1 behind the balancer.\n' +
+      'See the README for each.\n',
   );
   process.exit(help ? 0 : 64);
 }

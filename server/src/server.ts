@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import type { ServerDeps } from './deps.js';
 import { mountHttp } from './http/app.js';
 import { Rooms } from './rooms.js';
+import { SharedMode } from './shared/cluster.js';
 import { createSignaling } from './signaling/peer-server.js';
 import { Support } from './support/support.js';
 import { Tickets } from './tickets.js';
@@ -33,7 +34,8 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   const joinLimiter = new KeyedLimiter(config.joinRateLimit, config.joinRateLimit / 60);
   const sweeper = setInterval(() => joinLimiter.sweep(), 60_000);
   sweeper.unref();
-  const deps: ServerDeps = { config, rooms, tickets, support, log, originAllowed, joinLimiter };
+  const shared = config.shared ? new SharedMode(config.shared, config.maxPeers, rooms, log) : null;
+  const deps: ServerDeps = { config, rooms, tickets, support, shared, log, originAllowed, joinLimiter };
 
   const app = express();
   const server = createServer(app);
@@ -52,19 +54,22 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   return {
     server,
     rooms,
-    start: () =>
-      new Promise((resolve, reject) => {
+    start: async () => {
+      await shared?.start();
+      return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           server.off('error', reject);
           resolve(server.address() as AddressInfo);
         });
-      }),
+      });
+    },
     stop: async () => {
       clearInterval(sweeper);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await signaling.stop();
       support.clear();
+      await shared?.stop();
       rooms.clear();
       server.closeAllConnections();
       await closed;

@@ -3,14 +3,15 @@
  * there; `POST /api/rooms/{room}/renew` gives a widget already in the call a fresh ticket and ICE servers.
  */
 import type { Express } from 'express';
-import type { JoinAnswer, RenewAnswer } from '../../../src/protocol/wire.js';
+import type { JoinAnswer, Member, RenewAnswer } from '../../../src/protocol/wire.js';
 import type { ServerDeps } from '../deps.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError, unavailable } from '../http/errors.js';
+import { newPeerId } from '../tickets.js';
 import { iceServersFor } from '../ice.js';
 import { displayName, jsonBody, signalingEndpoint, type RoomChecks } from './common.js';
 
-export function roomRoutes(app: Express, { config, rooms, tickets, support, log }: ServerDeps, checks: RoomChecks): void {
-  app.post('/api/rooms/:room/join', jsonBody, (req, res) => {
+export function roomRoutes(app: Express, { config, rooms, tickets, support, shared, log }: ServerDeps, checks: RoomChecks): void {
+  app.post('/api/rooms/:room/join', jsonBody, (req, res, next) => {
     const room = checks.spendJoin(req);
     // A support call room has exactly the two seats admission reserved: nobody joins it by name.
     if (support.queueOf(room) !== undefined) throw new ApiError(403, 'forbidden', 'This is a private support call.');
@@ -18,19 +19,35 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, log 
     const grant = checks.roomToken(req, room);
     name = grant?.name ?? name;
     const signaling = signalingEndpoint(req, config);
-    const seat = rooms.reserve(room, name);
-    if (!seat) throw new ApiError(409, 'room-full', `This room is full (${config.maxPeers} people).`);
-    log.debug({ room, peer: seat.peerId }, 'seat reserved');
-    res.set('Cache-Control', 'no-store');
-    res.json({
-      peerId: seat.peerId,
-      // With tokens on, the ticket lives no longer than the token it was granted for.
-      ticket: tickets.issue(room, seat.peerId, name, Date.now(), 'member', grant?.exp),
-      members: seat.members,
-      iceServers: iceServersFor(config),
-      maxPeers: config.maxPeers,
-      signaling,
-    } satisfies JoinAnswer);
+    const answer = (seat: { peerId: string; members: Member[] } | null) => {
+      if (!seat) throw new ApiError(409, 'room-full', `This room is full (${config.maxPeers} people).`);
+      log.debug({ room, peer: seat.peerId }, 'seat reserved');
+      res.set('Cache-Control', 'no-store');
+      res.json({
+        peerId: seat.peerId,
+        // With tokens on, the ticket lives no longer than the token it was granted for.
+        ticket: tickets.issue(room, seat.peerId, name, Date.now(), 'member', grant?.exp),
+        members: seat.members,
+        iceServers: iceServersFor(config),
+        maxPeers: config.maxPeers,
+        signaling,
+      } satisfies JoinAnswer);
+    };
+    if (!shared) return answer(rooms.reserve(room, name));
+    // Shared mode: Redis grants the seat (MAX_PEERS across every instance); this instance holds it until the
+    // socket arrives. Redis unreachable: 503, nothing granted.
+    const peerId = newPeerId();
+    shared.claim(room, peerId, name).then(
+      (claim) => {
+        if (claim.status === 'full') return answer(null);
+        rooms.adopt(room, peerId, name);
+        answer({ peerId, members: claim.others });
+      },
+      (error: unknown) => {
+        log.debug({ err: (error as Error).message }, 'join: redis unreachable');
+        throw unavailable();
+      },
+    ).catch(next);
   });
 
   // A widget already in the call renews its ticket (before re-registering after an outage or expiry) and gets

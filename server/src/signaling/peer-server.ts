@@ -28,7 +28,7 @@ export function createSignaling(server: Server, deps: ServerDeps) {
   const rate = new MessageRate(config.messageRateLimit, log);
   let wss: WebSocketServer | undefined;
   const liveness = new Liveness(() => wss?.clients, config.pingIntervalMs);
-  const registration = new Registration({ rooms, tickets, support, registry, offline, log });
+  const registration = new Registration({ rooms, tickets, support, shared: deps.shared, registry, offline, log });
   const verifyClient = upgradeGuard(deps, (claims, ticket) => registration.replace(claims, ticket));
 
   const peerServer = ExpressPeerServer(server, {
@@ -55,7 +55,8 @@ export function createSignaling(server: Server, deps: ServerDeps) {
   peerServer.on('connection', (client: IClient) => registration.connected(client));
   peerServer.on('disconnect', (client: IClient) => registration.disconnected(client));
   support.bind(registry.transport);
-  peerServer.on('message', relay({ rooms, support, registry, offline, rate, log }));
+  deps.shared?.attach({ registry, offline });
+  peerServer.on('message', relay({ rooms, support, shared: deps.shared, registry, offline, rate, log }));
   liveness.start();
 
   return {

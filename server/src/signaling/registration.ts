@@ -14,11 +14,13 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { Close, Notice } from '../../../src/protocol/limits.js';
 import type { Rooms } from '../rooms.js';
+import type { SharedMode } from '../shared/cluster.js';
+import type { Claim } from '../shared/seats.js';
 import type { Support } from '../support/support.js';
 import { kindCode, type TicketClaims, type Tickets } from '../tickets.js';
 import type { OfflineQueues } from './offline-queue.js';
 import type { Registry } from './registry.js';
-import { admittedTicket } from './upgrade-guard.js';
+import { admittedTicket, sharedClaim } from './upgrade-guard.js';
 
 /** The WebSocket close code a browser sends when the page goes away. */
 const GOING_AWAY = 1001;
@@ -31,6 +33,7 @@ export interface RegistrationDeps {
   readonly rooms: Rooms;
   readonly tickets: Tickets;
   readonly support: Support;
+  readonly shared: SharedMode | null;
   readonly registry: Registry;
   readonly offline: OfflineQueues;
   readonly log: Logger;
@@ -45,6 +48,8 @@ export class Registration {
   private readonly taken = new WeakMap<IClient, TicketClaims>();
   /** Old sockets being replaced by a newer one of the same member: their close keeps the seat. */
   private readonly replaced = new WeakSet<WebSocket>();
+  /** Shared mode: the Redis claim each member socket was admitted with. */
+  private readonly claims = new WeakMap<WebSocket, Claim>();
   /** One close listener shared by every socket (`this` is the socket). */
   private readonly recordClose: (this: WebSocket, code: number) => void;
 
@@ -69,6 +74,8 @@ export class Registration {
     socket.on('close', this.recordClose);
     const ticket = admittedTicket(req);
     if (ticket !== undefined) this.admitted.set(socket, ticket);
+    const claim = sharedClaim(req);
+    if (claim) this.claims.set(socket, claim);
   }
 
   /**
@@ -117,7 +124,11 @@ export class Registration {
       socket?.close(Close.REMOVED, 'removed');
       return;
     }
-    const seat = claims?.kind === 'member' ? rooms.connect(claims.room, claims.peerId, claims.name) : undefined;
+    let seat = claims?.kind === 'member' ? rooms.connect(claims.room, claims.peerId, claims.name) : undefined;
+    // Shared mode: Redis knows the whole room. A seat it still held (the member moved here from another instance,
+    // or its socket came back) needs no telling; one taken anew hears every holder, wherever they sit.
+    const claim = seat && this.claims.get(socket);
+    if (seat && claim && claim.status !== 'full') seat = { others: claim.status === 'held' ? null : claim.others };
     if (seat === null) {
       client.send({ type: 'ERROR', payload: { msg: 'room-full' } });
       socket?.close(ROOM_FULL_CLOSE, 'room-full');

@@ -11,6 +11,7 @@ import type { IClient, IMessage } from 'peer';
 import type { Logger } from 'pino';
 import { NOTICE_PREFIX } from '../../../src/protocol/limits.js';
 import type { Rooms } from '../rooms.js';
+import type { SharedMode } from '../shared/cluster.js';
 import type { Support } from '../support/support.js';
 import { nestsDeeper } from '../util/json-depth.js';
 import type { MessageRate } from './message-rate.js';
@@ -25,13 +26,14 @@ const QUEUED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
 export interface RelayDeps {
   readonly rooms: Rooms;
   readonly support: Support;
+  readonly shared: SharedMode | null;
   readonly registry: Registry;
   readonly offline: OfflineQueues;
   readonly rate: MessageRate;
   readonly log: Logger;
 }
 
-export function relay({ rooms, support, registry, offline, rate, log }: RelayDeps): (client: IClient, message: IMessage) => void {
+export function relay({ rooms, support, shared, registry, offline, rate, log }: RelayDeps): (client: IClient, message: IMessage) => void {
   return (client, message) => {
     const msg = message as unknown as { type: unknown; src: unknown; dst: unknown; payload: unknown };
     if (rate.currentOverRate) {
@@ -46,6 +48,16 @@ export function relay({ rooms, support, registry, offline, rate, log }: RelayDep
       return;
     }
     const room = rooms.roomOf(client.getId());
+    // Shared mode: a receiver not held here may sit on another instance, which checks the room before delivery.
+    if (shared && room !== undefined && typeof msg.dst === 'string' && rooms.roomOf(msg.dst) === undefined && typeof msg.type === 'string' && RELAYED.has(msg.type) && !nestsDeeper(msg.payload, MAX_PAYLOAD_DEPTH)) {
+      const forwarded = { type: msg.type, src: client.getId(), dst: msg.dst, payload: msg.payload };
+      shared.forward(room, forwarded).then(
+        (sent) => sent || log.debug({ peer: client.getId() }, 'signaling message for nobody dropped'),
+        () => log.debug({ peer: client.getId() }, 'signaling message not forwarded: redis unreachable'),
+      );
+      msg.type = 'DROPPED';
+      return;
+    }
     const ok =
       typeof msg.type === 'string' &&
       RELAYED.has(msg.type) &&
