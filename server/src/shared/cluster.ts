@@ -6,7 +6,7 @@
  * every instance holding members of the room. While Redis is unreachable nothing new is granted (503), and what
  * runs keeps running.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Notice } from '../../../src/protocol/limits.js';
 import type { SharedConfig } from '../config.js';
@@ -31,38 +31,50 @@ const QUEUED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
 
 export class SharedMode {
   readonly instance: string;
-  private readonly redis: Redis;
-  private readonly sub: Redis;
-  private readonly seats: RedisSeats;
+  // Made in start(): ioredis is loaded only in shared mode.
+  private redis!: Redis;
+  private sub!: Redis;
+  private seats!: RedisSeats;
   private readonly channel: string;
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
   private signaling: { registry: Registry; offline: OfflineQueues } | undefined;
   private renewing = false;
 
-  constructor(private readonly config: SharedConfig, maxPeers: number, private readonly rooms: Rooms, private readonly log: Logger) {
+  constructor(private readonly config: SharedConfig, private readonly maxPeers: number, private readonly rooms: Rooms, private readonly log: Logger) {
     this.instance = config.instanceId;
+    this.channel = this.channelOf(this.instance);
+    rooms.on('release', (room, peerId, reason) => void this.released(room, peerId, reason));
+  }
+
+  /** Connect to Redis and listen on this instance's channel. Resolves even when Redis is down (it retries). */
+  async start(): Promise<void> {
+    const { config, log } = this;
+    const { Redis } = await import('ioredis');
     const options = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 200, connectTimeout: 2000 };
     this.redis = new Redis(config.redisUrl, options);
     this.sub = new Redis(config.redisUrl, { ...options, enableOfflineQueue: true });
     for (const client of [this.redis, this.sub]) client.on('error', (error: Error) => log.debug({ err: error.message }, 'redis'));
-    this.seats = new RedisSeats(this.redis, config.prefix, this.instance, maxPeers, config.seatLeaseMs);
-    this.channel = this.channelOf(this.instance);
+    this.seats = new RedisSeats(this.redis, config.prefix, this.instance, this.maxPeers, config.seatLeaseMs);
     // Redis back (or restarted empty): this instance's members are re-asserted at once.
     this.redis.on('ready', () => {
       log.info({ instance: this.instance }, 'redis connected');
       void this.renew();
     });
-    this.redis.on('close', () => log.warn({ instance: this.instance }, 'redis unreachable'));
+    // Logged once per outage (the client retries every 200 ms).
+    let up = false;
+    this.redis.on('ready', () => (up = true));
+    this.redis.on('close', () => {
+      if (up) log.warn({ instance: this.instance }, 'redis unreachable: no new seats until it is back');
+      up = false;
+    });
     this.sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.received(message));
-    rooms.on('release', (room, peerId, reason) => void this.released(room, peerId, reason));
     this.timer = setInterval(() => void this.renew(), Math.min(1000, Math.floor(config.seatLeaseMs / 3)));
     this.timer.unref();
-  }
-
-  /** Connect to Redis and listen on this instance's channel. Resolves even when Redis is down (it retries). */
-  async start(): Promise<void> {
     await Promise.allSettled([this.redis.connect(), this.sub.connect()]);
-    await this.sub.subscribe(this.channel);
+    // Redis down at boot: the subscription waits for it (and is renewed by ioredis after every reconnect).
+    const subscribed = this.sub.subscribe(this.channel);
+    if (this.sub.status === 'ready') await subscribed;
+    else subscribed.catch((error: Error) => log.warn({ err: error.message }, 'redis subscription failed'));
   }
 
   /** The registry and offline queues signaling delivers through (set once signaling exists). */
@@ -71,7 +83,7 @@ export class SharedMode {
   }
 
   get available(): boolean {
-    return this.redis.status === 'ready';
+    return this.redis?.status === 'ready';
   }
 
   /** Take a seat in Redis (throws when Redis is unreachable). Lapsed leases it found are announced. */
@@ -94,9 +106,9 @@ export class SharedMode {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    this.sub.disconnect();
+    this.sub?.disconnect();
     // Our seats stay until their leases lapse: members re-register on another instance and keep them.
-    this.redis.disconnect();
+    this.redis?.disconnect();
   }
 
   private channelOf(instance: string): string {
