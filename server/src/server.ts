@@ -34,7 +34,7 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   const joinLimiter = new KeyedLimiter(config.joinRateLimit, config.joinRateLimit / 60);
   const sweeper = setInterval(() => joinLimiter.sweep(), 60_000);
   sweeper.unref();
-  const shared = config.shared ? new SharedMode(config.shared, config.maxPeers, rooms, log) : null;
+  const shared = config.shared ? new SharedMode(config.shared, config.maxPeers, config.joinRateLimit, rooms, log) : null;
   const deps: ServerDeps = { config, rooms, tickets, support, shared, log, originAllowed, joinLimiter };
 
   const app = express();

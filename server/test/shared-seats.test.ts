@@ -65,3 +65,31 @@ describe('shared mode seats', { skip: NO_REDIS }, () => {
     assert.deepEqual((second.body as { members: unknown }).members, [{ peerId: (first.body as { peerId: string }).peerId, name: 'Ann' }]);
   });
 });
+
+describe('shared mode per-address join budget', { skip: NO_REDIS }, () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let a: TestServer;
+  let b: TestServer;
+  before(async () => {
+    redis = await startRedis();
+    const env = { JOIN_RATE_LIMIT: '10' };
+    [a, b] = await Promise.all([startInstance(redis.url, 'rate-a', env), startInstance(redis.url, 'rate-b', env)]);
+  });
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.stop();
+  });
+
+  test('JOIN_RATE_LIMIT holds across instances: ten joins alternating over both, the eleventh is 429 on either', async () => {
+    for (let i = 0; i < 10; i++) {
+      const res = await join(i % 2 === 0 ? a : b, `budget-${i}`, {});
+      assert.equal(res.status, 200, `join ${i}: ${res.text}`);
+    }
+    for (const server of [a, b]) {
+      const over = await join(server, 'budget-over', {});
+      assert.equal(over.status, 429);
+      assert.equal((over.body as { error: string }).error, 'rate-limited');
+      assert.ok(Number(over.headers.get('retry-after')) >= 1);
+    }
+  });
+});

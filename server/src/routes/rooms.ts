@@ -7,6 +7,7 @@ import type { JoinAnswer, Member, RenewAnswer } from '../../../src/protocol/wire
 import type { ServerDeps } from '../deps.js';
 import { ApiError, unavailable } from '../http/errors.js';
 import { newPeerId } from '../tickets.js';
+import { clientAddress } from '../util/client-address.js';
 import { iceServersFor } from '../ice.js';
 import { displayName, jsonBody, signalingEndpoint, type RoomChecks } from './common.js';
 
@@ -37,17 +38,24 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, shar
     // Shared mode: Redis grants the seat (MAX_PEERS across every instance); this instance holds it until the
     // socket arrives. Redis unreachable: 503, nothing granted.
     const peerId = newPeerId();
-    shared.claim(room, peerId, name).then(
-      (claim) => {
-        if (claim.status === 'full') return answer(null);
-        rooms.adopt(room, peerId, name);
-        answer({ peerId, members: claim.others });
-      },
-      (error: unknown) => {
+    const address = clientAddress(req, config.trustProxy);
+    const take = async () => {
+      let claim;
+      try {
+        // The address's join budget, counted across every instance.
+        const wait = await shared.spendJoin(address);
+        if (wait > 0) throw new ApiError(429, 'rate-limited', 'Too many joins from your address; try again in a moment.', wait);
+        claim = await shared.claim(room, peerId, name);
+      } catch (error) {
+        if (error instanceof ApiError) throw error;
         log.debug({ err: (error as Error).message }, 'join: redis unreachable');
         throw unavailable();
-      },
-    ).catch(next);
+      }
+      if (claim.status === 'full') return answer(null);
+      rooms.adopt(room, peerId, name);
+      answer({ peerId, members: claim.others });
+    };
+    take().catch(next);
   });
 
   // A widget already in the call renews its ticket (before re-registering after an outage or expiry) and gets

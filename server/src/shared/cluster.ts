@@ -13,6 +13,7 @@ import type { SharedConfig } from '../config.js';
 import type { ReleaseReason, Rooms } from '../rooms.js';
 import type { OfflineQueues } from '../signaling/offline-queue.js';
 import { MAX_BUFFERED_BYTES, type Registry } from '../signaling/registry.js';
+import { RedisJoinBudget } from './limits.js';
 import { RedisSeats, type Claim } from './seats.js';
 
 /** A relayed signaling message (OFFER, ANSWER, CANDIDATE, LEAVE). */
@@ -35,12 +36,19 @@ export class SharedMode {
   private redis!: Redis;
   private sub!: Redis;
   private seats!: RedisSeats;
+  private budget!: RedisJoinBudget;
   private readonly channel: string;
   private timer: NodeJS.Timeout | undefined;
   private signaling: { registry: Registry; offline: OfflineQueues } | undefined;
   private renewing = false;
 
-  constructor(private readonly config: SharedConfig, private readonly maxPeers: number, private readonly rooms: Rooms, private readonly log: Logger) {
+  constructor(
+    private readonly config: SharedConfig,
+    private readonly maxPeers: number,
+    private readonly joinRateLimit: number,
+    private readonly rooms: Rooms,
+    private readonly log: Logger,
+  ) {
     this.instance = config.instanceId;
     this.channel = this.channelOf(this.instance);
     rooms.on('release', (room, peerId, reason) => void this.released(room, peerId, reason));
@@ -55,6 +63,7 @@ export class SharedMode {
     this.sub = new Redis(config.redisUrl, { ...options, enableOfflineQueue: true });
     for (const client of [this.redis, this.sub]) client.on('error', (error: Error) => log.debug({ err: error.message }, 'redis'));
     this.seats = new RedisSeats(this.redis, config.prefix, this.instance, this.maxPeers, config.seatLeaseMs);
+    this.budget = new RedisJoinBudget(this.redis, config.prefix, this.joinRateLimit);
     // Redis back (or restarted empty): this instance's members are re-asserted at once.
     this.redis.on('ready', () => {
       log.info({ instance: this.instance }, 'redis connected');
@@ -84,6 +93,14 @@ export class SharedMode {
 
   get available(): boolean {
     return this.redis?.status === 'ready';
+  }
+
+  /**
+   * Spend one of the address's joins (JOIN_RATE_LIMIT, counted across every instance): 0 when allowed, else the
+   * seconds to wait. Throws when Redis is unreachable.
+   */
+  spendJoin(address: string): Promise<number> {
+    return this.budget.spend(address);
   }
 
   /** Take a seat in Redis (throws when Redis is unreachable). Lapsed leases it found are announced. */

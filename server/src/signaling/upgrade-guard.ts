@@ -107,6 +107,9 @@ export function upgradeGuard({ config, rooms, tickets, support, shared, log, ori
   async function claimShared(claims: TicketClaims, ticket: string, address: string, req: IncomingMessage, done: Done): Promise<void> {
     let claim;
     try {
+      // The address's joins and connects, counted across every instance.
+      const wait = await shared!.spendJoin(address);
+      if (wait > 0) return refuse(done, 429, 'rate-limited', 'Too many connections from your address; try again in a moment.', { 'Retry-After': String(wait) });
       claim = await shared!.claim(claims.room, claims.peerId, claims.name);
     } catch {
       return refuse(done, 503, 'unavailable', 'The call service is briefly unavailable; try again in a moment.', { 'Retry-After': '2' });
