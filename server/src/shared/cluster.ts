@@ -161,7 +161,8 @@ export class SharedMode {
   private async released(room: string, peerId: string, reason: ReleaseReason): Promise<void> {
     try {
       const instances = await this.seats.release(room, peerId);
-      await this.tell(instances, { t: 'l', room, peerId, reason });
+      // Its member sits on another instance now: nobody is told it left.
+      if (instances) await this.tell(instances, { t: 'l', room, peerId, reason });
     } catch (error) {
       // Redis down: the lease lapses by itself and whoever purges it announces the member.
       this.log.debug({ err: (error as Error).message, peer: peerId }, 'seat release not recorded');

@@ -67,15 +67,20 @@ ${TOUCH}
 return {moved, expired}
 `;
 
-/** Free a seat held by this instance. ARGV: now, lease, peer, instance. Returns the instances still in the room. */
+/**
+ * Free a seat held by this instance. ARGV: now, lease, peer, instance. Returns {freed, instances still in the room};
+ * a seat another instance holds now (its member moved there) is not freed.
+ */
 const RELEASE = `
 local owner = redis.call('HGET', KEYS[3], ARGV[3])
-if owner == ARGV[4] then
+local freed = 0
+if owner == ARGV[4] or not owner then
   redis.call('ZREM', KEYS[1], ARGV[3])
   redis.call('HDEL', KEYS[2], ARGV[3])
   redis.call('HDEL', KEYS[3], ARGV[3])
+  freed = 1
 end
-return redis.call('HVALS', KEYS[3])
+return {freed, redis.call('HVALS', KEYS[3])}
 `;
 
 export type Claim =
@@ -85,7 +90,7 @@ export type Claim =
 type SeatCommands = Redis & {
   vcwClaim(seats: string, names: string, where: string, ...args: (string | number)[]): Promise<[number, string[], string[]]>;
   vcwRenew(seats: string, names: string, where: string, ...args: (string | number)[]): Promise<[string[], string[]]>;
-  vcwRelease(seats: string, names: string, where: string, ...args: (string | number)[]): Promise<string[]>;
+  vcwRelease(seats: string, names: string, where: string, ...args: (string | number)[]): Promise<[number, string[]]>;
 };
 
 export class RedisSeats {
@@ -114,9 +119,10 @@ export class RedisSeats {
     return { moved, expired };
   }
 
-  /** Free this instance's seat of `peerId`: the instances still holding members of the room. */
-  async release(room: string, peerId: string): Promise<string[]> {
-    return this.redis.vcwRelease(...this.keys(room), Date.now(), this.leaseMs, peerId, this.instance);
+  /** Free this instance's seat of `peerId`: the instances still holding members of the room, or null when it moved. */
+  async release(room: string, peerId: string): Promise<string[] | null> {
+    const [freed, instances] = await this.redis.vcwRelease(...this.keys(room), Date.now(), this.leaseMs, peerId, this.instance);
+    return freed === 1 ? instances : null;
   }
 
   /** The instance holding `peerId` in `room`, if any. */

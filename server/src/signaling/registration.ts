@@ -125,10 +125,10 @@ export class Registration {
       return;
     }
     let seat = claims?.kind === 'member' ? rooms.connect(claims.room, claims.peerId, claims.name) : undefined;
-    // Shared mode: Redis knows the whole room. A seat it still held (the member moved here from another instance,
-    // or its socket came back) needs no telling; one taken anew hears every holder, wherever they sit.
-    const claim = seat && this.claims.get(socket);
-    if (seat && claim && claim.status !== 'full') seat = { others: claim.status === 'held' ? null : claim.others };
+    // Shared mode, a seat this instance did not hold: Redis knows the whole room. A seat it still held (the member
+    // moved here from another instance) needs no telling; one taken anew hears every holder, wherever they sit.
+    const claim = seat?.others && this.claims.get(socket);
+    if (claim && claim.status !== 'full') seat = { others: claim.status === 'held' ? null : claim.others };
     if (seat === null) {
       client.send({ type: 'ERROR', payload: { msg: 'room-full' } });
       socket?.close(ROOM_FULL_CLOSE, 'room-full');
