@@ -67,9 +67,11 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
     stop: async () => {
       clearInterval(sweeper);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Shared mode: leave Redis first, so the seats of the sockets closed below are not freed (nor their members
+      // announced as gone) — they lapse, or their members re-register on another instance and keep them.
+      await shared?.stop();
       await signaling.stop();
       support.clear();
-      await shared?.stop();
       rooms.clear();
       server.closeAllConnections();
       await closed;

@@ -106,6 +106,32 @@ describe('shared mode relay', { skip: NO_REDIS }, () => {
     }
   }));
 
+  test('an instance stopped for a deploy (SIGTERM) frees no seat: its member re-registers on another, nobody hears a leave', logged(async () => {
+    const c = await startInstance(redis.url, 'relay-e', ENV);
+    const annJoin = await joinOk(a, 'deploy', 'Ann');
+    const carlJoin = await joinOk(c, 'deploy', 'Carl');
+    const ann = await connect(a, annJoin.peerId, annJoin.ticket);
+    await connect(c, carlJoin.peerId, carlJoin.ticket);
+    try {
+      await c.stop();
+      // The stopped instance left Carl's seat (and lease) in Redis.
+      const store = new Redis(redis.url);
+      try {
+        assert.equal(await store.hget('vcw:room:{deploy}:where', carlJoin.peerId), 'relay-e');
+      } finally {
+        store.disconnect();
+      }
+      const carl = await connect(b, carlJoin.peerId, carlJoin.ticket);
+      assert.equal(carl.messages.some((m) => m.type === 'VCW-MEMBERS'), false);
+      carl.send({ type: 'OFFER', dst: ann.id, payload: { sdp: 'redeployed', connectionId: 'd' } });
+      await ann.next((m) => m.type === 'OFFER');
+      assert.equal(ann.messages.some((m) => m.type === 'VCW-LEAVE'), false);
+      await carl.close();
+    } finally {
+      await ann.close();
+    }
+  }));
+
   test('a member whose instance died re-registers on the other with its id and seat, and nobody hears it leave', logged(async () => {
     const c = await startInstance(redis.url, 'relay-d', ENV);
     const annJoin = await joinOk(a, 'moving', 'Ann');

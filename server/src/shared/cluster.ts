@@ -41,6 +41,7 @@ export class SharedMode {
   private timer: NodeJS.Timeout | undefined;
   private signaling: { registry: Registry; offline: OfflineQueues } | undefined;
   private renewing = false;
+  private stopped = false;
 
   constructor(
     private readonly config: SharedConfig,
@@ -122,6 +123,7 @@ export class SharedMode {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     this.sub?.disconnect();
     // Our seats stay until their leases lapse: members re-register on another instance and keep them.
@@ -159,6 +161,7 @@ export class SharedMode {
   }
 
   private async released(room: string, peerId: string, reason: ReleaseReason): Promise<void> {
+    if (this.stopped) return;
     try {
       const instances = await this.seats.release(room, peerId);
       // Its member sits on another instance now: nobody is told it left.
