@@ -34,6 +34,12 @@ describe('shared mode: Redis stopped, then restarted empty', { skip: NO_REDIS },
       const port = redis.port;
       await redis.stop();
 
+      // Still healthy for the balancer (its calls go on), saying Redis is out.
+      const health = await waitFor(async () => {
+        const body = (await (await send(`${a.url}/healthz`)).json()) as { ok: boolean; redis: boolean; instance: string };
+        return body.redis === false && body;
+      }, 3000, 'healthz never said redis: false');
+      assert.deepEqual([health.ok, health.instance], [true, 'out-a']);
       const refused = await join(a, room, { name: 'Dan' });
       assert.equal(refused.status, 503);
       assert.equal((refused.body as { error: string }).error, 'unavailable');

@@ -24,7 +24,7 @@ function site(deps: ServerDeps): Express {
   app.disable('etag');
   app.set('trust proxy', deps.config.trustProxy);
   app.use(cors(deps.originAllowed));
-  healthRoute(app, deps.rooms);
+  healthRoute(app, deps.rooms, deps.shared);
   const checks = roomChecks(deps);
   roomRoutes(app, deps, checks);
   supportRoutes(app, deps, checks);
