@@ -56,6 +56,18 @@ describe('HAProxy in front of two instances', { skip: NO_REDIS || NO_HAPROXY }, 
     assert.doesNotMatch(haproxy.logs(), /token=/, 'HAProxy logged a ticket');
   }));
 
+  test('a support call room (`{queue}-{16 hex}`) lands on its queue\'s instance, join and socket alike', logged(async () => {
+    for (let i = 0; i < 8; i++) {
+      const queue = `helpdesk${i}`;
+      const call = `${queue}-${(0x1000_0000_0000_0000n + BigInt(i) * 7919n).toString(16)}`;
+      const atQueue = await holder(queue, (await joinOk(front, queue, 'Q')).peerId);
+      const joined = await joinOk(front, call, 'C');
+      const client = await connect(front, joined.peerId, joined.ticket);
+      assert.equal(await holder(call, joined.peerId), atQueue, `${call} is not on ${queue}'s instance`);
+      await client.close();
+    }
+  }));
+
   test('a call through HAProxy survives killing its instance: ids and seats kept, nobody hears a leave', logged(async () => {
     const room = 'failover';
     const annJoin = await joinOk(front, room, 'Ann');
