@@ -107,7 +107,7 @@ export class SharedMode {
   /** Take a seat in Redis (throws when Redis is unreachable). Lapsed leases it found are announced. */
   async claim(room: string, peerId: string, name: string): Promise<Claim> {
     const claim = await this.seats.claim(room, peerId, name);
-    if (claim.expired.length > 0) void this.announceLapsed(room, claim.expired);
+    if (claim.expired.length > 0) this.announceLapsed(room, claim.expired).catch((error: Error) => this.log.debug({ err: error.message }, 'lapsed seats not announced'));
     return claim;
   }
 
@@ -195,8 +195,12 @@ export class SharedMode {
     } catch {
       return;
     }
-    if (message.t === 'l') this.leave(message.room, message.peerId, message.reason);
-    else if (message.t === 'r') this.deliver(message.room, message.m, raw.length);
+    try {
+      if (message?.t === 'l') this.leave(message.room, message.peerId, message.reason);
+      else if (message?.t === 'r') this.deliver(message.room, message.m, raw.length);
+    } catch (error) {
+      this.log.warn({ err: (error as Error).message }, 'a message from another instance could not be handled');
+    }
   }
 
   /** Tell this instance's members of `room` that `peerId` left. */

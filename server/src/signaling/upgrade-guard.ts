@@ -98,7 +98,12 @@ export function upgradeGuard({ config, rooms, tickets, support, shared, log, ori
     // The client gave up while an old socket was replaced: nothing to count or admit.
     if (req.socket.destroyed) return refuse(done, 400, 'bad-request', 'The connection closed.');
     // Waiting and desk tickets take no seat, so a full room does not concern them.
-    if (claims.kind === 'member' && shared) return void claimShared(claims, ticket, address, req, done);
+    if (claims.kind === 'member' && shared) {
+      return void claimShared(claims, ticket, address, req, done).catch((error: unknown) => {
+        log.error({ err: error }, 'admitting a socket failed');
+        refuse(done, 500, 'internal', 'The server could not take this connection.');
+      });
+    }
     if (claims.kind === 'member' && !rooms.canConnect(claims.room, claims.peerId)) return refuse(done, 409, 'room-full', 'This room is full.');
     accept(ticket, address, req, done);
   }
