@@ -22,6 +22,33 @@ function compactStyles(): Plugin {
  * whose frames pass the widget's frame check like any other (what is not JSON is dropped and counted). Fails the
  * build if PeerJS's code changed shape.
  */
+/**
+ * PeerJS's logs (`logger.log(…)`, `.warn(…)`, `.error(…)`): we always create peers with `debug: 0`, so
+ * they never print; their message texts only weigh on the call chunk. Each call becomes `void 0` (its arguments are
+ * literals and plain reads, so nothing with an effect is lost).
+ */
+function dropDebugLogs(code: string): string {
+  const call = /\(0, \$[\w$]+\)\.(?:log|warn|error)\(/g;
+  let out = '';
+  let from = 0;
+  for (let m = call.exec(code); m; m = call.exec(code)) {
+    // Find the closing parenthesis, skipping strings and template literals.
+    let depth = 1;
+    let i = m.index + m[0].length;
+    for (; i < code.length && depth > 0; i++) {
+      const c = code[i]!;
+      if (c === '"' || c === "'" || c === '`') {
+        for (i++; i < code.length && code[i] !== c; i++) if (code[i] === '\\') i++;
+      } else if (c === '(') depth++;
+      else if (c === ')') depth--;
+    }
+    out += `${code.slice(from, m.index)}void 0`;
+    from = i;
+    call.lastIndex = i;
+  }
+  return out + code.slice(from);
+}
+
 function peerjsJsonOnly(): Plugin {
   return {
     name: 'vcw-peerjs-json-only',
@@ -32,7 +59,7 @@ function peerjsJsonOnly(): Plugin {
       const found = table.exec(code);
       if (!found) this.error('peerjs: the serializer table was not found; check vite.config.ts peerjsJsonOnly()');
       const json = found[1];
-      return { code: code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`), map: null };
+      return { code: dropDebugLogs(code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`)), map: null };
     },
   };
 }

@@ -161,6 +161,27 @@ async function rawFile(bytes: Uint8Array<ArrayBuffer>): Promise<number> {
   return mbps;
 }
 
+/**
+ * What signing costs per chat message (src/trust/signing.ts): an ECDSA P-256 / SHA-256 signature by the sender and
+ * its check by each receiver, on the same bytes the widget signs, in this page's WebCrypto. µs per operation.
+ */
+async function signingCost(n = 300): Promise<{ signUs: number[]; verifyUs: number[] }> {
+  const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const pair = (await crypto.subtle.generateKey(EC, false, ['sign', 'verify'])) as CryptoKeyPair;
+  const signUs: number[] = [];
+  const verifyUs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const data = new TextEncoder().encode(JSON.stringify([crypto.randomUUID(), Date.now(), i, TEXT]));
+    let t = performance.now();
+    const sig = await crypto.subtle.sign(EC, pair.privateKey, data);
+    signUs.push((performance.now() - t) * 1000);
+    t = performance.now();
+    if (!(await crypto.subtle.verify(EC, pair.publicKey, sig, data))) throw new Error('signature did not check');
+    verifyUs.push((performance.now() - t) * 1000);
+  }
+  return { signUs, verifyUs };
+}
+
 describe('chat', function () {
   this.timeout(5 * 60_000);
   after(stopAllServers);
@@ -197,6 +218,7 @@ describe('chat', function () {
       file.floor.push(await rawFile(bytes));
       file.widget.push(await widgetFile(a, b, c, bytes, r));
     }
+    const signing = await signingCost();
     raw.close();
     await Promise.all(ws.map((w) => w.leave()));
     ws.forEach((w) => w.remove());
@@ -209,6 +231,11 @@ describe('chat', function () {
       roundTripMs: { widget: rtW, floor: rtF, ratio: ratio(rtW.median, rtF.median) },
       fanOutMs: { widget: stats(rt.fanOut) },
       messagesPerSecond: { burst: `3 peers × ${PER_PEER} messages of ~${TEXT.length} chars at once`, widget: rateW, floor: rateF, ratio: ratio(rateW.median, rateF.median) },
+      signing: {
+        what: 'ECDSA P-256 (WebCrypto) per chat message: one signature by the sender, one check per receiver (n = 300)',
+        signUs: stats(signing.signUs),
+        verifyUs: stats(signing.verifyUs),
+      },
       fileThroughput: {
         what: `A shares a ${FILE_BYTES / 1024 / 1024} MiB file with B and C; MB/s = size / time until both hold it (widget: verified by SHA-256)`,
         widget: stats(file.widget),

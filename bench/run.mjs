@@ -134,6 +134,7 @@ function printBrowser(section, r) {
       ['fan-out A→B and C', ms(r.fanOutMs.widget), '', ''],
       [`messages/s (${r.messagesPerSecond.burst})`, mmm(r.messagesPerSecond.widget, 0), mmm(r.messagesPerSecond.floor, 0), `${r.messagesPerSecond.ratio}×`],
       [`file throughput, MB/s (${r.fileThroughput.widget.n} runs)`, mmm(r.fileThroughput.widget, 1), mmm(r.fileThroughput.floor, 1), `${r.fileThroughput.ratio}×`],
+      ...(r.signing ? [['signing per message, µs: sign / verify', `${mmm(r.signing.signUs, 0)} / ${mmm(r.signing.verifyUs, 0)}`, '', '']] : []),
     ]);
   } else if (section === 'mesh') {
     const row = (what, x) => [what, x.seconds, x.cpuPercent, x.cpuSeconds, x.pssMiB, x.rssSumMiB, x.processes];

@@ -33,11 +33,12 @@ function staticClosure(entry) {
 
 /**
  * What a page in a call has loaded, counted as the build's budget test counts it: the entry and every chunk but the
- * support flow's (launcher, desk) and the recorder's (loaded when a recording starts), with one language chunk — the
+ * support flow's (launcher, desk), the recorder's (loaded when a recording starts), file sharing's and chat signing's
+ * (loaded with the first file or chat message), with one language chunk — the
  * biggest — for a page not in English.
  */
 function inCallFiles() {
-  const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js') && !/^(support-|recorder-|files-)/.test(f)).map((f) => `chunks/${f}`);
+  const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js') && !/^(support-|recorder-|files-|trust-)/.test(f)).map((f) => `chunks/${f}`);
   const languages = chunks.filter((f) => /^chunks\/(de|es|fr|ja)-/.test(f));
   const biggest = languages.map((f) => [f, gz(join(DIST, f))]).sort((a, b) => b[1] - a[1])[0]?.[0];
   const english = ['video-call-widget.js', ...chunks.filter((f) => !languages.includes(f))];

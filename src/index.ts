@@ -9,6 +9,6 @@ if (!customElements.get('video-call-widget')) customElements.define('video-call-
 
 export { VideoCallWidget };
 export type { WidgetEventMap, WidgetEvents } from './core/events.js';
-export type { Bitrate, ChatMessage, ConnectionState, ErrorCode, FileTransfer, LeaveReason, Participant, PeerStats, Quality, TransferStatus, WaitingVisitor, WidgetState } from './core/types.js';
+export type { Bitrate, ChatMessage, ConnectionState, ErrorCode, FileTransfer, LeaveReason, Participant, PeerStats, Quality, TransferStatus, WaitingVisitor, WidgetError, WidgetState } from './core/types.js';
 export type { StringOverrides, Strings } from './core/strings.js';
 export type { DeviceChoice } from './core/media-controller.js';

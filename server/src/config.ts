@@ -51,6 +51,10 @@ export interface Config {
   /** Shared mode (REDIS_URL set): several instances share seats and relay through Redis; null = one process. */
   readonly shared: SharedConfig | null;
   readonly logLevel: string;
+  /** `GET /metrics` needs `Authorization: Bearer <this>` when set (METRICS_TOKEN). */
+  readonly metricsToken: string | null;
+  /** Signed webhooks (WEBHOOK_URL + WEBHOOK_SECRET), or null when off. */
+  readonly webhook: WebhookConfig | null;
   readonly staticDir: string;
   readonly demoDir: string;
 }
@@ -64,6 +68,14 @@ export interface SharedConfig {
   readonly prefix: string;
   /** A seat lease in Redis: renewed by the owning instance, lapses this long after the owner stops renewing. */
   readonly seatLeaseMs: number;
+}
+
+export interface WebhookConfig {
+  readonly url: string;
+  /** The signing key: the base64 part of WEBHOOK_SECRET (`whsec_…`), decoded. */
+  readonly key: Buffer;
+  readonly timeoutMs: number;
+  readonly queueLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -162,6 +174,38 @@ function sharedConfig(env: Env): SharedConfig | null {
   return { redisUrl: url, instanceId: id, prefix, seatLeaseMs: int(env, 'SEAT_LEASE_MS', 15000, 2000, 600_000) };
 }
 
+/** WEBHOOK_URL + WEBHOOK_SECRET (Standard Webhooks: `whsec_` + base64 key), or null when WEBHOOK_URL is unset. */
+function webhook(env: Env): WebhookConfig | null {
+  const url = env.WEBHOOK_URL?.trim() || '';
+  const raw = env.WEBHOOK_SECRET?.trim() || '';
+  const timeoutMs = int(env, 'WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000);
+  const queueLimit = int(env, 'WEBHOOK_QUEUE_LIMIT', 1000, 1, 1_000_000);
+  if (!url) {
+    if (raw) throw new ConfigError('WEBHOOK_URL', 'is required when WEBHOOK_SECRET is set');
+    return null;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('WEBHOOK_URL', `"${url}" is not a URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError('WEBHOOK_URL', 'must be an http: or https: URL');
+  if (!raw) throw new ConfigError('WEBHOOK_SECRET', 'is required when WEBHOOK_URL is set');
+  const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(raw);
+  const key = match ? Buffer.from(match[1]!, 'base64') : Buffer.alloc(0);
+  if (key.length < 24) throw new ConfigError('WEBHOOK_SECRET', 'must be "whsec_" followed by at least 24 bytes in base64');
+  return { url: parsed.href, key, timeoutMs, queueLimit };
+}
+
+function metricsToken(env: Env): string | null {
+  const raw = env.METRICS_TOKEN?.trim() || '';
+  if (!raw) return null;
+  if (raw.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters long');
+  if (!/^[\x21-\x7e]+$/.test(raw)) throw new ConfigError('METRICS_TOKEN', 'must be printable ASCII without spaces');
+  return raw;
+}
+
 export function loadConfig(env: Env, paths: { staticDir: string; demoDir: string }): Config {
   const host = env.HOST?.trim() || undefined;
   if (host !== undefined && !/^[A-Za-z0-9.:\-[\]]+$/.test(host)) throw new ConfigError('HOST', `"${host}" is not a host name or address`);
@@ -205,6 +249,8 @@ export function loadConfig(env: Env, paths: { staticDir: string; demoDir: string
     waitingTimeoutMs: int(env, 'WAITING_TIMEOUT_MS', 600_000, 1000, 86_400_000),
     shared,
     logLevel,
+    metricsToken: metricsToken(env),
+    webhook: webhook(env),
     staticDir: paths.staticDir,
     demoDir: paths.demoDir,
   };

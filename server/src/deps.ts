@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import type { Metrics } from './metrics/metrics.js';
 import type { Rooms } from './rooms.js';
 import type { SharedMode } from './shared/cluster.js';
 import type { Support } from './support/support.js';
@@ -22,4 +23,6 @@ export interface ServerDeps {
   readonly originAllowed: (origin: string | undefined) => boolean;
   /** Joins and WebSocket connects per client address (JOIN_RATE_LIMIT), one budget for both. */
   readonly joinLimiter: KeyedLimiter;
+  /** Counters for `/metrics` (joins, relayed and dropped messages). */
+  readonly metrics: Metrics;
 }

@@ -4,6 +4,7 @@
  * the library API of `index.ts`.
  */
 import { pino } from 'pino';
+import { watchParent } from './cli/parent-watch.js';
 import { bundledPaths, ConfigError, createCallServer, loadConfig } from './index.js';
 
 let config;
@@ -19,16 +20,17 @@ const log = pino({ level: config.logLevel, base: null });
 const callServer = createCallServer(config, log);
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 5000);
-    force.unref();
-    void callServer.stop().then(() => process.exit(0));
-  });
+function shutDown(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  const force = setTimeout(() => process.exit(1), 5000);
+  force.unref();
+  void callServer.stop().then(() => process.exit(0));
 }
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => shutDown(signal));
+// Started through npx or npm, whose SIGTERM stops at their shell: the parent going away stops us as SIGTERM would.
+watchParent(() => shutDown('parent-exit'));
 
 try {
   const address = await callServer.start();

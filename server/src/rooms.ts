@@ -4,7 +4,7 @@
  * capacity check and the reservation cannot interleave with another join.
  */
 import { EventEmitter } from 'node:events';
-import type { Member } from '../../src/protocol/wire.js';
+import type { Member, Role } from '../../src/protocol/wire.js';
 import { newPeerId } from './tickets.js';
 
 /**
@@ -19,12 +19,17 @@ interface Seat extends Member {
 }
 
 export type RoomEvents = {
+  /** A seat became connected: its socket arrived (not again for a socket replacing a connected one). */
+  connect: [room: string, peerId: string, name: string];
   /** A seat was freed: the peer disconnected or never came. `members` are the peers still connected. */
   release: [room: string, peerId: string, reason: ReleaseReason, members: Member[]];
+  /** Shared mode: a seat dropped without a word (its member sits on another instance now, or its lease lapsed). */
+  forget: [room: string, peerId: string];
 };
 
 /** Who holds the seats (reserved or connected), as the widgets are told. */
-const membersOf = (seats: Map<string, Seat>): Member[] => [...seats.values()].map(({ peerId, name }) => ({ peerId, name }));
+const member = ({ peerId, name, role }: Seat): Member => ({ peerId, name, role });
+const membersOf = (seats: Map<string, Seat>): Member[] => [...seats.values()].map(member);
 
 export class Rooms extends EventEmitter<RoomEvents> {
   private readonly rooms = new Map<string, Map<string, Seat>>();
@@ -35,12 +40,12 @@ export class Rooms extends EventEmitter<RoomEvents> {
   }
 
   /** Reserve a seat for a newcomer: its fresh peer id and the members already there, or null when full. */
-  reserve(room: string, name: string): { peerId: string; members: Member[] } | null {
+  reserve(room: string, name: string, role: Role = 'guest'): { peerId: string; members: Member[] } | null {
     const seats = this.rooms.get(room) ?? new Map<string, Seat>();
     if (seats.size >= this.maxPeers) return null;
     const members = membersOf(seats);
     const peerId = newPeerId();
-    const seat: Seat = { peerId, name, connected: false, timer: undefined };
+    const seat: Seat = { peerId, name, role, connected: false, timer: undefined };
     seat.timer = setTimeout(() => this.release(peerId, 'expired'), this.seatTimeoutMs);
     seat.timer.unref();
     seats.set(peerId, seat);
@@ -53,9 +58,9 @@ export class Rooms extends EventEmitter<RoomEvents> {
    * Shared mode: hold a seat that Redis has already granted (the capacity check was Redis's), as a reservation that
    * is released as `expired` when its WebSocket does not arrive in time.
    */
-  adopt(room: string, peerId: string, name: string): void {
+  adopt(room: string, peerId: string, name: string, role: Role): void {
     const seats = this.rooms.get(room) ?? new Map<string, Seat>();
-    const seat: Seat = { peerId, name, connected: false, timer: undefined };
+    const seat: Seat = { peerId, name, role, connected: false, timer: undefined };
     seat.timer = setTimeout(() => this.release(peerId, 'expired'), this.seatTimeoutMs);
     seat.timer.unref();
     seats.set(peerId, seat);
@@ -72,12 +77,13 @@ export class Rooms extends EventEmitter<RoomEvents> {
     clearTimeout(seats?.get(peerId)?.timer);
     seats?.delete(peerId);
     if (seats?.size === 0) this.rooms.delete(room);
+    this.emit('forget', room, peerId);
   }
 
   /** The members of `room` connected here (whom a notice about the room reaches). */
   connectedIn(room: string): Member[] {
     const seats = this.rooms.get(room);
-    return seats ? [...seats.values()].filter((s) => s.connected).map(({ peerId, name }) => ({ peerId, name })) : [];
+    return seats ? [...seats.values()].filter((s) => s.connected).map(member) : [];
   }
 
   /** Every room with the seats held here (reserved or connected): what shared mode renews in Redis. */
@@ -98,7 +104,7 @@ export class Rooms extends EventEmitter<RoomEvents> {
    * for a seat taken anew, `others`: everyone else holding a seat (reserved or connected), whom nobody has told
    * about this peer.
    */
-  connect(room: string, peerId: string, name: string): { others: Member[] | null } | null {
+  connect(room: string, peerId: string, name: string, role: Role = 'guest'): { others: Member[] | null } | null {
     const current = this.roomOfPeer.get(peerId);
     if (current !== undefined && current !== room) return null;
     const seats = this.rooms.get(room) ?? new Map<string, Seat>();
@@ -107,14 +113,16 @@ export class Rooms extends EventEmitter<RoomEvents> {
     if (!seat) {
       if (seats.size >= this.maxPeers) return null;
       others = membersOf(seats);
-      seat = { peerId, name, connected: false, timer: undefined };
+      seat = { peerId, name, role, connected: false, timer: undefined };
       seats.set(peerId, seat);
       this.rooms.set(room, seats);
       this.roomOfPeer.set(peerId, room);
     }
     clearTimeout(seat.timer);
     seat.timer = undefined;
+    const fresh = !seat.connected;
     seat.connected = true;
+    if (fresh) this.emit('connect', room, peerId, seat.name);
     return { others };
   }
 
@@ -143,8 +151,22 @@ export class Rooms extends EventEmitter<RoomEvents> {
     clearTimeout(seat?.timer);
     seats.delete(peerId);
     if (seats.size === 0) this.rooms.delete(room);
-    const members = [...seats.values()].filter((s) => s.connected).map(({ peerId: p, name }) => ({ peerId: p, name }));
+    const members = [...seats.values()].filter((s) => s.connected).map(member);
     this.emit('release', room, peerId, reason, members);
+  }
+
+  /** Who holds a seat in `peerId`'s room, `peerId` aside: `connected` (sockets up) and everyone (reserved too). */
+  othersOf(peerId: string): { connected: Member[]; all: Member[] } {
+    const room = this.roomOfPeer.get(peerId);
+    const seats = [...(room === undefined ? [] : this.rooms.get(room)?.values() ?? [])].filter((s) => s.peerId !== peerId);
+    return { connected: seats.filter((s) => s.connected).map(member), all: seats.map(member) };
+  }
+
+  /** This member as the room knows it. */
+  memberOf(peerId: string): Member | undefined {
+    const room = this.roomOfPeer.get(peerId);
+    const seat = room === undefined ? undefined : this.rooms.get(room)?.get(peerId);
+    return seat && member(seat);
   }
 
   /** Does this room hold any seat (reserved or connected)? An empty room does not exist. */

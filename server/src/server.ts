@@ -9,17 +9,27 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { ServerDeps } from './deps.js';
+import { CallEvents } from './events/call-events.js';
+import { RoomLifecycle } from './events/room-lifecycle.js';
 import { mountHttp } from './http/app.js';
+import { Metrics } from './metrics/metrics.js';
 import { Rooms } from './rooms.js';
 import { SharedMode } from './shared/cluster.js';
 import { createSignaling } from './signaling/peer-server.js';
 import { Support } from './support/support.js';
 import { Tickets } from './tickets.js';
 import { KeyedLimiter } from './util/rate-limits.js';
+import { WebhookSender } from './webhooks/webhooks.js';
 
 export interface RunningServer {
   readonly server: Server;
   readonly rooms: Rooms;
+  /** Room and support events (`room.started`, `participant.left`, `support.knock`, …), as the webhooks get them. */
+  readonly events: CallEvents;
+  /** The webhook deliveries (WEBHOOK_URL), or null when off. */
+  readonly webhooks: WebhookSender | null;
+  /** The Prometheus registry behind `GET /metrics`. */
+  readonly metrics: Metrics;
   start(): Promise<AddressInfo>;
   stop(): Promise<void>;
 }
@@ -27,7 +37,11 @@ export interface RunningServer {
 export function createCallServer(config: Config, log: Logger): RunningServer {
   const rooms = new Rooms(config.maxPeers, config.seatTimeoutMs);
   const tickets = new Tickets(config.ticketSecret, config.ticketTtl);
-  const support = new Support(config, rooms, tickets, log);
+  const events = new CallEvents(log);
+  const lifecycle = new RoomLifecycle(rooms, events);
+  const support = new Support(config, rooms, tickets, log, events);
+  const webhooks = config.webhook ? new WebhookSender(config.webhook, log) : null;
+  if (webhooks) events.on('event', (event) => webhooks.enqueue(event));
   const allowed = config.allowedOrigins;
   const originAllowed = (origin: string | undefined) => !allowed || origin === undefined || allowed.includes(origin);
   // Joins and WebSocket connects share one bucket per client address: JOIN_RATE_LIMIT per minute, that many at once.
@@ -35,7 +49,8 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   const sweeper = setInterval(() => joinLimiter.sweep(), 60_000);
   sweeper.unref();
   const shared = config.shared ? new SharedMode(config.shared, config.maxPeers, config.joinRateLimit, rooms, log) : null;
-  const deps: ServerDeps = { config, rooms, tickets, support, shared, log, originAllowed, joinLimiter };
+  const metrics = new Metrics({ rooms, support, events, webhooks, redisUp: shared && (() => shared.available), members: () => lifecycle.connected, sockets: () => signaling.sockets() });
+  const deps: ServerDeps = { config, rooms, tickets, support, shared, log, originAllowed, joinLimiter, metrics };
 
   const app = express();
   const server = createServer(app);
@@ -54,6 +69,9 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   return {
     server,
     rooms,
+    events,
+    webhooks,
+    metrics,
     start: async () => {
       await shared?.start();
       return new Promise((resolve, reject) => {
@@ -73,6 +91,8 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
       await signaling.stop();
       support.clear();
       rooms.clear();
+      lifecycle.clear();
+      webhooks?.stop();
       server.closeAllConnections();
       await closed;
     },

@@ -10,6 +10,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { MAX_NAME, nameLength, PEER_ID, ROOM_NAME } from '../../src/protocol/limits.js';
+import type { Role } from '../../src/protocol/wire.js';
 
 /** `member`: takes a seat in its room; `waiting`: a visitor waiting in a support queue; `desk`: an agent's desk on one. */
 export type TicketKind = 'member' | 'waiting' | 'desk';
@@ -26,6 +27,8 @@ export interface TicketClaims {
   /** Expiry, unix seconds. */
   readonly expires: number;
   readonly kind: TicketKind;
+  /** The member's role in its room (`host` on the wire as `o: 'h'`; absent: guest). */
+  readonly role: Role;
 }
 
 /** The claims as signed: room, peer id, name, expiry, and a kind only on support tickets (`w` waiting, `d` desk). */
@@ -35,6 +38,7 @@ interface WireClaims {
   readonly n: string;
   readonly e: number;
   readonly k?: 'w' | 'd';
+  readonly o?: 'h';
 }
 
 const KIND_ON_WIRE = { waiting: 'w', desk: 'd' } as const;
@@ -56,10 +60,10 @@ export class Tickets {
    * A ticket for `peerId` in `room`, valid for the configured lifetime — or, with `notAfter` (unix seconds: the
    * expiry of the room token it was granted for), not a second longer than that: a ticket never outlives its token.
    */
-  issue(room: string, peerId: string, name: string, now = Date.now(), kind: TicketKind = 'member', notAfter?: number): string {
+  issue(room: string, peerId: string, name: string, now = Date.now(), kind: TicketKind = 'member', role: Role = 'guest', notAfter?: number): string {
     const e = Math.min(Math.floor(now / 1000) + this.ttlSeconds, notAfter ?? Infinity);
     const k = kindCode(kind);
-    const claims: WireClaims = k === undefined ? { r: room, p: peerId, n: name, e } : { r: room, p: peerId, n: name, e, k };
+    const claims: WireClaims = { r: room, p: peerId, n: name, e, ...(k === undefined ? {} : { k }), ...(role === 'host' ? { o: 'h' } : {}) };
     const body = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
     return `${body}.${this.sign(body)}`;
   }
@@ -84,15 +88,15 @@ export class Tickets {
       return null;
     }
     if (typeof claims !== 'object' || claims === null) return null;
-    const { r, p, n, e, k } = claims as Record<string, unknown>;
+    const { r, p, n, e, k, o } = claims as Record<string, unknown>;
     if (typeof r !== 'string' || !ROOM_NAME.test(r)) return null;
     if (typeof p !== 'string' || !PEER_ID.test(p)) return null;
     if (typeof n !== 'string' || nameLength(n) > MAX_NAME) return null;
     if (typeof e !== 'number' || (e + graceSeconds) * 1000 <= now) return null;
     // An unknown kind is refused, never read as a member ticket: it might be one a later version gives no seat.
     const kind = k === undefined ? 'member' : k === 'w' ? 'waiting' : k === 'd' ? 'desk' : null;
-    if (kind === null) return null;
-    return { room: r, peerId: p, name: n, expires: e, kind };
+    if (kind === null || (o !== undefined && o !== 'h')) return null;
+    return { room: r, peerId: p, name: n, expires: e, kind, role: o === 'h' ? 'host' : 'guest' };
   }
 
   private sign(body: string): string {

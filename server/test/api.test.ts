@@ -3,13 +3,17 @@
  * seat expiry, origins, room tokens, config validation at boot and TURN credentials.
  */
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join as pathJoin } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { signRoomToken } from '../src/tokens.js';
 import {
   getJson,
   health,
+  send,
   join,
   joinOk,
   logged,
@@ -49,6 +53,26 @@ function rawPost(server: TestServer, path: string, body: string, headers: Record
   });
 }
 
+/** A P-256 public key as the widget sends it: raw (0x04‖x‖y), base64url. */
+function rawKey(): string {
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+  return Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]).toString('base64url');
+}
+
+async function certify(server: TestServer, room: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await send(`${server.url}/api/rooms/${room}/cert`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** The claims of a certificate, if the server's key (raw, base64url) signed it. */
+function checkCert(cert: string, authority: string): Record<string, unknown> | null {
+  const raw = Buffer.from(authority, 'base64url');
+  const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33).toString('base64url') }, format: 'jwk' });
+  const [body = '', sig = ''] = cert.split('.');
+  if (!verify('sha256', Buffer.from(body), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url'))) return null;
+  return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
 describe('default configuration', () => {
   let server: TestServer;
   before(async () => {
@@ -71,14 +95,16 @@ describe('default configuration', () => {
   );
 
   test(
-    'join answers exactly {peerId, ticket, members, iceServers, maxPeers, signaling}',
+    'join answers exactly {peerId, ticket, name, role, members, iceServers, maxPeers, signaling}',
     logged(async () => {
       const res = await join(server, 'shape-room', { name: 'Dana' });
       assert.equal(res.status, 200, res.text);
       assert.match(res.headers.get('content-type') ?? '', /application\/json/);
       assert.equal(res.headers.get('cache-control'), 'no-store');
       const body = res.body as JoinResponse;
-      assert.deepEqual(Object.keys(body).sort(), ['iceServers', 'maxPeers', 'members', 'peerId', 'signaling', 'ticket']);
+      assert.deepEqual(Object.keys(body).sort(), ['iceServers', 'maxPeers', 'members', 'name', 'peerId', 'role', 'signaling', 'ticket']);
+      assert.equal(body.name, 'Dana', 'the name the server vouches for');
+      assert.equal(body.role, 'guest', 'without tokens everyone is a guest');
       assert.match(body.peerId, /^[0-9a-f]{32}$/);
       assert.equal(typeof body.ticket, 'string');
       assert.ok(body.ticket.length > 20);
@@ -94,20 +120,44 @@ describe('default configuration', () => {
   );
 
   test(
-    'later joiners see earlier ones in members, with their (trimmed) names',
+    'POST /cert certifies a member\'s key: room, id, vouched name, role, key and expiry, signed by the server',
+    logged(async () => {
+      const a = await joinOk(server, 'cert-room', '  Ada  ');
+      const key = rawKey();
+      const ok = await certify(server, 'cert-room', { ticket: a.ticket, key });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.deepEqual(Object.keys(ok.body).sort(), ['authority', 'cert']);
+      const claims = checkCert(ok.body.cert as string, ok.body.authority as string);
+      assert.ok(claims, 'the server\'s signature checks');
+      assert.deepEqual({ ...claims, e: undefined }, { r: 'cert-room', p: a.peerId, n: 'Ada', o: 'guest', k: key, e: undefined });
+      assert.ok((claims.e as number) > Date.now() / 1000 + 3600, 'valid for the call');
+      const tampered = `${Buffer.from(JSON.stringify({ ...claims, n: 'Host' })).toString('base64url')}.${(ok.body.cert as string).split('.')[1]}`;
+      assert.equal(checkCert(tampered, ok.body.authority as string), null, 'a renamed certificate does not check');
+      // Refused: a key that is not a P-256 point, another room's ticket, no ticket.
+      const notOnCurve = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 1)]).toString('base64url');
+      for (const bad of ['', 'abc', notOnCurve, 5]) assert.equal((await certify(server, 'cert-room', { ticket: a.ticket, key: bad })).status, 400, `key ${String(bad)}`);
+      assert.equal((await certify(server, 'other-room', { ticket: a.ticket, key })).status, 401, 'another room');
+      assert.equal((await certify(server, 'cert-room', { key })).status, 401, 'no ticket');
+      assert.equal((await certify(server, 'cert-room', { ticket: `${a.ticket}x`, key })).status, 401, 'a forged ticket');
+    }),
+  );
+
+  test(
+    'later joiners see earlier ones in members, with their (trimmed) names and roles; an empty name is "Guest"',
     logged(async () => {
       const a = await joinOk(server, 'members-room', 'Alice');
       const b = await joinOk(server, 'members-room', '  Bob  ');
-      assert.deepEqual(b.members, [{ peerId: a.peerId, name: 'Alice' }]);
+      assert.deepEqual(b.members, [{ peerId: a.peerId, name: 'Alice', role: 'guest' }]);
       const c = await joinOk(server, 'members-room');
+      assert.equal(c.name, 'Guest');
       assert.deepEqual(c.members, [
-        { peerId: a.peerId, name: 'Alice' },
-        { peerId: b.peerId, name: 'Bob' },
+        { peerId: a.peerId, name: 'Alice', role: 'guest' },
+        { peerId: b.peerId, name: 'Bob', role: 'guest' },
       ]);
       const d = await joinOk(server, 'members-room', 'x'.repeat(64));
       assert.deepEqual(
         d.members.map((m) => m.name),
-        ['Alice', 'Bob', ''],
+        ['Alice', 'Bob', 'Guest'],
       );
       const other = await joinOk(server, 'members-room-other', 'Zed');
       assert.deepEqual(other.members, [], 'rooms are separate');
@@ -274,6 +324,29 @@ test(
   }),
 );
 
+test(
+  'the certificate key survives a restart with the same STATE_DIR (certificates issued before still check), not another one',
+  logged(async (t) => {
+    const stateDir = mkdtempSync(pathJoin(tmpdir(), 'vcw-cert-'));
+    t.after(() => rmSync(stateDir, { recursive: true, force: true }));
+    const authorityOf = async (server: TestServer) => {
+      const a = await joinOk(server, 'cert-restart', 'A');
+      const answer = await certify(server, 'cert-restart', { ticket: a.ticket, key: rawKey() });
+      assert.equal(answer.status, 200);
+      return answer.body as { cert: string; authority: string };
+    };
+    const first = await serve(t, { STATE_DIR: stateDir });
+    const before = await authorityOf(first);
+    await first.stop();
+    const again = await authorityOf(await serve(t, { STATE_DIR: stateDir }));
+    assert.equal(again.authority, before.authority, 'the same server key');
+    assert.ok(checkCert(before.cert, again.authority), 'a certificate from before the restart checks');
+    const other = await authorityOf(await serve(t));
+    assert.notEqual(other.authority, before.authority, 'another secret, another key');
+    assert.equal(checkCert(before.cert, other.authority), null);
+  }),
+);
+
 describe('ROOM_TOKEN_SECRET set', () => {
   const secret = 'room-token-secret-0123456789-abcdefghij';
   let server: TestServer;
@@ -333,14 +406,17 @@ describe('ROOM_TOKEN_SECRET set', () => {
   );
 
   test(
-    'the token name claim is the name others see',
+    'the token name and role claims are the name and role others see',
     logged(async () => {
       const t0 = now();
       const first = signRoomToken({ room: 'named', iat: t0, exp: t0 + 300, name: 'Agent Smith', role: 'host', sub: 'u-1' }, secret);
       const a = await joinOk(server, 'named', 'Neo', bearer(first));
       const second = signRoomToken({ room: 'named', iat: t0, exp: t0 + 300 }, secret);
       const b = await joinOk(server, 'named', 'Trinity', bearer(second));
-      assert.deepEqual(b.members, [{ peerId: a.peerId, name: 'Agent Smith' }]);
+      assert.equal(a.name, 'Agent Smith', 'the token name, not the body name, is ours');
+      assert.equal(a.role, 'host');
+      assert.deepEqual(b.members, [{ peerId: a.peerId, name: 'Agent Smith', role: 'host' }]);
+      assert.equal(b.role, 'guest');
       const c = await joinOk(server, 'named', 'Morpheus', bearer(second));
       assert.deepEqual(
         c.members.map((m) => m.name),

@@ -205,7 +205,9 @@ export function ticketSecretOf(server: TestServer): Buffer {
 export interface JoinResponse {
   peerId: string;
   ticket: string;
-  members: Array<{ peerId: string; name: string }>;
+  name: string;
+  role: 'host' | 'guest';
+  members: Array<{ peerId: string; name: string; role: 'host' | 'guest' }>;
   iceServers: Array<{ urls: string[]; username?: string; credential?: string }>;
   maxPeers: number;
   signaling: { host: string; port: number; path: string; secure: boolean; key: string };
@@ -296,6 +298,8 @@ export function wsUrl(server: TestServer, id: string, ticket: string, key = 'vcw
 export class Client {
   readonly messages: Msg[] = [];
   readonly raw: string[] = [];
+  /** VCW-IDENTITY notices (kept out of `messages`). */
+  readonly identities: Msg[] = [];
   pings = 0;
   closed: { code: number; reason: string } | null = null;
   private readonly closedPromise: Promise<{ code: number; reason: string }>;
@@ -305,7 +309,9 @@ export class Client {
       const text = isBinary ? '' : data.toString();
       this.raw.push(text);
       try {
-        this.messages.push(JSON.parse(text) as Msg);
+        const message = JSON.parse(text) as Msg;
+        // Who-is-who notices come with every registration; tests of them read `identities` (and `raw` for order).
+        (message.type === 'VCW-IDENTITY' ? this.identities : this.messages).push(message);
       } catch {
         this.messages.push({ type: '<non-json>', text });
       }

@@ -32,7 +32,7 @@ describe('shared mode relay', { skip: NO_REDIS }, () => {
   async function pair(room: string): Promise<{ ann: Client; bob: Client }> {
     const annJoin = await joinOk(a, room, 'Ann');
     const bobJoin = await joinOk(b, room, 'Bob');
-    assert.deepEqual(bobJoin.members, [{ peerId: annJoin.peerId, name: 'Ann' }]);
+    assert.deepEqual(bobJoin.members, [{ peerId: annJoin.peerId, name: 'Ann', role: 'guest' }]);
     const ann = await connect(a, annJoin.peerId, annJoin.ticket);
     const bob = await connect(b, bobJoin.peerId, bobJoin.ticket);
     return { ann, bob };

@@ -62,7 +62,7 @@ describe('shared mode seats', { skip: NO_REDIS }, () => {
     const first = await join(a, 'listed', { name: 'Ann' });
     const second = await join(b, 'listed', { name: 'Bob' });
     assert.equal(second.status, 200);
-    assert.deepEqual((second.body as { members: unknown }).members, [{ peerId: (first.body as { peerId: string }).peerId, name: 'Ann' }]);
+    assert.deepEqual((second.body as { members: unknown }).members, [{ peerId: (first.body as { peerId: string }).peerId, name: 'Ann', role: 'guest' }]);
   });
 });
 

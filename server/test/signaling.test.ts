@@ -51,6 +51,26 @@ describe('default configuration', () => {
   );
 
   test(
+    'the server vouches for who is who (VCW-IDENTITY): members hear a newcomer before its offers, the newcomer hears everyone',
+    logged(async (t) => {
+      const a = await member(server, 'identity-room', 'Ada', t);
+      const early = await joinOk(server, 'identity-room', 'Reserved');
+      const b = await joinOk(server, 'identity-room', '  Ben  ');
+      const cb = await connect(server, b.peerId, b.ticket, { t });
+      // B heard of everyone holding a seat (connected or only reserved), with the names and roles the server gave them.
+      await waitFor(() => cb.identities.length > 0, 3000, 'B hears who is who');
+      assert.deepEqual(cb.identities[0]!.payload, { members: [{ peerId: a.join.peerId, name: 'Ada', role: 'guest' }, { peerId: early.peerId, name: 'Reserved', role: 'guest' }] });
+      // A heard of B, before B's first offer reached it.
+      cb.send({ type: 'OFFER', dst: a.join.peerId, payload: { name: 'I am the host' } });
+      await a.client.next((m) => m.type === 'OFFER');
+      const kinds = a.client.raw.map((text) => (JSON.parse(text) as Msg).type);
+      assert.ok(kinds.indexOf('VCW-IDENTITY') >= 0 && kinds.indexOf('VCW-IDENTITY') < kinds.indexOf('OFFER'), `the identity came first: ${kinds.join(' ')}`);
+      assert.equal(a.client.identities.length, 1);
+      assert.deepEqual(a.client.identities[0]!.payload, { members: [{ peerId: b.peerId, name: 'Ben', role: 'guest' }] });
+    }),
+  );
+
+  test(
     'refused upgrades get an HTTP status before the upgrade',
     logged(async () => {
       const a = await joinOk(server, 'auth-room', 'A');
@@ -424,7 +444,7 @@ test(
     const cb2 = await connect(second, b.peerId, b.ticket, { t });
     assert.deepEqual(await health(second), { ok: true, rooms: 1, peers: 3 });
     const told = await cb2.next((m) => m.type === 'VCW-MEMBERS');
-    assert.deepEqual(told.payload, { members: [{ peerId: a.peerId, name: 'A' }, { peerId: early.peerId, name: 'Early' }] });
+    assert.deepEqual(told.payload, { members: [{ peerId: a.peerId, name: 'A', role: 'guest' }, { peerId: early.peerId, name: 'Early', role: 'guest' }] });
     assert.ok(!ca2.messages.some((m) => m.type === 'VCW-MEMBERS'), 'the first one back had nobody to hear of');
     // The room is whole again: relay works, and a newcomer sees both with their names.
     ca2.send({ type: 'OFFER', dst: b.peerId, payload: { again: true } });

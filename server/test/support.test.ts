@@ -253,7 +253,7 @@ describe('default configuration', () => {
       const w = await visitor(server, room, {}, t);
       const list2 = await nextWaiting(desk, from2, (l) => l.length === 2);
       assert.deepEqual(list2.map((x) => x.id), [v.knock.peerId, w.knock.peerId], 'in knock order');
-      assert.deepEqual([list2[1]!.name, list2[1]!.page, list2[1]!.context], ['', '', {}]);
+      assert.deepEqual([list2[1]!.name, list2[1]!.page, list2[1]!.context], ['Guest', '', {}]);
 
       // A desk opened later gets the queue at once.
       const late = await agent(server, room, 'Bob', t);
@@ -601,7 +601,7 @@ test(
     assert.equal(result.ok, true);
     const agentSeat = result.seat as JoinResponse;
     for (const seat of [visitorSeat, agentSeat]) {
-      assert.deepEqual(Object.keys(seat).sort(), ['iceServers', 'maxPeers', 'members', 'peerId', 'room', 'signaling', 'ticket']);
+      assert.deepEqual(Object.keys(seat).sort(), ['iceServers', 'maxPeers', 'members', 'name', 'peerId', 'role', 'room', 'signaling', 'ticket']);
       assert.match(seat.peerId, /^[0-9a-f]{32}$/);
       const { room: callRoom } = seat as JoinResponse & { room: string };
       assert.equal(callRoom, claimsOf(seat.ticket).r, 'the seat names the call room its ticket is for');
@@ -614,7 +614,8 @@ test(
     assert.deepEqual(agentSeat.signaling, deskAnswer.signaling);
     assert.notEqual(visitorSeat.peerId, v.knock.peerId, 'a fresh id, not the waiting one');
     assert.notEqual(agentSeat.peerId, deskAnswer.peerId, 'a fresh id, not the desk one');
-    assert.deepEqual(visitorSeat.members, [{ peerId: agentSeat.peerId, name: 'Agent Ann' }], 'the visitor sees the agent');
+    assert.deepEqual(visitorSeat.members, [{ peerId: agentSeat.peerId, name: 'Agent Ann', role: 'host' }], 'the visitor sees the agent, vouched as the host');
+    assert.deepEqual([agentSeat.role, visitorSeat.role], ['host', 'guest']);
     assert.deepEqual(agentSeat.members, [], 'the agent waits to be dialled');
     const callRoom = claimsOf(visitorSeat.ticket).r as string;
     assert.equal(claimsOf(agentSeat.ticket).r, callRoom);

@@ -83,7 +83,7 @@ describe('room tokens for development and for backends', () => {
       assert.ok(Math.abs(grant.exp - (t + 600)) <= 5);
       const a = await accepted(stdout.trim(), 'named');
       const b = await accepted(mint(['--room', 'named']).stdout.trim(), 'named');
-      assert.deepEqual(b.members, [{ peerId: a.peerId, name: 'Dana Q.' }], 'the name claim is the name others see');
+      assert.deepEqual(b.members, [{ peerId: a.peerId, name: 'Dana Q.', role: 'guest' }], 'the name claim is the name others see');
     }),
   );
 

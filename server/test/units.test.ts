@@ -39,7 +39,8 @@ describe('tickets', () => {
   test('issue then verify gives the claims back', () => {
     const ticket = tickets.issue('room-1', id, 'Dana', now);
     assert.match(ticket, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-    assert.deepEqual(tickets.verify(ticket, now), { room: 'room-1', peerId: id, name: 'Dana', expires: Math.floor(now / 1000) + 3600, kind: 'member' });
+    assert.deepEqual(tickets.verify(ticket, now), { room: 'room-1', peerId: id, name: 'Dana', expires: Math.floor(now / 1000) + 3600, kind: 'member', role: 'guest' });
+    assert.equal(tickets.verify(tickets.issue('room-1', id, 'Dana', now, 'member', 'host'), now)?.role, 'host', 'a host keeps its role');
     assert.deepEqual(new Tickets(Buffer.from(secret), 60).verify(ticket, now)?.peerId, id, 'any Tickets with the same secret verifies');
   });
 
@@ -81,6 +82,8 @@ describe('tickets', () => {
       { ...good, n: 'x'.repeat(65) },
       { ...good, n: null },
       { ...good, e: String(e) },
+      { ...good, o: 'x' },
+      { ...good, o: 'host' },
       { r: 'room', p: id, n: 'A' },
       [good],
       'string',
@@ -115,10 +118,10 @@ describe('rooms', () => {
     const c = r.reserve('x', 'C')!;
     assert.match(a.peerId, PEER_ID);
     assert.deepEqual(a.members, []);
-    assert.deepEqual(b.members, [{ peerId: a.peerId, name: 'A' }]);
+    assert.deepEqual(b.members, [{ peerId: a.peerId, name: 'A', role: 'guest' }]);
     assert.deepEqual(c.members, [
-      { peerId: a.peerId, name: 'A' },
-      { peerId: b.peerId, name: 'B' },
+      { peerId: a.peerId, name: 'A', role: 'guest' },
+      { peerId: b.peerId, name: 'B', role: 'guest' },
     ]);
     assert.equal(r.reserve('x', 'D'), null);
     assert.ok(r.reserve('y', 'D'), 'another room has its own seats');
@@ -142,8 +145,8 @@ describe('rooms', () => {
     const p2 = newPeerId();
     assert.deepEqual(fresh.connect('x', p1, 'One'), { others: [] });
     const newcomer = fresh.reserve('x', 'New')!;
-    assert.deepEqual(newcomer.members, [{ peerId: p1, name: 'One' }], 'the newcomer knows only who is back');
-    assert.deepEqual(fresh.connect('x', p2, 'Two'), { others: [{ peerId: p1, name: 'One' }, { peerId: newcomer.peerId, name: 'New' }] }, 'seats reserved or connected before it');
+    assert.deepEqual(newcomer.members, [{ peerId: p1, name: 'One', role: 'guest' }], 'the newcomer knows only who is back');
+    assert.deepEqual(fresh.connect('x', p2, 'Two'), { others: [{ peerId: p1, name: 'One', role: 'guest' }, { peerId: newcomer.peerId, name: 'New', role: 'guest' }] }, 'seats reserved or connected before it');
     assert.equal(fresh.connect('x', newPeerId(), 'Four'), null, 'full');
     assert.deepEqual(fresh.connect('x', p1, 'One'), { others: null }, 'connecting again keeps the seat');
     assert.deepEqual(fresh.stats(), { rooms: 1, peers: 3 });
@@ -160,7 +163,7 @@ describe('rooms', () => {
     r.connect('x', a.peerId, 'A');
     r.connect('x', b.peerId, 'B');
     r.release(a.peerId, 'disconnected');
-    assert.deepEqual(events, [['x', a.peerId, 'disconnected', [{ peerId: b.peerId, name: 'B' }]]]);
+    assert.deepEqual(events, [['x', a.peerId, 'disconnected', [{ peerId: b.peerId, name: 'B', role: 'guest' }]]]);
     assert.equal(r.roomOf(a.peerId), undefined);
     r.release(a.peerId, 'disconnected');
     r.release(newPeerId(), 'expired');
@@ -179,7 +182,7 @@ describe('rooms', () => {
     r.connect('x', a.peerId, 'A');
     const b = r.reserve('x', 'B')!;
     await waitFor(() => events.length === 1, 2000);
-    assert.deepEqual(events[0], ['x', b.peerId, 'expired', [{ peerId: a.peerId, name: 'A' }]]);
+    assert.deepEqual(events[0], ['x', b.peerId, 'expired', [{ peerId: a.peerId, name: 'A', role: 'guest' }]]);
     await new Promise((resolve) => setTimeout(resolve, 150));
     assert.equal(events.length, 1, 'the connected seat stayed');
     assert.deepEqual(r.stats(), { rooms: 1, peers: 1 });

@@ -21,7 +21,7 @@ import { Peer, type PeerError } from 'peerjs';
 import type { ReactiveController } from 'lit';
 import type { CallHandle, JoinOptions, WidgetHost } from '../core/host.js';
 import { WidgetError, type ErrorCode, type LeaveReason, type Participant } from '../core/types.js';
-import type { PeerMessage } from '../protocol/wire.js';
+import type { Member, PeerMessage } from '../protocol/wire.js';
 import { Connections, type AppMessage } from './connections.js';
 import { Credentials } from './credentials.js';
 import { Liveness } from './liveness.js';
@@ -83,6 +83,8 @@ function opened(peer: Peer, signal: AbortSignal): Promise<void> {
 
 export class CallController implements ReactiveController, CallHandle {
   selfId = '';
+  /** Who we are in the room, as the server vouches for it to the others (undefined before the join answer). */
+  self: Member | undefined;
   private peer: Peer | undefined;
   #left = false;
   readonly #roster: Roster;
@@ -120,7 +122,7 @@ export class CallController implements ReactiveController, CallHandle {
       },
       error: (error) => events.error(error),
     });
-    const dial = (id: string, name: string) => this.#connections.dial(id, name);
+    const dial = (id: string) => this.#connections.dial(id);
     const drop = (remote: Remote, reason: LeaveReason) => roster.drop(remote, reason);
     const liveness = (this.#liveness = new Liveness({
       remotes: roster.remotes,
@@ -145,11 +147,22 @@ export class CallController implements ReactiveController, CallHandle {
       remotes: roster.remotes,
       selfId: () => this.selfId,
       removed: () => events.removed(),
+      vouch: (members) => roster.vouch(members),
       dial,
       drop,
       suspect: (remote) => liveness.suspect(remote),
     });
     host.addController(this);
+  }
+
+  /** Ask the server to certify the key we sign chat messages with (see signing.ts). */
+  certify(key: string): Promise<unknown> {
+    return this.#credentials.certify(key);
+  }
+
+  /** Who the server says `id` is (a member present or gone), if it said. */
+  identityOf(id: string): Member | undefined {
+    return id === this.selfId ? this.self : this.#roster.identities.get(id);
   }
 
   /** The remote participants, by peer id. */
@@ -192,6 +205,8 @@ export class CallController implements ReactiveController, CallHandle {
     const answer = seat ?? await this.#credentials.requestSeat(server, room, name, await this.#host.roomToken(), signal);
     signal.throwIfAborted();
     this.selfId = answer.peerId;
+    this.self = { peerId: answer.peerId, name: answer.name, role: answer.role };
+    this.#roster.vouch(answer.members);
     this.#credentials.take(answer);
     const peer = new Peer(answer.peerId, {
       ...answer.signaling,
@@ -214,7 +229,7 @@ export class CallController implements ReactiveController, CallHandle {
     signal.throwIfAborted();
     addEventListener('pagehide', this.#onPageHide);
     this.#liveness.start();
-    for (const member of answer.members) this.#connections.dial(member.peerId, member.name);
+    for (const member of answer.members) this.#connections.dial(member.peerId);
   }
 
   /** Send another track (or none) on every call: camera on/off, a new device. No renegotiation. */

@@ -6,7 +6,8 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { MAX_TEXT } from '../protocol/limits.js';
-import { HISTORY_BATCH, parseHistoryItem, type HistoryItem, type PeerMessage } from '../protocol/parse.js';
+import { HISTORY_BATCH, parseHistoryItem, type ChatWireFields, type HistoryItem, type PeerMessage } from '../protocol/parse.js';
+import type { Member, Signed } from '../protocol/wire.js';
 import type { ChatMessage } from '../core/types.js';
 
 export type ChatWire = PeerMessage & { t: 'chat' };
@@ -31,7 +32,17 @@ const encoder = new TextEncoder();
 interface Entry {
   message: ChatMessage;
   seq: number;
+  /** The author's certificate and signature, passed on with the history (unsigned: none). */
+  signed: Signed | undefined;
 }
+
+/** How a message came to us: relayed by someone else (unverified), and the author's signature if any. */
+export interface Provenance extends Signed {
+  relayedBy?: string;
+}
+
+/** Checks a signed message (`Signer.check`): its author, null when it fails, undefined when unsigned/unchecked. */
+export type Check = (from: string, m: ChatWireFields & Signed) => Promise<Member | null | undefined>;
 
 const before = (a: Entry, b: Entry) =>
   a.seq !== b.seq ? a.seq < b.seq : a.message.from !== b.message.from ? a.message.from < b.message.from : a.message.id < b.message.id;
@@ -73,16 +84,29 @@ export class ChatController implements ReactiveController {
     return { v: 1, t: 'chat', id: crypto.randomUUID(), name, text: body, ts: Date.now(), seq: ++this.#clock };
   }
 
-  /** Add a message to the log unless it is there already; returns it, or null for a duplicate. */
-  record(from: string, { id, name, text, ts, seq }: Omit<ChatWire, 'v' | 't'>, self: boolean, panelOpen: boolean): ChatMessage | null {
-    if (this.#seen.has(id)) return null;
+  /**
+   * Add a message to the log unless it is there already; returns it, or null for a duplicate. `name` is the one the
+   * server vouches for the sender; `relayedBy`, for history passed on by someone else, who passed it on.
+   */
+  record(from: string, { id, text, ts, seq }: Omit<ChatWire, 'v' | 't' | 'name'>, name: string, self: boolean, panelOpen: boolean, { relayedBy, cert, sig }: Provenance = {}): ChatMessage | null {
+    if (this.#seen.has(id)) {
+      // A copy from its author replaces one that someone else relayed (which nobody could check).
+      const at = relayedBy === undefined ? this.#entries.findIndex((e) => e.message.id === id && e.message.relayedBy !== undefined && e.message.from === from) : -1;
+      if (at >= 0) {
+        this.#entries[at]! = { message: { id, from, name, text, ts, self }, seq, signed: cert && sig ? { cert, sig } : undefined };
+        this.#cached = undefined;
+        this.#host.requestUpdate();
+      }
+      return null;
+    }
     if (seq > this.#clock + MAX_SEQ_AHEAD) {
       this.invalid++;
       return null;
     }
     this.#remember(id);
     this.#clock = Math.max(this.#clock, seq);
-    const entry: Entry = { message: { id, from, name, text, ts, self }, seq };
+    const message: ChatMessage = relayedBy === undefined ? { id, from, name, text, ts, self } : { id, from, name, text, ts, self, relayedBy };
+    const entry: Entry = { message, seq, signed: cert && sig ? { cert, sig } : undefined };
     const entries = this.#entries;
     if (entries.length >= LOG_LIMIT && before(entry, entries[0]!)) return null;
     // Almost always the newest: search from the end.
@@ -97,13 +121,27 @@ export class ChatController implements ReactiveController {
     return entry.message;
   }
 
-  /** Merge a history batch from a peer: each item validated, duplicates dropped, the shared order kept. */
-  merge(items: readonly unknown[], selfId: string, panelOpen: boolean): void {
+  /**
+   * Merge a history batch that member `relayer` sent: each item validated, duplicates dropped, the shared order
+   * kept. A signed item is its author's if the signature checks, and dropped if it does not; of the unsigned ones,
+   * what `relayer` wrote itself is theirs (it came on their connection), what it passes on from others is marked
+   * as relayed. `nameOf` gives the names the server vouched for.
+   */
+  async merge(items: readonly unknown[], relayer: string, selfId: string, panelOpen: () => boolean, nameOf: (id: string) => string | undefined, check: Check): Promise<void> {
     for (const raw of items) {
       const item = parseHistoryItem(raw);
       // Our own messages are in our log already: one "from us" that is not was made up by whoever sent the batch.
-      if (!item || (item.from === selfId && !this.#seen.has(item.id))) this.invalid++;
-      else this.record(item.from, item, item.from === selfId, panelOpen);
+      if (!item || (item.from === selfId && !this.#seen.has(item.id))) {
+        this.invalid++;
+        continue;
+      }
+      // What we hold already is not checked again, unless it is a relayed copy its author's own could replace.
+      if (item.from === selfId || (this.#seen.has(item.id) && !this.log.some((m) => m.id === item.id && m.relayedBy))) continue;
+      const author = await check(item.from, item).catch(() => undefined);
+      if (author === null) this.invalid++;
+      else if (author) this.record(item.from, item, author.name, false, panelOpen(), item);
+      else if (item.from === relayer) this.record(relayer, item, nameOf(relayer) ?? '', false, panelOpen());
+      else this.record(item.from, item, nameOf(item.from) ?? item.name, false, panelOpen(), { relayedBy: relayer });
     }
   }
 
@@ -112,8 +150,8 @@ export class ChatController implements ReactiveController {
     const batches: HistoryWire[] = [];
     let items: HistoryItem[] = [];
     let bytes = 0;
-    for (const { message: { id, from, name, text, ts }, seq } of this.#entries.slice(-HISTORY_LIMIT)) {
-      const item = { id, from, name, text, ts, seq };
+    for (const { message: { id, from, name, text, ts }, seq, signed } of this.#entries.slice(-HISTORY_LIMIT)) {
+      const item = { id, from, name, text, ts, seq, ...signed };
       // A single message is at most ~12 KB encoded (2000 lone surrogates escaped as \uXXXX), so it always fits.
       const size = encoder.encode(JSON.stringify(item)).length + 1;
       if (items.length && (bytes + size > BATCH_BYTES || items.length === HISTORY_BATCH)) {

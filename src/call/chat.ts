@@ -1,12 +1,14 @@
 import { html, nothing } from 'lit';
 import type { ChatMessage, FileTransfer } from '../core/types.js';
-import type { FileStrings } from './strings.js';
+import { fill, type FileStrings } from './strings.js';
 
 /** What the chat panel shows and changes (the session provides it). */
 export interface ChatPanelModel {
   readonly dragging: boolean;
   readonly notice: string;
   readonly chat: { readonly log: readonly ChatMessage[] };
+  /** Who the server says a member is (name, role), present or gone. */
+  identityOf(id: string): { readonly name: string; readonly role: 'host' | 'guest' } | undefined;
   readonly fileShare: { readonly list: readonly FileTransfer[]; cancel(peer: string, id: string): void };
   setDragging(on: boolean): void;
 }
@@ -59,6 +61,16 @@ function fileCard(file: FileTransfer, ft: FileStrings, cancel: (f: FileTransfer)
   </li>`;
 }
 
+/** One message: the vouched name (a host marked), the time, and for relayed history who relayed it. */
+function line(m: ChatMessage, ft: FileStrings, session: ChatPanelModel) {
+  const host = !m.relayedBy && session.identityOf(m.from)?.role === 'host';
+  const relayer = m.relayedBy && (session.identityOf(m.relayedBy)?.name || ft.someone);
+  return html`<li class=${m.self ? 'mine' : ''} data-id=${m.id}>
+    <b><bdi>${m.self ? ft.you : m.name || ft.someone}</bdi></b>${host ? html` <span class="tag" data-badge="host">${ft.host}</span>` : nothing}
+    <time>${time(m.ts)}</time>${relayer ? html` <small class="relayed-by">${fill(ft.relayedBy, { name: relayer })}</small>` : nothing}
+    <p dir="auto">${linkify(m.text)}</p></li>`;
+}
+
 /** Options of the chat panel beyond the log. */
 export interface ChatPanel {
   /** The call-only strings (file sharing). */
@@ -107,8 +119,7 @@ export function chatPanel(p: ChatPanel) {
       ${entries(session.chat.log, session.fileShare.list).map((m) =>
         'fileName' in m
           ? fileCard(m, ft, (f) => session.fileShare.cancel(f.from, f.id))
-          : html`<li class=${m.self ? 'mine' : ''} data-id=${m.id}>
-              <b><bdi>${m.self ? ft.you : m.name}</bdi></b> <time>${time(m.ts)}</time><p dir="auto">${linkify(m.text)}</p></li>`)}
+          : line(m, ft, session))}
     </ol></div>
     ${session.dragging ? html`<p class="drop-hint" aria-hidden="true">${ft.dropHere}</p>` : nothing}
     ${session.notice ? html`<p class="file-error" role="alert">${session.notice}</p>` : nothing}

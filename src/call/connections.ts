@@ -41,13 +41,14 @@ export class Connections {
   }
 
   /** Newcomer → member: one media call and one data connection. */
-  dial(id: string, name: string): void {
+  dial(id: string): void {
     const peer = this.#link.peer();
     if (!peer || this.#link.ended()) return;
     const { roster, local } = this.#link;
-    const remote = roster.add(id, name);
+    const remote = roster.add(id);
     remote.dialer = true;
     remote.dialedAt = Date.now();
+    // The name rides along for widgets of before vouched names; ours name a tile only as the server says.
     const metadata = { name: local.state().name };
     this.#watchMedia(remote, peer.call(id, local.sendStream(), { metadata }));
     this.#watchData(remote, peer.connect(id, { reliable: true, serialization: 'json', metadata }));
@@ -57,7 +58,7 @@ export class Connections {
     const meta = parseMetadata(call.metadata);
     if (this.#link.ended() || !PEER_ID.test(call.peer) || !meta) return void call.close();
     const { roster, local } = this.#link;
-    const remote = roster.add(call.peer, meta.name);
+    const remote = roster.add(call.peer);
     // A re-dial: the new call gets a full window to connect.
     if (remote.connection === 'reconnecting') remote.since = Date.now();
     call.answer(local.sendStream());
@@ -71,7 +72,7 @@ export class Connections {
   acceptData(conn: DataConnection): void {
     const meta = parseMetadata(conn.metadata);
     if (this.#link.ended() || !PEER_ID.test(conn.peer) || !meta || conn.serialization !== 'json') return void conn.close();
-    this.#watchData(this.#link.roster.add(conn.peer, meta.name), conn);
+    this.#watchData(this.#link.roster.add(conn.peer), conn);
   }
 
   /** PeerJS reports an error on the peer. */
@@ -146,7 +147,7 @@ export class Connections {
     switch (message.t) {
       case 'hello':
       case 'state':
-        remote.name = message.name;
+        // The name a peer gives itself is ignored: tiles show the one the server vouches for (Roster.vouch).
         remote.audioMuted = message.audioMuted;
         remote.videoMuted = message.videoMuted;
         remote.screenSharing = message.screenSharing;

@@ -81,6 +81,13 @@ export class Credentials {
     this.#refreshIceBefore(iceExpiry(renewed.iceServers));
   }
 
+  /** The server's certificate for our chat signing key (the answer, unparsed). */
+  certify(key: string): Promise<unknown> {
+    const place = this.#place;
+    if (!place) return Promise.reject(new Error('not in a call'));
+    return roomApi(place.server, place.room, 'cert', { ticket: this.ticket, key }, null);
+  }
+
   /** No more renewals (leaving). */
   stop(): void {
     clearTimeout(this.#iceTimer);

@@ -32,7 +32,7 @@ export interface LivenessLink {
   /** Renew the ticket and ICE servers (see Credentials.renew). */
   renew(): Promise<void>;
   /** Dial them: a media call and a data connection. */
-  dial(id: string, name: string): void;
+  dial(id: string): void;
 }
 
 export class Liveness {
@@ -108,6 +108,6 @@ export class Liveness {
     media?.close();
     data?.close();
     remote.since = Date.now();
-    this.#link.dial(remote.id, remote.name);
+    this.#link.dial(remote.id);
   }
 }

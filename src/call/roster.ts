@@ -5,11 +5,13 @@
  */
 import type { DataConnection, MediaConnection } from 'peerjs';
 import type { ConnectionState, LeaveReason, Participant } from '../core/types.js';
-import type { MediaState, PeerMessage } from '../protocol/wire.js';
+import type { MediaState, Member, PeerMessage, Role } from '../protocol/wire.js';
 
 export interface Remote extends MediaState {
   readonly id: string;
+  /** The name and role the server vouches for ('' until it has named them). */
   name: string;
+  role: Role;
   connection: ConnectionState;
   media: MediaConnection | undefined;
   data: DataConnection | undefined;
@@ -37,6 +39,11 @@ export interface RosterEvents {
 
 export class Roster {
   readonly remotes = new Map<string, Remote>();
+  /**
+   * Who is who in the room, as the server vouches for it (join answer, VCW-IDENTITY): the only source of the names
+   * and roles shown. Kept after someone leaves, so the history they wrote still shows under their name.
+   */
+  readonly identities = new Map<string, Member>();
   readonly #events: RosterEvents;
   readonly #host: { requestUpdate(): void };
 
@@ -48,13 +55,27 @@ export class Roster {
     this.#events = events;
   }
 
+  /** The server vouched for these members: name (and rename) them. */
+  vouch(members: readonly Member[]): void {
+    for (const member of members) {
+      this.identities.set(member.peerId, member);
+      const remote = this.remotes.get(member.peerId);
+      if (remote) {
+        remote.name = member.name;
+        remote.role = member.role;
+        this.refresh(remote, true);
+      }
+    }
+  }
+
   /** The participant `id`, added (as connecting) if they are not in the call yet. */
-  add(id: string, name: string): Remote {
+  add(id: string): Remote {
     let remote = this.remotes.get(id);
     if (!remote) {
       const now = Date.now();
+      const { name, role } = this.identities.get(id) ?? { name: '', role: 'guest' as const };
       remote = {
-        id, name, connection: 'connecting', audioMuted: false, videoMuted: false, screenSharing: false,
+        id, name, role, connection: 'connecting', audioMuted: false, videoMuted: false, screenSharing: false,
         media: undefined, data: undefined, stream: undefined, dataOpen: false,
         since: now, lastSeen: now, suspectSince: 0, announced: false, dialer: false, redials: 0, dialedAt: 0, redialing: false,
       };
@@ -117,8 +138,8 @@ export class Roster {
   }
 
   participant(remote: Remote): Participant {
-    const { id, name, audioMuted, videoMuted, screenSharing, connection } = remote;
-    return { id, name, self: false, audioMuted, videoMuted, screenSharing, connection };
+    const { id, name, role, audioMuted, videoMuted, screenSharing, connection } = remote;
+    return { id, name, role, self: false, audioMuted, videoMuted, screenSharing, connection };
   }
 
   broadcast(message: PeerMessage): void {

@@ -1,11 +1,12 @@
 /**
  * ServerNotices: what the signaling server tells us about the room on our PeerJS socket, beside PeerJS's own
- * messages — we were removed (VCW-REMOVED), who is in the room after we re-registered (VCW-MEMBERS), and that a
- * member's socket went away (VCW-LEAVE).
+ * messages — we were removed (VCW-REMOVED), who is in the room after we re-registered (VCW-MEMBERS), who is who
+ * (VCW-IDENTITY: the names and roles tiles and chat show), and that a member's socket went away (VCW-LEAVE).
  */
 import type { LeaveReason } from '../core/types.js';
 import { Notice } from '../protocol/limits.js';
-import { parseNotice, parseRoomLeave, parseRoomMembers } from '../protocol/parse.js';
+import { parseIdentities, parseNotice, parseRoomLeave, parseRoomMembers } from '../protocol/parse.js';
+import type { Member } from '../protocol/wire.js';
 import type { Remote } from './roster.js';
 
 /** What the notices act on. */
@@ -15,7 +16,9 @@ export interface NoticesLink {
   selfId(): string;
   /** The server removed us from the call. */
   removed(): void;
-  dial(id: string, name: string): void;
+  /** The server vouched for who these members are. */
+  vouch(members: readonly Member[]): void;
+  dial(id: string): void;
   drop(remote: Remote, reason: LeaveReason): void;
   /** Their socket went, for no stated reason: hold it against their heartbeat (see Liveness.suspect). */
   suspect(remote: Remote): void;
@@ -31,9 +34,12 @@ export class ServerNotices {
   handle(message: unknown): void {
     if (parseNotice(message, Notice.REMOVED)) return this.#link.removed();
     // Back after a server restart: whoever took a seat while we were away does not know us. Dial those.
+    const identities = parseIdentities(message);
+    if (identities) return this.#link.vouch(identities);
     const members = parseRoomMembers(message);
     if (members) {
-      for (const m of members) if (m.peerId !== this.#link.selfId() && !this.#link.remotes.has(m.peerId)) this.#link.dial(m.peerId, m.name);
+      this.#link.vouch(members);
+      for (const m of members) if (m.peerId !== this.#link.selfId() && !this.#link.remotes.has(m.peerId)) this.#link.dial(m.peerId);
       return;
     }
     const gone = parseRoomLeave(message);

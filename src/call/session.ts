@@ -10,8 +10,16 @@ import { Announcer } from './announcer.js';
 import { CallController, type AppMessage } from './call-controller.js';
 import { callView } from './call-view.js';
 import { ChatController } from './chat-controller.js';
+import type { ChatWireFields, Signed } from '../protocol/wire.js';
+import type { Check } from './chat-controller.js';
 import { FileShare } from './file-share.js';
 import { StatsController } from './stats-controller.js';
+
+/** What the trust chunk's `Signer` does for the session: sign our chat messages, check everyone's. */
+interface Signer {
+  sign(m: ChatWireFields): Promise<Signed>;
+  check: Check;
+}
 
 export class Session implements SessionHandle {
   readonly chat: ChatController;
@@ -31,6 +39,10 @@ export class Session implements SessionHandle {
   soundBlocked = false;
   /** Joins, leaves and messages said to screen readers. */
   readonly announcer: Announcer;
+  /** Signs our chat messages and checks everyone's in the current call (the trust chunk, loaded at first use). */
+  #signer: Promise<Signer> | undefined;
+  /** Inbound chat and history, one after the other (checking a signature takes a moment). */
+  #inbound: Promise<void> = Promise.resolve();
 
   constructor(readonly host: WidgetHost) {
     this.announcer = new Announcer(host);
@@ -39,6 +51,11 @@ export class Session implements SessionHandle {
       host.notify({ type: 'message', message });
     });
     this.fileShare = new FileShare(host, (file) => host.notify({ type: 'file', file }));
+  }
+
+  /** Who the server says `id` is, for the chat panel's names and host marks. */
+  identityOf(id: string): { readonly name: string; readonly role: 'host' | 'guest' } | undefined {
+    return this.call?.identityOf(id);
   }
 
   get messages(): readonly ChatMessage[] {
@@ -113,6 +130,7 @@ export class Session implements SessionHandle {
       removed: () => void host.leave('removed'),
     });
     this.call = call;
+    this.#signer = undefined;
     // A new device, or one turned off: every connection sends the new track (the screen stays while presenting).
     host.media.onTrack = (kind, track) => {
       if (kind === 'audio' || !call.screen) call.replaceTrack(kind, track);
@@ -121,7 +139,7 @@ export class Session implements SessionHandle {
     this.statsOf = new StatsController(host, call);
     this.fileShare.attach({
       peers: () => call.openPeers(),
-      nameOf: (peer) => call.remotes.get(peer)?.name ?? '',
+      nameOf: (peer) => call.identityOf(peer)?.name ?? '',
       send: (peer, message) => call.sendTo(peer, message),
       channel: (peer) => call.channel(peer),
     });
@@ -154,25 +172,41 @@ export class Session implements SessionHandle {
       if (message.t === 'file') call.sendTo(from, { v: 1, t: 'file-cancel', id: message.id });
       return;
     }
-    switch (message.t) {
-      case 'chat':
-        this.chat.record(from, message, false, this.host.chatOpen);
-        break;
-      case 'history':
-        this.chat.merge(message.items, call.selfId, this.host.chatOpen);
-        break;
-      default:
-        this.fileShare.handle(from, message);
-    }
+    if (message.t !== 'chat' && message.t !== 'history') return this.fileShare.handle(from, message);
+    const open = () => this.host.chatOpen;
+    const check: Check = async (author, m) => (await this.#signing(call)).check(author, m);
+    this.#inbound = this.#inbound.then(async () => {
+      if (this.call !== call) return;
+      if (message.t === 'history') return this.chat.merge(message.items, from, call.selfId, open, (id) => call.identityOf(id)?.name, check);
+      // Whoever's connection it came on wrote it, under the name the server vouches for (never the message's);
+      // a signature that does not check drops it.
+      const author = await check(from, message).catch(() => undefined);
+      if (author === null) this.chat.invalid++;
+      else this.chat.record(from, message, call.identityOf(from)?.name ?? author?.name ?? '', false, open(), message);
+    });
+  }
+
+  #signing(call: CallController): Promise<Signer> {
+    return (this.#signer ??= import('../trust/index.js').then(
+      ({ Signer }) => new Signer((key) => call.certify(key)),
+      (error: unknown) => {
+        this.#signer = undefined;
+        throw error;
+      },
+    ));
   }
 
   /** Send a chat message to everyone; throws (sending nothing) when it cannot be sent. */
-  send(text: string, name: string): ChatMessage {
+  async send(text: string, name: string): Promise<ChatMessage> {
     const call = this.call;
     if (!call?.selfId) throw new Error('Join the call before sending messages.');
-    const wire = this.chat.compose(text, name);
-    call.broadcast(wire);
-    return this.chat.record(call.selfId, wire, true, this.host.chatOpen)!;
+    const vouched = call.self?.name ?? name;
+    const wire = this.chat.compose(text, vouched);
+    // Signed, so that it can be passed on as history; unsigned if the server cannot certify us right now.
+    const signed = await this.#signing(call).then((signer) => signer.sign(wire)).catch(() => undefined);
+    if (this.call !== call) throw new Error('Join the call before sending messages.');
+    call.broadcast({ ...wire, ...signed });
+    return this.chat.record(call.selfId, wire, vouched, true, this.host.chatOpen, signed)!;
   }
 
   /** Files picked or dropped in the chat panel: share each; a refusal is shown in the panel. */

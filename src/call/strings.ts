@@ -40,6 +40,10 @@ const en = {
   /** `{name}` and `{text}` are replaced. */
   announceMessage: 'Message from {name}: {text}',
   someone: 'Someone',
+  /** A participant the server vouches for as the call's host (a host token, or the support agent). */
+  host: 'Host',
+  /** History a member passed on from someone else: nobody can check who wrote it. `{name}` is the member. */
+  relayedBy: 'relayed by {name}, not verified',
   devices: 'Devices',
   mutedHint: 'You are muted. Unmute to be heard.',
   /** Connection quality of a tile: `{quality}` is good, fair or poor. */

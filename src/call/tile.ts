@@ -41,7 +41,10 @@ function pip(e: Event, refused: (error: Error) => void) {
 export function tile(p: Participant, stream: MediaStream | null, t: Strings, x: TileExtras) {
   const showVideo = !!stream && !p.videoMuted;
   const ft = x.ft;
-  const label = p.self ? `${p.name} (${ft.you})` : p.name;
+  const name = p.name || ft.someone;
+  const host = p.role === 'host';
+  const shown = p.self ? `${name} (${ft.you})` : name;
+  const label = host ? `${shown}, ${ft.host}` : shown;
   const q = x.quality;
   const details = q
     ? `${q.stats.rtt === null ? '–' : Math.round(q.stats.rtt)} ms · ${q.stats.packetLossPercent.toFixed(1)} % · ${kbps(q.stats)} kbps${q.stats.video.frameWidth ? ` · ${q.stats.video.frameWidth}×${q.stats.video.frameHeight}` : ''}${q.stats.usingRelay ? ` · ${ft.relayed}` : ''}`
@@ -51,19 +54,20 @@ export function tile(p: Participant, stream: MediaStream | null, t: Strings, x: 
   return html`<div part="tile" class="tile ${p.self && !p.screenSharing ? 'self' : ''} ${p.screenSharing ? 'screen' : ''} ${x.main ? 'main' : ''}"
     role="listitem" data-peer-id=${p.id} data-connection=${p.connection} aria-label=${label}>
     ${x.devices?.video(stream, { muted: p.self, mirror: p.self && !p.screenSharing, hidden: !showVideo }) ?? nothing}
-    ${showVideo ? nothing : html`<div class="avatar" aria-hidden="true">${(p.name.trim()[0] ?? '?').toUpperCase()}</div>`}
+    ${showVideo ? nothing : html`<div class="avatar" aria-hidden="true">${(name.trim()[0] ?? '?').toUpperCase()}</div>`}
     <div class="actions">
       ${p.self
         ? nothing
         : html`<span part="quality" class="quality" data-quality=${q?.quality ?? ''} data-relay=${!!q?.stats.usingRelay} tabindex="0" role="img"
             aria-label=${`${summary}: ${details}`}><span class="bars" aria-hidden="true"></span><span class="details" aria-hidden="true">${summary}<br />${details}</span></span>`}
       ${showVideo && document.pictureInPictureEnabled && !p.self
-        ? html`<button part="button" class="icon" aria-label=${`${ft.pip}: ${p.name}`} title=${ft.pip} @click=${(e: Event) => pip(e, x.refused)}>${icon('M1 2h14v12H1zM8 8h5v4H8z')}</button>`
+        ? html`<button part="button" class="icon" aria-label=${`${ft.pip}: ${name}`} title=${ft.pip} @click=${(e: Event) => pip(e, x.refused)}>${icon('M1 2h14v12H1zM8 8h5v4H8z')}</button>`
         : nothing}
-      <button part="button" class="icon" aria-label=${`${ft.fullscreen}: ${p.name}`} title=${ft.fullscreen} @click=${(e: Event) => fullscreen(e, x.refused)}>${icon('M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5')}</button>
+      <button part="button" class="icon" aria-label=${`${ft.fullscreen}: ${name}`} title=${ft.fullscreen} @click=${(e: Event) => fullscreen(e, x.refused)}>${icon('M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5')}</button>
     </div>
     <div class="label">
-      <span part="name" class="name">${label}</span>
+      <span part="name" class="name">${shown}</span>
+      ${host ? html`<span class="tag" data-badge="host" aria-hidden="true">${ft.host}</span>` : nothing}
       ${p.audioMuted ? html`<span class="tag" data-badge="muted">${ft.muted}</span>` : nothing}
       ${p.videoMuted ? html`<span class="tag" data-badge="camera-off">${ft.cameraOff}</span>` : nothing}
       ${p.screenSharing ? html`<span class="tag" data-badge="presenting">${ft.presenting}</span>` : nothing}

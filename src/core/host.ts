@@ -24,6 +24,8 @@ export interface RemoteView {
 /** The mesh of one call (`call/call-controller.ts`). */
 export interface CallHandle {
   readonly selfId: string;
+  /** Our name and role as the server vouches for them (undefined until the join answer). */
+  readonly self: { readonly name: string; readonly role: 'host' | 'guest' } | undefined;
   readonly serverConnected: boolean;
   readonly remotes: ReadonlyMap<string, RemoteView>;
   /** The screen presented instead of the camera, if any. */
@@ -65,7 +67,7 @@ export interface SessionHandle {
   stats(): Promise<PeerStats[]>;
   startRecording(self: Participant, mic: () => MediaStreamTrack | null): Promise<void>;
   stopRecording(self: Participant): Promise<Blob>;
-  send(text: string, name: string): ChatMessage;
+  send(text: string, name: string): Promise<ChatMessage>;
   share(file: Blob, name: string): Promise<FileTransfer>;
   /** The in-call view. */
   render(view: CallViewOptions): unknown;
@@ -124,6 +126,11 @@ export interface SupportHandle {
   knock(signal: AbortSignal): Promise<JoinAnswer | undefined>;
   /** Desk: the seat its admission handed over, taken once. */
   takeSeat(): JoinAnswer | undefined;
+  /**
+   * Before a join: the launcher opens its panel (a `join()` from the page shows the queue); the desk rejects with
+   * `forbidden` unless an admission handed it the seat to join with.
+   */
+  beforeJoin(): Promise<void>;
   /** After leaving a call: the state to show. */
   afterLeave(reason: LeaveReason): WidgetState;
   /** Someone left the call. */

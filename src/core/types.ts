@@ -6,7 +6,10 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'fai
 
 export interface Participant {
   readonly id: string;
+  /** The name the server vouches for (the room token's `name` when tokens are on), never what a peer says. */
   readonly name: string;
+  /** `host` (a host token, or the agent of a support call) or `guest`, as the server vouches. */
+  readonly role: 'host' | 'guest';
   readonly self: boolean;
   readonly audioMuted: boolean;
   readonly videoMuted: boolean;
@@ -17,10 +20,16 @@ export interface Participant {
 export interface ChatMessage {
   readonly id: string;
   readonly from: string;
+  /** The sender's name as the server vouches for it (for history a third member relayed, see `relayedBy`). */
   readonly name: string;
   readonly text: string;
   readonly ts: number;
   readonly self: boolean;
+  /**
+   * Set on history that a member other than its author passed on: that member's id. Nobody can check such an
+   * entry's sender or text; the widget marks it as relayed and unverified.
+   */
+  readonly relayedBy?: string;
 }
 
 export type TransferStatus = 'sending' | 'receiving' | 'done' | 'failed' | 'cancelled';

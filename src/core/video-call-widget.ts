@@ -289,7 +289,9 @@ export class VideoCallWidget extends LitElement {
   #self(): Participant {
     return {
       id: this.call?.selfId ?? '',
-      name: this.selfName,
+      // Once the server answered: what it told the others we are called (the token's name when tokens are on).
+      name: this.call?.self?.name ?? this.selfName,
+      role: this.call?.self?.role ?? 'guest',
       self: true,
       audioMuted: !this.media.micOn,
       videoMuted: !this.media.camOn && !this.#sharing,
@@ -372,10 +374,7 @@ export class VideoCallWidget extends LitElement {
     if (!ROOM_NAME.test(this.room)) return this.fail(new WidgetError('invalid-room', `Invalid room name "${this.room}"`));
     if (this.#sup ? !this.#sup.enter() : this.mode != 'inline') {
       if (this.#sup) return this.#setState('idle');
-      return void (this.#supLoading ??= import('../support/index.js').then((m) => {
-        this.#sup = m.createSupport(this);
-        this.#start();
-      }));
+      return void this.#loadSupport();
     }
     if (this.autoJoin) return void this.join().catch(() => undefined);
     this.#setState('prejoin');
@@ -385,10 +384,23 @@ export class VideoCallWidget extends LitElement {
     this.#extras().catch(() => undefined).then(() => this.media.acquire()).catch((error: unknown) => this.fail(asWidgetError(error)));
   }
 
-  /** Join the call. Resolves once joined; rejects with an Error whose `code` matches the `vcw-error`. */
+  #loadSupport(): Promise<void> {
+    return (this.#supLoading ??= import('../support/index.js').then((m) => {
+      this.#sup = m.createSupport(this);
+      this.#start();
+    }));
+  }
+
+  /**
+   * Join the call. Resolves once joined; rejects with an Error whose `code` matches the `vcw-error`. A launcher
+   * opens its panel and knocks: it settles once admitted (resolves), declined, not answered or cancelled (rejects).
+   * A desk answers calls by admitting visitors: its `join()` rejects with `forbidden` and joins nothing.
+   */
   join(): Promise<void> {
     if (this._state === 'joined' || this._state === 'reconnecting') return Promise.resolve();
-    this.#pending ??= this.#joinNow().finally(() => (this.#pending = undefined));
+    // The support flow first: a launcher opens its panel, a desk refuses unless an admission handed it a seat.
+    const ready = this.mode == 'inline' ? Promise.resolve() : this.#loadSupport().then(() => this.#sup!.beforeJoin());
+    this.#pending ??= ready.then(() => this.#joinNow()).finally(() => (this.#pending = undefined));
     return this.#pending;
   }
 

@@ -74,6 +74,8 @@ const de: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   announceLeave: '{name} hat den Anruf verlassen',
   announceMessage: 'Nachricht von {name}: {text}',
   someone: 'Jemand',
+  host: 'Gastgeber',
+  relayedBy: 'weitergeleitet von {name}, nicht geprüft',
   camera: 'Kamera',
   microphone: 'Mikrofon',
   speaker: 'Lautsprecher',

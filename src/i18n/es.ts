@@ -74,6 +74,8 @@ const es: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   announceLeave: '{name} ha salido de la llamada',
   announceMessage: 'Mensaje de {name}: {text}',
   someone: 'Alguien',
+  host: 'Anfitrión',
+  relayedBy: 'reenviado por {name}, sin verificar',
   camera: 'Cámara',
   microphone: 'Micrófono',
   speaker: 'Altavoz',

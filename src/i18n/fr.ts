@@ -74,6 +74,8 @@ const fr: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   announceLeave: '{name} a quitté l’appel',
   announceMessage: 'Message de {name} : {text}',
   someone: 'Quelqu’un',
+  host: 'Hôte',
+  relayedBy: 'relayé par {name}, non vérifié',
   camera: 'Caméra',
   microphone: 'Micro',
   speaker: 'Haut-parleur',

@@ -74,6 +74,8 @@ const ja: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   announceLeave: '{name} さんが通話から退出しました',
   announceMessage: '{name} さんからのメッセージ: {text}',
   someone: '参加者',
+  host: 'ホスト',
+  relayedBy: '{name} が転送、未確認',
   camera: 'カメラ',
   microphone: 'マイク',
   speaker: 'スピーカー',

@@ -37,6 +37,12 @@ export const Notice = {
   LEAVE: 'VCW-LEAVE',
   /** Server → a member that took its seat anew: `{ members }` who holds a seat now. */
   MEMBERS: 'VCW-MEMBERS',
+  /**
+   * Server → member: `{ members: [{ peerId, name, role }] }` who these members are, as the server vouches. Sent to
+   * the members already connected when a member's socket registers (before anything it sends them), and to that
+   * member about everyone else holding a seat. It names; it never asks anyone to dial.
+   */
+  IDENTITY: 'VCW-IDENTITY',
   /** Server → removed member: the support desk removed you. */
   REMOVED: 'VCW-REMOVED',
   /** Server → visitor: `{ position }` your place in the queue. */

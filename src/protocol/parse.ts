@@ -4,7 +4,7 @@
  * server). Loaded with the call (and the support flow), not before.
  */
 import { isName, MAX_PAGE, MAX_TEXT, Notice, PEER_ID, ROOM_NAME, TICKET } from './limits.js';
-import type { ApiErrorBody, ChatWireFields, HistoryItem, IceServer, JoinAnswer, Member, NoticeFrame, PeerMessage, RenewAnswer, SignalingEndpoint, TicketAnswer } from './wire.js';
+import type { ApiErrorBody, ChatWireFields, Signed, HistoryItem, IceServer, JoinAnswer, Member, NoticeFrame, PeerMessage, RenewAnswer, SignalingEndpoint, TicketAnswer } from './wire.js';
 
 export const PROTOCOL_VERSION = 1;
 /** Largest file a participant can share. */
@@ -25,11 +25,17 @@ const isBool = (x: unknown): x is boolean => typeof x === 'boolean';
 const isId = (x: unknown): x is string => typeof x === 'string' && /^[\w-]{1,64}$/.test(x);
 const isCount = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= max;
 
-function chatFields(data: Obj): ChatWireFields | null {
-  const { id, name, text, ts, seq } = data;
-  return isId(id) && isName(name) && typeof text === 'string' && text.length > 0 && text.length <= MAX_TEXT &&
+/** A member certificate (server/src/certs.ts) and an ECDSA P-256 signature (64 bytes), base64url. */
+const CERT = /^[\w-]{1,900}\.[\w-]{86}$/;
+const SIG = /^[\w-]{86}$/;
+
+/** A chat message's fields, with its certificate and signature when it is signed (both, well-formed, or neither). */
+function chatFields(data: Obj): (ChatWireFields & Signed) | null {
+  const { id, name, text, ts, seq, cert, sig } = data;
+  const signed = cert === undefined && sig === undefined ? {} : typeof cert === 'string' && CERT.test(cert) && typeof sig === 'string' && SIG.test(sig) ? { cert, sig } : null;
+  return signed && isId(id) && isName(name) && typeof text === 'string' && text.length > 0 && text.length <= MAX_TEXT &&
     typeof ts === 'number' && Number.isFinite(ts) && isCount(seq, Number.MAX_SAFE_INTEGER)
-    ? { id, name, text, ts, seq }
+    ? { id, name, text, ts, seq, ...signed }
     : null;
 }
 
@@ -112,9 +118,9 @@ function all<T>(items: unknown, parse: (x: unknown) => T | null, max = Infinity)
   return out;
 }
 
-/** One `{ peerId, name }` of a member list from the server. */
+/** One `{ peerId, name, role }` of a member list from the server (a server without roles: `guest`). */
 function parseMember(m: unknown): Member | null {
-  return isObj(m) && isPeerId(m.peerId) && isName(m.name) ? { peerId: m.peerId, name: m.name } : null;
+  return isObj(m) && isPeerId(m.peerId) && isName(m.name) ? { peerId: m.peerId, name: m.name, role: m.role === 'host' ? 'host' : 'guest' } : null;
 }
 
 function parseEndpoint(s: unknown): SignalingEndpoint | null {
@@ -131,7 +137,9 @@ export function parseJoinAnswer(x: unknown): JoinAnswer | null {
   const signaling = parseEndpoint(x.signaling);
   if (!members || !iceServers || !signaling) return null;
   if (x.room !== undefined && (typeof x.room !== 'string' || !ROOM_NAME.test(x.room))) return null;
-  const answer = { peerId: x.peerId, ticket: x.ticket, members, iceServers, maxPeers: x.maxPeers, signaling };
+  if (!isName(x.name)) return null;
+  const role = x.role === 'host' ? 'host' : 'guest';
+  const answer = { peerId: x.peerId, ticket: x.ticket, name: x.name, role, members, iceServers, maxPeers: x.maxPeers, signaling } as const;
   return typeof x.room === 'string' ? { ...answer, room: x.room } : answer;
 }
 
@@ -173,6 +181,12 @@ export function parseRoomLeave(x: unknown): { peerId: string; reason: 'left' | '
 /** The server's list of who holds a seat, sent to a widget that took its seat anew after a server restart. */
 export function parseRoomMembers(x: unknown): Member[] | null {
   const notice = parseNotice(x, Notice.MEMBERS);
+  return notice && all(notice.payload.members, parseMember, 64);
+}
+
+/** Server → member: who these members are (VCW-IDENTITY). */
+export function parseIdentities(x: unknown): Member[] | null {
+  const notice = parseNotice(x, Notice.IDENTITY);
   return notice && all(notice.payload.members, parseMember, 64);
 }
 

@@ -19,10 +19,17 @@ export interface SignalingEndpoint {
   readonly key: string;
 }
 
-/** Someone holding a seat in a room. */
+/** What a member is in its room: `host` (a host token, or the agent of a support call) or `guest`. */
+export type Role = 'host' | 'guest';
+
+/**
+ * Someone holding a seat in a room, as the server vouches for them: the name is the room token's `name` when
+ * tokens are on, else the name the member joined with (never what a peer says about itself).
+ */
 export interface Member {
   readonly peerId: string;
   readonly name: string;
+  readonly role: Role;
 }
 
 /**
@@ -32,6 +39,9 @@ export interface Member {
 export interface JoinAnswer {
   readonly peerId: string;
   readonly ticket: string;
+  /** Our own name and role, as the server vouches for them to the others. */
+  readonly name: string;
+  readonly role: Role;
   readonly members: readonly Member[];
   readonly iceServers: readonly IceServer[];
   readonly maxPeers: number;
@@ -47,6 +57,21 @@ export interface RenewAnswer {
   readonly iceServers: readonly IceServer[];
   /** Where the socket goes, as in the join answer (the server sends it; a widget may keep the one it has). */
   readonly signaling?: SignalingEndpoint;
+}
+
+/**
+ * The answer to `POST /api/rooms/{room}/cert` (body `{ ticket, key }`): the member's certificate, and the server's
+ * public key that checks every member's (raw P-256, base64url). See server/src/certs.ts.
+ */
+export interface CertAnswer {
+  readonly cert: string;
+  readonly authority: string;
+}
+
+/** A member's signature on a chat message, with the certificate that vouches for its key. */
+export interface Signed {
+  cert?: string;
+  sig?: string;
 }
 
 /** The answer to a knock (`…/knock`) or a desk's registration (`…/desk`): a socket to open, in no room. */
@@ -86,7 +111,11 @@ export interface MediaState {
   screenSharing: boolean;
 }
 
-/** A chat message on the wire. `seq` is the sender's Lamport clock: everyone orders by (seq, from, id). */
+/**
+ * A chat message on the wire. `seq` is the sender's Lamport clock: everyone orders by (seq, from, id). `name` is
+ * informational only: a receiver shows the name the server vouches for the sender (or, for history relayed by a
+ * third member, marks the entry as relayed).
+ */
 export interface ChatWireFields {
   id: string;
   name: string;
@@ -95,7 +124,7 @@ export interface ChatWireFields {
   seq: number;
 }
 
-export interface HistoryItem extends ChatWireFields {
+export interface HistoryItem extends ChatWireFields, Signed {
   from: string;
 }
 
@@ -104,7 +133,7 @@ export type PeerMessage =
   | ({ v: 1; t: 'state'; name: string } & MediaState)
   | { v: 1; t: 'ping' }
   | { v: 1; t: 'bye' }
-  | ({ v: 1; t: 'chat' } & ChatWireFields)
+  | ({ v: 1; t: 'chat' } & ChatWireFields & Signed)
   /** Earlier messages, sent when a data connection opens; `from` is the original sender. */
   | { v: 1; t: 'history'; items: HistoryItem[] }
   /** A file offer: chunks, then `file-end`, follow on the same (ordered) connection. */

@@ -183,6 +183,11 @@ export class Desk {
     await this.#host.join();
   }
 
+  /** An admission handed over a seat not taken yet. */
+  get hasSeat(): boolean {
+    return !!this.#seat;
+  }
+
   /** The seat the last admission handed over, taken once. */
   takeSeat(): JoinAnswer | undefined {
     const seat = this.#seat;

@@ -9,7 +9,7 @@
  */
 import type { ReactiveController } from 'lit';
 import type { SupportHandle, WidgetHost } from '../core/host.js';
-import type { LeaveReason, WaitingVisitor, WidgetState } from '../core/types.js';
+import { WidgetError, type LeaveReason, type WaitingVisitor, type WidgetState } from '../core/types.js';
 import type { JoinAnswer } from '../protocol/wire.js';
 import { Desk } from './desk.js';
 import { deskView } from './desk-view.js';
@@ -88,6 +88,11 @@ export class Support implements SupportHandle, ReactiveController {
 
   takeSeat(): JoinAnswer | undefined {
     return this.#desk.takeSeat();
+  }
+
+  async beforeJoin(): Promise<void> {
+    if (this.#mode === 'launcher') return this.#launcher.toggle(true);
+    if (!this.#desk.hasSeat) throw new WidgetError('forbidden', 'A desk (mode="desk") takes calls by admitting visitors from its queue; join() is not available on it.');
   }
 
   /** After leaving a call: the desk goes back to its queue, the launcher's panel says how the call ended. */

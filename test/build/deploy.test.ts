@@ -12,7 +12,9 @@ import { loadConfig } from '../../server/src/config.js';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const UNIT = join(ROOT, 'deploy/systemd/video-call-widget.service');
 const unit = readFileSync(UNIT, 'utf8');
-const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+// The bin is the server package's (the `server/` workspace).
+const SERVER = join(ROOT, 'server');
+const pkg = JSON.parse(readFileSync(join(SERVER, 'package.json'), 'utf8'));
 const directive = (name: string) => [...unit.matchAll(new RegExp(`^${name}=(.*)$`, 'gm'))].map((m) => m[1]!.trim());
 
 test('the unit\'s environment is a valid server configuration (loopback, behind a proxy, state kept)', (t) => {
@@ -33,7 +35,7 @@ test('ExecStart runs the package\'s bin; a configuration error (exit 78) is not 
   const bin = Object.keys(pkg.bin)[0]!;
   assert.ok(execStart?.endsWith(`/node_modules/.bin/${bin}`), `ExecStart runs ${bin}: ${execStart}`);
   assert.deepEqual(directive('RestartPreventExitStatus'), ['78']);
-  const bad = spawnSync(process.execPath, [join(ROOT, pkg.bin[bin])], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8', timeout: 20_000 });
+  const bad = spawnSync(process.execPath, [join(SERVER, pkg.bin[bin])], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8', timeout: 20_000 });
   assert.equal(bad.status, 78, `exit status for a bad configuration: ${bad.stderr}`);
   assert.match(bad.stderr, /PORT/, 'the message names the variable');
 });
@@ -43,7 +45,7 @@ test('systemd-analyze verify accepts the unit', (t) => {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   // Point ExecStart at this checkout's bin (the documented path exists only on an installed machine).
   const file = join(dir, 'video-call-widget.service');
-  writeFileSync(file, unit.replace(/^ExecStart=.*$/m, `ExecStart=${join(ROOT, pkg.bin[Object.keys(pkg.bin)[0]!])}`));
+  writeFileSync(file, unit.replace(/^ExecStart=.*$/m, `ExecStart=${join(SERVER, pkg.bin[Object.keys(pkg.bin)[0]!])}`));
   const verify = spawnSync('systemd-analyze', ['verify', file], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(verify.error, undefined, `systemd-analyze is missing (Debian package "systemd"): ${verify.error}`);
   assert.equal(verify.status, 0, verify.stderr);

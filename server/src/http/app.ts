@@ -8,6 +8,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { ServerDeps } from '../deps.js';
 import { roomChecks } from '../routes/common.js';
 import { healthRoute } from '../routes/health.js';
+import { joinCounter, metricsRoute } from '../routes/metrics.js';
 import { roomRoutes } from '../routes/rooms.js';
 import { supportRoutes } from '../routes/support.js';
 import { SIGNALING_PATH } from '../signaling/mount.js';
@@ -25,6 +26,8 @@ function site(deps: ServerDeps): Express {
   app.set('trust proxy', deps.config.trustProxy);
   app.use(cors(deps.originAllowed));
   healthRoute(app, deps.rooms, deps.shared);
+  metricsRoute(app, deps.metrics, deps.config.metricsToken);
+  joinCounter(app, deps.metrics);
   const checks = roomChecks(deps);
   roomRoutes(app, deps, checks);
   supportRoutes(app, deps, checks);

@@ -3,7 +3,7 @@
  * room token, the display name in the body, and where the browser's signaling WebSocket must go.
  */
 import express, { type Request, type RequestHandler } from 'express';
-import { MAX_NAME, nameLength, ROOM_NAME } from '../../../src/protocol/limits.js';
+import { clip, MAX_NAME, nameLength, ROOM_NAME } from '../../../src/protocol/limits.js';
 import type { SignalingEndpoint } from '../../../src/protocol/wire.js';
 import type { Config } from '../config.js';
 import type { ServerDeps } from '../deps.js';
@@ -42,6 +42,11 @@ export function displayName(body: unknown): string {
   const trimmed = name.trim();
   if (nameLength(trimmed) > MAX_NAME) throw new ApiError(400, 'bad-request', `"name" must be at most ${MAX_NAME} characters.`);
   return trimmed;
+}
+
+/** The name the server vouches for, from a token's or a body's name: clipped by the shared rules, `Guest` when empty. */
+export function vouchedName(name: string): string {
+  return clip(name.trim(), MAX_NAME) || 'Guest';
 }
 
 /** The checks of a room route, bound to the server's configuration. */

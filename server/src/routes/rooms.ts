@@ -1,24 +1,28 @@
 /**
  * The room routes: `POST /api/rooms/{room}/join` reserves a seat and answers with a ticket and the members already
- * there; `POST /api/rooms/{room}/renew` gives a widget already in the call a fresh ticket and ICE servers.
+ * there; `POST /api/rooms/{room}/renew` gives a widget already in the call a fresh ticket and ICE servers;
+ * `POST /api/rooms/{room}/cert` certifies the key a member signs its chat messages with.
  */
 import type { Express } from 'express';
-import type { JoinAnswer, Member, RenewAnswer } from '../../../src/protocol/wire.js';
+import type { CertAnswer, JoinAnswer, Member, RenewAnswer } from '../../../src/protocol/wire.js';
+import { Certs } from '../certs.js';
 import type { ServerDeps } from '../deps.js';
 import { ApiError, unavailable } from '../http/errors.js';
 import { newPeerId } from '../tickets.js';
 import { clientAddress } from '../util/client-address.js';
 import { iceServersFor } from '../ice.js';
-import { displayName, jsonBody, signalingEndpoint, type RoomChecks } from './common.js';
+import { displayName, jsonBody, signalingEndpoint, vouchedName, type RoomChecks } from './common.js';
 
 export function roomRoutes(app: Express, { config, rooms, tickets, support, shared, log }: ServerDeps, checks: RoomChecks): void {
+  const certs = new Certs(config.ticketSecret);
   app.post('/api/rooms/:room/join', jsonBody, (req, res, next) => {
     const room = checks.spendJoin(req);
     // A support call room has exactly the two seats admission reserved: nobody joins it by name.
     if (support.queueOf(room) !== undefined) throw new ApiError(403, 'forbidden', 'This is a private support call.');
-    let name = displayName(req.body);
+    // The name and role the server vouches for: the token's when tokens are on, else the body's name as a guest.
     const grant = checks.roomToken(req, room);
-    name = grant?.name ?? name;
+    const name = vouchedName(grant?.name ?? displayName(req.body));
+    const role = grant?.role ?? 'guest';
     const signaling = signalingEndpoint(req, config);
     const answer = (seat: { peerId: string; members: Member[] } | null) => {
       if (!seat) throw new ApiError(409, 'room-full', `This room is full (${config.maxPeers} people).`);
@@ -27,14 +31,16 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, shar
       res.json({
         peerId: seat.peerId,
         // With tokens on, the ticket lives no longer than the token it was granted for.
-        ticket: tickets.issue(room, seat.peerId, name, Date.now(), 'member', grant?.exp),
+        ticket: tickets.issue(room, seat.peerId, name, Date.now(), 'member', role, grant?.exp),
+        name,
+        role,
         members: seat.members,
         iceServers: iceServersFor(config),
         maxPeers: config.maxPeers,
         signaling,
       } satisfies JoinAnswer);
     };
-    if (!shared) return answer(rooms.reserve(room, name));
+    if (!shared) return answer(rooms.reserve(room, name, role));
     // Shared mode: Redis grants the seat (MAX_PEERS across every instance); this instance holds it until the
     // socket arrives. Redis unreachable: 503, nothing granted.
     const peerId = newPeerId();
@@ -45,14 +51,14 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, shar
         // The address's join budget, counted across every instance.
         const wait = await shared.spendJoin(address);
         if (wait > 0) throw new ApiError(429, 'rate-limited', 'Too many joins from your address; try again in a moment.', wait);
-        claim = await shared.claim(room, peerId, name);
+        claim = await shared.claim(room, peerId, name, role);
       } catch (error) {
         if (error instanceof ApiError) throw error;
         log.debug({ err: (error as Error).message }, 'join: redis unreachable');
         throw unavailable();
       }
       if (claim.status === 'full') return answer(null);
-      rooms.adopt(room, peerId, name);
+      rooms.adopt(room, peerId, name, role);
       answer({ peerId, members: claim.others });
     };
     take().catch(next);
@@ -73,14 +79,30 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, shar
     // Removed from a support call: no fresh ticket (the ban lasts as long as the last ticket it could hold).
     if (support.isBanned(room, claims.peerId)) throw new ApiError(403, 'forbidden', 'You were removed from this call.');
     // A support call room is guarded by the tokens of the queue it came from (nobody has a token for it).
+    // The name and role stay what the others were told (a fresh token cannot rename a member mid-call); with
+    // tokens on, the ticket lives no longer than the token it was renewed with.
     const grant = checks.roomToken(req, support.queueOf(room) ?? room);
-    const name = grant?.name ?? claims.name;
     res.set('Cache-Control', 'no-store');
     res.json({
       peerId: claims.peerId,
-      ticket: tickets.issue(room, claims.peerId, name, Date.now(), 'member', grant?.exp),
+      ticket: tickets.issue(room, claims.peerId, claims.name, Date.now(), 'member', claims.role, grant?.exp),
       iceServers: iceServersFor(config),
       signaling: signalingEndpoint(req, config),
     } satisfies RenewAnswer);
+  });
+
+  // A member's certificate (see certs.ts): its ticket says who it is in which room; the key is the one it signs
+  // its chat messages with. Asked for when the widget first sends or checks a chat message.
+  app.post('/api/rooms/:room/cert', jsonBody, (req, res) => {
+    const room = checks.spendJoin(req);
+    const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
+    const claims = tickets.verify(body.ticket, Date.now(), config.ticketTtl);
+    if (!claims || claims.room !== room || claims.kind !== 'member' || support.isBanned(room, claims.peerId)) {
+      throw new ApiError(401, 'forbidden', 'The ticket is not valid for this room.');
+    }
+    const cert = certs.issue(room, claims.peerId, claims.name, claims.role, body.key);
+    if (!cert) throw new ApiError(400, 'bad-request', '"key" must be a P-256 public key (raw, base64url).');
+    res.set('Cache-Control', 'no-store');
+    res.json({ cert, authority: certs.authority } satisfies CertAnswer);
   });
 }

@@ -10,7 +10,7 @@ import type { ServerDeps } from '../deps.js';
 import { ApiError, unavailable } from '../http/errors.js';
 import { clientAddress } from '../util/client-address.js';
 import { nestsDeeper } from '../util/json-depth.js';
-import { displayName, jsonBody, signalingEndpoint, type RoomChecks } from './common.js';
+import { displayName, jsonBody, signalingEndpoint, vouchedName, type RoomChecks } from './common.js';
 
 /** A knock's body may be a little bigger than a join's, to fit the page and context. */
 const knockBody = express.json({ limit: '8kb', strict: false, type: () => true });
@@ -70,7 +70,7 @@ export function supportRoutes(app: Express, { config, support, shared }: ServerD
     const page = pageOf(req.body);
     const context = contextOf(req.body);
     const grant = checks.roomToken(req, room);
-    name = grant?.name ?? name;
+    name = vouchedName(grant?.name ?? name);
     const signaling = signalingEndpoint(req, config);
     const address = clientAddress(req, config.trustProxy);
     const knocked = support.knock(room, { name, page, context, signaling, notAfter: grant?.exp, address, subject: grant?.sub });
@@ -95,7 +95,7 @@ export function supportRoutes(app: Express, { config, support, shared }: ServerD
     const grant = checks.roomToken(req, room, true);
     const keyOk = typeof agentKey === 'string' && sameSecret(agentKey, config.agentKey);
     if (grant?.role !== 'host' && !keyOk) throw new ApiError(403, 'forbidden', 'An agent desk needs a host token for this room or the agent key.');
-    name = grant?.name ?? name;
+    name = vouchedName(grant?.name ?? name);
     const signaling = signalingEndpoint(req, config);
     // A desk opened with the agent key is not bound to a token; one opened with a host token lives no longer.
     const desk = support.openDesk(room, name, signaling, keyOk ? undefined : grant?.exp);

@@ -9,6 +9,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Notice } from '../../../src/protocol/limits.js';
+import type { Member, Role } from '../../../src/protocol/wire.js';
 import type { SharedConfig } from '../config.js';
 import type { ReleaseReason, Rooms } from '../rooms.js';
 import type { OfflineQueues } from '../signaling/offline-queue.js';
@@ -24,8 +25,14 @@ export interface Relayed {
   readonly payload: unknown;
 }
 
-/** What crosses an instance's channel: a relayed message for one of its members, or a member's leave. */
-type BusMessage = { t: 'r'; room: string; m: Relayed } | { t: 'l'; room: string; peerId: string; reason: ReleaseReason };
+/**
+ * What crosses an instance's channel: a relayed message for one of its members, a member's leave, or a member's
+ * vouched name and role (its socket arrived on another instance).
+ */
+type BusMessage =
+  | { t: 'r'; room: string; m: Relayed }
+  | { t: 'l'; room: string; peerId: string; reason: ReleaseReason }
+  | { t: 'i'; room: string; member: Member };
 
 /** Kept for an absent member (as the local relay does); LEAVE is not. */
 const QUEUED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
@@ -105,10 +112,21 @@ export class SharedMode {
   }
 
   /** Take a seat in Redis (throws when Redis is unreachable). Lapsed leases it found are announced. */
-  async claim(room: string, peerId: string, name: string): Promise<Claim> {
-    const claim = await this.seats.claim(room, peerId, name);
+  async claim(room: string, peerId: string, name: string, role: Role): Promise<Claim> {
+    const claim = await this.seats.claim(room, peerId, name, role);
     if (claim.expired.length > 0) this.announceLapsed(room, claim.expired).catch((error: Error) => this.log.debug({ err: error.message }, 'lapsed seats not announced'));
     return claim;
+  }
+
+  /**
+   * A member's socket arrived here: the members of its room on other instances hear its name and role (VCW-IDENTITY),
+   * as those here already did. Redis unreachable: they go without (their widgets keep the name from the join).
+   */
+  identify(room: string, member: Member): void {
+    this.seats
+      .instancesOf(room)
+      .then((instances) => this.tell(instances, { t: 'i', room, member }))
+      .catch((error: Error) => this.log.debug({ err: error.message, peer: member.peerId }, 'identity not told to other instances'));
   }
 
   /**
@@ -182,10 +200,11 @@ export class SharedMode {
     }
   }
 
-  /** Publish to every other instance among `instances` (once each). */
+  /** Publish to every other instance among `instances` (once each; all sent at once, so none waits behind another). */
   private async tell(instances: readonly string[], message: BusMessage): Promise<void> {
     const text = JSON.stringify(message);
-    for (const instance of new Set(instances)) if (instance !== this.instance) await this.redis.publish(this.channelOf(instance), text);
+    const others = [...new Set(instances)].filter((instance) => instance !== this.instance);
+    await Promise.all(others.map((instance) => this.redis.publish(this.channelOf(instance), text)));
   }
 
   private received(raw: Buffer): void {
@@ -198,6 +217,7 @@ export class SharedMode {
     try {
       if (message?.t === 'l') this.leave(message.room, message.peerId, message.reason);
       else if (message?.t === 'r') this.deliver(message.room, message.m, raw.length);
+      else if (message?.t === 'i') this.identity(message.room, message.member);
     } catch (error) {
       this.log.warn({ err: (error as Error).message }, 'a message from another instance could not be handled');
     }
@@ -208,6 +228,14 @@ export class SharedMode {
     const registry = this.signaling?.registry;
     if (!registry) return;
     for (const member of this.rooms.connectedIn(room)) if (member.peerId !== peerId) registry.send(member.peerId, { type: Notice.LEAVE, payload: { peerId, reason } });
+  }
+
+  /** A member on another instance, as that instance vouches for it: named to this instance's members of `room`. */
+  private identity(room: string, member: Member): void {
+    const registry = this.signaling?.registry;
+    if (!registry || typeof member?.peerId !== 'string' || typeof member.name !== 'string' || (member.role !== 'host' && member.role !== 'guest')) return;
+    const { peerId, name, role } = member;
+    for (const other of this.rooms.connectedIn(room)) if (other.peerId !== peerId) registry.send(other.peerId, { type: Notice.IDENTITY, payload: { members: [{ peerId, name, role }] } });
   }
 
   /** A relayed message from another instance: delivered only to a member of that room here (the check is ours). */

@@ -6,7 +6,21 @@
  * as left. The instance holding a member renews its lease; a killed instance's leases lapse on their own.
  */
 import type { Redis } from 'ioredis';
-import type { Member } from '../../../src/protocol/wire.js';
+import type { Member, Role } from '../../../src/protocol/wire.js';
+
+/** A seat's entry in the names hash: its vouched name and role, as JSON. */
+const encode = (name: string, role: Role): string => JSON.stringify([name, role]);
+
+/** Read a names-hash entry; anything unreadable (an instance of an older version wrote a bare name) is a guest. */
+function decode(peerId: string, value: string): Member {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && (parsed[1] === 'host' || parsed[1] === 'guest')) return { peerId, name: parsed[0], role: parsed[1] };
+  } catch {
+    // a bare name
+  }
+  return { peerId, name: value, role: 'guest' };
+}
 
 /** Purge leases that ended before ARGV[1]; their ids are returned by each script. Shared prologue. */
 const PURGE = `
@@ -29,8 +43,8 @@ redis.call('PEXPIRE', KEYS[3], keep)
 
 /**
  * Take (or keep) a seat. ARGV: now, lease, max, peer, name, instance. Returns {status, holders, expired}: status 0
- * full, 1 taken anew, 2 already held (its lease renewed, its instance updated); holders = names of the others
- * before this one, as a flat [id, name, …] list.
+ * full, 1 taken anew, 2 already held (its lease renewed, its instance updated); holders = names and roles of the
+ * others before this one, as a flat [id, name+role, …] list.
  */
 const CLAIM = `${PURGE}
 local held = redis.call('ZSCORE', KEYS[1], ARGV[4])
@@ -45,7 +59,7 @@ return {held and 2 or 1, holders, expired}
 
 /**
  * Re-assert this instance's seats of one room (every renewal pass, and at once after Redis comes back, even empty).
- * ARGV: now, lease, instance, then id/name pairs. A seat another instance now holds (its member re-registered
+ * ARGV: now, lease, instance, then id/name+role pairs. A seat another instance now holds (its member re-registered
  * there) is left alone and returned as moved. Returns {moved, expired}.
  */
 const RENEW = `
@@ -104,17 +118,17 @@ export class RedisSeats {
   }
 
   /** Take a seat for `peerId` in `room` (a join, or a member's socket arriving on this instance). */
-  async claim(room: string, peerId: string, name: string): Promise<Claim> {
-    const [status, holders, expired] = await this.redis.vcwClaim(...this.keys(room), Date.now(), this.leaseMs, this.maxPeers, peerId, name, this.instance);
+  async claim(room: string, peerId: string, name: string, role: Role): Promise<Claim> {
+    const [status, holders, expired] = await this.redis.vcwClaim(...this.keys(room), Date.now(), this.leaseMs, this.maxPeers, peerId, encode(name, role), this.instance);
     if (status === 0) return { status: 'full', expired };
     const others: Member[] = [];
-    for (let i = 0; i + 1 < holders.length; i += 2) if (holders[i] !== peerId) others.push({ peerId: holders[i]!, name: holders[i + 1]! });
+    for (let i = 0; i + 1 < holders.length; i += 2) if (holders[i] !== peerId) others.push(decode(holders[i]!, holders[i + 1]!));
     return { status: status === 1 ? 'taken' : 'held', others, expired };
   }
 
   /** Renew this instance's seats in `room`: the ids another instance holds now, and the leases that lapsed. */
   async renew(room: string, members: readonly Member[]): Promise<{ moved: string[]; expired: string[] }> {
-    const pairs = members.flatMap((m) => [m.peerId, m.name]);
+    const pairs = members.flatMap((m) => [m.peerId, encode(m.name, m.role)]);
     const [moved, expired] = await this.redis.vcwRenew(...this.keys(room), Date.now(), this.leaseMs, this.instance, ...pairs);
     return { moved, expired };
   }

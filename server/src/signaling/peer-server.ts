@@ -7,7 +7,7 @@
  * too but take no seat; their VCW-* messages go to `Support`, which reaches them through the registry.
  */
 import type { Server } from 'node:http';
-import { ExpressPeerServer, type IClient } from 'peer';
+import { ExpressPeerServer, type IClient, type IMessage } from 'peer';
 import { WebSocketServer, type ServerOptions } from 'ws';
 import type { ServerDeps } from '../deps.js';
 import { Liveness } from './liveness.js';
@@ -16,7 +16,7 @@ import { PEERJS_KEY } from './mount.js';
 import { OfflineQueues } from './offline-queue.js';
 import { Registration } from './registration.js';
 import { Registry } from './registry.js';
-import { relay } from './relay.js';
+import { relay, RELAYED_TYPES } from './relay.js';
 import { upgradeGuard } from './upgrade-guard.js';
 
 export const MAX_WS_PAYLOAD = 64 * 1024;
@@ -56,11 +56,18 @@ export function createSignaling(server: Server, deps: ServerDeps) {
   peerServer.on('disconnect', (client: IClient) => registration.disconnected(client));
   support.bind(registry.transport);
   deps.shared?.attach({ registry, offline });
-  peerServer.on('message', relay({ rooms, support, shared: deps.shared, registry, offline, rate, log }));
+  const { metrics } = deps;
+  peerServer.on('message', relay({ rooms, support, shared: deps.shared, registry, offline, rate, log, dropped: metrics.dropped, forwarded: (type) => metrics.relay(type) }));
+  // After the relay decided: what still has a relayed type is passed on by PeerServer.
+  peerServer.on('message', (_client: IClient, message: IMessage) => {
+    if (RELAYED_TYPES.has(message.type as string)) metrics.relay(message.type as string);
+  });
   liveness.start();
 
   return {
     app: peerServer,
+    /** Open signaling WebSockets (metrics). */
+    sockets: (): number => wss?.clients.size ?? 0,
     /** Close every signaling socket (shutdown): a close frame first, then the TCP connection. */
     async stop(): Promise<void> {
       liveness.stop();

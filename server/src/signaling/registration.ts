@@ -13,6 +13,7 @@ import type { IClient } from 'peer';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { Close, Notice } from '../../../src/protocol/limits.js';
+import type { Member } from '../../../src/protocol/wire.js';
 import type { Rooms } from '../rooms.js';
 import type { SharedMode } from '../shared/cluster.js';
 import type { Claim } from '../shared/seats.js';
@@ -21,6 +22,12 @@ import { kindCode, type TicketClaims, type Tickets } from '../tickets.js';
 import type { OfflineQueues } from './offline-queue.js';
 import type { Registry } from './registry.js';
 import { admittedTicket, sharedClaim } from './upgrade-guard.js';
+
+/** `local` and then the members only Redis knows of (held on other instances), each once. */
+function withOthers(local: readonly Member[], remote: readonly Member[]): Member[] {
+  const known = new Set(local.map((m) => m.peerId));
+  return [...local, ...remote.filter((m) => !known.has(m.peerId))];
+}
 
 /** The WebSocket close code a browser sends when the page goes away. */
 const GOING_AWAY = 1001;
@@ -124,11 +131,11 @@ export class Registration {
       socket?.close(Close.REMOVED, 'removed');
       return;
     }
-    let seat = claims?.kind === 'member' ? rooms.connect(claims.room, claims.peerId, claims.name) : undefined;
+    let seat = claims?.kind === 'member' ? rooms.connect(claims.room, claims.peerId, claims.name, claims.role) : undefined;
     // Shared mode, a seat this instance did not hold: Redis knows the whole room. A seat it still held (the member
     // moved here from another instance) needs no telling; one taken anew hears every holder, wherever they sit.
-    const claim = seat?.others && this.claims.get(socket);
-    if (claim && claim.status !== 'full') seat = { others: claim.status === 'held' ? null : claim.others };
+    const claim = socket ? this.claims.get(socket) : undefined;
+    if (seat?.others && claim && claim.status !== 'full') seat = { others: claim.status === 'held' ? null : claim.others };
     if (seat === null) {
       client.send({ type: 'ERROR', payload: { msg: 'room-full' } });
       socket?.close(ROOM_FULL_CLOSE, 'room-full');
@@ -156,6 +163,17 @@ export class Registration {
     log.debug({ room: claims.room, peer: claims.peerId, kind: kindCode(claims.kind) }, 'peer registered');
     // Support sockets hear where they stand (after OPEN); nothing is queued for them.
     if (claims.kind !== 'member') return support.connected(claims.kind, id);
+    // Who is who, as we vouch for it: the members already connected hear this one's name and role before anything
+    // it sends them (it can dial only after OPEN, and its offers go out on their sockets after this notice); it
+    // hears everyone else's before what they sent it while it was on its way.
+    // Shared mode: the members on other instances hear it through theirs (before anything it sends them, which
+    // crosses the same channels after this), and it hears every holder Redis knows of, wherever they sit.
+    const { connected, all } = rooms.othersOf(id);
+    const self = rooms.memberOf(id);
+    if (self) for (const other of connected) registry.send(other.peerId, { type: Notice.IDENTITY, payload: { members: [self] } });
+    if (self && this.deps.shared) this.deps.shared.identify(claims.room, self);
+    const everyone = claim && claim.status !== 'full' ? withOthers(all, claim.others) : all;
+    if (everyone.length) client.send({ type: Notice.IDENTITY, payload: { members: everyone } });
     // What others sent before this socket arrived, in order, after OPEN (as stock PeerServer does).
     for (const message of offline.take(id)) client.send(message);
     // Re-registering after a server restart, it takes its seat anew: whoever reserved a seat meanwhile got a

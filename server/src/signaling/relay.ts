@@ -9,6 +9,7 @@
  */
 import type { IClient, IMessage } from 'peer';
 import type { Logger } from 'pino';
+import type { DropReason } from '../metrics/metrics.js';
 import { NOTICE_PREFIX } from '../../../src/protocol/limits.js';
 import type { Rooms } from '../rooms.js';
 import type { SharedMode } from '../shared/cluster.js';
@@ -20,6 +21,7 @@ import { MAX_BUFFERED_BYTES, type Registry } from './registry.js';
 
 const MAX_PAYLOAD_DEPTH = 32;
 const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
+export const RELAYED_TYPES: ReadonlySet<string> = RELAYED;
 /** Kept for a member that has not connected yet (as stock PeerServer does, but bounded); LEAVE is not. */
 const QUEUED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
 
@@ -31,12 +33,17 @@ export interface RelayDeps {
   readonly offline: OfflineQueues;
   readonly rate: MessageRate;
   readonly log: Logger;
+  /** Counts each drop by reason (metrics). */
+  readonly dropped?: (reason: DropReason) => void;
+  /** Counts each message handed to another instance (shared mode; metrics count it as relayed). */
+  readonly forwarded?: (type: string) => void;
 }
 
-export function relay({ rooms, support, shared, registry, offline, rate, log }: RelayDeps): (client: IClient, message: IMessage) => void {
+export function relay({ rooms, support, shared, registry, offline, rate, log, dropped = () => {}, forwarded = () => {} }: RelayDeps): (client: IClient, message: IMessage) => void {
   return (client, message) => {
     const msg = message as unknown as { type: unknown; src: unknown; dst: unknown; payload: unknown };
     if (rate.currentOverRate) {
+      dropped('rate-limited');
       msg.type = 'DROPPED';
       return;
     }
@@ -50,9 +57,14 @@ export function relay({ rooms, support, shared, registry, offline, rate, log }: 
     const room = rooms.roomOf(client.getId());
     // Shared mode: a receiver not held here may sit on another instance, which checks the room before delivery.
     if (shared && room !== undefined && typeof msg.dst === 'string' && rooms.roomOf(msg.dst) === undefined && typeof msg.type === 'string' && RELAYED.has(msg.type) && !nestsDeeper(msg.payload, MAX_PAYLOAD_DEPTH)) {
-      const forwarded = { type: msg.type, src: client.getId(), dst: msg.dst, payload: msg.payload };
-      shared.forward(room, forwarded).then(
-        (sent) => sent || log.debug({ peer: client.getId() }, 'signaling message for nobody dropped'),
+      const message = { type: msg.type, src: client.getId(), dst: msg.dst, payload: msg.payload };
+      const type = msg.type;
+      shared.forward(room, message).then(
+        (sent) => {
+          if (sent) return forwarded(type);
+          log.debug({ peer: client.getId() }, 'signaling message for nobody dropped');
+          dropped('not-allowed');
+        },
         () => log.debug({ peer: client.getId() }, 'signaling message not forwarded: redis unreachable'),
       );
       msg.type = 'DROPPED';
@@ -67,13 +79,17 @@ export function relay({ rooms, support, shared, registry, offline, rate, log }: 
       !nestsDeeper(msg.payload, MAX_PAYLOAD_DEPTH);
     if (!ok) {
       log.debug({ peer: client.getId(), type: String(msg.type).slice(0, 32) }, 'signaling message dropped');
+      dropped('not-allowed');
       msg.type = 'DROPPED';
       return;
     }
     const dst = msg.dst as string;
     if (!registry.has(dst)) {
       const kept = QUEUED.has(msg.type as string) && offline.enqueue(dst, { type: msg.type, src: msg.src, dst, payload: msg.payload }, rate.currentBytes);
-      if (!kept) log.debug({ peer: client.getId(), dst }, 'message for a member not connected yet dropped');
+      if (!kept) {
+        log.debug({ peer: client.getId(), dst }, 'message for a member not connected yet dropped');
+        dropped(QUEUED.has(msg.type as string) ? 'offline-queue-full' : 'not-allowed');
+      }
       msg.type = 'DROPPED';
       return;
     }
@@ -82,6 +98,7 @@ export function relay({ rooms, support, shared, registry, offline, rate, log }: 
     const target = registry.socket(dst);
     if (target && target.bufferedAmount > MAX_BUFFERED_BYTES) {
       log.debug({ peer: dst }, 'receiver backlogged: message dropped');
+      dropped('receiver-backlogged');
       msg.type = 'DROPPED';
     }
   };

@@ -115,7 +115,7 @@ export function upgradeGuard({ config, rooms, tickets, support, shared, log, ori
       // The address's joins and connects, counted across every instance.
       const wait = await shared!.spendJoin(address);
       if (wait > 0) return refuse(done, 429, 'rate-limited', 'Too many connections from your address; try again in a moment.', { 'Retry-After': String(wait) });
-      claim = await shared!.claim(claims.room, claims.peerId, claims.name);
+      claim = await shared!.claim(claims.room, claims.peerId, claims.name, claims.role);
     } catch {
       return refuse(done, 503, 'unavailable', 'The call service is briefly unavailable; try again in a moment.', { 'Retry-After': '2' });
     }

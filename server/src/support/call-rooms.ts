@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { JoinAnswer, Member, SignalingEndpoint } from '../../../src/protocol/wire.js';
+import type { JoinAnswer, Member, Role, SignalingEndpoint } from '../../../src/protocol/wire.js';
 import type { Config } from '../config.js';
 import { iceServersFor } from '../ice.js';
 import type { Rooms } from '../rooms.js';
@@ -65,17 +65,20 @@ export class CallRooms {
   open(queue: string, agent: Party, visitor: Party): { room: string; agent: JoinAnswer; visitor: JoinAnswer } | null {
     const room = callRoomName(queue);
     // Agent first: the visitor's `members` is the agent, and the visitor dials.
-    const agentSeat = this.rooms.reserve(room, agent.name);
-    const visitorSeat = agentSeat && this.rooms.reserve(room, visitor.name);
+    // The agent is the call's host; the visitor a guest.
+    const agentSeat = this.rooms.reserve(room, agent.name, 'host');
+    const visitorSeat = agentSeat && this.rooms.reserve(room, visitor.name, 'guest');
     if (!agentSeat || !visitorSeat) {
       if (agentSeat) this.rooms.release(agentSeat.peerId, 'expired');
       return null;
     }
     this.calls.set(room, { queue, banned: undefined, linger: undefined });
     const iceServers = iceServersFor(this.config);
-    const seat = (peerId: string, party: Party, members: Member[]): JoinAnswer => ({
+    const seat = (peerId: string, party: Party, role: Role, members: Member[]): JoinAnswer => ({
       peerId,
-      ticket: this.tickets.issue(room, peerId, party.name, Date.now(), 'member', party.notAfter),
+      ticket: this.tickets.issue(room, peerId, party.name, Date.now(), 'member', role, party.notAfter),
+      name: party.name,
+      role,
       members,
       iceServers,
       maxPeers: this.config.maxPeers,
@@ -84,8 +87,8 @@ export class CallRooms {
     });
     return {
       room,
-      visitor: seat(visitorSeat.peerId, visitor, visitorSeat.members),
-      agent: seat(agentSeat.peerId, agent, agentSeat.members),
+      visitor: seat(visitorSeat.peerId, visitor, 'guest', visitorSeat.members),
+      agent: seat(agentSeat.peerId, agent, 'host', agentSeat.members),
     };
   }
 

@@ -151,6 +151,13 @@ export class QueueState {
   }
 
   /** Drop every timer and all state (shutdown). */
+  /** Across all queues (metrics): visitors waiting, desks online. */
+  totals(): { waiting: number; desks: number } {
+    let desks = 0;
+    for (const desk of this.desks.values()) if (desk.connected) desks++;
+    return { waiting: this.visitors.size, desks };
+  }
+
   clear(): void {
     for (const visitor of this.visitors.values()) clearTimeout(visitor.timer);
     for (const desk of this.desks.values()) clearTimeout(desk.timer);

@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { Close, MAX_PREVIEW, Notice } from '../../../src/protocol/limits.js';
 import type { SignalingEndpoint, SupportStatus } from '../../../src/protocol/wire.js';
 import type { Config } from '../config.js';
+import type { CallEvents } from '../events/call-events.js';
 import type { Rooms } from '../rooms.js';
 import { newPeerId, type SupportKind, type Tickets } from '../tickets.js';
 import { CallRooms } from './call-rooms.js';
@@ -64,6 +65,8 @@ export class Support {
     private readonly rooms: Rooms,
     private readonly tickets: Tickets,
     private readonly log: Logger,
+    /** Where `support.*` events go (the server's `events`; webhooks). */
+    private readonly events?: CallEvents,
   ) {
     this.calls = new CallRooms(config, rooms, tickets, log);
   }
@@ -109,8 +112,9 @@ export class Support {
     entry.timer = setTimeout(() => this.leave(entry, 'expired'), Math.min(this.config.seatTimeoutMs, this.config.waitingTimeoutMs));
     entry.timer.unref();
     this.state.addVisitor(queue, entry);
+    this.events?.publish('support.knock', { queue: room, visitorId: peerId, name: visitor.name, page: visitor.page });
     this.log.debug({ room, peer: peerId, waiting: queue.visitors.size }, 'visitor knocked');
-    return { peerId, ticket: this.tickets.issue(room, peerId, visitor.name, Date.now(), 'waiting', visitor.notAfter), position: queue.visitors.size };
+    return { peerId, ticket: this.tickets.issue(room, peerId, visitor.name, Date.now(), 'waiting', 'guest', visitor.notAfter), position: queue.visitors.size };
   }
 
   /** An agent opens a desk on queue `room` (already authorised). */
@@ -122,12 +126,17 @@ export class Support {
     desk.timer.unref();
     this.state.addDesk(queue, desk);
     this.log.debug({ room, peer: peerId }, 'desk opened');
-    return { peerId, ticket: this.tickets.issue(room, peerId, name, Date.now(), 'desk', notAfter) };
+    return { peerId, ticket: this.tickets.issue(room, peerId, name, Date.now(), 'desk', 'guest', notAfter) };
   }
 
   /** `GET /api/rooms/R/support`: desks online, visitors waiting. */
   stats(room: string): SupportStatus {
     return this.state.stats(room);
+  }
+
+  /** Across all queues (metrics): visitors waiting, desks online. */
+  totals(): { waiting: number; desks: number } {
+    return this.state.totals();
   }
 
   /** The queue a call room was created from, or undefined for any other room. */
@@ -261,6 +270,7 @@ export class Support {
   private timeout(visitor: Visitor): void {
     if (!this.state.holds(visitor)) return;
     this.transport.send(visitor.peerId, declinedText('timeout', ''), false);
+    this.events?.publish('support.timeout', { queue: visitor.room, visitorId: visitor.peerId, waitedMs: Date.now() - visitor.since });
     this.leave(visitor, 'timeout');
   }
 
@@ -292,6 +302,9 @@ export class Support {
     this.transport.send(visitor.peerId, admittedText(call.visitor), false);
     this.transport.send(desk.peerId, doneText(req, call.agent), false);
     this.log.debug({ queue: desk.room, room: call.room, desk: desk.peerId, visitor: visitor.peerId }, 'visitor admitted');
+    this.events?.publish('support.admitted', {
+      queue: desk.room, visitorId: visitor.peerId, agentId: desk.peerId, agentName: desk.name, room: call.room, waitedMs: Date.now() - visitor.since,
+    });
     this.leave(visitor, 'admitted');
   }
 
@@ -300,6 +313,7 @@ export class Support {
     if (!visitor) return this.fail(desk, req, 'gone', 'This visitor is not waiting any more.');
     this.transport.send(visitor.peerId, declinedText('declined', message), false);
     this.transport.send(desk.peerId, doneText(req), false);
+    this.events?.publish('support.declined', { queue: desk.room, visitorId: visitor.peerId, agentId: desk.peerId, waitedMs: Date.now() - visitor.since });
     this.leave(visitor, 'declined');
   }
 
