@@ -17,11 +17,11 @@ for (const step of ['build', 'typecheck', 'lint:deps']) {
   }
 }
 
-// Node suite (node:test): the server, checks on the build and the package, the WordPress plugin (PHP): read its
-// totals from the TAP summary.
+// Node suite (node:test): the server, checks on the build and the package, the WordPress plugin (PHP), a call
+// between Chromium and Firefox (test/engines): read its totals from the TAP summary.
 const server = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec',
   '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=test-results-server.tap',
-  ...['server/test', 'test/build', 'test/integrations'].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => `${dir}/${f}`))], { stdio: 'inherit' });
+  ...['server/test', 'test/build', 'test/integrations', 'test/engines'].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => `${dir}/${f}`))], { stdio: 'inherit' });
 const tap = safeRead('test-results-server.tap');
 rmSync('test-results-server.tap', { force: true });
 const pass = Number(/^# pass (\d+)/m.exec(tap)?.[1] ?? 0);

@@ -11,6 +11,7 @@ import { join as pathJoin } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { signRoomToken } from '../src/tokens.js';
 import {
+  connect,
   getJson,
   health,
   send,
@@ -458,7 +459,7 @@ test(
 );
 
 test(
-  'TURN: short-lived credentials in the TURN REST API format, STUN as given',
+  'TURN: short-lived credentials in the TURN REST API format, only over a connected member\'s socket; STUN as given',
   logged(async (t) => {
     const turnSecret = 'turn-shared-secret-0123456789-abcdefghij';
     const server = await serve(t, {
@@ -470,10 +471,14 @@ test(
     const res = await join(server, 'turn-room', { name: 'A' });
     assert.equal(res.status, 200, res.text);
     assert.ok(!res.text.includes(turnSecret), 'the TURN secret never leaves the server');
-    const { iceServers } = res.body as JoinResponse;
+    const joined = res.body as JoinResponse;
+    assert.deepEqual(joined.iceServers, [{ urls: ['stun:127.0.0.1:3478'] }], 'before the socket: STUN only');
+    const member = await connect(server, joined.peerId, joined.ticket, { t });
+    const iceServers = member.ice[0]!;
     assert.deepEqual(iceServers.find((s) => s.urls.includes('stun:127.0.0.1:3478')), { urls: ['stun:127.0.0.1:3478'] });
     const turn = iceServers.find((s) => s.urls.includes('turn:127.0.0.1:3478'));
     assert.ok(turn, `no TURN entry in ${JSON.stringify(iceServers)}`);
+    assert.ok(!JSON.stringify(member.raw).includes(turnSecret), 'the TURN secret never leaves the server');
     assert.equal(typeof turn.username, 'string');
     const match = /^(\d+):(\S+)$/.exec(turn.username!);
     assert.ok(match, `username ${turn.username} is not <expiry>:<opaque>`);
@@ -481,9 +486,11 @@ test(
     const expected = Math.floor(Date.now() / 1000) + 600;
     assert.ok(Math.abs(expiry - expected) <= 5, `expiry ${expiry} is not now+TURN_TTL (${expected})`);
     assert.equal(turn.credential, createHmac('sha1', turnSecret).update(turn.username!).digest('base64'));
-    const again = (await joinOk(server, 'turn-room', 'B')).iceServers.find((s) => s.username);
+    const b = await joinOk(server, 'turn-room', 'B');
+    const other = await connect(server, b.peerId, b.ticket, { t });
+    const again = other.ice[0]!.find((s) => s.username);
     assert.ok(again);
-    assert.notEqual(again.username, turn.username, 'every join gets its own TURN username');
+    assert.notEqual(again.username, turn.username, 'every member gets its own TURN username');
   }),
 );
 

@@ -295,8 +295,16 @@ export function wsUrl(server: TestServer, id: string, ticket: string, key = 'vcw
   return `ws://127.0.0.1:${server.port}/signal/peerjs?${q.toString()}`;
 }
 
+export type IceServer = { urls: string[]; username?: string; credential?: string };
+
+/**
+ * A signaling socket. Every member hears its ICE servers (VCW-ICE) right after OPEN: those notices are kept apart in
+ * `ice`, so `messages` reads as the room's conversation (what turn.test.ts and api.test.ts check of them is there).
+ */
 export class Client {
   readonly messages: Msg[] = [];
+  /** The ICE server lists of the VCW-ICE notices received, in order. */
+  readonly ice: IceServer[][] = [];
   readonly raw: string[] = [];
   /** VCW-IDENTITY notices (kept out of `messages`). */
   readonly identities: Msg[] = [];
@@ -311,7 +319,10 @@ export class Client {
       try {
         const message = JSON.parse(text) as Msg;
         // Who-is-who notices come with every registration; tests of them read `identities` (and `raw` for order).
-        (message.type === 'VCW-IDENTITY' ? this.identities : this.messages).push(message);
+        // ICE grants go to `ice`.
+        if (message.type === 'VCW-IDENTITY') this.identities.push(message);
+        else if (message.type === 'VCW-ICE') this.ice.push((message.payload as { iceServers: IceServer[] }).iceServers);
+        else this.messages.push(message);
       } catch {
         this.messages.push({ type: '<non-json>', text });
       }

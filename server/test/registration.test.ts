@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import type { IClient } from 'peer';
 import { pino } from 'pino';
 import type { WebSocket } from 'ws';
+import type { TurnGrants } from '../src/ice.js';
 import { Rooms } from '../src/rooms.js';
 import { OfflineQueues } from '../src/signaling/offline-queue.js';
 import { Registration } from '../src/signaling/registration.js';
@@ -19,9 +20,9 @@ import { admit } from '../src/signaling/upgrade-guard.js';
 import type { Support } from '../src/support/support.js';
 import { Tickets } from '../src/tickets.js';
 
-/** A socket that records whether it was terminated (registration's only use of it besides listeners). */
+/** A socket that records whether it was terminated (what registration sends it, its ICE servers, goes nowhere). */
 function fakeSocket(): WebSocket & { terminated: boolean } {
-  const socket = { terminated: false, on: () => socket, terminate: () => void (socket.terminated = true), close: () => void (socket.terminated = true) };
+  const socket = { terminated: false, on: () => socket, terminate: () => void (socket.terminated = true), close: () => void (socket.terminated = true), send: () => {} };
   return socket as unknown as WebSocket & { terminated: boolean };
 }
 
@@ -31,6 +32,7 @@ function fakeClient(id: string, token: string, socket: WebSocket): IClient & { s
   return { sent, getId: () => id, getToken: () => token, getSocket: () => socket, send: (m: object) => void sent.push(m) } as unknown as IClient & { sent: object[] };
 }
 
+const noTurn = { for: () => [], drop: () => {} } as unknown as TurnGrants;
 const noSupport = { isBanned: () => false, accepts: () => true, connected: () => {}, disconnected: () => {} } as unknown as Support;
 
 test('a client registered under an id or ticket other than the admitted one is closed and holds nothing', () => {
@@ -38,7 +40,7 @@ test('a client registered under an id or ticket other than the admitted one is c
   const tickets = new Tickets(randomBytes(32), 3600);
   const registry = new Registry();
   const offline = new OfflineQueues(10, 10_000);
-  const registration = new Registration({ rooms, tickets, support: noSupport, registry, offline, log: pino({ level: 'silent' }) });
+  const registration = new Registration({ rooms, tickets, support: noSupport, registry, offline, turn: noTurn, log: pino({ level: 'silent' }) });
   const attacker = rooms.reserve('r', 'Attacker')!;
   const victim = rooms.reserve('r', 'Victim')!;
   const attackerTicket = tickets.issue('r', attacker.peerId, 'Attacker');

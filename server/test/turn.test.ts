@@ -1,7 +1,9 @@
 /**
  * The shipped coturn configuration (deploy/coturn/turnserver.conf) against Debian's coturn on loopback, spoken to
- * in TURN (RFC 5766/8656) from here: the credentials our server hands out allocate a relay; expired, tampered and
- * missing credentials do not; and with the production peer rules, relaying to loopback and private addresses is
+ * in TURN (RFC 5766/8656) from here: the credentials our server hands out — only to a connected member, over its
+ * signaling socket — allocate a relay; a join, a renewal or a waiting visitor gets none; expired, tampered and
+ * missing credentials do not allocate; one credential holds at most `user-quota` allocations; and with the
+ * production peer rules, relaying to loopback and private addresses is
  * refused while the test variant (loopback allowed) permits it.
  */
 import assert from 'node:assert/strict';
@@ -11,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 // @ts-expect-error -- a plain ES module shared with the browser tests' plugin
 import { SHIPPED_CONFIG, startCoturn } from '../../test/support/coturn.mjs';
-import { joinOk, logged, serve } from './helpers.js';
+import { connect, joinOk, logged, send, serve, sleep, waitFor } from './helpers.js';
 
 interface Coturn {
   port: number;
@@ -176,21 +178,57 @@ describe('coturn with the shipped configuration', () => {
     assert.ok(lines.some((l) => /^static-auth-secret=CHANGE-ME/.test(l)), 'a placeholder secret');
     assert.ok(lines.some((l) => /^realm=\S+/.test(l)));
     assert.ok(lines.some((l) => /^user-quota=\d+$/.test(l)) && lines.some((l) => /^total-quota=\d+$/.test(l)) && lines.some((l) => /^max-bps=\d+$/.test(l)));
+    const value = (name: string) => Number(lines.find((l) => l.startsWith(`${name}=`))?.split('=')[1]);
+    assert.ok(value('user-quota') <= 16, `user-quota ${value('user-quota')}: one credential holds a handful of allocations`);
+    assert.ok(value('bps-capacity') > 0, 'a total bandwidth cap (bps-capacity)');
     assert.ok(!lines.includes('allow-loopback-peers'), 'never allow loopback peers in production');
   });
 
   test(
-    'credentials from our server (TURN_URLS + TURN_SECRET) allocate a relay',
+    'credentials from our server (TURN_URLS + TURN_SECRET) go only to a connected member, and allocate a relay',
     logged(async (t) => {
-      const server = await serve(t, { TURN_URLS: `turn:127.0.0.1:${turn.port}?transport=udp`, TURN_SECRET: SECRET, TURN_TTL: '600' });
+      const server = await serve(t, { TURN_URLS: `turn:127.0.0.1:${turn.port}?transport=udp`, TURN_SECRET: SECRET, TURN_TTL: '600', STUN_URLS: 'stun:127.0.0.1:3478' });
       const joined = await joinOk(server, 'turn-room', 'A');
-      const ice = joined.iceServers.find((s) => s.username);
-      assert.ok(ice?.username && ice.credential, JSON.stringify(joined.iceServers));
+      assert.deepEqual(joined.iceServers, [{ urls: ['stun:127.0.0.1:3478'] }], 'a join answer carries STUN only');
+      const renewed = await send(`${server.url}/api/rooms/turn-room/renew`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: joined.ticket }) });
+      assert.deepEqual(((await renewed.json()) as { iceServers: unknown }).iceServers, [{ urls: ['stun:127.0.0.1:3478'] }], 'a renewal too');
+      // Its socket admitted, the member hears its ICE servers first, just before OPEN (so before it dials anyone).
+      const member = await connect(server, joined.peerId, joined.ticket, { t });
+      assert.ok(/"type":"VCW-ICE"/.test(member.raw[0] ?? '') && /^\{"type":"OPEN"\}$/.test(member.raw[1] ?? ''), `VCW-ICE, then OPEN: ${member.raw.slice(0, 2).join(' ')}`);
+      const servers = member.ice[0]!;
+      const ice = servers.find((s) => s.username);
+      assert.ok(ice?.username && ice.credential, JSON.stringify(servers));
+      assert.deepEqual(servers[0], { urls: ['stun:127.0.0.1:3478'] });
+      const expiry = Number(ice.username.split(':')[0]);
+      assert.ok(Math.abs(expiry - (Date.now() / 1000 + 600)) < 5, 'valid for TURN_TTL');
       const { response } = await client(turn.port).allocate(ice.username, ice.credential);
       assert.equal(response.cls, 'success', `Allocate refused with ${response.errorCode}\n${turn.logs().slice(-2000)}`);
       assert.ok(response.attrs.has(ATTR.XOR_RELAYED_ADDRESS), 'a relayed address');
+      // Asking again gives the same credential while most of its life is left: no new usernames to spread over.
+      member.send({ type: 'VCW-ICE', payload: {} });
+      await waitFor(() => member.ice.length === 2, 3000, 'a second VCW-ICE');
+      assert.deepEqual(member.ice[1], servers);
+      // A waiting visitor (a socket, no seat) asks and gets nothing.
+      const knocked = await send(`${server.url}/api/rooms/turn-queue/knock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const visitor = (await knocked.json()) as { peerId: string; ticket: string };
+      const waiting = await connect(server, visitor.peerId, visitor.ticket, { t });
+      waiting.send({ type: 'VCW-ICE', payload: {} });
+      await sleep(400);
+      assert.deepEqual(waiting.ice, [], 'no ICE servers (no TURN credentials) for a waiting visitor');
     }),
   );
+
+  test('one credential holds at most user-quota allocations (shipped configuration)', async () => {
+    const lines = readFileSync(SHIPPED_CONFIG, 'utf8').split('\n').map((l) => l.trim());
+    const quota = Number(lines.find((l) => l.startsWith('user-quota='))!.split('=')[1]);
+    const username = `${Math.floor(Date.now() / 1000) + 600}:quota`;
+    for (let i = 0; i < quota; i++) {
+      const { response } = await client(production.port).allocate(username, restCredential(username));
+      assert.equal(response.cls, 'success', `allocation ${i + 1} of ${quota}: ${response.errorCode}`);
+    }
+    const { response } = await client(production.port).allocate(username, restCredential(username));
+    assert.equal(response.errorCode, 486, `allocation ${quota + 1} is refused: Allocation Quota Reached`);
+  });
 
   test('expired, tampered, foreign and missing credentials are refused (401)', async () => {
     const now = Math.floor(Date.now() / 1000);

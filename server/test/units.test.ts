@@ -10,7 +10,7 @@ import { after, describe, test } from 'node:test';
 import { PEER_ID } from '../../src/protocol/limits.js';
 import type { Member } from '../../src/protocol/wire.js';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { iceServersFor } from '../src/ice.js';
+import { iceServersFor, TurnGrants } from '../src/ice.js';
 import { Rooms } from '../src/rooms.js';
 import { newPeerId, Tickets } from '../src/tickets.js';
 import { CLOCK_SKEW_SECONDS, signRoomToken, TokenError, verifyRoomToken } from '../src/tokens.js';
@@ -491,5 +491,33 @@ describe('limits', () => {
     assert.equal(normalise('::1'), '0:0:0:0::/64');
     assert.equal(normalise('fe80::1:2:3:4:5'), 'fe80:0:0:1::/64');
     assert.equal(normalise('not an address'), 'not an address');
+  });
+});
+
+describe('TURN grants', () => {
+  const dir = mkdtempSync(pathJoin(tmpdir(), 'vcw-unit-turn-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const config = (env: Record<string, string>) => loadConfig({ STATE_DIR: dir, ...env }, { staticDir: '/s', demoDir: '/d' });
+  const withTurn = config({ STUN_URLS: 'stun:s.example', TURN_URLS: 'turn:t.example', TURN_SECRET: 't'.repeat(32), TURN_TTL: '600' });
+
+  test('one credential per member while most of its life is left, a fresh one after; forgotten with the seat', () => {
+    const grants = new TurnGrants(withTurn);
+    const t0 = Date.UTC(2026, 11, 5, 7, 0, 0);
+    const first = grants.for('a', t0);
+    assert.deepEqual(first[0], { urls: ['stun:s.example'] });
+    assert.match(first[1]?.username ?? '', new RegExp(`^${t0 / 1000 + 600}:[0-9a-f]{16}$`));
+    assert.deepEqual(grants.for('a', t0 + 200_000), first, 'the same one at a third of its life');
+    assert.notDeepEqual(grants.for('b', t0), first, 'another member, another username');
+    // At half its life by the widget's reading (whole seconds), a fresh one.
+    const fresh = grants.for('a', t0 + 299_000);
+    assert.notEqual(fresh[1]?.username, first[1]?.username);
+    grants.drop('a');
+    assert.notDeepEqual(grants.for('a', t0 + 299_000), fresh, 'forgotten with the seat');
+    assert.deepEqual(iceServersFor(withTurn), [{ urls: ['stun:s.example'] }], 'before a socket: STUN only');
+  });
+
+  test('without TURN: STUN only, nothing kept', () => {
+    const grants = new TurnGrants(config({ STUN_URLS: 'stun:s.example' }));
+    assert.deepEqual(grants.for('a'), [{ urls: ['stun:s.example'] }]);
   });
 });

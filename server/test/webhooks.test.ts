@@ -147,8 +147,10 @@ test('the support flow emits support.knock, .admitted, .declined and .timeout on
   const knocked: string[] = [];
   events.on('support.knock', (e) => knocked.push(e.data.name)); // typed: e.data.name is a string
   const signaling = { host: '127.0.0.1', port: 1, path: '/signal', secure: false, key: 'vcw' };
+  // Three visitors from three addresses (one address may hold only MAX_WAITING_PER_VISITOR places).
   const visitor = (name: string) => {
-    const v = support.knock('help', { name, page: 'https://shop.example/', context: {}, signaling })!;
+    const v = support.knock('help', { name, page: 'https://shop.example/', context: {}, signaling, address: `198.51.100.${name.length + knocked.length}` });
+    assert.ok(!('refused' in v), `${name} was refused: ${JSON.stringify(v)}`);
     support.connected('waiting', v.peerId);
     return v.peerId;
   };

@@ -21,6 +21,7 @@ import { Peer, type PeerError } from 'peerjs';
 import type { ReactiveController } from 'lit';
 import type { CallHandle, JoinOptions, WidgetHost } from '../core/host.js';
 import { WidgetError, type ErrorCode, type LeaveReason, type Participant } from '../core/types.js';
+import { Notice } from '../protocol/limits.js';
 import type { Member, PeerMessage } from '../protocol/wire.js';
 import { Connections, type AppMessage } from './connections.js';
 import { Credentials } from './credentials.js';
@@ -44,8 +45,10 @@ export interface CallEvents {
   serverConnection(connected: boolean): void;
   /** A data connection opened (first time or again): the moment to send history. */
   dataOpen(peer: string): void;
-  /** Chat, history and file messages, validated. */
+  /** Chat, history, recording and the host page's data, validated. */
   message(from: string, message: AppMessage): void;
+  /** A frame of the files channel (at most MAX_FILE_FRAME bytes; the files chunk reads it). */
+  fileFrame(from: string, frame: ArrayBuffer): void;
   /** A problem that does not end the call (e.g. the token was refused while re-registering). */
   error(error: WidgetError): void;
   /** The server removed us from the call (an agent's Remove at the support desk). */
@@ -110,6 +113,8 @@ export class CallController implements ReactiveController, CallHandle {
       peerOptions: () => this.peer?.options,
       ended,
       roomToken: () => host.roomToken(),
+      // PeerJS's socket sends nothing while it is closed: re-registering brings fresh credentials anyway.
+      ice: () => this.peer?.socket.send({ type: Notice.ICE }),
     }));
     const renew = () => credentials.renew();
     this.#registration = new Registration({
@@ -142,6 +147,7 @@ export class CallController implements ReactiveController, CallHandle {
       lost: (remote) => liveness.lost(remote),
       dataOpen: (peer) => events.dataOpen(peer),
       message: (from, message) => events.message(from, message),
+      fileFrame: (from, frame) => events.fileFrame(from, frame),
     });
     this.#notices = new ServerNotices({
       remotes: roster.remotes,
@@ -151,6 +157,7 @@ export class CallController implements ReactiveController, CallHandle {
       dial,
       drop,
       suspect: (remote) => liveness.suspect(remote),
+      ice: (servers) => credentials.granted(servers),
     });
     host.addController(this);
   }
@@ -266,7 +273,7 @@ export class CallController implements ReactiveController, CallHandle {
     return this.#roster.openPeers();
   }
 
-  /** The data channel to a participant, for flow control. */
+  /** The files channel to a participant, while it is open. */
   channel(peer: string): RTCDataChannel | undefined {
     return this.#roster.channel(peer);
   }

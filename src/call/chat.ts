@@ -9,7 +9,12 @@ export interface ChatPanelModel {
   readonly chat: { readonly log: readonly ChatMessage[] };
   /** Who the server says a member is (name, role), present or gone. */
   identityOf(id: string): { readonly name: string; readonly role: 'host' | 'guest' } | undefined;
-  readonly fileShare: { readonly list: readonly FileTransfer[]; cancel(peer: string, id: string): void };
+  readonly fileShare: {
+    readonly list: readonly FileTransfer[];
+    cancel(peer: string, id: string): void;
+    /** A file's card in the log (the files chunk draws it). */
+    card(file: FileTransfer, ft: FileStrings, cancel: (f: FileTransfer) => void): unknown;
+  };
   setDragging(on: boolean): void;
 }
 
@@ -23,12 +28,6 @@ function linkify(text: string) {
 
 const time = (ts: number) => new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
-function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 /** Messages and files in one list: messages in the shared order, each file placed by its time. */
 function entries(log: readonly ChatMessage[], files: readonly FileTransfer[]): Array<ChatMessage | FileTransfer> {
   const sorted = [...files].sort((a, b) => a.ts - b.ts);
@@ -39,26 +38,6 @@ function entries(log: readonly ChatMessage[], files: readonly FileTransfer[]): A
     out.push(m);
   }
   return out.concat(sorted.slice(f));
-}
-
-function fileCard(file: FileTransfer, ft: FileStrings, cancel: (f: FileTransfer) => void) {
-  const busy = file.status === 'sending' || file.status === 'receiving';
-  return html`<li class="file ${file.self ? 'mine' : ''}" data-file-id=${file.id} data-status=${file.status}>
-    <b><bdi>${file.self ? ft.you : file.name}</bdi></b> <time>${time(file.ts)}</time>
-    <p><bdi class="file-name">${file.fileName}</bdi> <span class="size">(${size(file.size)})</span></p>
-    ${busy
-      ? html`<div class="row"><progress max="1" .value=${file.progress} aria-label=${`${ft[file.status]} ${file.fileName}`}></progress>
-          <button part="button" class="icon" @click=${() => cancel(file)}>${ft.cancel}</button></div>`
-      : nothing}
-    ${file.status === 'done' && file.url
-      ? html`<a class="download" href=${file.url} download=${file.fileName}>${file.self ? ft.sent : ft.download}</a>`
-      : nothing}
-    ${file.status === 'failed' || file.status === 'cancelled'
-      ? html`<p class="file-error" role="status">${file.error ?? ft[file.status]}</p>`
-      : file.error
-        ? html`<p class="file-error">${file.error}</p>`
-        : nothing}
-  </li>`;
 }
 
 /** One message: the vouched name (a host marked), the time, and for relayed history who relayed it. */
@@ -118,7 +97,7 @@ export function chatPanel(p: ChatPanel) {
     <div part="log" class="log" role="log" aria-live="polite" aria-label=${ft.chatLog} tabindex="0"><ol>
       ${entries(session.chat.log, session.fileShare.list).map((m) =>
         'fileName' in m
-          ? fileCard(m, ft, (f) => session.fileShare.cancel(f.from, f.id))
+          ? session.fileShare.card(m, ft, (f) => session.fileShare.cancel(f.from, f.id))
           : line(m, ft, session))}
     </ol></div>
     ${session.dragging ? html`<p class="drop-hint" aria-hidden="true">${ft.dropHere}</p>` : nothing}

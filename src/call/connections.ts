@@ -2,11 +2,13 @@
  * Connections: the media call and the JSON data connection to each participant. Dials (newcomer → member: one of
  * each), answers what members receive, and watches both — the stream arriving, the data connection opening and
  * closing, the RTCPeerConnection's state — into the roster. Inbound peer messages are validated here: state and
- * goodbyes are the call's own, the rest (chat, history, files, recording) is passed on.
+ * goodbyes are the call's own, the rest (chat, history, recording, the host page's data) is passed on. Beside the
+ * JSON channel, each data connection's RTCPeerConnection carries the files channel: binary frames for file sharing
+ * (`files/frames.ts`), negotiated with a fixed id at both ends so it needs no signaling of its own.
  */
 import type { DataConnection, MediaConnection, Peer, PeerError } from 'peerjs';
 import { PEER_ID } from '../protocol/limits.js';
-import { parseMetadata, parsePeerMessage } from '../protocol/parse.js';
+import { MAX_FILE_FRAME, parseMetadata, parsePeerMessage } from '../protocol/parse.js';
 import type { PeerMessage } from '../protocol/wire.js';
 import type { LocalMedia } from './local-media.js';
 import { fastStart, guardFrames } from './peerjs-fixes.js';
@@ -27,9 +29,14 @@ export interface ConnectionsLink {
   lost(remote: Remote): void;
   /** A data connection opened (first time or again). */
   dataOpen(peer: string): void;
-  /** Chat, history, file and recording messages, validated. */
+  /** Chat, history, recording and data messages, validated. */
   message(from: string, message: AppMessage): void;
+  /** A frame of the files channel, at most MAX_FILE_FRAME bytes. */
+  fileFrame(from: string, frame: ArrayBuffer): void;
 }
+
+/** The files channel's SCTP stream id: negotiated, so both ends open it with this id and nothing is signalled. */
+const FILES_CHANNEL = 7;
 
 export class Connections {
   /** Inbound peer messages that failed validation and were dropped. */
@@ -114,6 +121,19 @@ export class Connections {
     remote.data = conn;
     remote.dataOpen = false;
     guardFrames(conn, () => void this.invalid++);
+    // Made at both ends before the connection is up (the dialer's offer, the member's answer): frames never reach
+    // an end that has no channel for them yet.
+    const files = conn.peerConnection?.createDataChannel('vcw-files', { negotiated: true, id: FILES_CHANNEL });
+    remote.files = files;
+    if (files) {
+      files.binaryType = 'arraybuffer';
+      files.onmessage = ({ data }: MessageEvent) => {
+        if (remote.data !== conn) return;
+        remote.lastSeen = Date.now();
+        if (data instanceof ArrayBuffer && data.byteLength <= MAX_FILE_FRAME) this.#link.fileFrame(remote.id, data);
+        else this.invalid++;
+      };
+    }
     conn.on('open', () => {
       if (remote.data !== conn) return;
       remote.dataOpen = true;

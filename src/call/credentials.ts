@@ -1,8 +1,9 @@
 /**
  * Credentials: our seat's ticket and the ICE servers that come with it. Asks the room API for the seat, renews the
- * ticket (and takes fresh ICE servers) when the call needs to reach the server or a participant again, and renews
- * short-lived TURN credentials on a timer before they expire. Renewals are written into the PeerJS peer's options,
- * where PeerJS reads them when it re-registers and for every RTCPeerConnection it creates.
+ * ticket when the call needs to reach the server or a participant again. The room API's answers carry STUN only:
+ * TURN credentials come over the signaling socket once the server has admitted it (VCW-ICE, just before every OPEN,
+ * so before we dial or answer anyone), and are asked for again there before they expire. Everything is written into the PeerJS peer's options, where PeerJS reads it
+ * when it re-registers and for every RTCPeerConnection it creates.
  */
 import type { PeerOptions } from 'peerjs';
 import type { JoinOptions } from '../core/host.js';
@@ -33,6 +34,8 @@ export interface CredentialsLink {
   ended(): boolean;
   /** The room token, when the server needs one. */
   roomToken(): Promise<string | null>;
+  /** Ask the server for fresh TURN credentials over the signaling socket (nothing when it is not connected). */
+  ice(): void;
 }
 
 export class Credentials {
@@ -58,15 +61,22 @@ export class Credentials {
     return answer;
   }
 
-  /** The seat was given: keep its ticket, and renew its TURN credentials before they expire. */
+  /** The seat was given: keep its ticket (its answer's ICE servers are STUN only; TURN comes once connected). */
   take(answer: JoinAnswer): void {
     this.ticket = answer.ticket;
-    this.#refreshIceBefore(iceExpiry(answer.iceServers));
+  }
+
+  /** VCW-ICE: the server granted us ICE servers with TURN credentials; use them, and ask again before they expire. */
+  granted(servers: IceServer[]): void {
+    // VCW-ICE comes on the peer's own socket: the peer and the config it was made with are there.
+    (this.#link.peerOptions()!.config as RTCConfiguration).iceServers = servers;
+    this.#refreshIceBefore(iceExpiry(servers));
   }
 
   /**
-   * Renew our ticket (it may have expired while we were in the call) and take fresh ICE servers, before
-   * re-registering or re-dialling. Asks for a room token again when the server needs one.
+   * Renew our ticket (it may have expired while we were in the call) before re-registering or re-dialling. Asks
+   * for a room token again when the server needs one. Its ICE servers are the STUN ones we already hold (the
+   * server's configuration); TURN credentials are not renewed here (see `granted`).
    */
   async renew(): Promise<void> {
     const place = this.#place;
@@ -77,8 +87,6 @@ export class Credentials {
     if (!renewed || renewed.peerId !== this.#link.selfId()) throw new WidgetError('server-unreachable', NOT_UNDERSTOOD);
     this.ticket = renewed.ticket;
     options.token = renewed.ticket;
-    options.config = { ...options.config, iceServers: renewed.iceServers };
-    this.#refreshIceBefore(iceExpiry(renewed.iceServers));
   }
 
   /** The server's certificate for our chat signing key (the answer, unparsed). */
@@ -94,16 +102,14 @@ export class Credentials {
   }
 
   /**
-   * TURN credentials expire (TURN_TTL): renew them at half their remaining life, so a call that comes in late in a
-   * long session — we answer with whatever ICE servers we hold — can still allocate a relay. Dialling renews anyway.
+   * TURN credentials expire (TURN_TTL): ask for fresh ones at half their remaining life, so a call that comes in
+   * late in a long session — we answer with whatever ICE servers we hold — can still allocate a relay.
    */
   #refreshIceBefore(expiry: number | undefined): void {
     clearTimeout(this.#iceTimer);
     if (expiry === undefined || this.#link.ended()) return;
-    this.#iceTimer = setTimeout(() => {
-      if (this.#link.ended()) return;
-      // Failed (the server is down, the token expired): again at half the life left, while some is left.
-      this.renew().catch(() => expiry - Date.now() > 2 * MIN_ICE_REFRESH && this.#refreshIceBefore(expiry));
-    }, Math.max(MIN_ICE_REFRESH, (expiry - Date.now()) / 2));
+    // The answer (VCW-ICE) sets the next timer; while we are not connected nothing is asked, and re-registering
+    // brings fresh credentials anyway.
+    this.#iceTimer = setTimeout(() => this.#link.ended() || this.#link.ice(), Math.max(MIN_ICE_REFRESH, (expiry - Date.now()) / 2));
   }
 }

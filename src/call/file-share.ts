@@ -1,19 +1,17 @@
 /**
  * File sharing as the call sees it: the files chunk (`src/files/`) loads when a file is first picked or offered, so a
- * call that never shares one never loads it. Until then the list is empty; file messages that arrive while the
- * chunk loads wait here, in order, and are handed over once it is there.
+ * call that never shares one never loads it. Until then the list is empty; frames that arrive on a files channel
+ * while the chunk loads wait here, in order, and are handed over once it is there.
  */
 import type { WidgetHost } from '../core/host.js';
 import type { FileTransfer } from '../core/types.js';
-import type { PeerMessage } from '../protocol/wire.js';
-
-type FileMessage = PeerMessage & { t: 'file' | 'chunk' | 'file-end' | 'file-ack' | 'file-cancel' };
+import type { FileStrings } from './strings.js';
 
 /** What file sharing needs from the call. */
 interface Link {
   peers(): string[];
   nameOf(peer: string): string;
-  send(peer: string, message: PeerMessage): boolean;
+  /** The files channel to a peer, while it is open. */
   channel(peer: string): RTCDataChannel | undefined;
 }
 
@@ -24,18 +22,24 @@ interface Files {
   attach(link: Link): void;
   detach(): void;
   peerGone(peer: string): void;
-  handle(from: string, message: FileMessage): void;
+  receive(from: string, frame: ArrayBuffer): void;
   share(file: Blob, selfId: string, selfName: string): Promise<FileTransfer>;
   cancel(from: string, id: string): void;
 }
 
+/** The first byte of a frame (`files/frames.ts`): an offer, and a cancel (ignored when nothing was offered). */
+const OFFER = 0;
+const CANCEL = 5;
+
 export class FileShare {
   #files: Files | undefined;
+  /** The files chunk's card for a file in the chat log. */
+  #card: ((file: FileTransfer, ft: FileStrings, cancel: (f: FileTransfer) => void) => unknown) | undefined;
   #loading: Promise<Files> | undefined;
   #link: Link | undefined;
-  /** File messages that arrived while the chunk loads. */
-  #waiting: Array<[string, FileMessage]> = [];
-  /** Messages about a transfer that cannot exist (nothing was offered before the chunk loaded). */
+  /** Frames that arrived while the chunk loads. */
+  #waiting: Array<[string, ArrayBuffer]> = [];
+  /** Frames about a transfer that cannot exist (nothing was offered before the chunk loaded). */
   #invalid = 0;
   readonly #host: WidgetHost;
   readonly #onComplete: (file: FileTransfer) => void;
@@ -69,15 +73,17 @@ export class FileShare {
     this.#files?.peerGone(peer);
   }
 
-  handle(from: string, message: FileMessage): void {
-    if (this.#files) return this.#files.handle(from, message);
-    if (!this.#loading && message.t !== 'file') {
+  /** A frame from `from`'s files channel (at most MAX_FILE_FRAME bytes). */
+  receive(from: string, frame: ArrayBuffer): void {
+    if (this.#files) return this.#files.receive(from, frame);
+    const kind = new Uint8Array(frame)[0];
+    if (!this.#loading && kind !== OFFER) {
       // No offer came, so no transfer exists: what the files chunk would say about a chunk, end or ack of an unknown
       // transfer (dropped and counted) or a cancel of one (ignored), without loading it.
-      if (message.t !== 'file-cancel') this.#invalid++;
+      if (kind !== CANCEL) this.#invalid++;
       return;
     }
-    this.#waiting.push([from, message]);
+    this.#waiting.push([from, frame]);
     void this.#load().catch(() => undefined);
   }
 
@@ -89,20 +95,31 @@ export class FileShare {
     this.#files?.cancel(from, id);
   }
 
+  /** A file's card in the chat log (files exist only once the chunk is here). */
+  card(file: FileTransfer, ft: FileStrings, cancel: (f: FileTransfer) => void): unknown {
+    return this.#card?.(file, ft, cancel);
+  }
+
   #load(): Promise<Files> {
     this.#loading ??= import('../files/index.js').then(
-      ({ createFileShare }) => {
+      ({ createFileShare, fileCard }) => {
         const files: Files = createFileShare(this.#host, this.#onComplete);
+        this.#card = fileCard;
         if (this.#link) files.attach(this.#link);
         this.#files = files;
-        for (const [from, message] of this.#waiting.splice(0)) files.handle(from, message);
+        for (const [from, frame] of this.#waiting.splice(0)) files.receive(from, frame);
         return files;
       },
       (error: unknown) => {
-        // Not loaded (the network dropped the chunk): decline what was offered meanwhile, try again next time.
+        // Not loaded (the network dropped the chunk): decline what was offered meanwhile (the offer's own header,
+        // `[kind][id length][id]`, as a cancel), try again next time.
         this.#loading = undefined;
-        for (const [from, message] of this.#waiting.splice(0)) {
-          if (message.t === 'file') this.#link?.send(from, { v: 1, t: 'file-cancel', id: message.id });
+        for (const [from, frame] of this.#waiting.splice(0)) {
+          const head = new Uint8Array(frame);
+          if (head[0] !== OFFER) continue;
+          const cancel = head.slice(0, 2 + head[1]!);
+          cancel[0] = CANCEL;
+          this.#link?.channel(from)?.send(cancel);
         }
         throw error;
       },

@@ -15,6 +15,8 @@ export interface Remote extends MediaState {
   connection: ConnectionState;
   media: MediaConnection | undefined;
   data: DataConnection | undefined;
+  /** The files channel beside `data` (binary frames, on the same RTCPeerConnection). */
+  files: RTCDataChannel | undefined;
   stream: MediaStream | undefined;
   dataOpen: boolean;
   since: number;
@@ -76,7 +78,7 @@ export class Roster {
       const { name, role } = this.identities.get(id) ?? { name: '', role: 'guest' as const };
       remote = {
         id, name, role, connection: 'connecting', audioMuted: false, videoMuted: false, screenSharing: false,
-        media: undefined, data: undefined, stream: undefined, dataOpen: false,
+        media: undefined, data: undefined, files: undefined, stream: undefined, dataOpen: false,
         since: now, lastSeen: now, suspectSince: 0, announced: false, dialer: false, redials: 0, dialedAt: 0, redialing: false,
       };
       this.remotes.set(id, remote);
@@ -157,10 +159,10 @@ export class Roster {
     return [...this.remotes.values()].filter((r) => r.dataOpen).map((r) => r.id);
   }
 
-  /** The data channel to a participant, for flow control. */
+  /** The files channel to a participant, while it is open. */
   channel(peer: string): RTCDataChannel | undefined {
-    const remote = this.remotes.get(peer);
-    return remote?.dataOpen ? remote.data?.dataChannel : undefined;
+    const files = this.remotes.get(peer)?.files;
+    return files?.readyState === 'open' ? files : undefined;
   }
 
   send(remote: Remote, message: PeerMessage): boolean {

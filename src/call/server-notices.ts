@@ -1,12 +1,13 @@
 /**
  * ServerNotices: what the signaling server tells us about the room on our PeerJS socket, beside PeerJS's own
  * messages — we were removed (VCW-REMOVED), who is in the room after we re-registered (VCW-MEMBERS), who is who
- * (VCW-IDENTITY: the names and roles tiles and chat show), and that a member's socket went away (VCW-LEAVE).
+ * (VCW-IDENTITY: the names and roles tiles and chat show), that a member's socket went away (VCW-LEAVE), and the ICE
+ * servers with TURN credentials we may use (VCW-ICE).
  */
 import type { LeaveReason } from '../core/types.js';
 import { Notice } from '../protocol/limits.js';
-import { parseIdentities, parseNotice, parseRoomLeave, parseRoomMembers } from '../protocol/parse.js';
-import type { Member } from '../protocol/wire.js';
+import { parseIceGrant, parseIdentities, parseNotice, parseRoomLeave, parseRoomMembers } from '../protocol/parse.js';
+import type { IceServer, Member } from '../protocol/wire.js';
 import type { Remote } from './roster.js';
 
 /** What the notices act on. */
@@ -22,6 +23,8 @@ export interface NoticesLink {
   drop(remote: Remote, reason: LeaveReason): void;
   /** Their socket went, for no stated reason: hold it against their heartbeat (see Liveness.suspect). */
   suspect(remote: Remote): void;
+  /** The server granted these ICE servers (with TURN credentials) to us, a connected member. */
+  ice(servers: IceServer[]): void;
 }
 
 export class ServerNotices {
@@ -33,9 +36,11 @@ export class ServerNotices {
   /** A message on the signaling socket; anything but our notices is PeerJS's own and passes by. */
   handle(message: unknown): void {
     if (parseNotice(message, Notice.REMOVED)) return this.#link.removed();
-    // Back after a server restart: whoever took a seat while we were away does not know us. Dial those.
+    const ice = parseIceGrant(message);
+    if (ice) return this.#link.ice(ice);
     const identities = parseIdentities(message);
     if (identities) return this.#link.vouch(identities);
+    // Back after a server restart: whoever took a seat while we were away does not know us. Dial those.
     const members = parseRoomMembers(message);
     if (members) {
       this.#link.vouch(members);

@@ -13,6 +13,7 @@ import { ChatController } from './chat-controller.js';
 import type { ChatWireFields, Signed } from '../protocol/wire.js';
 import type { Check } from './chat-controller.js';
 import { FileShare } from './file-share.js';
+import { DATA_BURST } from '../protocol/parse.js';
 import { StatsController } from './stats-controller.js';
 
 /** What the trust chunk's `Signer` does for the session: sign our chat messages, check everyone's. */
@@ -24,6 +25,12 @@ interface Signer {
 export class Session implements SessionHandle {
   readonly chat: ChatController;
   readonly fileShare: FileShare;
+  /** The host page's data (`sendData`): the data chunk's sender, once a page first sends. */
+  #sender: Promise<{ send(call: CallController | undefined, payload: unknown, to?: string): void }> | undefined;
+  /** The host page's data from each peer in the current second: [second, messages]. */
+  readonly #dataIn = new Map<string, [number, number]>();
+  /** Data messages over a peer's rate, dropped. */
+  #dataDropped = 0;
   call: CallController | undefined;
   /** The last problem with a file picked in the chat panel, shown there until the next pick. */
   notice = '';
@@ -68,7 +75,7 @@ export class Session implements SessionHandle {
 
   /** Inbound messages dropped as invalid, over the session. */
   get invalid(): number {
-    return (this.call?.invalid ?? 0) + this.chat.invalid + this.fileShare.invalid;
+    return (this.call?.invalid ?? 0) + this.chat.invalid + this.fileShare.invalid + this.#dataDropped;
   }
 
   markRead(): void {
@@ -112,6 +119,7 @@ export class Session implements SessionHandle {
       },
       participantLeave: (participant, reason) => {
         this.fileShare.peerGone(participant.id);
+        this.#dataIn.delete(participant.id);
         if (this.recorders.delete(participant.id)) host.notify({ type: 'recording', participant, recording: false });
         this.announcer.left(participant);
         host.notify({ type: 'participant-leave', participant, reason });
@@ -126,6 +134,7 @@ export class Session implements SessionHandle {
         for (const batch of this.chat.history()) call.sendTo(peer, batch);
       },
       message: (from, message) => this.#receive(call, from, message),
+      fileFrame: (from, frame) => this.fileShare.receive(from, frame),
       error: (error) => error.code !== 'aborted' && host.notify({ type: 'error', code: error.code, message: error.message }),
       removed: () => void host.leave('removed'),
     });
@@ -140,7 +149,6 @@ export class Session implements SessionHandle {
     this.fileShare.attach({
       peers: () => call.openPeers(),
       nameOf: (peer) => call.identityOf(peer)?.name ?? '',
-      send: (peer, message) => call.sendTo(peer, message),
       channel: (peer) => call.channel(peer),
     });
     return call;
@@ -159,6 +167,16 @@ export class Session implements SessionHandle {
   }
 
   #receive(call: CallController, from: string, message: AppMessage): void {
+    if (message.t === 'data') {
+      // The host page's: with chat off too, and never shown. A peer's sender keeps to DATA_RATE after a burst of
+      // DATA_BURST; twice the burst in one second leaves room for an honest burst arriving bunched.
+      const second = Math.floor(performance.now() / 1000);
+      const [at, count] = this.#dataIn.get(from) ?? [second, 0];
+      const n = at === second ? count + 1 : 1;
+      this.#dataIn.set(from, [second, n]);
+      if (n > 2 * DATA_BURST) return void this.#dataDropped++;
+      return this.host.notify({ type: 'data', from, payload: message.payload });
+    }
     if (message.t === 'recording') {
       const participant = call.participantOf(from);
       if (!participant || message.on === this.recorders.has(from)) return;
@@ -167,12 +185,8 @@ export class Session implements SessionHandle {
       this.host.notify({ type: 'recording', participant, recording: message.on });
       return this.host.requestUpdate();
     }
-    if (this.host.chat === 'off') {
-      // Chat is off here: decline files so the sender does not wait; drop the rest.
-      if (message.t === 'file') call.sendTo(from, { v: 1, t: 'file-cancel', id: message.id });
-      return;
-    }
-    if (message.t !== 'chat' && message.t !== 'history') return this.fileShare.handle(from, message);
+    // Chat is off here: drop chat and history (file offers are declined by the files chunk).
+    if (this.host.chat === 'off') return;
     const open = () => this.host.chatOpen;
     const check: Check = async (author, m) => (await this.#signing(call)).check(author, m);
     this.#inbound = this.#inbound.then(async () => {
@@ -207,6 +221,15 @@ export class Session implements SessionHandle {
     if (this.call !== call) throw new Error('Join the call before sending messages.');
     call.broadcast({ ...wire, ...signed });
     return this.chat.record(call.selfId, wire, vouched, true, this.host.chatOpen, signed)!;
+  }
+
+  /** The host page's data to one participant or everyone; throws (sending nothing) when it cannot be sent. */
+  async sendData(payload: unknown, to?: string): Promise<void> {
+    this.#sender ??= import('../data/index.js').then(({ DataSender }) => new DataSender());
+    (await this.#sender.catch((error: unknown) => {
+      this.#sender = undefined;
+      throw error;
+    })).send(this.call, payload, to);
   }
 
   /** Files picked or dropped in the chat panel: share each; a refusal is shown in the panel. */

@@ -16,6 +16,8 @@ export interface WidgetEventMap {
   'vcw-chat-toggle': { open: boolean };
   'vcw-message': { message: ChatMessage };
   'vcw-file': { file: FileTransfer };
+  /** The host page's data from another participant (`sendData`): `from` is their id, as in `participants`. */
+  'vcw-data': { from: string; payload: unknown };
   'vcw-error': { code: ErrorCode; message: string };
   'vcw-recording': { participant: Participant; recording: boolean };
   'vcw-device-change': { audioInput: string; videoInput: string; audioOutput: string };

@@ -68,6 +68,8 @@ export interface SessionHandle {
   startRecording(self: Participant, mic: () => MediaStreamTrack | null): Promise<void>;
   stopRecording(self: Participant): Promise<Blob>;
   send(text: string, name: string): Promise<ChatMessage>;
+  /** The host page's data (`sendData`): to participant `to`, or everyone; rejects with an Error when it cannot be sent. */
+  sendData(payload: unknown, to?: string): Promise<void>;
   share(file: Blob, name: string): Promise<FileTransfer>;
   /** The in-call view. */
   render(view: CallViewOptions): unknown;
@@ -144,6 +146,7 @@ export type HostEvent =
   | { type: 'participant-leave'; participant: Participant; reason: LeaveReason }
   | { type: 'message'; message: ChatMessage }
   | { type: 'file'; file: FileTransfer }
+  | { type: 'data'; from: string; payload: unknown }
   | { type: 'recording'; participant: Participant; recording: boolean }
   | { type: 'device-change'; audioInput: string; videoInput: string; audioOutput: string }
   | { type: 'knock' | 'knock-cancel'; participant: WaitingVisitor }

@@ -43,6 +43,10 @@ export interface FileTransfer {
   readonly name: string;
   readonly fileName: string;
   readonly size: number;
+  /**
+   * The type the file is kept as (and `url`'s blob has): the sender's own when it is on the safe list (PNG, JPEG,
+   * GIF, WebP, AVIF, PDF, plain text, common audio and video), else `application/octet-stream`.
+   */
   readonly type: string;
   readonly ts: number;
   readonly self: boolean;

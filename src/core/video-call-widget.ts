@@ -30,6 +30,7 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @fires vcw-chat-toggle - `{ open }`
  * @fires vcw-message - `{ message }` for every message that enters `messages`, your own included
  * @fires vcw-file - `{ file }` a shared file is complete: received and verified, or delivered by you
+ * @fires vcw-data - `{ from, payload }` another participant's `sendData()`: `from` is their id (as in `participants`), `payload` the JSON value; never shown in the widget
  * @fires vcw-error - `{ code, message }` every failure, with a code from the public list
  * @fires vcw-recording - `{ participant, recording }` someone (you too) started or stopped recording the call
  * @fires vcw-device-change - `{ audioInput, videoInput, audioOutput }` the devices in use changed (a switch, or a fallback after one was unplugged)
@@ -574,6 +575,19 @@ export class VideoCallWidget extends LitElement {
     if (this.chat === 'off') throw new Error('Chat is turned off for this call.');
     if (!this.#session) throw new Error('Join the call before sharing files.');
     return this.#session.share(file, this.selfName);
+  }
+
+  /**
+   * Send your page's own data to the others in the call (a shared cursor, a raised hand, …) over the call's data
+   * connections; they get it as `vcw-data` `{ from, payload }`. Works with `chat="off"`; never shown in the widget.
+   * Rejects (and sends nothing) when you are not in the call, `to` is not in it, the payload is not JSON, is over
+   * 16,000 bytes as JSON or nests deeper than 32 levels, or more than 60 messages a second are sent (bursts of 120).
+   * @param payload any JSON value
+   * @param options `to`: one participant's id; absent: everyone
+   */
+  async sendData(payload: unknown, options?: { to?: string }): Promise<void> {
+    if (!this.#session) throw new Error('Join the call before sending data.');
+    await this.#session.sendData(payload, options?.to);
   }
 
   #recover = (withoutDevices: boolean) => {

@@ -1,14 +1,14 @@
 /**
- * FileController: files shared with the room over the peers' existing data connections. The sender hashes the
- * file (SHA-256), offers it to everyone connected, then streams base64 chunks to each receiver on its own
- * schedule, pausing whenever that channel's send buffer is above a high-water mark so chat messages on the same
- * connection never wait behind a whole file. A receiver checks size and hash before it offers the download, and
- * acknowledges. Either side can cancel; a participant leaving fails what was in flight with them.
- * Lives in its own chunk, loaded when a file is first picked or offered in a call.
+ * FileController: files shared with the room over each pair's files channel (binary frames, `frames.ts`). The
+ * sender hashes the file (SHA-256), offers it to everyone connected, then streams the bytes to each receiver on its
+ * own schedule, pausing whenever that channel's send buffer is above a high-water mark. A receiver checks size and
+ * hash before it offers the download, and acknowledges. Either side can cancel; a participant leaving fails what was
+ * in flight with them. Lives in its own chunk, loaded when a file is first picked or offered in a call.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { CHUNK_BYTES, MAX_FILE, MAX_FILE_NAME, type PeerMessage } from '../protocol/parse.js';
+import { MAX_FILE, MAX_FILE_NAME } from '../protocol/parse.js';
 import { fill } from '../core/strings.js';
+import { CHUNK_BYTES, frame, Kind, parseFrame, type Offer } from './frames.js';
 import type { FileProblemStrings } from './strings.js';
 import type { FileTransfer, TransferStatus } from '../core/types.js';
 
@@ -23,14 +23,12 @@ const MAX_INCOMING = 4 * MAX_FILE;
 /** Re-render progress at most this often. */
 const PROGRESS_EVERY = 100;
 
-type FileMessage = PeerMessage & { t: 'file' | 'chunk' | 'file-end' | 'file-ack' | 'file-cancel' };
-
 /** What the controller needs from the call. */
 export interface FileLink {
   /** Peers whose data connection is open now. */
   peers(): string[];
   nameOf(peer: string): string;
-  send(peer: string, message: PeerMessage): boolean;
+  /** The files channel to a peer, while it is open. */
   channel(peer: string): RTCDataChannel | undefined;
 }
 
@@ -45,30 +43,22 @@ interface Transfer extends Omit<FileTransfer, 'status' | 'progress' | 'url' | 'e
   bytes?: Uint8Array<ArrayBuffer>;
   to?: Map<string, { state: PeerState; sent: number }>;
   /** Receiver: what arrived so far. */
-  chunks?: Uint8Array[];
+  chunks?: Uint8Array<ArrayBuffer>[];
   received?: number;
   hash?: string;
 }
 
+/**
+ * Types a received file keeps: ones a browser shows without running anything in the page's origin (raster images,
+ * PDF, plain text, common audio and video). Anything else — HTML, SVG, XHTML, XML, scripts, unknown — becomes
+ * `application/octet-stream`, so opening the file's same-origin `blob:` URL downloads it instead of running it.
+ */
+const SAFE_TYPE = /^(image\/(png|jpeg|gif|webp|avif)|application\/pdf|text\/plain|audio\/(mpeg|mp4|ogg|webm|wav|aac|flac)|video\/(mp4|webm|ogg|quicktime))$/;
+/** The type a file is kept and offered as: its own when on the safe list, else `application/octet-stream`. */
+export const safeType = (type: string): string => (SAFE_TYPE.test(type.toLowerCase()) ? type.toLowerCase() : 'application/octet-stream');
+
 const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
 const sha256 = async (bytes: Uint8Array<ArrayBuffer>) => hex(await crypto.subtle.digest('SHA-256', bytes));
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x2000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array | null {
-  try {
-    const binary = atob(text);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    return bytes;
-  } catch {
-    return null;
-  }
-}
 
 /** Resolves when the channel's buffer falls below LOW_WATER, it closes, or a second passes (then the caller looks again). */
 function drained(channel: RTCDataChannel): Promise<void> {
@@ -87,7 +77,7 @@ function drained(channel: RTCDataChannel): Promise<void> {
 }
 
 export class FileController implements ReactiveController {
-  /** Inbound file messages that failed validation or matched no transfer. */
+  /** Inbound file frames that failed validation or matched no transfer. */
   invalid = 0;
   readonly #transfers = new Map<string, Transfer>();
   #link: FileLink | undefined;
@@ -95,6 +85,7 @@ export class FileController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #onComplete: (file: FileTransfer) => void;
   readonly #strings: () => FileProblemStrings;
+  readonly #accepts: () => boolean;
 
   constructor(
     host: ReactiveControllerHost,
@@ -102,7 +93,10 @@ export class FileController implements ReactiveController {
     onComplete: (file: FileTransfer) => void,
     /** The UI's strings (the element's language and the host's overrides): errors are shown as they are. */
     strings: () => FileProblemStrings,
+    /** Whether offers are taken now (chat on); when not, they are declined. */
+    accepts: () => boolean = () => true,
   ) {
+    this.#accepts = accepts;
     this.#strings = strings;
     this.#onComplete = onComplete;
     this.#host = host;
@@ -144,19 +138,20 @@ export class FileController implements ReactiveController {
     const fileName = (file.name || 'file').slice(0, MAX_FILE_NAME);
     if (file.size === 0) throw new Error(this.#say('fileEmpty', { file: fileName }));
     if (file.size > MAX_FILE) throw new Error(this.#say('fileTooLarge', { file: fileName, max: String(MAX_FILE / 1024 / 1024) }));
-    if (!link.peers().length) throw new Error(this.#say('fileAlone'));
+    const open = () => link.peers().filter((peer) => link.channel(peer));
+    if (!open().length) throw new Error(this.#say('fileAlone'));
     const bytes = new Uint8Array(await file.arrayBuffer());
     const hash = await sha256(bytes);
-    const peers = link.peers();
+    const peers = open();
     if (this.#link !== link || !peers.length) throw new Error(this.#say('fileEndedBeforeShare'));
     const t: Transfer = {
-      id: crypto.randomUUID(), from: selfId, name: selfName, fileName, size: bytes.length, type: file.type, ts: Date.now(), self: true,
+      id: crypto.randomUUID(), from: selfId, name: selfName, fileName, size: bytes.length, type: safeType(file.type), ts: Date.now(), self: true,
       status: 'sending', progress: 0, url: undefined, error: undefined, bytes, to: new Map(),
     };
     this.#transfers.set(this.#key('', t.id), t);
-    const offer = { v: 1, t: 'file', id: t.id, name: fileName, size: t.size, type: /^[\w.+-]+\/[\w.+-]+$/.test(file.type) ? file.type : '', hash, ts: t.ts } as const;
+    const offer = frame(Kind.OFFER, t.id, { name: fileName, size: t.size, type: t.type, hash, ts: t.ts });
     for (const peer of peers) {
-      if (!link.send(peer, offer)) continue;
+      if (!this.#send(peer, offer)) continue;
       t.to!.set(peer, { state: 'sending', sent: 0 });
       void this.#pump(t, peer, link);
     }
@@ -173,32 +168,46 @@ export class FileController implements ReactiveController {
       for (const [peer, p] of t.to!) {
         if (p.state === 'sending' || p.state === 'sent') {
           p.state = 'cancelled';
-          this.#link?.send(peer, { v: 1, t: 'file-cancel', id });
+          this.#send(peer, frame(Kind.CANCEL, id));
         }
       }
     } else {
-      this.#link?.send(t.from, { v: 1, t: 'file-cancel', id });
+      this.#send(t.from, frame(Kind.CANCEL, id));
     }
     this.#finish(t, 'cancelled', undefined);
   }
 
-  /** A file message from `from` (validated by the protocol parser). */
-  handle(from: string, message: FileMessage): void {
+  /** A frame from `from`'s files channel. */
+  receive(from: string, buffer: ArrayBuffer): void {
+    const message = parseFrame(buffer);
+    if (!message) return void this.invalid++;
     // Our own files are keyed without a sender; a peer's by theirs.
     const t = this.#transfers.get(this.#key(from, message.id)) ?? this.#transfers.get(this.#key('', message.id));
-    switch (message.t) {
-      case 'file':
-        return this.#offered(from, message);
-      case 'chunk':
+    switch (message.kind) {
+      case Kind.OFFER:
+        return this.#offered(from, message.id, message.offer);
+      case Kind.CHUNK:
         return t && !t.self ? this.#chunk(t, message.data) : void this.invalid++;
-      case 'file-end':
+      case Kind.END:
         return t && !t.self ? void this.#end(t).catch(() => this.#finish(t, 'failed', this.#say('fileNotChecked'))) : void this.invalid++;
-      case 'file-cancel':
+      case Kind.CANCEL:
         if (!t) return;
         if (!t.self) return t.status === 'receiving' ? this.#finish(t, 'cancelled', this.#say('fileCancelledBy', { name: t.name })) : undefined;
         return this.#settle(t, from, 'cancelled');
-      case 'file-ack':
-        return t?.self ? this.#settle(t, from, message.ok ? 'done' : 'failed') : void this.invalid++;
+      default:
+        return t?.self ? this.#settle(t, from, message.kind === Kind.ACK_OK ? 'done' : 'failed') : void this.invalid++;
+    }
+  }
+
+  /** Send a frame on `peer`'s files channel; false when it is not open. */
+  #send(peer: string, bytes: Uint8Array<ArrayBuffer>): boolean {
+    const channel = this.#link?.channel(peer);
+    try {
+      channel?.send(bytes);
+      return !!channel;
+    } catch {
+      // A closing channel: the departure is handled by its close.
+      return false;
     }
   }
 
@@ -219,28 +228,29 @@ export class FileController implements ReactiveController {
     return `${from}/${id}`;
   }
 
-  #offered(from: string, offer: PeerMessage & { t: 'file' }): void {
+  #offered(from: string, id: string, offer: Offer): void {
     const link = this.#link;
-    if (!link || this.#transfers.has(this.#key(from, offer.id))) return void this.invalid++;
+    if (!link || this.#transfers.has(this.#key(from, id))) return void this.invalid++;
     let pending = 0;
     for (const t of this.#transfers.values()) if (t.status === 'receiving') pending += t.size;
-    if (pending + offer.size > MAX_INCOMING) return void link.send(from, { v: 1, t: 'file-cancel', id: offer.id });
-    this.#transfers.set(this.#key(from, offer.id), {
-      id: offer.id, from, name: link.nameOf(from), fileName: offer.name, size: offer.size, type: offer.type, ts: offer.ts, self: false,
+    // Chat is off here, or too much is arriving at once: decline, so the sender does not wait.
+    if (!this.#accepts() || pending + offer.size > MAX_INCOMING) return void this.#send(from, frame(Kind.CANCEL, id));
+    this.#transfers.set(this.#key(from, id), {
+      id, from, name: link.nameOf(from), fileName: offer.name, size: offer.size, type: safeType(offer.type), ts: offer.ts, self: false,
       status: 'receiving', progress: 0, url: undefined, error: undefined, chunks: [], received: 0, hash: offer.hash,
     });
     this.#host.requestUpdate();
   }
 
-  #chunk(t: Transfer, data: string): void {
+  #chunk(t: Transfer, data: Uint8Array): void {
     if (t.status !== 'receiving') return;
-    const bytes = fromBase64(data);
-    if (!bytes || t.received! + bytes.length > t.size) {
-      this.#link?.send(t.from, { v: 1, t: 'file-ack', id: t.id, ok: false });
+    if (t.received! + data.length > t.size) {
+      this.#send(t.from, frame(Kind.ACK_FAILED, t.id));
       return this.#finish(t, 'failed', this.#say('fileDamaged'));
     }
-    t.chunks!.push(bytes);
-    t.received! += bytes.length;
+    // Kept as a copy of its own: the frame's buffer holds the header too.
+    t.chunks!.push(data.slice());
+    t.received! += data.length;
     t.progress = t.received! / t.size;
     this.#paint();
   }
@@ -256,9 +266,9 @@ export class FileController implements ReactiveController {
     t.chunks = [];
     const ok = at === t.size && (await sha256(bytes)) === t.hash;
     if (t.status !== 'receiving') return;
-    this.#link?.send(t.from, { v: 1, t: 'file-ack', id: t.id, ok });
+    this.#send(t.from, frame(ok ? Kind.ACK_OK : Kind.ACK_FAILED, t.id));
     if (!ok) return this.#finish(t, 'failed', this.#say('fileDamaged'));
-    t.url = URL.createObjectURL(new Blob([bytes], { type: t.type || 'application/octet-stream' }));
+    t.url = URL.createObjectURL(new Blob([bytes], { type: t.type }));
     this.#finish(t, 'done', undefined);
   }
 
@@ -271,7 +281,7 @@ export class FileController implements ReactiveController {
     const states = [...t.to!.values()].map((x) => x.state);
     if (t.status !== 'sending' || states.some((s) => s === 'sending' || s === 'sent')) return this.#paint();
     if (states.includes('done')) {
-      t.url = URL.createObjectURL(new Blob([t.bytes!], { type: t.type || 'application/octet-stream' }));
+      t.url = URL.createObjectURL(new Blob([t.bytes!], { type: t.type }));
       this.#finish(t, 'done', states.every((s) => s === 'done') ? undefined : this.#say('filePartial'));
     } else {
       this.#finish(t, states.every((s) => s === 'cancelled') ? 'cancelled' : 'failed', this.#say('fileNobody'));
@@ -299,12 +309,12 @@ export class FileController implements ReactiveController {
         continue;
       }
       if (p.sent >= t.size) {
-        p.state = link.send(peer, { v: 1, t: 'file-end', id: t.id }) ? 'sent' : 'failed';
+        p.state = this.#send(peer, frame(Kind.END, t.id)) ? 'sent' : 'failed';
         if (p.state === 'failed') this.#settle(t, peer, 'failed');
         return;
       }
       const end = Math.min(p.sent + CHUNK_BYTES, t.size);
-      if (!link.send(peer, { v: 1, t: 'chunk', id: t.id, data: toBase64(t.bytes!.subarray(p.sent, end)) })) return this.#settle(t, peer, 'failed');
+      if (!this.#send(peer, frame(Kind.CHUNK, t.id, t.bytes!.subarray(p.sent, end)))) return this.#settle(t, peer, 'failed');
       p.sent = end;
       this.#progressOf(t);
       this.#paint();

@@ -8,7 +8,8 @@ import { FileController } from './file-controller.js';
 import { fileProblemStrings } from './strings.js';
 
 export type { FileLink } from './file-controller.js';
+export { fileCard } from './card.js';
 
-/** File sharing for one element; `onComplete` hears of every file received and verified, or delivered. */
+/** File sharing for one element; `onComplete` hears of every file received and verified, or delivered. Offers are declined while its chat is off. */
 export const createFileShare = (host: WidgetHost, onComplete: (file: FileTransfer) => void) =>
-  new FileController(host, onComplete, () => fileProblemStrings(host.t));
+  new FileController(host, onComplete, () => fileProblemStrings(host.t), () => host.chat !== 'off');

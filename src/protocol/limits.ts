@@ -63,6 +63,11 @@ export const Notice = {
   DECLINE: 'VCW-DECLINE',
   /** Desk → server: `{ req, id }` remove this member from the desk's call. */
   REMOVE: 'VCW-REMOVE',
+  /**
+   * Server → member, on its admitted socket just before OPEN: `{ iceServers }` with its TURN credentials (join and
+   * renew answers carry STUN only). Member → server once registered, `{}`: fresh ones, please (before they expire).
+   */
+  ICE: 'VCW-ICE',
 } as const;
 
 export type NoticeType = (typeof Notice)[keyof typeof Notice];

@@ -13,10 +13,21 @@ export const MAX_FILE = 25 * 1024 * 1024;
 export const MAX_FILE_NAME = 255;
 /** Largest frame accepted from a data connection (PeerJS's JSON channel sends at most 16,300 bytes). */
 export const MAX_FRAME = 16_384;
-/** Bytes of a file per chunk message: base64 of it plus the envelope stays well under MAX_FRAME. */
-export const CHUNK_BYTES = 9 * 1024;
+/** Largest frame accepted from a files channel: a 64 KiB chunk of a file and its header (`files/frames.ts`). */
+export const MAX_FILE_FRAME = 64 * 1024 + 66;
 /** Messages per history batch (each batch also stays under MAX_FRAME). */
 export const HISTORY_BATCH = 100;
+/** The host page's data (`sendData`): at most this many bytes as JSON (UTF-8), so one message fits one frame. */
+export const MAX_DATA = 16_000;
+/** Messages a second a page may send with `sendData`, after a burst of DATA_BURST. */
+export const DATA_RATE = 60;
+export const DATA_BURST = 120;
+/** How deep the host page's data may nest (a value that is not an object or array is level 0). */
+export const MAX_DATA_DEPTH = 32;
+
+/** `x` (a JSON value) nests at most `max` levels of objects and arrays. */
+export const shallow = (x: unknown, max = MAX_DATA_DEPTH): boolean =>
+  typeof x !== 'object' || x === null || (max > 0 && Object.values(x).every((v) => shallow(v, max - 1)));
 
 type Obj = Record<string, unknown>;
 export type { ChatWireFields, HistoryItem, PeerMessage };
@@ -64,25 +75,11 @@ export function parsePeerMessage(data: unknown): PeerMessage | null {
     case 'history':
       // Items are checked one by one by the receiver, so one bad entry does not cost the rest.
       return Array.isArray(data.items) && data.items.length <= HISTORY_BATCH ? { v: 1, t: 'history', items: data.items as HistoryItem[] } : null;
-    case 'file': {
-      const { id, name, size, type, hash, ts } = data;
-      return isId(id) && typeof name === 'string' && name.length > 0 && name.length <= MAX_FILE_NAME && isCount(size, MAX_FILE) && size > 0 &&
-        typeof type === 'string' && type.length <= 127 && typeof hash === 'string' && /^[0-9a-f]{64}$/.test(hash) &&
-        typeof ts === 'number' && Number.isFinite(ts)
-        ? { v: 1, t: 'file', id, name, size, type: /^[\w.+-]+\/[\w.+-]+$/.test(type) ? type : '', hash, ts }
-        : null;
-    }
-    case 'chunk':
-      return isId(data.id) && typeof data.data === 'string' && data.data.length > 0 && data.data.length <= MAX_FRAME && /^[A-Za-z0-9+/]+={0,2}$/.test(data.data)
-        ? { v: 1, t: 'chunk', id: data.id, data: data.data }
-        : null;
-    case 'file-end':
-    case 'file-cancel':
-      return isId(data.id) ? { v: 1, t: data.t, id: data.id } : null;
     case 'recording':
       return isBool(data.on) ? { v: 1, t: 'recording', on: data.on } : null;
-    case 'file-ack':
-      return isId(data.id) && isBool(data.ok) ? { v: 1, t: 'file-ack', id: data.id, ok: data.ok } : null;
+    case 'data':
+      // Bounded by the frame guard (MAX_FRAME); any JSON value, as deep as the sender may make it.
+      return data.payload !== undefined && shallow(data.payload) ? { v: 1, t: 'data', payload: data.payload } : null;
     default:
       return null;
   }
@@ -162,6 +159,12 @@ export function parseRenewAnswer(x: unknown): RenewAnswer | null {
   if (!isObj(x) || !isPeerId(x.peerId) || !isTicket(x.ticket)) return null;
   const iceServers = all(x.iceServers, parseIceServer);
   return iceServers && { peerId: x.peerId, ticket: x.ticket, iceServers };
+}
+
+/** Server → a connected member: the ICE servers it may use, with its TURN credentials (VCW-ICE). */
+export function parseIceGrant(x: unknown): IceServer[] | null {
+  const notice = parseNotice(x, Notice.ICE);
+  return notice && all(notice.payload.iceServers, parseIceServer);
 }
 
 /** A server notice (`{ type: 'VCW-…', payload: {…} }`) of one of `types`, or null. */

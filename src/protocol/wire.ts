@@ -103,7 +103,8 @@ export interface NoticeFrame<P = Record<string, unknown>> {
   readonly payload: P;
 }
 
-// ——— peer protocol (version 1): JSON objects over each pair's reliable, ordered data connection ———
+// ——— peer protocol (version 1): JSON objects over each pair's reliable, ordered data connection. Files travel as
+// binary frames on a second channel of the same connection, described in src/files/frames.ts. ———
 
 export interface MediaState {
   audioMuted: boolean;
@@ -136,13 +137,7 @@ export type PeerMessage =
   | ({ v: 1; t: 'chat' } & ChatWireFields & Signed)
   /** Earlier messages, sent when a data connection opens; `from` is the original sender. */
   | { v: 1; t: 'history'; items: HistoryItem[] }
-  /** A file offer: chunks, then `file-end`, follow on the same (ordered) connection. */
-  | { v: 1; t: 'file'; id: string; name: string; size: number; type: string; hash: string; ts: number }
-  | { v: 1; t: 'chunk'; id: string; data: string }
-  | { v: 1; t: 'file-end'; id: string }
-  /** Receiver → sender: the file arrived intact (`ok`) or failed its integrity check. */
-  | { v: 1; t: 'file-ack'; id: string; ok: boolean }
-  /** Either side: stop this transfer. */
-  | { v: 1; t: 'file-cancel'; id: string }
   /** The sender started (`on`) or stopped recording the call; sent again to whoever connects while it runs. */
-  | { v: 1; t: 'recording'; on: boolean };
+  | { v: 1; t: 'recording'; on: boolean }
+  /** The host page's own data (`sendData`): any JSON value, never rendered. */
+  | { v: 1; t: 'data'; payload: unknown };

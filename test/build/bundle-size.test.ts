@@ -39,10 +39,11 @@ test('the script loaded before Join stays within 12 KB gzip', () => {
 
 /**
  * Chunks a call does not load: the support flow's (launcher and desk, with their languages), the recorder, which
- * loads when a recording starts, file sharing, which loads when a file is first picked or offered, and chat
- * signing (trust), which loads with the first chat message sent or received.
+ * loads when a recording starts, file sharing, which loads when a file is first picked or offered, chat signing
+ * (trust), which loads with the first chat message sent or received, and the host page's data sender, which loads
+ * when the page first calls `sendData`.
  */
-const isSupport = (f: string) => /^chunks\/(support-|recorder-|files-|trust-)/.test(f);
+const isSupport = (f: string) => /^chunks\/(support-|recorder-|files-|trust-|data-)/.test(f);
 
 test('everything needed to be in a call stays within 42 KB gzip', () => {
   const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js') && !isSupport(`chunks/${f}`)).map((f) => `chunks/${f}`);

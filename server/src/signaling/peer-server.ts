@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import { ExpressPeerServer, type IClient, type IMessage } from 'peer';
 import { WebSocketServer, type ServerOptions } from 'ws';
 import type { ServerDeps } from '../deps.js';
+import { TurnGrants } from '../ice.js';
 import { Liveness } from './liveness.js';
 import { MessageRate } from './message-rate.js';
 import { PEERJS_KEY } from './mount.js';
@@ -26,9 +27,10 @@ export function createSignaling(server: Server, deps: ServerDeps) {
   const registry = new Registry();
   const offline = new OfflineQueues(config.offlineQueueLimit, config.offlineQueueBytes);
   const rate = new MessageRate(config.messageRateLimit, log);
+  const turn = new TurnGrants(config);
   let wss: WebSocketServer | undefined;
   const liveness = new Liveness(() => wss?.clients, config.pingIntervalMs);
-  const registration = new Registration({ rooms, tickets, support, shared: deps.shared, registry, offline, log });
+  const registration = new Registration({ rooms, tickets, support, shared: deps.shared, registry, offline, turn, log });
   const verifyClient = upgradeGuard(deps, (claims, ticket) => registration.replace(claims, ticket));
 
   const peerServer = ExpressPeerServer(server, {
@@ -57,7 +59,7 @@ export function createSignaling(server: Server, deps: ServerDeps) {
   support.bind(registry.transport);
   deps.shared?.attach({ registry, offline });
   const { metrics } = deps;
-  peerServer.on('message', relay({ rooms, support, shared: deps.shared, registry, offline, rate, log, dropped: metrics.dropped, forwarded: (type) => metrics.relay(type) }));
+  peerServer.on('message', relay({ rooms, support, shared: deps.shared, registry, offline, rate, turn, log, dropped: metrics.dropped, forwarded: (type) => metrics.relay(type) }));
   // After the relay decided: what still has a relayed type is passed on by PeerServer.
   peerServer.on('message', (_client: IClient, message: IMessage) => {
     if (RELAYED_TYPES.has(message.type as string)) metrics.relay(message.type as string);
@@ -72,6 +74,7 @@ export function createSignaling(server: Server, deps: ServerDeps) {
     async stop(): Promise<void> {
       liveness.stop();
       offline.clear();
+      turn.clear();
       const sockets = [...(wss?.clients ?? [])];
       for (const socket of sockets) socket.close(1001, 'server shutting down');
       const closed = sockets.map((s) => new Promise((resolve) => (s.readyState === s.CLOSED ? resolve(null) : s.once('close', resolve))));

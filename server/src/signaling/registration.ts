@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { Close, Notice } from '../../../src/protocol/limits.js';
 import type { Member } from '../../../src/protocol/wire.js';
+import type { TurnGrants } from '../ice.js';
 import type { Rooms } from '../rooms.js';
 import type { SharedMode } from '../shared/cluster.js';
 import type { Claim } from '../shared/seats.js';
@@ -43,6 +44,7 @@ export interface RegistrationDeps {
   readonly shared: SharedMode | null;
   readonly registry: Registry;
   readonly offline: OfflineQueues;
+  readonly turn: TurnGrants;
   readonly log: Logger;
 }
 
@@ -65,11 +67,17 @@ export class Registration {
     this.recordClose = function (this: WebSocket, code: number) {
       closeCodes.set(this, code);
     };
-    const { rooms, registry, offline, log } = deps;
+    const { rooms, registry, offline, turn, log } = deps;
     rooms.on('release', (room, peerId, reason, members) => {
       offline.drop(peerId);
+      turn.drop(peerId);
       for (const member of members) registry.send(member.peerId, { type: Notice.LEAVE, payload: { peerId, reason } });
       log.debug({ room, peer: peerId, reason }, 'seat released');
+    });
+    // Shared mode: a member now on another instance (or lapsed) keeps nothing here.
+    rooms.on('forget', (_room, peerId) => {
+      offline.drop(peerId);
+      turn.drop(peerId);
     });
   }
 
@@ -80,9 +88,15 @@ export class Registration {
   watch(socket: WebSocket, req: IncomingMessage): void {
     socket.on('close', this.recordClose);
     const ticket = admittedTicket(req);
-    if (ticket !== undefined) this.admitted.set(socket, ticket);
     const claim = sharedClaim(req);
     if (claim) this.claims.set(socket, claim);
+    if (ticket === undefined) return;
+    this.admitted.set(socket, ticket);
+    // A member's socket that passed the guard hears its ICE servers, with its TURN credentials, first — before
+    // PeerServer's OPEN, so the widget holds them before it dials or answers anyone. Nobody else gets any: not a
+    // join answer, a renewal, a waiting visitor or a desk.
+    const claims = this.deps.tickets.verify(ticket);
+    if (claims?.kind === 'member') socket.send(JSON.stringify({ type: Notice.ICE, payload: { iceServers: this.deps.turn.for(claims.peerId) } }));
   }
 
   /**

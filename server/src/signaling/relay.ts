@@ -10,7 +10,8 @@
 import type { IClient, IMessage } from 'peer';
 import type { Logger } from 'pino';
 import type { DropReason } from '../metrics/metrics.js';
-import { NOTICE_PREFIX } from '../../../src/protocol/limits.js';
+import { Notice, NOTICE_PREFIX } from '../../../src/protocol/limits.js';
+import type { TurnGrants } from '../ice.js';
 import type { Rooms } from '../rooms.js';
 import type { SharedMode } from '../shared/cluster.js';
 import type { Support } from '../support/support.js';
@@ -32,6 +33,7 @@ export interface RelayDeps {
   readonly registry: Registry;
   readonly offline: OfflineQueues;
   readonly rate: MessageRate;
+  readonly turn: TurnGrants;
   readonly log: Logger;
   /** Counts each drop by reason (metrics). */
   readonly dropped?: (reason: DropReason) => void;
@@ -39,7 +41,7 @@ export interface RelayDeps {
   readonly forwarded?: (type: string) => void;
 }
 
-export function relay({ rooms, support, shared, registry, offline, rate, log, dropped = () => {}, forwarded = () => {} }: RelayDeps): (client: IClient, message: IMessage) => void {
+export function relay({ rooms, support, shared, registry, offline, rate, turn, log, dropped = () => {}, forwarded = () => {} }: RelayDeps): (client: IClient, message: IMessage) => void {
   return (client, message) => {
     const msg = message as unknown as { type: unknown; src: unknown; dst: unknown; payload: unknown };
     if (rate.currentOverRate) {
@@ -48,6 +50,13 @@ export function relay({ rooms, support, shared, registry, offline, rate, log, dr
       return;
     }
     if (msg.type === 'HEARTBEAT') return;
+    // A connected member asks for fresh TURN credentials (before its own expire); nobody else gets any.
+    if (msg.type === Notice.ICE) {
+      const id = client.getId();
+      if (rooms.roomOf(id) !== undefined && registry.has(id)) client.send({ type: Notice.ICE, payload: { iceServers: turn.for(id) } });
+      msg.type = 'DROPPED';
+      return;
+    }
     // Our own client messages (the support flow's): Support checks who sent what; never relayed.
     if (typeof msg.type === 'string' && msg.type.startsWith(NOTICE_PREFIX)) {
       support.message(client.getId(), msg.type, msg.payload);
@@ -57,9 +66,9 @@ export function relay({ rooms, support, shared, registry, offline, rate, log, dr
     const room = rooms.roomOf(client.getId());
     // Shared mode: a receiver not held here may sit on another instance, which checks the room before delivery.
     if (shared && room !== undefined && typeof msg.dst === 'string' && rooms.roomOf(msg.dst) === undefined && typeof msg.type === 'string' && RELAYED.has(msg.type) && !nestsDeeper(msg.payload, MAX_PAYLOAD_DEPTH)) {
-      const message = { type: msg.type, src: client.getId(), dst: msg.dst, payload: msg.payload };
+      const outgoing = { type: msg.type, src: client.getId(), dst: msg.dst, payload: msg.payload };
       const type = msg.type;
-      shared.forward(room, message).then(
+      shared.forward(room, outgoing).then(
         (sent) => {
           if (sent) return forwarded(type);
           log.debug({ peer: client.getId() }, 'signaling message for nobody dropped');
