@@ -9,6 +9,13 @@ import { Redis } from 'ioredis';
 import { NO_REDIS, startInstance, startRedis } from './cluster-helpers.js';
 import { connect, join, joinOk, logged, send, waitFor, type TestServer } from './helpers.js';
 
+/** The `vcw_redis_up` sample of an instance's `/metrics` (undefined when it has none). */
+async function redisUp(server: TestServer): Promise<number | undefined> {
+  const text = await (await send(`${server.url}/metrics`)).text();
+  const line = /^vcw_redis_up (\S+)$/m.exec(text);
+  return line ? Number(line[1]) : undefined;
+}
+
 describe('shared mode: Redis stopped, then restarted empty', { skip: NO_REDIS }, () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;
   let a: TestServer;
@@ -31,6 +38,7 @@ describe('shared mode: Redis stopped, then restarted empty', { skip: NO_REDIS },
     const carl = await connect(a, carlJoin.peerId, carlJoin.ticket);
     const bob = await connect(b, bobJoin.peerId, bobJoin.ticket);
     try {
+      assert.equal(await redisUp(a), 1, 'vcw_redis_up while Redis is there');
       const port = redis.port;
       await redis.stop();
 
@@ -40,6 +48,7 @@ describe('shared mode: Redis stopped, then restarted empty', { skip: NO_REDIS },
         return body.redis === false && body;
       }, 3000, 'healthz never said redis: false');
       assert.deepEqual([health.ok, health.instance], [true, 'out-a']);
+      assert.equal(await redisUp(a), 0, 'vcw_redis_up while Redis is down');
       const refused = await join(a, room, { name: 'Dan' });
       assert.equal(refused.status, 503);
       assert.equal((refused.body as { error: string }).error, 'unavailable');
@@ -69,6 +78,7 @@ describe('shared mode: Redis stopped, then restarted empty', { skip: NO_REDIS },
       }
       // Whole again: relay across instances, the member list, and the seat count.
       await waitFor(async () => (await join(b, 'probe', {})).status === 200, 3000, 'joins not back');
+      assert.equal(await redisUp(b), 1, 'vcw_redis_up once Redis is back');
       bob.send({ type: 'OFFER', dst: ann.id, payload: { sdp: 'after', connectionId: 'o2' } });
       await ann.next((m) => m.type === 'OFFER' && (m.payload as { sdp: string }).sdp === 'after', 3000);
       const dan = await joinOk(b, room, 'Dan');
