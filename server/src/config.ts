@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 
 export interface Config {
@@ -48,6 +48,8 @@ export interface Config {
   readonly maxWaitingPerVisitor: number;
   /** A visitor waiting longer than this is declined with `timeout`. */
   readonly waitingTimeoutMs: number;
+  /** Shared mode (REDIS_URL set): several instances share seats and relay through Redis; null = one process. */
+  readonly shared: SharedConfig | null;
   readonly logLevel: string;
   /** `GET /metrics` needs `Authorization: Bearer <this>` when set (METRICS_TOKEN). */
   readonly metricsToken: string | null;
@@ -55,6 +57,17 @@ export interface Config {
   readonly webhook: WebhookConfig | null;
   readonly staticDir: string;
   readonly demoDir: string;
+}
+
+/** Shared mode: where Redis is and how this instance names itself there. */
+export interface SharedConfig {
+  readonly redisUrl: string;
+  /** This instance's name (INSTANCE_ID, else host name + pid + random): its relay channel and its seats' owner. */
+  readonly instanceId: string;
+  /** Prefix of every Redis key and channel (REDIS_PREFIX, default `vcw:`). */
+  readonly prefix: string;
+  /** A seat lease in Redis: renewed by the owning instance, lapses this long after the owner stops renewing. */
+  readonly seatLeaseMs: number;
 }
 
 export interface WebhookConfig {
@@ -144,6 +157,23 @@ function agentKey(env: Env): { key: string; generated: boolean } {
   return { key: stateSecret(env, 'agent-key', 16, 'agent key'), generated: true };
 }
 
+/** REDIS_URL and what goes with it; null when REDIS_URL is unset (one process, no Redis). */
+function sharedConfig(env: Env): SharedConfig | null {
+  const url = env.REDIS_URL?.trim();
+  if (!url) {
+    for (const name of ['INSTANCE_ID', 'REDIS_PREFIX', 'SEAT_LEASE_MS']) {
+      if (env[name]) throw new ConfigError(name, 'only applies with REDIS_URL (shared mode)');
+    }
+    return null;
+  }
+  if (!/^rediss?:\/\/[^\s]+$/.test(url)) throw new ConfigError('REDIS_URL', `must be a redis:// or rediss:// URL, got "${url}"`);
+  const id = env.INSTANCE_ID?.trim() || `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(id)) throw new ConfigError('INSTANCE_ID', 'must be 1–64 letters, digits, ".", "_" or "-"');
+  const prefix = env.REDIS_PREFIX ?? 'vcw:';
+  if (!/^[A-Za-z0-9:._-]{0,32}$/.test(prefix)) throw new ConfigError('REDIS_PREFIX', 'must be at most 32 letters, digits, ":", ".", "_" or "-"');
+  return { redisUrl: url, instanceId: id, prefix, seatLeaseMs: int(env, 'SEAT_LEASE_MS', 15000, 2000, 600_000) };
+}
+
 /** WEBHOOK_URL + WEBHOOK_SECRET (Standard Webhooks: `whsec_` + base64 key), or null when WEBHOOK_URL is unset. */
 function webhook(env: Env): WebhookConfig | null {
   const url = env.WEBHOOK_URL?.trim() || '';
@@ -187,6 +217,9 @@ export function loadConfig(env: Env, paths: { staticDir: string; demoDir: string
   if (turnUrls.length > 0 && !turnSecret) throw new ConfigError('TURN_SECRET', 'is required when TURN_URLS is set');
   const trustProxy = env.TRUST_PROXY?.trim() ?? '';
   if (!['', '0', '1', 'true', 'false'].includes(trustProxy)) throw new ConfigError('TRUST_PROXY', 'must be 1/true or 0/false');
+  const shared = sharedConfig(env);
+  if (shared && !env.TICKET_SECRET) throw new ConfigError('TICKET_SECRET', 'is required when REDIS_URL is set (every instance must verify every ticket)');
+  if (shared && !env.AGENT_KEY) throw new ConfigError('AGENT_KEY', 'is required when REDIS_URL is set (every instance must accept the same desk key)');
   const agent = agentKey(env);
   return {
     port: int(env, 'PORT', 9000, 0, 65535),
@@ -214,6 +247,7 @@ export function loadConfig(env: Env, paths: { staticDir: string; demoDir: string
     maxWaiting: int(env, 'MAX_WAITING', 20, 1, 1000),
     maxWaitingPerVisitor: int(env, 'MAX_WAITING_PER_VISITOR', 2, 1, 1000),
     waitingTimeoutMs: int(env, 'WAITING_TIMEOUT_MS', 600_000, 1000, 86_400_000),
+    shared,
     logLevel,
     metricsToken: metricsToken(env),
     webhook: webhook(env),

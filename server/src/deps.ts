@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { Rooms } from './rooms.js';
+import type { SharedMode } from './shared/cluster.js';
 import type { Support } from './support/support.js';
 import type { Tickets } from './tickets.js';
 import type { KeyedLimiter } from './util/rate-limits.js';
@@ -15,6 +16,8 @@ export interface ServerDeps {
   readonly rooms: Rooms;
   readonly tickets: Tickets;
   readonly support: Support;
+  /** Shared mode (REDIS_URL): seats in Redis, relay across instances; null in a single process. */
+  readonly shared: SharedMode | null;
   readonly log: Logger;
   /** May a page of this origin embed calls (ALLOWED_ORIGINS)? Requests without an Origin may. */
   readonly originAllowed: (origin: string | undefined) => boolean;

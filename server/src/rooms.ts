@@ -23,6 +23,8 @@ export type RoomEvents = {
   connect: [room: string, peerId: string, name: string];
   /** A seat was freed: the peer disconnected or never came. `members` are the peers still connected. */
   release: [room: string, peerId: string, reason: ReleaseReason, members: Member[]];
+  /** Shared mode: a seat dropped without a word (its member sits on another instance now, or its lease lapsed). */
+  forget: [room: string, peerId: string];
 };
 
 /** Who holds the seats (reserved or connected), as the widgets are told. */
@@ -50,6 +52,43 @@ export class Rooms extends EventEmitter<RoomEvents> {
     this.rooms.set(room, seats);
     this.roomOfPeer.set(peerId, room);
     return { peerId, members };
+  }
+
+  /**
+   * Shared mode: hold a seat that Redis has already granted (the capacity check was Redis's), as a reservation that
+   * is released as `expired` when its WebSocket does not arrive in time.
+   */
+  adopt(room: string, peerId: string, name: string, role: Role): void {
+    const seats = this.rooms.get(room) ?? new Map<string, Seat>();
+    const seat: Seat = { peerId, name, role, connected: false, timer: undefined };
+    seat.timer = setTimeout(() => this.release(peerId, 'expired'), this.seatTimeoutMs);
+    seat.timer.unref();
+    seats.set(peerId, seat);
+    this.rooms.set(room, seats);
+    this.roomOfPeer.set(peerId, room);
+  }
+
+  /** Shared mode: drop a seat without telling anyone (its member now sits on another instance). */
+  forget(peerId: string): void {
+    const room = this.roomOfPeer.get(peerId);
+    if (room === undefined) return;
+    this.roomOfPeer.delete(peerId);
+    const seats = this.rooms.get(room);
+    clearTimeout(seats?.get(peerId)?.timer);
+    seats?.delete(peerId);
+    if (seats?.size === 0) this.rooms.delete(room);
+    this.emit('forget', room, peerId);
+  }
+
+  /** The members of `room` connected here (whom a notice about the room reaches). */
+  connectedIn(room: string): Member[] {
+    const seats = this.rooms.get(room);
+    return seats ? [...seats.values()].filter((s) => s.connected).map(member) : [];
+  }
+
+  /** Every room with the seats held here (reserved or connected): what shared mode renews in Redis. */
+  *held(): Iterable<[string, Member[]]> {
+    for (const [room, seats] of this.rooms) yield [room, membersOf(seats)];
   }
 
   /** Could this peer take (or keep) its seat in this room right now? */

@@ -14,6 +14,7 @@ import { RoomLifecycle } from './events/room-lifecycle.js';
 import { mountHttp } from './http/app.js';
 import { Metrics } from './metrics/metrics.js';
 import { Rooms } from './rooms.js';
+import { SharedMode } from './shared/cluster.js';
 import { createSignaling } from './signaling/peer-server.js';
 import { Support } from './support/support.js';
 import { Tickets } from './tickets.js';
@@ -47,8 +48,9 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   const joinLimiter = new KeyedLimiter(config.joinRateLimit, config.joinRateLimit / 60);
   const sweeper = setInterval(() => joinLimiter.sweep(), 60_000);
   sweeper.unref();
-  const metrics = new Metrics({ rooms, support, events, webhooks, members: () => lifecycle.connected, sockets: () => signaling.sockets() });
-  const deps: ServerDeps = { config, rooms, tickets, support, log, originAllowed, joinLimiter, metrics };
+  const shared = config.shared ? new SharedMode(config.shared, config.maxPeers, config.joinRateLimit, rooms, log) : null;
+  const metrics = new Metrics({ rooms, support, events, webhooks, redisUp: shared && (() => shared.available), members: () => lifecycle.connected, sockets: () => signaling.sockets() });
+  const deps: ServerDeps = { config, rooms, tickets, support, shared, log, originAllowed, joinLimiter, metrics };
 
   const app = express();
   const server = createServer(app);
@@ -70,17 +72,22 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
     events,
     webhooks,
     metrics,
-    start: () =>
-      new Promise((resolve, reject) => {
+    start: async () => {
+      await shared?.start();
+      return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           server.off('error', reject);
           resolve(server.address() as AddressInfo);
         });
-      }),
+      });
+    },
     stop: async () => {
       clearInterval(sweeper);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Shared mode: leave Redis first, so the seats of the sockets closed below are not freed (nor their members
+      // announced as gone) — they lapse, or their members re-register on another instance and keep them.
+      await shared?.stop();
       await signaling.stop();
       support.clear();
       rooms.clear();

@@ -55,6 +55,7 @@ test('rooms, members, sockets, joins and refusals, join latency, relayed and dro
   assert.ok((sample(text, 'nodejs_eventloop_lag_seconds') ?? -1) >= 0, 'event-loop lag');
   assert.match(text, /^# TYPE vcw_support_wait_seconds histogram$/m);
   assert.equal(sample(text, 'vcw_webhook_queue'), undefined, 'no webhook metrics without webhooks');
+  assert.equal(sample(text, 'vcw_redis_up'), undefined, 'no Redis gauge in a single process');
 
   await b.client.close(1001);
   const after = await waitFor(async () => {

@@ -13,7 +13,7 @@ export interface ConfigVariable {
   readonly group: ConfigGroup;
 }
 
-export type ConfigGroup = 'listen' | 'rooms' | 'ice' | 'tickets' | 'limits' | 'support' | 'operations';
+export type ConfigGroup = 'listen' | 'rooms' | 'ice' | 'tickets' | 'limits' | 'support' | 'shared' | 'operations';
 
 export const CONFIG_GROUPS: Readonly<Record<ConfigGroup, string>> = {
   listen: 'Listening',
@@ -22,6 +22,7 @@ export const CONFIG_GROUPS: Readonly<Record<ConfigGroup, string>> = {
   tickets: 'Tickets and restarts',
   limits: 'Limits',
   support: 'Customer support',
+  shared: 'Several instances (Redis)',
   operations: 'Operations (logs, metrics, webhooks)',
 };
 
@@ -51,6 +52,10 @@ export const CONFIG_SCHEMA: readonly ConfigVariable[] = [
   { group: 'support', name: 'MAX_WAITING', meaning: 'visitors one support queue holds; more get `409 room-full`', default: '`20`' },
   { group: 'support', name: 'MAX_WAITING_PER_VISITOR', meaning: 'visitors one support queue holds from one client address, and from one room token subject (`sub`); more get `409 too-many-waiting`', default: '`2`' },
   { group: 'support', name: 'WAITING_TIMEOUT_MS', meaning: 'a visitor waiting longer is told nobody could answer', default: '`600000`' },
+  { group: 'shared', name: 'REDIS_URL', meaning: '`redis://…` (`rediss://` for TLS) turns on shared mode: several instances (behind a room-affine load balancer, `deploy/haproxy/haproxy.cfg`) share seats and relay signaling through Redis; `TICKET_SECRET` and `AGENT_KEY` are then required. While Redis is unreachable joins and knocks answer `503 unavailable` (the widget shows `server-unreachable`); calls in progress continue, and `/healthz` stays 200 with `redis: false` (it also names the `instance`). See docs/DEPLOY.md', default: 'unset: one process, no Redis' },
+  { group: 'shared', name: 'INSTANCE_ID', meaning: "this instance's name in Redis (its relay channel, the owner of its members' seats), 1–64 letters, digits, `.`, `_`, `-`; shared mode only", default: 'host name, pid and a random suffix' },
+  { group: 'shared', name: 'REDIS_PREFIX', meaning: 'prefix of every Redis key and channel (several deployments on one Redis), at most 32 chars; shared mode only', default: '`vcw:`' },
+  { group: 'shared', name: 'SEAT_LEASE_MS', meaning: "a seat's lease in Redis (2000 – 600000), renewed by the instance holding the member; a killed instance's members lose their seats (and are announced as left) this long after it stops, unless they re-register on another instance first; shared mode only", default: '`15000`' },
   { group: 'operations', name: 'LOG_LEVEL', meaning: 'pino level (`silent` … `trace`)', default: '`info`' },
   { group: 'operations', name: 'METRICS_TOKEN', meaning: '`GET /metrics` (Prometheus) then needs `Authorization: Bearer <token>` (≥ 16 chars); otherwise 401', default: 'unset: `/metrics` is open' },
   { group: 'operations', name: 'WEBHOOK_URL', meaning: 'an `http(s):` URL that receives signed POSTs for room and support events (Standard Webhooks)', default: 'unset: no webhooks' },

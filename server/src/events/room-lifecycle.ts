@@ -25,6 +25,12 @@ export class RoomLifecycle {
         this.events.publish('room.ended', { room, durationMs: Date.now() - state.since });
       }
     });
+    // Shared mode: a member that moved to another instance is that instance's to report; here it is only uncounted.
+    rooms.on('forget', (room, peerId) => {
+      if (!this.members.delete(peerId)) return;
+      const state = this.live.get(room);
+      if (state && --state.count === 0) this.live.delete(room);
+    });
   }
 
   private joined(room: string, peerId: string, name: string): void {

@@ -25,7 +25,7 @@ function site(deps: ServerDeps): Express {
   app.disable('etag');
   app.set('trust proxy', deps.config.trustProxy);
   app.use(cors(deps.originAllowed));
-  healthRoute(app, deps.rooms);
+  healthRoute(app, deps.rooms, deps.shared);
   metricsRoute(app, deps.metrics, deps.config.metricsToken);
   joinCounter(app, deps.metrics);
   const checks = roomChecks(deps);

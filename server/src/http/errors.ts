@@ -6,13 +6,16 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { ApiErrorBody } from '../../../src/protocol/wire.js';
 
-export type ErrorCode = 'invalid-room' | 'forbidden' | 'room-full' | 'rate-limited' | 'bad-request' | 'not-found' | 'too-many-waiting' | 'internal';
+export type ErrorCode = 'invalid-room' | 'forbidden' | 'room-full' | 'rate-limited' | 'bad-request' | 'not-found' | 'too-many-waiting' | 'unavailable' | 'internal';
 
 export class ApiError extends Error {
   constructor(readonly status: number, readonly code: ErrorCode, message: string, readonly retryAfter?: number) {
     super(message);
   }
 }
+
+/** Shared mode with Redis unreachable: nothing new is granted (calls in progress go on). */
+export const unavailable = (): ApiError => new ApiError(503, 'unavailable', 'The call service is briefly unavailable; try again in a moment.', 2);
 
 /** Anything under `/api` that no route answered. */
 export const apiNotFound: RequestHandler = (_req, _res, next) => next(new ApiError(404, 'not-found', 'No such API endpoint.'));

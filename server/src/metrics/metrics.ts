@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics (prom-client), one registry per server: what is live right now is read on each scrape from its
- * owner (rooms, members, sockets, support queues, webhook queue); what happens is counted where it happens (joins
+ * owner (rooms, members, sockets, support queues, webhook queue, Redis in shared mode); what happens is counted where it happens (joins
  * and refusals, relayed and dropped signaling messages, support waiting times, webhook deliveries). Node's own
  * metrics (event-loop lag, heap, CPU, GC) come from prom-client's defaults. docs/DEPLOY.md says what to alert on.
  */
@@ -18,6 +18,8 @@ export interface MetricSources {
   readonly support: Support;
   readonly events: CallEvents;
   readonly webhooks: WebhookSender | null;
+  /** Shared mode (REDIS_URL): does this instance reach Redis now? Absent (or null) in a single process. */
+  readonly redisUp?: (() => boolean) | null;
   /** Connected members (seats whose socket arrived). */
   readonly members: () => number;
   /** Open signaling WebSockets. */
@@ -73,7 +75,15 @@ export class Metrics {
     sources.events.on('support.admitted', (e) => waited.observe({ outcome: 'admitted' }, e.data.waitedMs / 1000));
     sources.events.on('support.declined', (e) => waited.observe({ outcome: 'declined' }, e.data.waitedMs / 1000));
     sources.events.on('support.timeout', (e) => waited.observe({ outcome: 'timeout' }, e.data.waitedMs / 1000));
-    const { webhooks } = sources;
+    const { redisUp, webhooks } = sources;
+    if (redisUp) {
+      new Gauge({
+        name: 'vcw_redis_up', help: 'Shared mode: 1 while this instance reaches Redis, 0 while it does not (joins and knocks then answer 503).', registers,
+        collect() {
+          this.set(redisUp() ? 1 : 0);
+        },
+      });
+    }
     if (webhooks) {
       new Gauge({
         name: 'vcw_webhook_queue', help: 'Webhook deliveries waiting or in flight.', registers,

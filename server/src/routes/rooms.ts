@@ -4,16 +4,18 @@
  * `POST /api/rooms/{room}/cert` certifies the key a member signs its chat messages with.
  */
 import type { Express } from 'express';
-import type { CertAnswer, JoinAnswer, RenewAnswer } from '../../../src/protocol/wire.js';
+import type { CertAnswer, JoinAnswer, Member, RenewAnswer } from '../../../src/protocol/wire.js';
 import { Certs } from '../certs.js';
 import type { ServerDeps } from '../deps.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError, unavailable } from '../http/errors.js';
+import { newPeerId } from '../tickets.js';
+import { clientAddress } from '../util/client-address.js';
 import { iceServersFor } from '../ice.js';
 import { displayName, jsonBody, signalingEndpoint, vouchedName, type RoomChecks } from './common.js';
 
-export function roomRoutes(app: Express, { config, rooms, tickets, support, log }: ServerDeps, checks: RoomChecks): void {
+export function roomRoutes(app: Express, { config, rooms, tickets, support, shared, log }: ServerDeps, checks: RoomChecks): void {
   const certs = new Certs(config.ticketSecret);
-  app.post('/api/rooms/:room/join', jsonBody, (req, res) => {
+  app.post('/api/rooms/:room/join', jsonBody, (req, res, next) => {
     const room = checks.spendJoin(req);
     // A support call room has exactly the two seats admission reserved: nobody joins it by name.
     if (support.queueOf(room) !== undefined) throw new ApiError(403, 'forbidden', 'This is a private support call.');
@@ -22,21 +24,44 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, log 
     const name = vouchedName(grant?.name ?? displayName(req.body));
     const role = grant?.role ?? 'guest';
     const signaling = signalingEndpoint(req, config);
-    const seat = rooms.reserve(room, name, role);
-    if (!seat) throw new ApiError(409, 'room-full', `This room is full (${config.maxPeers} people).`);
-    log.debug({ room, peer: seat.peerId }, 'seat reserved');
-    res.set('Cache-Control', 'no-store');
-    res.json({
-      peerId: seat.peerId,
-      // With tokens on, the ticket lives no longer than the token it was granted for.
-      ticket: tickets.issue(room, seat.peerId, name, Date.now(), 'member', role, grant?.until),
-      name,
-      role,
-      members: seat.members,
-      iceServers: iceServersFor(config),
-      maxPeers: config.maxPeers,
-      signaling,
-    } satisfies JoinAnswer);
+    const answer = (seat: { peerId: string; members: Member[] } | null) => {
+      if (!seat) throw new ApiError(409, 'room-full', `This room is full (${config.maxPeers} people).`);
+      log.debug({ room, peer: seat.peerId }, 'seat reserved');
+      res.set('Cache-Control', 'no-store');
+      res.json({
+        peerId: seat.peerId,
+        // With tokens on, the ticket lives no longer than the token it was granted for.
+        ticket: tickets.issue(room, seat.peerId, name, Date.now(), 'member', role, grant?.until),
+        name,
+        role,
+        members: seat.members,
+        iceServers: iceServersFor(config),
+        maxPeers: config.maxPeers,
+        signaling,
+      } satisfies JoinAnswer);
+    };
+    if (!shared) return answer(rooms.reserve(room, name, role));
+    // Shared mode: Redis grants the seat (MAX_PEERS across every instance); this instance holds it until the
+    // socket arrives. Redis unreachable: 503, nothing granted.
+    const peerId = newPeerId();
+    const address = clientAddress(req, config.trustProxy);
+    const take = async () => {
+      let claim;
+      try {
+        // The address's join budget, counted across every instance.
+        const wait = await shared.spendJoin(address);
+        if (wait > 0) throw new ApiError(429, 'rate-limited', 'Too many joins from your address; try again in a moment.', wait);
+        claim = await shared.claim(room, peerId, name, role);
+      } catch (error) {
+        if (error instanceof ApiError) throw error;
+        log.debug({ err: (error as Error).message }, 'join: redis unreachable');
+        throw unavailable();
+      }
+      if (claim.status === 'full') return answer(null);
+      rooms.adopt(room, peerId, name, role);
+      answer({ peerId, members: claim.others });
+    };
+    take().catch(next);
   });
 
   // A widget already in the call renews its ticket (before re-registering after an outage or expiry) and gets

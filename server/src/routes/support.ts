@@ -7,7 +7,7 @@ import express, { type Express } from 'express';
 import { MAX_CONTEXT, MAX_CONTEXT_DEPTH, MAX_PAGE } from '../../../src/protocol/limits.js';
 import type { SupportStatus, TicketAnswer } from '../../../src/protocol/wire.js';
 import type { ServerDeps } from '../deps.js';
-import { ApiError } from '../http/errors.js';
+import { ApiError, unavailable } from '../http/errors.js';
 import { clientAddress } from '../util/client-address.js';
 import { nestsDeeper } from '../util/json-depth.js';
 import { displayName, jsonBody, signalingEndpoint, vouchedName, type RoomChecks } from './common.js';
@@ -52,7 +52,7 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-export function supportRoutes(app: Express, { config, support }: ServerDeps, checks: RoomChecks): void {
+export function supportRoutes(app: Express, { config, support, shared }: ServerDeps, checks: RoomChecks): void {
   // A launcher asks whether anyone is at the desk before it shows itself.
   app.get('/api/rooms/:room/support', (req, res) => {
     const room = checks.roomName(req);
@@ -64,6 +64,8 @@ export function supportRoutes(app: Express, { config, support }: ServerDeps, che
   // for the agents.
   app.post('/api/rooms/:room/knock', knockBody, (req, res) => {
     const room = checks.spendJoin(req);
+    // Shared mode: the queue is this instance's, but no knock is taken while Redis (seats, relay) is unreachable.
+    if (shared && !shared.available) throw unavailable();
     let name = displayName(req.body);
     const page = pageOf(req.body);
     const context = contextOf(req.body);

@@ -30,7 +30,7 @@ export function createSignaling(server: Server, deps: ServerDeps) {
   const turn = new TurnGrants(config);
   let wss: WebSocketServer | undefined;
   const liveness = new Liveness(() => wss?.clients, config.pingIntervalMs);
-  const registration = new Registration({ rooms, tickets, support, registry, offline, turn, log });
+  const registration = new Registration({ rooms, tickets, support, shared: deps.shared, registry, offline, turn, log });
   const verifyClient = upgradeGuard(deps, (claims, ticket) => registration.replace(claims, ticket));
 
   const peerServer = ExpressPeerServer(server, {
@@ -57,10 +57,12 @@ export function createSignaling(server: Server, deps: ServerDeps) {
   peerServer.on('connection', (client: IClient) => registration.connected(client));
   peerServer.on('disconnect', (client: IClient) => registration.disconnected(client));
   support.bind(registry.transport);
-  peerServer.on('message', relay({ rooms, support, registry, offline, rate, turn, log, dropped: deps.metrics.dropped }));
+  deps.shared?.attach({ registry, offline });
+  const { metrics } = deps;
+  peerServer.on('message', relay({ rooms, support, shared: deps.shared, registry, offline, rate, turn, log, dropped: metrics.dropped, forwarded: (type) => metrics.relay(type) }));
   // After the relay decided: what still has a relayed type is passed on by PeerServer.
   peerServer.on('message', (_client: IClient, message: IMessage) => {
-    if (RELAYED_TYPES.has(message.type as string)) deps.metrics.relay(message.type as string);
+    if (RELAYED_TYPES.has(message.type as string)) metrics.relay(message.type as string);
   });
   liveness.start();
 

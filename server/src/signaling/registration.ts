@@ -13,13 +13,22 @@ import type { IClient } from 'peer';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { Close, Notice } from '../../../src/protocol/limits.js';
+import type { Member } from '../../../src/protocol/wire.js';
 import type { TurnGrants } from '../ice.js';
 import type { Rooms } from '../rooms.js';
+import type { SharedMode } from '../shared/cluster.js';
+import type { Claim } from '../shared/seats.js';
 import type { Support } from '../support/support.js';
 import { kindCode, type TicketClaims, type Tickets } from '../tickets.js';
 import type { OfflineQueues } from './offline-queue.js';
 import type { Registry } from './registry.js';
-import { admittedTicket } from './upgrade-guard.js';
+import { admittedTicket, sharedClaim } from './upgrade-guard.js';
+
+/** `local` and then the members only Redis knows of (held on other instances), each once. */
+function withOthers(local: readonly Member[], remote: readonly Member[]): Member[] {
+  const known = new Set(local.map((m) => m.peerId));
+  return [...local, ...remote.filter((m) => !known.has(m.peerId))];
+}
 
 /** The WebSocket close code a browser sends when the page goes away. */
 const GOING_AWAY = 1001;
@@ -32,6 +41,7 @@ export interface RegistrationDeps {
   readonly rooms: Rooms;
   readonly tickets: Tickets;
   readonly support: Support;
+  readonly shared: SharedMode | null;
   readonly registry: Registry;
   readonly offline: OfflineQueues;
   readonly turn: TurnGrants;
@@ -47,6 +57,8 @@ export class Registration {
   private readonly taken = new WeakMap<IClient, TicketClaims>();
   /** Old sockets being replaced by a newer one of the same member: their close keeps the seat. */
   private readonly replaced = new WeakSet<WebSocket>();
+  /** Shared mode: the Redis claim each member socket was admitted with. */
+  private readonly claims = new WeakMap<WebSocket, Claim>();
   /** One close listener shared by every socket (`this` is the socket). */
   private readonly recordClose: (this: WebSocket, code: number) => void;
 
@@ -62,6 +74,11 @@ export class Registration {
       for (const member of members) registry.send(member.peerId, { type: Notice.LEAVE, payload: { peerId, reason } });
       log.debug({ room, peer: peerId, reason }, 'seat released');
     });
+    // Shared mode: a member now on another instance (or lapsed) keeps nothing here.
+    rooms.on('forget', (_room, peerId) => {
+      offline.drop(peerId);
+      turn.drop(peerId);
+    });
   }
 
   /**
@@ -71,6 +88,8 @@ export class Registration {
   watch(socket: WebSocket, req: IncomingMessage): void {
     socket.on('close', this.recordClose);
     const ticket = admittedTicket(req);
+    const claim = sharedClaim(req);
+    if (claim) this.claims.set(socket, claim);
     if (ticket === undefined) return;
     this.admitted.set(socket, ticket);
     // A member's socket that passed the guard hears its ICE servers, with its TURN credentials, first — before
@@ -126,7 +145,11 @@ export class Registration {
       socket?.close(Close.REMOVED, 'removed');
       return;
     }
-    const seat = claims?.kind === 'member' ? rooms.connect(claims.room, claims.peerId, claims.name, claims.role) : undefined;
+    let seat = claims?.kind === 'member' ? rooms.connect(claims.room, claims.peerId, claims.name, claims.role) : undefined;
+    // Shared mode, a seat this instance did not hold: Redis knows the whole room. A seat it still held (the member
+    // moved here from another instance) needs no telling; one taken anew hears every holder, wherever they sit.
+    const claim = socket ? this.claims.get(socket) : undefined;
+    if (seat?.others && claim && claim.status !== 'full') seat = { others: claim.status === 'held' ? null : claim.others };
     if (seat === null) {
       client.send({ type: 'ERROR', payload: { msg: 'room-full' } });
       socket?.close(ROOM_FULL_CLOSE, 'room-full');
@@ -157,10 +180,14 @@ export class Registration {
     // Who is who, as we vouch for it: the members already connected hear this one's name and role before anything
     // it sends them (it can dial only after OPEN, and its offers go out on their sockets after this notice); it
     // hears everyone else's before what they sent it while it was on its way.
+    // Shared mode: the members on other instances hear it through theirs (before anything it sends them, which
+    // crosses the same channels after this), and it hears every holder Redis knows of, wherever they sit.
     const { connected, all } = rooms.othersOf(id);
     const self = rooms.memberOf(id);
     if (self) for (const other of connected) registry.send(other.peerId, { type: Notice.IDENTITY, payload: { members: [self] } });
-    if (all.length) client.send({ type: Notice.IDENTITY, payload: { members: all } });
+    if (self && this.deps.shared) this.deps.shared.identify(claims.room, self);
+    const everyone = claim && claim.status !== 'full' ? withOthers(all, claim.others) : all;
+    if (everyone.length) client.send({ type: Notice.IDENTITY, payload: { members: everyone } });
     // What others sent before this socket arrived, in order, after OPEN (as stock PeerServer does).
     for (const message of offline.take(id)) client.send(message);
     // Re-registering after a server restart, it takes its seat anew: whoever reserved a seat meanwhile got a

@@ -13,6 +13,7 @@ import type { DropReason } from '../metrics/metrics.js';
 import { Notice, NOTICE_PREFIX } from '../../../src/protocol/limits.js';
 import type { TurnGrants } from '../ice.js';
 import type { Rooms } from '../rooms.js';
+import type { SharedMode } from '../shared/cluster.js';
 import type { Support } from '../support/support.js';
 import { nestsDeeper } from '../util/json-depth.js';
 import type { MessageRate } from './message-rate.js';
@@ -28,6 +29,7 @@ const QUEUED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
 export interface RelayDeps {
   readonly rooms: Rooms;
   readonly support: Support;
+  readonly shared: SharedMode | null;
   readonly registry: Registry;
   readonly offline: OfflineQueues;
   readonly rate: MessageRate;
@@ -35,9 +37,11 @@ export interface RelayDeps {
   readonly log: Logger;
   /** Counts each drop by reason (metrics). */
   readonly dropped?: (reason: DropReason) => void;
+  /** Counts each message handed to another instance (shared mode; metrics count it as relayed). */
+  readonly forwarded?: (type: string) => void;
 }
 
-export function relay({ rooms, support, registry, offline, rate, turn, log, dropped = () => {} }: RelayDeps): (client: IClient, message: IMessage) => void {
+export function relay({ rooms, support, shared, registry, offline, rate, turn, log, dropped = () => {}, forwarded = () => {} }: RelayDeps): (client: IClient, message: IMessage) => void {
   return (client, message) => {
     const msg = message as unknown as { type: unknown; src: unknown; dst: unknown; payload: unknown };
     if (rate.currentOverRate) {
@@ -60,6 +64,21 @@ export function relay({ rooms, support, registry, offline, rate, turn, log, drop
       return;
     }
     const room = rooms.roomOf(client.getId());
+    // Shared mode: a receiver not held here may sit on another instance, which checks the room before delivery.
+    if (shared && room !== undefined && typeof msg.dst === 'string' && rooms.roomOf(msg.dst) === undefined && typeof msg.type === 'string' && RELAYED.has(msg.type) && !nestsDeeper(msg.payload, MAX_PAYLOAD_DEPTH)) {
+      const outgoing = { type: msg.type, src: client.getId(), dst: msg.dst, payload: msg.payload };
+      const type = msg.type;
+      shared.forward(room, outgoing).then(
+        (sent) => {
+          if (sent) return forwarded(type);
+          log.debug({ peer: client.getId() }, 'signaling message for nobody dropped');
+          dropped('not-allowed');
+        },
+        () => log.debug({ peer: client.getId() }, 'signaling message not forwarded: redis unreachable'),
+      );
+      msg.type = 'DROPPED';
+      return;
+    }
     const ok =
       typeof msg.type === 'string' &&
       RELAYED.has(msg.type) &&

@@ -11,6 +11,7 @@ import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ApiErrorBody } from '../../../src/protocol/wire.js';
 import type { ServerDeps } from '../deps.js';
+import type { Claim } from '../shared/seats.js';
 import type { TicketClaims } from '../tickets.js';
 import { clientAddress } from '../util/client-address.js';
 import { SocketCounter } from '../util/rate-limits.js';
@@ -44,13 +45,22 @@ export function admittedTicket(req: IncomingMessage): string | undefined {
   return (req as Admitted)[ADMITTED];
 }
 
+/** Shared mode: the Redis claim a member's upgrade was admitted with. */
+const CLAIM = Symbol('claim');
+type Claimed = IncomingMessage & { [CLAIM]?: Claim };
+
+/** The Redis claim this upgrade request was admitted with (shared mode; undefined otherwise). */
+export function sharedClaim(req: IncomingMessage): Claim | undefined {
+  return (req as Claimed)[CLAIM];
+}
+
 /**
  * Make way for a member's ticket whose id is registered with another ticket (see Registration.replace); resolves
  * when the upgrade may go on.
  */
 export type Replace = (claims: TicketClaims, ticket: string) => Promise<void>;
 
-export function upgradeGuard({ config, rooms, tickets, support, log, originAllowed, joinLimiter }: ServerDeps, replace: Replace): VerifyClient {
+export function upgradeGuard({ config, rooms, tickets, support, shared, log, originAllowed, joinLimiter }: ServerDeps, replace: Replace): VerifyClient {
   const open = new SocketCounter(config.maxSocketsPerAddress);
   // One close listener shared by every TCP connection (the address rides on the socket).
   function releaseAddress(this: Addressed): void {
@@ -88,7 +98,35 @@ export function upgradeGuard({ config, rooms, tickets, support, log, originAllow
     // The client gave up while an old socket was replaced: nothing to count or admit.
     if (req.socket.destroyed) return refuse(done, 400, 'bad-request', 'The connection closed.');
     // Waiting and desk tickets take no seat, so a full room does not concern them.
+    if (claims.kind === 'member' && shared) {
+      return void claimShared(claims, ticket, address, req, done).catch((error: unknown) => {
+        log.error({ err: error }, 'admitting a socket failed');
+        refuse(done, 500, 'internal', 'The server could not take this connection.');
+      });
+    }
     if (claims.kind === 'member' && !rooms.canConnect(claims.room, claims.peerId)) return refuse(done, 409, 'room-full', 'This room is full.');
+    accept(ticket, address, req, done);
+  }
+
+  /** Shared mode: Redis says whether the seat is this member's (held, or free to take) across every instance. */
+  async function claimShared(claims: TicketClaims, ticket: string, address: string, req: IncomingMessage, done: Done): Promise<void> {
+    let claim;
+    try {
+      // The address's joins and connects, counted across every instance.
+      const wait = await shared!.spendJoin(address);
+      if (wait > 0) return refuse(done, 429, 'rate-limited', 'Too many connections from your address; try again in a moment.', { 'Retry-After': String(wait) });
+      claim = await shared!.claim(claims.room, claims.peerId, claims.name, claims.role);
+    } catch {
+      return refuse(done, 503, 'unavailable', 'The call service is briefly unavailable; try again in a moment.', { 'Retry-After': '2' });
+    }
+    if (claim.status === 'full') return refuse(done, 409, 'room-full', 'This room is full.');
+    if (req.socket.destroyed) return refuse(done, 400, 'bad-request', 'The connection closed.');
+    (req as Claimed)[CLAIM] = claim;
+    accept(ticket, address, req, done);
+  }
+
+  /** The last step: the address's open sockets, then admitted. */
+  function accept(ticket: string, address: string, req: IncomingMessage, done: Done): void {
     if (!open.acquire(address)) {
       log.debug({ address }, 'too many sockets');
       return refuse(done, 429, 'rate-limited', 'Too many open connections from your address.');

@@ -1,0 +1,157 @@
+/**
+ * Seats in Redis (shared mode): per room a sorted set of leases (peer id → lease end, ms), a hash of names and a
+ * hash of which instance holds each member. Every change is one Lua script, so the capacity check and the
+ * reservation cannot interleave with another instance's join: MAX_PEERS holds across instances. Expired leases
+ * are purged by whichever script touches the room next and returned, so the caller can announce those members
+ * as left. The instance holding a member renews its lease; a killed instance's leases lapse on their own.
+ */
+import type { Redis } from 'ioredis';
+import type { Member, Role } from '../../../src/protocol/wire.js';
+
+/** A seat's entry in the names hash: its vouched name and role, as JSON. */
+const encode = (name: string, role: Role): string => JSON.stringify([name, role]);
+
+/** Read a names-hash entry; anything unreadable (an instance of an older version wrote a bare name) is a guest. */
+function decode(peerId: string, value: string): Member {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && (parsed[1] === 'host' || parsed[1] === 'guest')) return { peerId, name: parsed[0], role: parsed[1] };
+  } catch {
+    // a bare name
+  }
+  return { peerId, name: value, role: 'guest' };
+}
+
+/** Purge leases that ended before ARGV[1]; their ids are returned by each script. Shared prologue. */
+const PURGE = `
+local now = tonumber(ARGV[1])
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)
+if #expired > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+  redis.call('HDEL', KEYS[2], unpack(expired))
+  redis.call('HDEL', KEYS[3], unpack(expired))
+end
+`;
+
+/** Keep the room's keys a while after their last lease (an empty room vanishes by itself). */
+const TOUCH = `
+local keep = tonumber(ARGV[2]) * 4
+redis.call('PEXPIRE', KEYS[1], keep)
+redis.call('PEXPIRE', KEYS[2], keep)
+redis.call('PEXPIRE', KEYS[3], keep)
+`;
+
+/**
+ * Take (or keep) a seat. ARGV: now, lease, max, peer, name, instance. Returns {status, holders, expired}: status 0
+ * full, 1 taken anew, 2 already held (its lease renewed, its instance updated); holders = names and roles of the
+ * others before this one, as a flat [id, name+role, …] list.
+ */
+const CLAIM = `${PURGE}
+local held = redis.call('ZSCORE', KEYS[1], ARGV[4])
+if not held and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return {0, {}, expired} end
+local holders = redis.call('HGETALL', KEYS[2])
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[4])
+redis.call('HSET', KEYS[2], ARGV[4], ARGV[5])
+redis.call('HSET', KEYS[3], ARGV[4], ARGV[6])
+${TOUCH}
+return {held and 2 or 1, holders, expired}
+`;
+
+/**
+ * Re-assert this instance's seats of one room (every renewal pass, and at once after Redis comes back, even empty).
+ * ARGV: now, lease, instance, then id/name+role pairs. A seat another instance now holds (its member re-registered
+ * there) is left alone and returned as moved. Returns {moved, expired}.
+ */
+const RENEW = `
+local me = ARGV[3]
+local moved = {}
+local n = tonumber(ARGV[1]) + tonumber(ARGV[2])
+for i = 4, #ARGV, 2 do
+  local owner = redis.call('HGET', KEYS[3], ARGV[i])
+  if owner and owner ~= me then
+    table.insert(moved, ARGV[i])
+  else
+    redis.call('ZADD', KEYS[1], n, ARGV[i])
+    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+    redis.call('HSET', KEYS[3], ARGV[i], me)
+  end
+end
+${PURGE}
+${TOUCH}
+return {moved, expired}
+`;
+
+/**
+ * Free a seat held by this instance. ARGV: now, lease, peer, instance. Returns {freed, instances still in the room};
+ * a seat another instance holds now (its member moved there) is not freed.
+ */
+const RELEASE = `
+local owner = redis.call('HGET', KEYS[3], ARGV[3])
+local freed = 0
+if owner == ARGV[4] or not owner then
+  redis.call('ZREM', KEYS[1], ARGV[3])
+  redis.call('HDEL', KEYS[2], ARGV[3])
+  redis.call('HDEL', KEYS[3], ARGV[3])
+  freed = 1
+end
+return {freed, redis.call('HVALS', KEYS[3])}
+`;
+
+export type Claim =
+  | { readonly status: 'full'; readonly expired: string[] }
+  | { readonly status: 'taken' | 'held'; readonly others: Member[]; readonly expired: string[] };
+
+type SeatCommands = Redis & {
+  vcwClaim(seats: string, names: string, where: string, ...args: (string | number)[]): Promise<[number, string[], string[]]>;
+  vcwRenew(seats: string, names: string, where: string, ...args: (string | number)[]): Promise<[string[], string[]]>;
+  vcwRelease(seats: string, names: string, where: string, ...args: (string | number)[]): Promise<[number, string[]]>;
+};
+
+export class RedisSeats {
+  private readonly redis: SeatCommands;
+
+  constructor(redis: Redis, private readonly prefix: string, private readonly instance: string, private readonly maxPeers: number, private readonly leaseMs: number) {
+    redis.defineCommand('vcwClaim', { numberOfKeys: 3, lua: CLAIM });
+    redis.defineCommand('vcwRenew', { numberOfKeys: 3, lua: RENEW });
+    redis.defineCommand('vcwRelease', { numberOfKeys: 3, lua: RELEASE });
+    this.redis = redis as SeatCommands;
+  }
+
+  /** Take a seat for `peerId` in `room` (a join, or a member's socket arriving on this instance). */
+  async claim(room: string, peerId: string, name: string, role: Role): Promise<Claim> {
+    const [status, holders, expired] = await this.redis.vcwClaim(...this.keys(room), Date.now(), this.leaseMs, this.maxPeers, peerId, encode(name, role), this.instance);
+    if (status === 0) return { status: 'full', expired };
+    const others: Member[] = [];
+    for (let i = 0; i + 1 < holders.length; i += 2) if (holders[i] !== peerId) others.push(decode(holders[i]!, holders[i + 1]!));
+    return { status: status === 1 ? 'taken' : 'held', others, expired };
+  }
+
+  /** Renew this instance's seats in `room`: the ids another instance holds now, and the leases that lapsed. */
+  async renew(room: string, members: readonly Member[]): Promise<{ moved: string[]; expired: string[] }> {
+    const pairs = members.flatMap((m) => [m.peerId, encode(m.name, m.role)]);
+    const [moved, expired] = await this.redis.vcwRenew(...this.keys(room), Date.now(), this.leaseMs, this.instance, ...pairs);
+    return { moved, expired };
+  }
+
+  /** Free this instance's seat of `peerId`: the instances still holding members of the room, or null when it moved. */
+  async release(room: string, peerId: string): Promise<string[] | null> {
+    const [freed, instances] = await this.redis.vcwRelease(...this.keys(room), Date.now(), this.leaseMs, peerId, this.instance);
+    return freed === 1 ? instances : null;
+  }
+
+  /** The instance holding `peerId` in `room`, if any. */
+  async instanceOf(room: string, peerId: string): Promise<string | null> {
+    return this.redis.hget(this.keys(room)[2], peerId);
+  }
+
+  /** Every instance holding a member of `room`. */
+  async instancesOf(room: string): Promise<string[]> {
+    return this.redis.hvals(this.keys(room)[2]);
+  }
+
+  private keys(room: string): [string, string, string] {
+    // One hash tag per room: the three keys live on one Redis Cluster slot too.
+    const base = `${this.prefix}room:{${room}}`;
+    return [`${base}:seats`, `${base}:names`, `${base}:where`];
+  }
+}
