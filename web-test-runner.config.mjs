@@ -24,7 +24,7 @@ export default {
   reporters: [defaultReporter(), summaryReporter()],
   groups: [
     // Screen capture picks the whole (headless) screen, made 1280×720 so a shared screen is that size.
-    { name: 'call', files: ['test/**/*.test.ts', '!test/denied/**', '!test/build/**', '!test/integrations/**', '!test/proxy/**'], browsers: [launcher(['--use-fake-ui-for-media-stream', '--auto-select-desktop-capture-source=Entire screen', '--screen-info={1280x720}'])] },
+    { name: 'call', files: ['test/**/*.test.ts', '!test/denied/**', '!test/build/**', '!test/integrations/**', '!test/engines/**', '!test/proxy/**'], browsers: [launcher(['--use-fake-ui-for-media-stream', '--auto-select-desktop-capture-source=Entire screen', '--screen-info={1280x720}'])] },
     // Through nginx with TLS (deploy/nginx/): the certificate is a self-signed one made by the test.
     { name: 'proxy', files: 'test/proxy/*.test.ts', browsers: [launcher(['--use-fake-ui-for-media-stream', '--ignore-certificate-errors'])] },
     // A browser whose (fake) permission prompt says no to camera and microphone.
