@@ -85,7 +85,9 @@ export class SharedMode {
       up = false;
     });
     this.sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.received(message));
-    this.timer = setInterval(() => void this.renew(), Math.min(1000, Math.floor(config.seatLeaseMs / 3)));
+    // Renewing is also when lapsed leases are found: every half second at most, so a member whose instance died is
+    // announced within SEAT_LEASE_MS + 0.5 s (plus a round trip to Redis), inside the promised SEAT_LEASE_MS + 1 s.
+    this.timer = setInterval(() => void this.renew(), Math.min(500, Math.floor(config.seatLeaseMs / 4)));
     this.timer.unref();
     await Promise.allSettled([this.redis.connect(), this.sub.connect()]);
     // Redis down at boot: the subscription waits for it (and is renewed by ioredis after every reconnect).
