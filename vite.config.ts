@@ -32,9 +32,65 @@ function peerjsJsonOnly(): Plugin {
       const found = table.exec(code);
       if (!found) this.error('peerjs: the serializer table was not found; check vite.config.ts peerjsJsonOnly()');
       const json = found[1];
-      return { code: code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`), map: null };
+      return { code: dropPeerjsRestApi(dropPeerjsLogs(code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`))), map: null };
     },
   };
+}
+
+/**
+ * The widget opens PeerJS with `debug: 0`, so PeerJS's logger prints nothing: its 60-odd `log`, `warn` and `error`
+ * calls are only message strings in the bundle. Each call becomes `void 0` (the arguments are strings and property
+ * reads, without side effects). Fails the build if the logger is no longer found or a call cannot be parsed.
+ */
+export function dropPeerjsLogs(code: string): string {
+  const call = /\(0, (\$\w+\$export\$2e2bcd8739ae039)\)\.(?:log|warn|error)\(/g;
+  const logger = /var (\$\w+\$export\$2e2bcd8739ae039) = new \$\w+\$var\$Logger\(\);/.exec(code)?.[1];
+  if (!logger) throw new Error('peerjs: the logger was not found; check vite.config.ts dropPeerjsLogs()');
+  let out = '';
+  let from = 0;
+  for (let m = call.exec(code); m; m = call.exec(code)) {
+    if (m[1] !== logger) continue;
+    const end = closingParen(code, m.index + m[0].length);
+    out += `${code.slice(from, m.index)}void 0`;
+    from = call.lastIndex = end + 1;
+  }
+  return out + code.slice(from);
+}
+
+/**
+ * PeerJS's REST client (`API`: a random id from the server, the deprecated peer list) is built in the `Peer`
+ * constructor but used only when no id is given; the widget always opens PeerJS with the id the room API assigned.
+ * In its place: an object whose two methods reject, so the class drops out of the bundle. Fails the build if
+ * PeerJS's code changed shape.
+ */
+export function dropPeerjsRestApi(code: string): string {
+  const construct = /this\._api = new \(0, [$\w]+\)\(options\);/;
+  if (!construct.test(code)) throw new Error('peerjs: the REST API construction was not found; check vite.config.ts dropPeerjsRestApi()');
+  const refuse = '()=>Promise.reject(new Error("video-call-widget: peer ids come from the room API"))';
+  return code.replace(construct, `this._api = { retrieveId: ${refuse}, listAllPeers: ${refuse} };`);
+}
+
+/** The index of the `)` that closes the call whose arguments start at `i` (strings and template literals skipped). */
+function closingParen(code: string, i: number): number {
+  let depth = 1;
+  for (; i < code.length; i++) {
+    const c = code[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      for (i++; code[i] !== c; i++) {
+        if (code[i] === '\\') i++;
+        else if (c === '`' && code[i] === '$' && code[i + 1] === '{') i = closingBrace(code, i + 2);
+        if (i >= code.length) break;
+      }
+    } else if (c === '(' || c === '{' || c === '[') depth++;
+    else if ((c === ')' || c === '}' || c === ']') && --depth === 0) return i;
+  }
+  throw new Error('peerjs: a logger call did not close; check vite.config.ts dropPeerjsLogs()');
+}
+
+function closingBrace(code: string, i: number): number {
+  const end = closingParen(code, i);
+  if (code[end] !== '}') throw new Error('peerjs: a template literal did not close; check vite.config.ts dropPeerjsLogs()');
+  return end;
 }
 
 /**

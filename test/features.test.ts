@@ -165,7 +165,7 @@ describe('call features', function () {
     await first.leave();
     equal(localStorage.getItem('vcw-name'), 'Remembered', 'the name is kept');
     localStorage.setItem('vcw-devices', JSON.stringify({ audioInput: mics[1]!.deviceId, videoInput: 42, junk: 'x' }));
-    const next = add(room);
+    const next = add(room, { preview: 'auto' });
     await waitFor(() => next.state === 'prejoin', 'pre-join');
     await waitFor(() => root(next).querySelector<HTMLInputElement>('input[name="name"]')?.value === 'Remembered', 'the name is filled in');
     const select = await waitFor(() => root(next).querySelector<HTMLSelectElement>('.prejoin select[name="audioInput"]'), 'microphone picker');
@@ -174,7 +174,7 @@ describe('call features', function () {
     const mic = () => (next as unknown as { media: { audioTrack: MediaStreamTrack | null } }).media.audioTrack;
     await waitFor(() => mic()?.getSettings().deviceId === mics[1]!.deviceId, 'and used');
     localStorage.setItem('vcw-devices', '{not json');
-    const broken = add(uniqueRoom(), { 'display-name': 'Broken' });
+    const broken = add(uniqueRoom(), { 'display-name': 'Broken', preview: 'auto' });
     await waitFor(() => broken.state === 'prejoin' && root(broken).querySelector('meter'), 'pre-join despite unreadable storage');
   });
 
@@ -339,7 +339,7 @@ describe('call features', function () {
 
   it('level meters move with the fake microphone\'s beep: the pre-join meter, the speaking ring, the muted hint', async () => {
     const room = uniqueRoom();
-    const a = add(room, { 'display-name': 'Ada' });
+    const a = add(room, { 'display-name': 'Ada', preview: 'auto' });
     await waitFor(() => a.state === 'prejoin', 'pre-join');
     const meter = await waitFor(() => root(a).querySelector<HTMLMeterElement>('meter[part~="meter"]'), 'a level meter on the pre-join screen');
     // Typing the name re-renders the screen; the camera preview keeps playing (no reload, no blank frame).

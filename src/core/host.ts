@@ -98,6 +98,8 @@ export interface DevicesHandle {
   joined(name: string): void;
   /** The in-call pickers. */
   pickers(t: Strings): unknown;
+  /** After a denial (`code` is `permission-denied`): how to allow camera and microphone again in this browser. */
+  allowHelp(code: ErrorCode | undefined): unknown;
   /** Who speaks loudest now ('' for nobody). */
   readonly speaker: string;
   /** In-call notices ("you are muted", "a device was disconnected", a failed recording). */

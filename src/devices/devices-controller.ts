@@ -5,14 +5,17 @@
  * site (`storage.ts`) and the templates (`view.ts`); and it runs the tick that drives the levels and the switcher.
  * Loaded lazily, so the pre-join script stays small.
  */
-import type { ReactiveController } from 'lit';
+import { html, nothing, type ReactiveController } from 'lit';
+import type { ErrorCode } from '../core/types.js';
 import type { DevicesHandle, WidgetHost } from '../core/host.js';
 import type { DeviceChoice } from '../core/media-controller.js';
 import type { Strings } from '../core/strings.js';
+import { acquire } from './acquire.js';
 import { DeviceList } from './device-list.js';
 import { devicesStyles } from './devices.styles.js';
 import { Levels } from './levels.js';
 import { rememberName, rememberedChoices, rememberedName } from './storage.js';
+import { devicesStrings } from './strings.js';
 import { Switcher } from './switcher.js';
 import { DevicesView } from './view.js';
 
@@ -41,6 +44,7 @@ export class DevicesController implements ReactiveController, DevicesHandle {
     });
     host.addController(this);
     host.media.ids = { ...rememberedChoices(), ...host.media.ids };
+    host.media.acquirer = acquire;
     const root = host.element.renderRoot;
     if (root instanceof ShadowRoot) root.adoptedStyleSheets = [...root.adoptedStyleSheets, devicesStyles.styleSheet!];
     if (host.element.isConnected) this.hostConnected();
@@ -79,7 +83,6 @@ export class DevicesController implements ReactiveController, DevicesHandle {
     if (this.#timer) return;
     this.#list.listen();
     this.#timer = setInterval(() => this.#tick(), TICK);
-    this.#list.refresh();
   }
 
   hostDisconnected(): void {
@@ -106,12 +109,22 @@ export class DevicesController implements ReactiveController, DevicesHandle {
 
   /** Pickers for camera, microphone and speaker; a failed switch is reported. */
   pickers(t: Strings) {
+    this.#list.need();
     return this.#view.pickers(t);
+  }
+
+  /** After a denial: how to allow camera and microphone again, in the words of this browser's engine. */
+  allowHelp(code: ErrorCode | undefined) {
+    if (code !== 'permission-denied') return nothing;
+    const t = devicesStrings(this.#host.t);
+    const ua = navigator.userAgent;
+    return html`<p>${/Firefox\//.test(ua) ? t.allowFirefox : /Safari\//.test(ua) && !/Chrom|Edg/.test(ua) ? t.allowSafari : t.allowChromium}</p>`;
   }
 
   /** Every TICK: follow the microphone, watch the tracks for unplugging, measure, and route sound to the speaker. */
   #tick(): void {
     const { media } = this.#host;
+    if (media.audioTrack || media.videoTrack) this.#list.need();
     this.#levels.follow();
     this.#switcher.watch(media.audioTrack, 'audio');
     this.#switcher.watch(media.videoTrack, 'video');
