@@ -25,7 +25,7 @@ if (!globalThis[Symbol.for('depcruise-typescript5')]) {
 }
 
 /** The chunk folders: each one is its own lazily loaded bundle chunk. */
-const CHUNKS = 'call|devices|files|recorder|support|i18n';
+const CHUNKS = 'call|devices|files|help|recorder|support|i18n';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

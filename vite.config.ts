@@ -32,7 +32,7 @@ function peerjsJsonOnly(): Plugin {
       const found = table.exec(code);
       if (!found) this.error('peerjs: the serializer table was not found; check vite.config.ts peerjsJsonOnly()');
       const json = found[1];
-      return { code: dropPeerjsRestApi(dropPeerjsLogs(code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`))), map: null };
+      return { code: utilWithoutChunker(noThirdPartyIce(smallEmitter(dropPeerjsRestApi(dropPeerjsLogs(code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`)))))), map: null };
     },
   };
 }
@@ -68,6 +68,93 @@ export function dropPeerjsRestApi(code: string): string {
   if (!construct.test(code)) throw new Error('peerjs: the REST API construction was not found; check vite.config.ts dropPeerjsRestApi()');
   const refuse = '()=>Promise.reject(new Error("video-call-widget: peer ids come from the room API"))';
   return code.replace(construct, `this._api = { retrieveId: ${refuse}, listAllPeers: ${refuse} };`);
+}
+
+/**
+ * PeerJS inlines eventemitter3 (with its old-browser fallbacks and aliases). In its place: a small emitter of our own
+ * with the API PeerJS and the widget use (on/addListener, once, off/removeListener, removeAllListeners, emit; listeners called with their context, `once` ones removed before they run). Fails the build if the
+ * inlined module is not found as expected.
+ */
+export function smallEmitter(code: string): string {
+  const start = code.indexOf('var $c4dcfd1d1ea86647$exports = {};');
+  const endMark = '$c4dcfd1d1ea86647$exports = $c4dcfd1d1ea86647$var$EventEmitter;';
+  const end = code.indexOf(endMark);
+  if (start < 0 || end < start || code.indexOf('$c4dcfd1d1ea86647$', end + endMark.length) < 0) {
+    throw new Error('peerjs: the inlined eventemitter3 was not found; check vite.config.ts smallEmitter()');
+  }
+  return `${code.slice(0, start)}var $c4dcfd1d1ea86647$exports = { EventEmitter: ${EMITTER} };${code.slice(end + endMark.length)}`;
+}
+
+const EMITTER = `class EventEmitter {
+  _vcwListeners = new Map();
+  on(name, fn, context, once = false) {
+    const list = this._vcwListeners.get(name) ?? [];
+    list.push({ fn, context, once });
+    this._vcwListeners.set(name, list);
+    return this;
+  }
+  off(name, fn, context, once) {
+    const list = this._vcwListeners.get(name);
+    if (!list) return this;
+    const keep = fn ? list.filter((l) => l.fn !== fn || (once && !l.once) || (context && l.context !== context)) : [];
+    if (keep.length) this._vcwListeners.set(name, keep);
+    else this._vcwListeners.delete(name);
+    return this;
+  }
+  once(name, fn, context) { return this.on(name, fn, context, true); }
+  removeAllListeners(name) {
+    if (name === undefined) this._vcwListeners.clear();
+    else this._vcwListeners.delete(name);
+    return this;
+  }
+  emit(name, ...args) {
+    const list = this._vcwListeners.get(name);
+    if (!list) return false;
+    for (const l of [...list]) {
+      if (l.once) this.off(name, l.fn, undefined, true);
+      l.fn.apply(l.context ?? this, args);
+    }
+    return true;
+  }
+  static {
+    this.prototype.addListener = this.prototype.on;
+    this.prototype.removeListener = this.prototype.off;
+  }
+}`;
+
+/**
+ * PeerJS's default configuration names a Google STUN server and PeerJS's public TURN servers; the widget always passes
+ * the ICE servers the room API gave it, and the project contacts no third party by default. The default becomes an
+ * empty list (also used by PeerJS's feature test at load). Fails the build if the default is not found.
+ */
+export function noThirdPartyIce(code: string): string {
+  const config = /(\$\w+\$var\$DEFAULT_CONFIG = \{\s*iceServers: )\[[^\]]*?stun:[\s\S]*?credential: "peerjsp"\s*\}\s*\]/;
+  if (!config.test(code)) throw new Error('peerjs: DEFAULT_CONFIG was not found; check vite.config.ts noThirdPartyIce()');
+  return code.replace(config, '$1[]');
+}
+
+/**
+ * PeerJS's `util` extends the binary chunker (which splits binary-pack messages) only to carry its `chunkedMTU`, which
+ * the JSON connection reads; with binary serialization gone (peerjsJsonOnly) the chunker itself is dead weight. `util`
+ * extends a class holding only that number. Fails the build if the shape changed.
+ */
+export function utilWithoutChunker(code: string): string {
+  const chunker = '$fcbcc7538a6776d5$export$f1c5f4c9cb95390b';
+  const util = `class $4f4134156c446392$export$f8f26dd395d7e1bd extends (0, ${chunker}) {`;
+  const mtu = /this\.chunkedMTU = (\d+)/.exec(code);
+  if (!code.includes(util) || !code.includes(`class ${chunker} {`) || !mtu) {
+    throw new Error('peerjs: util and its chunker were not found; check vite.config.ts utilWithoutChunker()');
+  }
+  // Its binary helpers served the binary serializations only: nothing calls them any more.
+  const helpers = /    noop\(\) \{\}\n    blobToArrayBuffer\(blob, cb\) \{[\s\S]*?\n    \}\n    binaryStringToArrayBuffer\(binary\) \{[\s\S]*?\n    \}\n/;
+  if (!helpers.test(code) || /\.(blobToArrayBuffer|binaryStringToArrayBuffer|noop)\(/.test(code)) {
+    throw new Error('peerjs: util\'s binary helpers were not found, or are used; check vite.config.ts utilWithoutChunker()');
+  }
+  return code
+    .replace(util, `class $4f4134156c446392$export$f8f26dd395d7e1bd extends (class { constructor() { this.chunkedMTU = ${mtu[1]}; } }) {`)
+    .replace(helpers, '')
+    // Which browsers need binary chunking: read by nobody.
+    .replace(/this\.chunkedBrowsers = \{\s*Chrome: 1,\s*chrome: 1\s*\}, /, '');
 }
 
 /** The index of the `)` that closes the call whose arguments start at `i` (strings and template literals skipped). */

@@ -136,7 +136,8 @@ describe('call features', function () {
     equal(pc.connectionState, 'connected', 'the call goes on');
 
     // The Devices panel in the call shows the pickers, with three microphones and the chosen one selected.
-    root(a).querySelector<HTMLButtonElement>('.devices-toggle')!.click();
+    root(a).querySelector<HTMLButtonElement>('.more-toggle')!.click();
+    (await waitFor(() => root(a).querySelector<HTMLButtonElement>('.menu .devices-toggle'), 'Devices in the More menu')).click();
     const select = await waitFor(() => root(a).querySelector<HTMLSelectElement>('.call select[name="audioInput"]'), 'the microphone picker in the call');
     assert(select.options.length >= 3, 'three microphones to pick from');
     equal(select.value, other.deviceId, 'the picker shows the microphone in use');
@@ -273,7 +274,10 @@ describe('call features', function () {
     await seen;
     await waitFor(() => root(b).querySelector('[part~="recording"]')?.textContent?.includes('Ada is recording'), 'B sees that Ada records');
     await waitFor(() => root(a).querySelector('[part~="recording"]')?.textContent?.includes('Recording'), 'Ada sees that she records');
-    equal(root(a).querySelector('.record')?.getAttribute('aria-pressed'), 'true', 'the Record button is pressed');
+    root(a).querySelector<HTMLButtonElement>('.more-toggle')!.click();
+    const recordItem = await waitFor(() => root(a).querySelector('.menu .record'), 'Record in the More menu');
+    equal(recordItem.getAttribute('aria-checked'), 'true', 'Record is checked in the More menu');
+    root(a).querySelector<HTMLButtonElement>('.more-toggle')!.click();
     await noViolations(b, 'the recording indicator');
     // A real duration to record, not a stand-in for a condition.
     await new Promise((resolve) => setTimeout(resolve, 3000));

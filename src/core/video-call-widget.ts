@@ -32,6 +32,8 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @fires vcw-file - `{ file }` a shared file is complete: received and verified, or delivered by you
  * @fires vcw-error - `{ code, message }` every failure, with a code from the public list
  * @fires vcw-recording - `{ participant, recording }` someone (you too) started or stopped recording the call
+ * @fires vcw-active-speaker - `{ participant }` someone else (or you) became the one who speaks loudest in the call
+ * @fires vcw-network-quality - `{ participant, quality }` a remote participant's connection quality (`good`, `fair`, `poor`) changed, its first value too
  * @fires vcw-device-change - `{ audioInput, videoInput, audioOutput }` the devices in use changed (a switch, or a fallback after one was unplugged)
  * @fires vcw-knock - `{ participant }` (desk) a visitor started waiting in the queue
  * @fires vcw-knock-cancel - `{ participant }` (desk) a visitor stopped waiting without this desk admitting or declining them
@@ -55,7 +57,8 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @csspart grid - the grid of participant tiles
  * @csspart tile - one participant tile
  * @csspart name - the name label on a tile
- * @csspart controls - the controls bar
+ * @csspart controls - the toolbar of the call (icon buttons, the More menu, the host's `toolbar` slot)
+ * @csspart menu - the toolbar's More menu (devices, layout, record, invite, full screen)
  * @csspart banner - the "reconnecting" and "turn on sound" banners
  * @csspart chat - the chat panel
  * @csspart log - the list of chat messages and files
@@ -75,6 +78,8 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @csspart desk - the agent desk (`mode="desk"`)
  * @csspart queue - the desk's list of waiting visitors
  * @csspart visitor - one waiting visitor's card at the desk
+ *
+ * @slot toolbar - the host's own buttons, in the call's toolbar before Leave
  *
  * @cssproperty --vcw-accent - accent colour (primary buttons, focus ring); white text sits on it
  * @cssproperty --vcw-background - background of the widget
@@ -108,6 +113,11 @@ export class VideoCallWidget extends LitElement {
     chat: {},
     autoJoin: { type: Boolean, attribute: 'auto-join' },
     preview: {},
+    screenshare: {},
+    record: {},
+    devices: {},
+    leaveButton: { attribute: 'leave-button' },
+    inviteUrl: { attribute: 'invite-url' },
     lang: {},
     iceTransport: { attribute: 'ice-transport' },
     theme: { reflect: true },
@@ -147,6 +157,16 @@ export class VideoCallWidget extends LitElement {
    * when the person clicks "Check camera and microphone" or Join. `auto`: the preview starts at once.
    */
   preview: 'click' | 'auto' = 'click';
+  /** `off` hides the Present button (screen sharing). */
+  screenshare = 'on';
+  /** `off` hides Record in the More menu. */
+  record = 'on';
+  /** `off` hides Devices in the More menu. */
+  devices = 'on';
+  /** `off` hides the Leave button (the page offers its own way out, `leave()`). */
+  leaveButton = 'on';
+  /** "Copy invite link": this template with `{room}` filled in (e.g. `https://example.com/call?room={room}`); absent: the page's address. */
+  inviteUrl = '';
   /** UI language (`en`, `de`, `es`, `fr`, `ja`; regional tags like `de-AT` too); defaults to the page's `<html lang>`. */
   override lang = '';
   /** `light` / `dark`; absent: follow the page's `prefers-color-scheme`. */
@@ -173,7 +193,7 @@ export class VideoCallWidget extends LitElement {
   #abort: AbortController | undefined;
   #session: SessionHandle | undefined;
   /** @internal Device lists, levels, pickers: loaded with the pre-join screen. */
-  devices: DevicesHandle | undefined;
+  kit: DevicesHandle | undefined;
   #devicesLoading: Promise<DevicesHandle> | undefined;
   /** The Devices panel is open in the call. */
   #devicesOpen = false;
@@ -458,7 +478,7 @@ export class VideoCallWidget extends LitElement {
       await call.join({ server: this.serverBase, room: this.room, name: this.selfName, signal: abort.signal, iceTransport: this.iceTransport, seat });
       abort.signal.throwIfAborted();
       this.#setState('joined');
-      this.devices?.joined(this.selfName);
+      this.kit?.joined(this.selfName);
       emit(this, 'vcw-join', { participant: this.#self() });
     } catch (caught) {
       const error = abort.signal.aborted ? new WidgetError('aborted', 'The join was cancelled.') : asWidgetError(caught);
@@ -549,7 +569,7 @@ export class VideoCallWidget extends LitElement {
 
   #extras(): Promise<DevicesHandle> {
     return (this.#devicesLoading ??= import('../devices/index.js').then((m) => {
-      const devices = (this.devices = m.createDevices(this));
+      const devices = (this.kit = m.createDevices(this));
       this.displayName ||= devices.rememberedName();
       return devices;
     }));
@@ -645,7 +665,7 @@ export class VideoCallWidget extends LitElement {
       case 'error':
         return this.#renderError(t);
       default:
-        return this.#session?.render({ t, devices: this.devices, devicesOpen: this.#devicesOpen, toggleDevices: () => {
+        return this.#session?.render({ t, devices: this.kit, devicesOpen: this.#devicesOpen, toggleDevices: () => {
           this.#devicesOpen = !this.#devicesOpen;
           this.requestUpdate();
         } }) ?? nothing;
@@ -667,13 +687,13 @@ export class VideoCallWidget extends LitElement {
           ? fill(t.roomHere, { names: room.names.join(', ') || String(room.count) })
           : t.roomEmpty}</p>` : nothing}`
         : html`<div part="preview" class="tile self">
-          ${preview ? this.devices?.video(preview, { muted: true, mirror: true }) : html`<div class="avatar">${t.noCameraPreview}</div>`}
+          ${preview ? this.kit?.video(preview, { muted: true, mirror: true }) : html`<div class="avatar">${t.noCameraPreview}</div>`}
         </div>`}
       <label>${t.yourName}
         <input part="input" name="name" maxlength="64" required autocomplete="name" placeholder=${t.namePlaceholder} .value=${this.nameDraft}
           ?disabled=${joining} @input=${(e: Event) => (this.nameDraft = (e.target as HTMLInputElement).value)} />
       </label>
-      ${card ? nothing : this.devices?.prejoin(t) ?? nothing}
+      ${card ? nothing : this.kit?.prejoin(t) ?? nothing}
       <div class="row">
         ${deviceButtons(t, micOn, camOn, () => void this.toggleMicrophone(), () => void this.toggleCamera())}
         <button part="button" class="primary" type="submit" ?disabled=${joining}>${joining ? t.joining : this.#sup?.joinLabel ?? t.join}</button>
@@ -687,7 +707,7 @@ export class VideoCallWidget extends LitElement {
     const code = this.error?.code;
     return html`<div part="base error" class="base center" role="alert">
       <p>${this.error?.message}</p>
-      ${this.devices?.allowHelp(code)}
+      ${this.kit?.allowHelp(code)}
       <div class="row">
         ${code === 'unsupported-browser' ? nothing : html`<button part="button" class="primary" @click=${() => this.#recover(false)}>${t.retry}</button>`}
         ${code && MEDIA_ERRORS.includes(code) ? html`<button part="button" @click=${() => this.#recover(true)}>${t.joinWithout}</button>` : nothing}

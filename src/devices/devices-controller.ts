@@ -15,7 +15,6 @@ import { DeviceList } from './device-list.js';
 import { devicesStyles } from './devices.styles.js';
 import { Levels } from './levels.js';
 import { rememberName, rememberedChoices, rememberedName } from './storage.js';
-import { devicesStrings } from './strings.js';
 import { Switcher } from './switcher.js';
 import { DevicesView } from './view.js';
 
@@ -116,10 +115,28 @@ export class DevicesController implements ReactiveController, DevicesHandle {
   /** After a denial: how to allow camera and microphone again, in the words of this browser's engine. */
   allowHelp(code: ErrorCode | undefined) {
     if (code !== 'permission-denied') return nothing;
-    const t = devicesStrings(this.#host.t);
-    const ua = navigator.userAgent;
-    return html`<p>${/Firefox\//.test(ua) ? t.allowFirefox : /Safari\//.test(ua) && !/Chrom|Edg/.test(ua) ? t.allowSafari : t.allowChromium}</p>`;
+    if (this.#help === undefined) {
+      this.#help = '';
+      void import('../help/index.js').then((m) => {
+        this.#help = m.allowHelp(navigator.userAgent, this.#host.language, this.#host.strings);
+        this.#host.requestUpdate();
+      }, () => undefined);
+    }
+    return this.#help ? html`<p>${this.#help}</p>` : nothing;
   }
+  /** The help sentence, once its chunk is loaded ('' while it loads). */
+  #help: string | undefined;
+
+  /** The speaker changed (in a call): `vcw-active-speaker` with them (you too, when it is you). */
+  #announceSpeaker(): void {
+    const id = this.#levels.speaker;
+    if (id === this.#announced || !this.#host.call?.selfId) return;
+    const participant = this.#host.participants.find((p) => p.id === id);
+    if (!participant) return;
+    this.#announced = id;
+    this.#host.notify({ type: 'active-speaker', participant });
+  }
+  #announced = '';
 
   /** Every TICK: follow the microphone, watch the tracks for unplugging, measure, and route sound to the speaker. */
   #tick(): void {
@@ -130,6 +147,7 @@ export class DevicesController implements ReactiveController, DevicesHandle {
     this.#switcher.watch(media.videoTrack, 'video');
     // No microphone and no call (e.g. after leaving): nothing to measure, nothing to route.
     if (!this.#levels.measure()) return;
+    this.#announceSpeaker();
     void this.#switcher.route();
   }
 }

@@ -8,9 +8,6 @@ const en = {
   speaker: 'Speaker',
   micLevel: 'Microphone level',
   deviceLost: 'A device was disconnected; another one is used now.',
-  allowChromium: 'To allow them again: click the icon at the left of the address bar, turn on Camera and Microphone, then Try again.',
-  allowFirefox: 'To allow them again: click the crossed-out camera at the left of the address bar, remove the blocks, then Try again.',
-  allowSafari: 'To allow them again: open Safari › Settings for This Website, set Camera and Microphone to Allow, then Try again.',
 };
 
 export type DevicesStrings = typeof en;

@@ -85,9 +85,6 @@ const de: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   devices: 'Geräte',
   mutedHint: 'Sie sind stummgeschaltet. Schalten Sie das Mikrofon ein, um gehört zu werden.',
   deviceLost: 'Ein Gerät wurde getrennt; jetzt wird ein anderes verwendet.',
-  allowChromium: 'Wieder erlauben: links in der Adressleiste auf das Symbol klicken, Kamera und Mikrofon einschalten, dann Erneut versuchen.',
-  allowFirefox: 'Wieder erlauben: links in der Adressleiste auf die durchgestrichene Kamera klicken, die Sperren entfernen, dann Erneut versuchen.',
-  allowSafari: 'Wieder erlauben: Safari › Einstellungen für diese Website, Kamera und Mikrofon auf Erlauben, dann Erneut versuchen.',
   connection: 'Verbindung: {quality}',
   good: 'gut',
   fair: 'mittel',
@@ -99,5 +96,9 @@ const de: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   fullscreen: 'Vollbild',
   pip: 'Bild im Bild',
   layoutSpeaker: 'Sprecheransicht',
+  more: 'Mehr',
+  copyInvite: 'Einladungslink kopieren',
+  shareInvite: 'Einladungslink teilen',
+  inviteCopied: 'Einladungslink kopiert.',
 };
 export default de;

@@ -85,9 +85,6 @@ const es: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   devices: 'Dispositivos',
   mutedHint: 'Tienes el micrófono silenciado. Actívalo para que te oigan.',
   deviceLost: 'Se desconectó un dispositivo; ahora se usa otro.',
-  allowChromium: 'Para permitirlos de nuevo: haz clic en el icono a la izquierda de la barra de direcciones, activa Cámara y Micrófono y pulsa Reintentar.',
-  allowFirefox: 'Para permitirlos de nuevo: haz clic en la cámara tachada a la izquierda de la barra de direcciones, quita los bloqueos y pulsa Reintentar.',
-  allowSafari: 'Para permitirlos de nuevo: Safari › Ajustes de este sitio web, Cámara y Micrófono en Permitir, y pulsa Reintentar.',
   connection: 'Conexión: {quality}',
   good: 'buena',
   fair: 'regular',
@@ -99,5 +96,9 @@ const es: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   fullscreen: 'Pantalla completa',
   pip: 'Imagen en imagen',
   layoutSpeaker: 'Vista de orador',
+  more: 'Más',
+  copyInvite: 'Copiar enlace de invitación',
+  shareInvite: 'Compartir enlace de invitación',
+  inviteCopied: 'Enlace de invitación copiado.',
 };
 export default es;

@@ -85,9 +85,6 @@ const fr: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   devices: 'Appareils',
   mutedHint: 'Votre micro est coupé. Réactivez-le pour être entendu.',
   deviceLost: 'Un appareil a été déconnecté ; un autre est utilisé.',
-  allowChromium: 'Pour les autoriser à nouveau : cliquez sur l’icône à gauche de la barre d’adresse, activez Caméra et Micro, puis Réessayer.',
-  allowFirefox: 'Pour les autoriser à nouveau : cliquez sur la caméra barrée à gauche de la barre d’adresse, retirez les blocages, puis Réessayer.',
-  allowSafari: 'Pour les autoriser à nouveau : Safari › Réglages pour ce site web, Caméra et Micro sur Autoriser, puis Réessayer.',
   connection: 'Connexion : {quality}',
   good: 'bonne',
   fair: 'moyenne',
@@ -99,5 +96,9 @@ const fr: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   fullscreen: 'Plein écran',
   pip: 'Image dans l’image',
   layoutSpeaker: 'Vue orateur',
+  more: 'Plus',
+  copyInvite: 'Copier le lien d’invitation',
+  shareInvite: 'Partager le lien d’invitation',
+  inviteCopied: 'Lien d’invitation copié.',
 };
 export default fr;

@@ -85,9 +85,6 @@ const ja: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   devices: 'デバイス',
   mutedHint: 'ミュート中です。話すにはミュートを解除してください。',
   deviceLost: 'デバイスが外れたため、別のデバイスに切り替えました。',
-  allowChromium: '再び許可するには: アドレスバー左のアイコンをクリックし、カメラとマイクをオンにしてから再試行してください。',
-  allowFirefox: '再び許可するには: アドレスバー左の斜線付きカメラをクリックしてブロックを解除し、再試行してください。',
-  allowSafari: '再び許可するには: Safari › このWebサイトの設定 で カメラとマイクを許可にして、再試行してください。',
   connection: '接続: {quality}',
   good: '良好',
   fair: '普通',
@@ -99,5 +96,9 @@ const ja: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   fullscreen: '全画面',
   pip: 'ピクチャー イン ピクチャー',
   layoutSpeaker: 'スピーカー表示',
+  more: 'その他',
+  copyInvite: '招待リンクをコピー',
+  shareInvite: '招待リンクを共有',
+  inviteCopied: '招待リンクをコピーしました。',
 };
 export default ja;
