@@ -3,7 +3,7 @@
 // fetches the call chunk, and the click after it joins.
 import { assert, equal } from './assert.js';
 import { openEmbed } from './embed-probe.js';
-import { addWidget, removeWidgets, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from './helpers.js';
+import { addWidget, loadWidget, removeWidgets, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from './helpers.js';
 import type { VideoCallWidget } from '../src/index.js';
 
 /** The observation window of an untouched page: what the visitor of a blog post who never scrolls to the call costs. */
@@ -16,6 +16,7 @@ describe('an untouched embed', function () {
   const widgets: VideoCallWidget[] = [];
   before(async () => {
     server = await startServer();
+    await loadWidget(server);
   });
   after(async () => {
     await removeWidgets(widgets);

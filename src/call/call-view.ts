@@ -131,7 +131,7 @@ export function callView(el: WidgetHost, session: CallViewModel, call: CallContr
       ${moreMenu(ft, menu(el, v, recording), session.menuOpen, (open, back) => {
         session.menuOpen = open;
         el.requestUpdate();
-        focus(open ? '.menu [role^=menuitem]' : back ? '.more-toggle' : '');
+        if (open || back) focus(open ? '.menu [role^=menuitem]' : '.more-toggle');
       })}
       <slot name="toolbar"></slot>
       ${el.leaveButton !== 'off' ? iconButton(ft.leave, 'leave', () => void el.leave(), { cls: 'leave' }) : nothing}
