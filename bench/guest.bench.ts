@@ -3,7 +3,7 @@
 // the widget a moment (intent fetches the call and devices chunks) before the click on Join; the camera is asked
 // for after the click, inside the measured time — beside the raw floor of the join section.
 import { openEmbed } from '../test/embed-probe.js';
-import { addWidget, removeWidgets, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from '../test/helpers.js';
+import { addWidget, loadWidget, removeWidgets, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from '../test/helpers.js';
 import type { VideoCallWidget } from '../src/index.js';
 import { firstFrame, rawFloor } from './floor.js';
 import { ratio, record, stats } from './record.js';
@@ -46,6 +46,7 @@ describe('guest', function () {
   it(`an untouched embed over ${UNTOUCHED_MS / 1000} s; click Join after intent → first remote frame, n=${RUNS}`, async () => {
     const server = await startServer();
     const page = await untouched(server);
+    await loadWidget(server);
     const room = uniqueRoom('bench');
     const member = addWidget(server, room, { 'display-name': 'Member', 'auto-join': '' });
     widgets.push(member);
