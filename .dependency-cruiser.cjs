@@ -25,7 +25,7 @@ if (!globalThis[Symbol.for('depcruise-typescript5')]) {
 }
 
 /** The chunk folders: each one is its own lazily loaded bundle chunk. */
-const CHUNKS = 'call|data|devices|files|recorder|support|i18n|trust';
+const CHUNKS = 'call|data|devices|files|help|recorder|support|i18n|trust';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

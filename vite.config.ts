@@ -22,33 +22,6 @@ function compactStyles(): Plugin {
  * whose frames pass the widget's frame check like any other (what is not JSON is dropped and counted). Fails the
  * build if PeerJS's code changed shape.
  */
-/**
- * PeerJS's logs (`logger.log(…)`, `.warn(…)`, `.error(…)`): we always create peers with `debug: 0`, so
- * they never print; their message texts only weigh on the call chunk. Each call becomes `void 0` (its arguments are
- * literals and plain reads, so nothing with an effect is lost).
- */
-function dropDebugLogs(code: string): string {
-  const call = /\(0, \$[\w$]+\)\.(?:log|warn|error)\(/g;
-  let out = '';
-  let from = 0;
-  for (let m = call.exec(code); m; m = call.exec(code)) {
-    // Find the closing parenthesis, skipping strings and template literals.
-    let depth = 1;
-    let i = m.index + m[0].length;
-    for (; i < code.length && depth > 0; i++) {
-      const c = code[i]!;
-      if (c === '"' || c === "'" || c === '`') {
-        for (i++; i < code.length && code[i] !== c; i++) if (code[i] === '\\') i++;
-      } else if (c === '(') depth++;
-      else if (c === ')') depth--;
-    }
-    out += `${code.slice(from, m.index)}void 0`;
-    from = i;
-    call.lastIndex = i;
-  }
-  return out + code.slice(from);
-}
-
 function peerjsJsonOnly(): Plugin {
   return {
     name: 'vcw-peerjs-json-only',
@@ -59,9 +32,152 @@ function peerjsJsonOnly(): Plugin {
       const found = table.exec(code);
       if (!found) this.error('peerjs: the serializer table was not found; check vite.config.ts peerjsJsonOnly()');
       const json = found[1];
-      return { code: dropDebugLogs(code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`)), map: null };
+      return { code: utilWithoutChunker(noThirdPartyIce(smallEmitter(dropPeerjsRestApi(dropPeerjsLogs(code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`)))))), map: null };
     },
   };
+}
+
+/**
+ * The widget opens PeerJS with `debug: 0`, so PeerJS's logger prints nothing: its 60-odd `log`, `warn` and `error`
+ * calls are only message strings in the bundle. Each call becomes `void 0` (the arguments are strings and property
+ * reads, without side effects). Fails the build if the logger is no longer found or a call cannot be parsed.
+ */
+export function dropPeerjsLogs(code: string): string {
+  const call = /\(0, (\$\w+\$export\$2e2bcd8739ae039)\)\.(?:log|warn|error)\(/g;
+  const logger = /var (\$\w+\$export\$2e2bcd8739ae039) = new \$\w+\$var\$Logger\(\);/.exec(code)?.[1];
+  if (!logger) throw new Error('peerjs: the logger was not found; check vite.config.ts dropPeerjsLogs()');
+  let out = '';
+  let from = 0;
+  for (let m = call.exec(code); m; m = call.exec(code)) {
+    if (m[1] !== logger) continue;
+    const end = closingParen(code, m.index + m[0].length);
+    out += `${code.slice(from, m.index)}void 0`;
+    from = call.lastIndex = end + 1;
+  }
+  return out + code.slice(from);
+}
+
+/**
+ * PeerJS's REST client (`API`: a random id from the server, the deprecated peer list) is built in the `Peer`
+ * constructor but used only when no id is given; the widget always opens PeerJS with the id the room API assigned.
+ * In its place: an object whose two methods reject, so the class drops out of the bundle. Fails the build if
+ * PeerJS's code changed shape.
+ */
+export function dropPeerjsRestApi(code: string): string {
+  const construct = /this\._api = new \(0, [$\w]+\)\(options\);/;
+  if (!construct.test(code)) throw new Error('peerjs: the REST API construction was not found; check vite.config.ts dropPeerjsRestApi()');
+  const refuse = '()=>Promise.reject(new Error("video-call-widget: peer ids come from the room API"))';
+  return code.replace(construct, `this._api = { retrieveId: ${refuse}, listAllPeers: ${refuse} };`);
+}
+
+/**
+ * PeerJS inlines eventemitter3 (with its old-browser fallbacks and aliases). In its place: a small emitter of our own
+ * with the API PeerJS and the widget use (on/addListener, once, off/removeListener, removeAllListeners, emit; listeners called with their context, `once` ones removed before they run). Fails the build if the
+ * inlined module is not found as expected.
+ */
+export function smallEmitter(code: string): string {
+  const start = code.indexOf('var $c4dcfd1d1ea86647$exports = {};');
+  const endMark = '$c4dcfd1d1ea86647$exports = $c4dcfd1d1ea86647$var$EventEmitter;';
+  const end = code.indexOf(endMark);
+  if (start < 0 || end < start || code.indexOf('$c4dcfd1d1ea86647$', end + endMark.length) < 0) {
+    throw new Error('peerjs: the inlined eventemitter3 was not found; check vite.config.ts smallEmitter()');
+  }
+  return `${code.slice(0, start)}var $c4dcfd1d1ea86647$exports = { EventEmitter: ${EMITTER} };${code.slice(end + endMark.length)}`;
+}
+
+const EMITTER = `class EventEmitter {
+  _vcwListeners = new Map();
+  on(name, fn, context, once = false) {
+    const list = this._vcwListeners.get(name) ?? [];
+    list.push({ fn, context, once });
+    this._vcwListeners.set(name, list);
+    return this;
+  }
+  off(name, fn, context, once) {
+    const list = this._vcwListeners.get(name);
+    if (!list) return this;
+    const keep = fn ? list.filter((l) => l.fn !== fn || (once && !l.once) || (context && l.context !== context)) : [];
+    if (keep.length) this._vcwListeners.set(name, keep);
+    else this._vcwListeners.delete(name);
+    return this;
+  }
+  once(name, fn, context) { return this.on(name, fn, context, true); }
+  removeAllListeners(name) {
+    if (name === undefined) this._vcwListeners.clear();
+    else this._vcwListeners.delete(name);
+    return this;
+  }
+  emit(name, ...args) {
+    const list = this._vcwListeners.get(name);
+    if (!list) return false;
+    for (const l of [...list]) {
+      if (l.once) this.off(name, l.fn, undefined, true);
+      l.fn.apply(l.context ?? this, args);
+    }
+    return true;
+  }
+  static {
+    this.prototype.addListener = this.prototype.on;
+    this.prototype.removeListener = this.prototype.off;
+  }
+}`;
+
+/**
+ * PeerJS's default configuration names a Google STUN server and PeerJS's public TURN servers; the widget always passes
+ * the ICE servers the room API gave it, and the project contacts no third party by default. The default becomes an
+ * empty list (also used by PeerJS's feature test at load). Fails the build if the default is not found.
+ */
+export function noThirdPartyIce(code: string): string {
+  const config = /(\$\w+\$var\$DEFAULT_CONFIG = \{\s*iceServers: )\[[^\]]*?stun:[\s\S]*?credential: "peerjsp"\s*\}\s*\]/;
+  if (!config.test(code)) throw new Error('peerjs: DEFAULT_CONFIG was not found; check vite.config.ts noThirdPartyIce()');
+  return code.replace(config, '$1[]');
+}
+
+/**
+ * PeerJS's `util` extends the binary chunker (which splits binary-pack messages) only to carry its `chunkedMTU`, which
+ * the JSON connection reads; with binary serialization gone (peerjsJsonOnly) the chunker itself is dead weight. `util`
+ * extends a class holding only that number. Fails the build if the shape changed.
+ */
+export function utilWithoutChunker(code: string): string {
+  const chunker = '$fcbcc7538a6776d5$export$f1c5f4c9cb95390b';
+  const util = `class $4f4134156c446392$export$f8f26dd395d7e1bd extends (0, ${chunker}) {`;
+  const mtu = /this\.chunkedMTU = (\d+)/.exec(code);
+  if (!code.includes(util) || !code.includes(`class ${chunker} {`) || !mtu) {
+    throw new Error('peerjs: util and its chunker were not found; check vite.config.ts utilWithoutChunker()');
+  }
+  // Its binary helpers served the binary serializations only: nothing calls them any more.
+  const helpers = /    noop\(\) \{\}\n    blobToArrayBuffer\(blob, cb\) \{[\s\S]*?\n    \}\n    binaryStringToArrayBuffer\(binary\) \{[\s\S]*?\n    \}\n/;
+  if (!helpers.test(code) || /\.(blobToArrayBuffer|binaryStringToArrayBuffer|noop)\(/.test(code)) {
+    throw new Error('peerjs: util\'s binary helpers were not found, or are used; check vite.config.ts utilWithoutChunker()');
+  }
+  return code
+    .replace(util, `class $4f4134156c446392$export$f8f26dd395d7e1bd extends (class { constructor() { this.chunkedMTU = ${mtu[1]}; } }) {`)
+    .replace(helpers, '')
+    // Which browsers need binary chunking: read by nobody.
+    .replace(/this\.chunkedBrowsers = \{\s*Chrome: 1,\s*chrome: 1\s*\}, /, '');
+}
+
+/** The index of the `)` that closes the call whose arguments start at `i` (strings and template literals skipped). */
+function closingParen(code: string, i: number): number {
+  let depth = 1;
+  for (; i < code.length; i++) {
+    const c = code[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      for (i++; code[i] !== c; i++) {
+        if (code[i] === '\\') i++;
+        else if (c === '`' && code[i] === '$' && code[i + 1] === '{') i = closingBrace(code, i + 2);
+        if (i >= code.length) break;
+      }
+    } else if (c === '(' || c === '{' || c === '[') depth++;
+    else if ((c === ')' || c === '}' || c === ']') && --depth === 0) return i;
+  }
+  throw new Error('peerjs: a logger call did not close; check vite.config.ts dropPeerjsLogs()');
+}
+
+function closingBrace(code: string, i: number): number {
+  const end = closingParen(code, i);
+  if (code[end] !== '}') throw new Error('peerjs: a template literal did not close; check vite.config.ts dropPeerjsLogs()');
+  return end;
 }
 
 /**

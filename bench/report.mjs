@@ -32,6 +32,17 @@ if (r.joinLatency) {
     ['floor: two raw RTCPeerConnections in one page', mmm(j.floor), '1×'],
   ]);
 }
+if (r.guest) {
+  const { untouched: u, join: j } = r.guest;
+  out.push(`### 2b. A guest on any page (an untouched two-line embed over ${u.windowMs / 1000} s; a guest join after intent)${load('guest')}`, '');
+  table(['untouched page', 'JS bytes gzip', 'JS files', 'requests', 'WebSockets', 'getUserMedia', 'enumerateDevices'], [
+    ['two-line embed, nobody touches it', u.jsBytes, u.jsFiles.length, u.requests, u.sockets, u.getUserMedia, u.enumerateDevices],
+  ]);
+  table([`pointer rests ${j.restMs} ms, click Join → first remote frame (n=${j.widget.n})`, 'ms', 'ratio'], [
+    ['guest: preview="click", call chunk fetched on intent, camera asked after the click', mmm(j.widget), `${j.ratio}×`],
+    ['floor: two raw RTCPeerConnections in one page', mmm(j.floor), '1×'],
+  ]);
+}
 if (r.capacity) {
   const c = r.capacity;
   out.push(`### 3. Server capacity (stock PeerServer / ours, same run)${load('capacity')}`, '');

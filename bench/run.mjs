@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark in one bounded run on loopback, each figure beside its reference measured
 // in the same run. Prints a table per section and writes bench/results.json (see BENCHMARKS.md).
-//   node bench/run.mjs [--only weight,capacity,relay,join,chat,mesh,reliability] [--no-build]
+//   node bench/run.mjs [--only weight,capacity,relay,join,guest,chat,mesh,reliability] [--no-build]
 // `reliability` (recovery and detection times, ~5 min, needs root for a network namespace) runs only when named.
 // With --only, the other sections of an existing results.json are kept (each section has its own date).
 import { execFileSync, spawn } from 'node:child_process';
@@ -15,17 +15,18 @@ import { runWeight } from './weight.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench/results.json');
-const SECTIONS = ['weight', 'capacity', 'relay', 'join', 'chat', 'mesh'];
+const SECTIONS = ['weight', 'capacity', 'relay', 'join', 'guest', 'chat', 'mesh'];
 /** Sections that run only when asked for with --only (they would push the default run past 10 minutes). */
 const OPTIONAL = ['reliability'];
 // Each browser benchmark runs in a fresh browser; the mesh floor and the widget mesh in two, one after the other.
 const BROWSER_RUNS = {
   join: [['bench/join-latency.bench.ts', 'joinLatency']],
+  guest: [['bench/guest.bench.ts', 'guest']],
   chat: [['bench/chat.bench.ts', 'chat']],
   mesh: [['bench/mesh-floor.bench.ts', 'meshFloor'], ['bench/mesh.bench.ts', 'meshWidget']],
   reliability: [['bench/reliability.bench.ts', 'reliability']],
 };
-const BROWSER_KEYS = { join: 'joinLatency', chat: 'chat', mesh: 'mesh', reliability: 'reliability' };
+const BROWSER_KEYS = { join: 'joinLatency', guest: 'guest', chat: 'chat', mesh: 'mesh', reliability: 'reliability' };
 const BROWSER_RUN_LIMIT_MS = 4 * 60_000;
 /** The opt-in reliability section waits out real outages (a server down 10 s five times, cut networks). */
 const RELIABILITY_RUN_LIMIT_MS = 12 * 60_000;
@@ -128,6 +129,15 @@ function printBrowser(section, r) {
       ['widget', ms(r.widget), `${r.ratio}×`, `≤ ${r.goalRatio}×`],
       ['floor: two raw RTCPeerConnections, one page', ms(r.floor), '1×', ''],
     ]);
+  } else if (section === 'guest') {
+    const u = r.untouched;
+    printTable(`An untouched two-line embed over ${u.windowMs / 1000} s`, ['JS bytes (gzip -9)', 'JS files', 'requests', 'WebSockets', 'getUserMedia', 'enumerateDevices'], [
+      [u.jsBytes, u.jsFiles.length, u.requests, u.sockets, u.getUserMedia, u.enumerateDevices],
+    ]);
+    printTable(`Guest join: pointer rests ${r.join.restMs} ms on the widget, click Join → first remote frame (camera asked after the click; n=${r.join.widget.n})`, ['what', 'median (min–max)', 'ratio to floor', 'goal'], [
+      ['guest (preview="click", intent prefetch)', ms(r.join.widget), `${r.join.ratio}×`, `≤ ${r.join.goalRatio}×`],
+      ['floor: two raw RTCPeerConnections, one page', ms(r.join.floor), '1×', ''],
+    ]);
   } else if (section === 'chat') {
     printTable(`Chat between 3 peers (round trip n=${r.roundTripMs.widget.n}, bursts n=${r.messagesPerSecond.widget.n})`, ['what', 'widget', 'floor (raw RTCDataChannel mesh)', 'ratio'], [
       ['round trip A→B→A', ms(r.roundTripMs.widget), ms(r.roundTripMs.floor), `${r.roundTripMs.ratio}×`],
@@ -173,6 +183,12 @@ function goals(results) {
   }
   const j = results.joinLatency;
   if (j) out.push({ goal: 'join → first remote frame ≤ 1.2× raw floor', value: `${j.ratio}×`, met: j.ratio <= 1.2 });
+  const g = results.guest;
+  if (g) {
+    out.push({ goal: 'untouched embed: ≤ 12,000 B gzip JavaScript in 10 s', value: `${g.untouched.jsBytes} B`, met: g.untouched.jsBytes <= 12_000 });
+    out.push({ goal: 'untouched embed: no WebSocket, no device call', value: `${g.untouched.sockets} sockets, ${g.untouched.getUserMedia + g.untouched.enumerateDevices} device calls`, met: g.untouched.sockets + g.untouched.getUserMedia + g.untouched.enumerateDevices === 0 });
+    out.push({ goal: 'guest join after intent ≤ 1.2× raw floor', value: `${g.join.ratio}×`, met: g.join.ratio <= 1.2 });
+  }
   const c = results.capacity;
   if (c) {
     for (const x of c.ratios) out.push({ goal: `memory per client ≤ 1.2× stock at ${x.clients} clients`, value: `${x.memoryRatio}×`, met: x.memoryRatio <= 1.2 });

@@ -262,7 +262,7 @@ describe('the pre-join screen', function () {
     const first = addWidget(server, room, { 'display-name': 'Host', 'auto-join': '' });
     widgets.push(first);
     await waitFor(() => first.state === 'joined', 'auto-join');
-    const w = addWidget(server, room, { 'display-name': 'Dana' });
+    const w = addWidget(server, room, { 'display-name': 'Dana', preview: 'auto' });
     widgets.push(w);
     await waitFor(() => w.state === 'prejoin', 'prejoin state');
     const preview = await waitFor(() => w.shadowRoot!.querySelector<HTMLVideoElement>('.prejoin video'), 'a preview video');

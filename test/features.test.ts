@@ -136,7 +136,8 @@ describe('call features', function () {
     equal(pc.connectionState, 'connected', 'the call goes on');
 
     // The Devices panel in the call shows the pickers, with three microphones and the chosen one selected.
-    root(a).querySelector<HTMLButtonElement>('.devices-toggle')!.click();
+    root(a).querySelector<HTMLButtonElement>('.more-toggle')!.click();
+    (await waitFor(() => root(a).querySelector<HTMLButtonElement>('.menu .devices-toggle'), 'Devices in the More menu')).click();
     const select = await waitFor(() => root(a).querySelector<HTMLSelectElement>('.call select[name="audioInput"]'), 'the microphone picker in the call');
     assert(select.options.length >= 3, 'three microphones to pick from');
     equal(select.value, other.deviceId, 'the picker shows the microphone in use');
@@ -165,7 +166,7 @@ describe('call features', function () {
     await first.leave();
     equal(localStorage.getItem('vcw-name'), 'Remembered', 'the name is kept');
     localStorage.setItem('vcw-devices', JSON.stringify({ audioInput: mics[1]!.deviceId, videoInput: 42, junk: 'x' }));
-    const next = add(room);
+    const next = add(room, { preview: 'auto' });
     await waitFor(() => next.state === 'prejoin', 'pre-join');
     await waitFor(() => root(next).querySelector<HTMLInputElement>('input[name="name"]')?.value === 'Remembered', 'the name is filled in');
     const select = await waitFor(() => root(next).querySelector<HTMLSelectElement>('.prejoin select[name="audioInput"]'), 'microphone picker');
@@ -174,7 +175,7 @@ describe('call features', function () {
     const mic = () => (next as unknown as { media: { audioTrack: MediaStreamTrack | null } }).media.audioTrack;
     await waitFor(() => mic()?.getSettings().deviceId === mics[1]!.deviceId, 'and used');
     localStorage.setItem('vcw-devices', '{not json');
-    const broken = add(uniqueRoom(), { 'display-name': 'Broken' });
+    const broken = add(uniqueRoom(), { 'display-name': 'Broken', preview: 'auto' });
     await waitFor(() => broken.state === 'prejoin' && root(broken).querySelector('meter'), 'pre-join despite unreadable storage');
   });
 
@@ -273,7 +274,10 @@ describe('call features', function () {
     await seen;
     await waitFor(() => root(b).querySelector('[part~="recording"]')?.textContent?.includes('Ada is recording'), 'B sees that Ada records');
     await waitFor(() => root(a).querySelector('[part~="recording"]')?.textContent?.includes('Recording'), 'Ada sees that she records');
-    equal(root(a).querySelector('.record')?.getAttribute('aria-pressed'), 'true', 'the Record button is pressed');
+    root(a).querySelector<HTMLButtonElement>('.more-toggle')!.click();
+    const recordItem = await waitFor(() => root(a).querySelector('.menu .record'), 'Record in the More menu');
+    equal(recordItem.getAttribute('aria-checked'), 'true', 'Record is checked in the More menu');
+    root(a).querySelector<HTMLButtonElement>('.more-toggle')!.click();
     await noViolations(b, 'the recording indicator');
     // A real duration to record, not a stand-in for a condition.
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -339,7 +343,7 @@ describe('call features', function () {
 
   it('level meters move with the fake microphone\'s beep: the pre-join meter, the speaking ring, the muted hint', async () => {
     const room = uniqueRoom();
-    const a = add(room, { 'display-name': 'Ada' });
+    const a = add(room, { 'display-name': 'Ada', preview: 'auto' });
     await waitFor(() => a.state === 'prejoin', 'pre-join');
     const meter = await waitFor(() => root(a).querySelector<HTMLMeterElement>('meter[part~="meter"]'), 'a level meter on the pre-join screen');
     // Typing the name re-renders the screen; the camera preview keeps playing (no reload, no blank frame).

@@ -79,7 +79,7 @@ describe('look, language and accessibility', function () {
 
   it('pre-join: English without any language chunk, light and dark (attribute and prefers-color-scheme), no axe violations, keyboard', async () => {
     await emulateMedia({ colorScheme: 'light' });
-    const w = add(uniqueRoom(), { 'display-name': 'Ada' });
+    const w = add(uniqueRoom(), { 'display-name': 'Ada', preview: 'auto' });
     await prejoinReady(w);
     equal(submitText(w), 'Join call', 'English by default');
     equal(languageChunks().length, 0, 'English loads no language chunk');
@@ -103,8 +103,17 @@ describe('look, language and accessibility', function () {
     await waitFor(() => background(w) === 'rgb(1, 2, 3)', 'a host page sets a custom property on the element');
   });
 
+  it('pre-join card (preview="click", the default): the room, who is here, Join and "Check camera and microphone"; no axe violations, keyboard', async () => {
+    const w = add(uniqueRoom(), { 'display-name': 'Ada' });
+    await waitFor(() => root(w).querySelector('.prejoin h2 + p')?.textContent === 'Nobody is here yet.', 'the card says who is here');
+    assert(!root(w).querySelector('video'), 'no camera preview on the card');
+    await noViolations(w, 'pre-join card');
+    await screenshot(w, 'prejoin-card');
+    await tabThrough(w);
+  });
+
   it('languages: lang attribute, regional tags, the page language, lazily loaded chunks, host overrides', async () => {
-    const de = add(uniqueRoom(), { lang: 'de' });
+    const de = add(uniqueRoom(), { lang: 'de', preview: 'auto' });
     await waitFor(() => submitText(de) === 'Anruf beitreten', 'German from lang="de"');
     assert(languageChunks().some((n) => /\/chunks\/de-/.test(n)), 'the German chunk was fetched');
     assert(!languageChunks().some((n) => /\/chunks\/(es|fr|ja)-/.test(n)), 'no other language was fetched');

@@ -174,6 +174,12 @@ export class Rooms extends EventEmitter<RoomEvents> {
     return this.rooms.has(room);
   }
 
+  /** Who holds a seat in this room now (reserved or connected), in the order they came. */
+  occupants(room: string): Member[] {
+    const seats = this.rooms.get(room);
+    return seats ? membersOf(seats) : [];
+  }
+
   roomOf(peerId: string): string | undefined {
     return this.roomOfPeer.get(peerId);
   }

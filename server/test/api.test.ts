@@ -96,6 +96,21 @@ describe('default configuration', () => {
   );
 
   test(
+    'GET /api/rooms/{room} says who holds a seat (count and names), takes no seat, and checks the room name',
+    logged(async () => {
+      const empty = await getJson(server, '/api/rooms/peek-room');
+      assert.equal(empty.status, 200, empty.text);
+      assert.equal(empty.headers.get('cache-control'), 'no-store');
+      assert.deepEqual(empty.body, { count: 0, names: [], maxPeers: 4 });
+      await joinOk(server, 'peek-room', 'Dana');
+      await joinOk(server, 'peek-room');
+      assert.deepEqual((await getJson(server, '/api/rooms/peek-room')).body, { count: 2, names: ['Dana', 'Guest'], maxPeers: 4 });
+      assert.deepEqual((await getJson(server, '/api/rooms/peek-room')).body, { count: 2, names: ['Dana', 'Guest'], maxPeers: 4 }, 'asking takes no seat');
+      assertApiError(await getJson(server, '/api/rooms/bad%20room'), 400, 'invalid-room');
+    }),
+  );
+
+  test(
     'join answers exactly {peerId, ticket, name, role, members, iceServers, maxPeers, signaling}',
     logged(async () => {
       const res = await join(server, 'shape-room', { name: 'Dana' });
@@ -364,6 +379,19 @@ describe('ROOM_TOKEN_SECRET set', () => {
       assertApiError(await join(server, 'secure', { name: 'A' }), 401, 'forbidden');
       assertApiError(await join(server, 'secure', { name: 'A' }, { authorization: 'Bearer' }), 401, 'forbidden');
       assertApiError(await join(server, 'secure', { name: 'A' }, { authorization: 'Basic abc' }), 401, 'forbidden');
+    }),
+  );
+
+  test(
+    'GET /api/rooms/{room} answers only a holder of a valid token for that room',
+    logged(async () => {
+      const t0 = now();
+      await joinOk(server, 'peek-secure', 'Ada', bearer(signRoomToken({ room: 'peek-secure', iat: t0, exp: t0 + 300 }, secret)));
+      assertApiError(await getJson(server, '/api/rooms/peek-secure'), 401, 'forbidden');
+      assertApiError(await getJson(server, '/api/rooms/peek-secure', bearer(signRoomToken({ room: 'elsewhere', iat: t0, exp: t0 + 300 }, secret))), 401, 'forbidden');
+      const res = await getJson(server, '/api/rooms/peek-secure', bearer(signRoomToken({ room: 'peek-secure', iat: t0, exp: t0 + 300 }, secret)));
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual(res.body, { count: 1, names: ['Ada'], maxPeers: 4 });
     }),
   );
 

@@ -29,7 +29,15 @@ export const callStyles = css`
   .name, .tag, .status { color: #fff; }
   .name, .tag { background: rgb(0 0 0 / 0.6); padding: 2px 8px; border-radius: 6px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   .status { position: absolute; top: 6px; left: 6px; background: rgb(0 0 0 / 0.6); padding: 2px 8px; border-radius: 6px; font-size: 13px; }
-  .controls { display: flex; flex-wrap: wrap; gap: var(--vcw-gap); justify-content: center; }
+  .controls { display: flex; flex-wrap: wrap; gap: var(--vcw-gap); justify-content: center; align-items: center; }
+  .tb svg, .tile svg { fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
+  .tb { display: inline-grid; place-items: center; padding: 8px; min-width: 44px; }
+  .more { position: relative; }
+  .menu { position: absolute; bottom: 100%; right: 0; z-index: 2; display: grid; min-width: 210px; padding: 4px; background: var(--vcw-tile); border-radius: var(--vcw-radius); box-shadow: 0 4px 16px #0006; }
+  .menu button { text-align: start; background: none; }
+  .menu button:hover, .menu button:focus { background: var(--vcw-surface); }
+  .menu [aria-checked='true']::after { content: ' ✓'; }
+  @media (max-width: 400px) { .controls { gap: 4px; } .tb { min-width: 40px; padding: 6px; } }
   .badge { position: absolute; top: -4px; right: -4px; background: var(--vcw-danger); color: #fff; border-radius: 9px; padding: 0 6px; font-size: 12px; }
   .banner { align-self: center; background: #92400e; color: #fff; padding: 4px 12px; border-radius: var(--vcw-radius); }
   .chat { width: min(320px, 40%); display: flex; flex-direction: column; gap: 6px; background: var(--vcw-tile); border-radius: var(--vcw-radius); padding: 8px; }

@@ -1,5 +1,4 @@
 import { html, nothing } from 'lit';
-import { deviceButtons } from '../core/buttons.js';
 import type { CallViewOptions, DevicesHandle, WidgetHost } from '../core/host.js';
 import type { CallController } from './call-controller.js';
 import { chatPanel, type ChatPanelModel } from './chat.js';
@@ -7,6 +6,7 @@ import type { Announcer } from './announcer.js';
 import type { StatsController } from './stats-controller.js';
 import { fileStrings, fill } from './strings.js';
 import { tile } from './tile.js';
+import { iconButton, invite, moreMenu, type MenuItem } from './toolbar.js';
 
 /** One stream per presented screen, so re-rendering keeps the self view playing. */
 const screens = new WeakMap<MediaStreamTrack, MediaStream>();
@@ -30,6 +30,36 @@ async function record(el: WidgetHost, recording: boolean, devices: DevicesHandle
   }
 }
 
+/** The More menu's items, without those the host turned off or the browser cannot do. */
+function menu(el: WidgetHost, v: CallViewOptions, recording: boolean): MenuItem[] {
+  const ft = fileStrings(v.t);
+  const items: MenuItem[] = [];
+  if (v.devices && el.devices !== 'off') items.push({ label: ft.devices, run: v.toggleDevices, checked: v.devicesOpen, cls: 'devices-toggle' });
+  items.push({ label: ft.layoutSpeaker, run: () => (el.layout = el.layout === 'speaker' ? 'grid' : 'speaker'), checked: el.layout === 'speaker', cls: 'layout' });
+  if (el.record !== 'off' && typeof MediaRecorder !== 'undefined') items.push({ label: ft.record, run: () => void record(el, recording, v.devices), checked: recording, cls: 'record' });
+  items.push({
+    label: 'share' in navigator ? ft.shareInvite : ft.copyInvite,
+    run: () =>
+      void invite(el).then(
+        (done) => {
+          if (done === 'copied' && v.devices) v.devices.notice = ft.inviteCopied;
+          el.requestUpdate();
+        },
+        (error: Error) => el.notify({ type: 'error', code: 'unsupported-browser', message: `${error.name}: ${error.message}` }),
+      ),
+    cls: 'invite',
+  });
+  if (el.element.requestFullscreen) {
+    items.push({
+      label: ft.fullscreen,
+      run: () => void (document.fullscreenElement ? document.exitFullscreen() : el.element.requestFullscreen()).catch(() => undefined),
+      checked: document.fullscreenElement === el.element,
+      cls: 'fullscreen',
+    });
+  }
+  return items;
+}
+
 /** The call: tiles in a responsive grid, the chat beside them, the controls bar below. */
 /** What the call view shows of the session (chat, recordings, sound, figures). */
 export interface CallViewModel extends ChatPanelModel {
@@ -39,6 +69,8 @@ export interface CallViewModel extends ChatPanelModel {
   readonly soundBlocked: boolean;
   readonly statsOf: Pick<StatsController, 'last'> | undefined;
   readonly announcer: Pick<Announcer, 'render'>;
+  /** The toolbar's More menu is open. */
+  menuOpen: boolean;
   unblockSound(): void;
   pick(files: readonly File[]): void;
 }
@@ -85,25 +117,24 @@ export function callView(el: WidgetHost, session: CallViewModel, call: CallContr
         : nothing}
     </div>
     <div part="controls" class="controls" role="toolbar" aria-label=${ft.callControls}>
-      ${deviceButtons(t, micOn, camOn, () => void el.toggleMicrophone(), () => void el.toggleCamera())}
-      ${navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices
-        ? html`<button part="button" class="toggle" aria-pressed=${sharing} @click=${() => void el.toggleScreenshare()}>${ft.present}</button>`
+      ${iconButton(t.mute, 'mic', () => void el.toggleMicrophone(), { pressed: !micOn, slashed: !micOn })}
+      ${iconButton(t.stopVideo, 'cam', () => void el.toggleCamera(), { pressed: !camOn, slashed: !camOn })}
+      ${el.screenshare !== 'off' && navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices
+        ? iconButton(ft.present, 'screen', () => void el.toggleScreenshare(), { pressed: sharing })
         : nothing}
       ${chatOn
-        ? html`<button part="button" class="toggle chat-toggle" aria-pressed=${chatOpen} @click=${() => {
+        ? iconButton(ft.chat, 'chat', () => {
             el.toggleChat();
             if (!chatOpen) focus('.chat textarea');
-          }}>
-            ${ft.chat}${unread ? html`<span class="badge" aria-hidden="true">${unread}</span><span class="sr-only">${` (${unread} ${ft.unread})`}</span>` : nothing}</button>`
+          }, { pressed: chatOpen, cls: 'chat-toggle', extra: unread ? html`<span class="badge" aria-hidden="true">${unread}</span><span class="sr-only">${` (${unread} ${ft.unread})`}</span>` : nothing })
         : nothing}
-      ${devices
-        ? html`<button part="button" class="toggle devices-toggle" aria-pressed=${v.devicesOpen} @click=${v.toggleDevices}>${ft.devices}</button>`
-        : nothing}
-      <button part="button" class="toggle" aria-pressed=${el.layout === 'speaker'} @click=${() => (el.layout = el.layout === 'speaker' ? 'grid' : 'speaker')}>${ft.layoutSpeaker}</button>
-      ${typeof MediaRecorder === 'undefined'
-        ? nothing
-        : html`<button part="button" class="toggle record" aria-pressed=${recording} @click=${() => void record(el, recording, devices)}>${ft.record}</button>`}
-      <button part="button" class="leave" @click=${() => void el.leave()}>${ft.leave}</button>
+      ${moreMenu(ft, menu(el, v, recording), session.menuOpen, (open, back) => {
+        session.menuOpen = open;
+        el.requestUpdate();
+        if (open || back) focus(open ? '.menu [role^=menuitem]' : '.more-toggle');
+      })}
+      <slot name="toolbar"></slot>
+      ${el.leaveButton !== 'off' ? iconButton(ft.leave, 'leave', () => void el.leave(), { cls: 'leave' }) : nothing}
     </div>
     ${devices && v.devicesOpen ? devices.pickers(t) : nothing}
     ${session.announcer.render()}

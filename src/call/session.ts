@@ -44,6 +44,7 @@ export class Session implements SessionHandle {
   recorder: { stop(): Promise<Blob> } | undefined;
   /** The browser refused to play sound without a click (auto-join): the call offers one. */
   soundBlocked = false;
+  menuOpen = false;
   /** Joins, leaves and messages said to screen readers. */
   readonly announcer: Announcer;
   /** Signs our chat messages and checks everyone's in the current call (the trust chunk, loaded at first use). */
@@ -145,7 +146,10 @@ export class Session implements SessionHandle {
       if (kind === 'audio' || !call.screen) call.replaceTrack(kind, track);
       call.broadcastState();
     };
-    this.statsOf = new StatsController(host, call);
+    this.statsOf = new StatsController(host, call, (id, quality) => {
+      const participant = call.participantOf(id);
+      if (participant) host.notify({ type: 'network-quality', participant, quality });
+    });
     this.fileShare.attach({
       peers: () => call.openPeers(),
       nameOf: (peer) => call.identityOf(peer)?.name ?? '',

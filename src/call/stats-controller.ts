@@ -30,8 +30,12 @@ export class StatsController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #call: CallController;
 
-  constructor(host: ReactiveControllerHost, call: CallController) {
+  readonly #onQuality: (id: string, quality: Quality) => void;
+
+  /** `onQuality` hears every change of a remote participant's quality (its first value too). */
+  constructor(host: ReactiveControllerHost, call: CallController, onQuality: (id: string, quality: Quality) => void) {
     this.#call = call;
+    this.#onQuality = onQuality;
     this.#host = host;
     host.addController(this);
     this.#timer = setInterval(() => void this.#poll(), EVERY);
@@ -61,7 +65,9 @@ export class StatsController implements ReactiveController {
       const rtt = stats.rtt ?? 0;
       const starved = !remote.videoMuted && stats.bitrate.video.inbound < 100_000;
       const quality: Quality = rtt > 500 || lossy > 8 ? 'poor' : rtt > 200 || lossy > 2 || starved ? 'fair' : 'good';
+      const before = this.last.get(remote.id)?.quality;
       this.last.set(remote.id, { stats, quality });
+      if (quality !== before) this.#onQuality(remote.id, quality);
     }
     return out;
   }

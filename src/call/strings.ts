@@ -59,6 +59,10 @@ const en = {
   fullscreen: 'Full screen',
   pip: 'Picture in picture',
   layoutSpeaker: 'Speaker view',
+  more: 'More',
+  copyInvite: 'Copy invite link',
+  shareInvite: 'Share invite link',
+  inviteCopied: 'Invite link copied.',
 };
 
 export type FileStrings = typeof en;

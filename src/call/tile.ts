@@ -20,7 +20,7 @@ export interface TileExtras {
 const kbps = (s: PeerStats) => Math.round((s.bitrate.audio.inbound + s.bitrate.video.inbound) / 1000);
 
 /** A 16×16 line icon (no font needed). */
-const icon = (d: string) => html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d=${d} fill="none" stroke="currentColor" stroke-width="2" /></svg>`;
+const icon = (d: string) => html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d=${d}></path></svg>`;
 
 /** Full screen for a tile, or back. */
 function fullscreen(e: Event, refused: (error: Error) => void) {

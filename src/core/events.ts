@@ -1,7 +1,7 @@
 /**
  * The element's events: `vcw-` prefixed, bubbling, composed, with typed details.
  */
-import type { ChatMessage, ErrorCode, FileTransfer, LeaveReason, Participant, WaitingVisitor, WidgetState } from './types.js';
+import type { ChatMessage, ErrorCode, FileTransfer, LeaveReason, Participant, Quality, WaitingVisitor, WidgetState } from './types.js';
 
 export interface WidgetEventMap {
   'vcw-state-change': { state: WidgetState };
@@ -21,6 +21,8 @@ export interface WidgetEventMap {
   'vcw-error': { code: ErrorCode; message: string };
   'vcw-recording': { participant: Participant; recording: boolean };
   'vcw-device-change': { audioInput: string; videoInput: string; audioOutput: string };
+  'vcw-active-speaker': { participant: Participant };
+  'vcw-network-quality': { participant: Participant; quality: Quality };
   'vcw-knock': { participant: WaitingVisitor };
   'vcw-knock-cancel': { participant: WaitingVisitor };
   'vcw-admitted': { participant: WaitingVisitor | null };

@@ -11,7 +11,7 @@ import type { ReactiveControllerHost } from 'lit';
 import type { DeviceChoice, MediaController } from './media-controller.js';
 export type { DeviceChoice };
 import type { Strings, StringOverrides } from './strings.js';
-import type { ChatMessage, ErrorCode, FileTransfer, LeaveReason, Participant, PeerStats, WaitingVisitor, WidgetError, WidgetState } from './types.js';
+import type { ChatMessage, ErrorCode, Quality, FileTransfer, LeaveReason, Participant, PeerStats, WaitingVisitor, WidgetError, WidgetState } from './types.js';
 import type { JoinAnswer } from '../protocol/wire.js';
 
 /** A remote participant as the element and the devices see it. */
@@ -102,6 +102,8 @@ export interface DevicesHandle {
   joined(name: string): void;
   /** The in-call pickers. */
   pickers(t: Strings): unknown;
+  /** After a denial (`code` is `permission-denied`): how to allow camera and microphone again in this browser. */
+  allowHelp(code: ErrorCode | undefined): unknown;
   /** Who speaks loudest now ('' for nobody). */
   readonly speaker: string;
   /** In-call notices ("you are muted", "a device was disconnected", a failed recording). */
@@ -149,6 +151,8 @@ export type HostEvent =
   | { type: 'data'; from: string; payload: unknown }
   | { type: 'recording'; participant: Participant; recording: boolean }
   | { type: 'device-change'; audioInput: string; videoInput: string; audioOutput: string }
+  | { type: 'active-speaker'; participant: Participant }
+  | { type: 'network-quality'; participant: Participant; quality: Quality }
   | { type: 'knock' | 'knock-cancel'; participant: WaitingVisitor }
   | { type: 'admitted'; participant: WaitingVisitor | null }
   | { type: 'declined'; message: string; reason: 'declined' | 'timeout' }
@@ -166,6 +170,12 @@ export interface WidgetHost extends ReactiveControllerHost {
   readonly room: string;
   readonly mode: 'inline' | 'launcher' | 'desk';
   readonly chat: 'on' | 'off';
+  /** Controls the host turned off (`off`), and the invite link's template. */
+  readonly screenshare: string;
+  readonly record: string;
+  readonly devices: string;
+  readonly leaveButton: string;
+  readonly inviteUrl: string;
   /** Written by the call view when the person picks a layout (as a page would). */
   layout: 'grid' | 'speaker';
   readonly strings: StringOverrides;
@@ -178,7 +188,7 @@ export interface WidgetHost extends ReactiveControllerHost {
   /** The current call, if any. */
   readonly call: CallHandle | undefined;
   /** The devices chunk, once loaded. */
-  readonly devices: DevicesHandle | undefined;
+  readonly kit: DevicesHandle | undefined;
   /** Where the call server is. */
   readonly serverBase: string;
   readonly language: string;

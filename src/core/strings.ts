@@ -19,6 +19,10 @@ const en = {
   noCameraPreview: 'Camera is off',
   retry: 'Try again',
   joinWithout: 'Join without camera and microphone',
+  checkDevices: 'Check camera and microphone',
+  whyDevices: 'Your browser will ask for camera and microphone so others can see and hear you.',
+  roomEmpty: 'Nobody is here yet.',
+  roomHere: 'Here now: {names}',
   errors: {
     'permission-denied': 'Your browser blocked the camera or microphone. Allow access in the address bar, or join without them.',
     'no-device': 'No camera or microphone was found. You can still join to see, hear and chat.',

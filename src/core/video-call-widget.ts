@@ -3,7 +3,7 @@ import { MediaController } from './media-controller.js';
 import type { CallChunk, CallHandle, DeviceChoice, DevicesHandle, HostEvent, SessionHandle, SupportHandle } from './host.js';
 import { deviceButtons } from './buttons.js';
 import { emit } from './events.js';
-import { loadStrings, stringsFor, type StringOverrides, type Strings } from './strings.js';
+import { fill, loadStrings, stringsFor, type StringOverrides, type Strings } from './strings.js';
 import { styles } from './video-call-widget.styles.js';
 import { WidgetError, type ChatMessage, type ErrorCode, type FileTransfer, type LeaveReason, type Participant, type PeerStats, type WaitingVisitor, type WidgetState } from './types.js';
 import { clip, MAX_NAME, ROOM_NAME } from '../protocol/room.js';
@@ -33,6 +33,8 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @fires vcw-data - `{ from, payload }` another participant's `sendData()`: `from` is their id (as in `participants`), `payload` the JSON value; never shown in the widget
  * @fires vcw-error - `{ code, message }` every failure, with a code from the public list
  * @fires vcw-recording - `{ participant, recording }` someone (you too) started or stopped recording the call
+ * @fires vcw-active-speaker - `{ participant }` someone else (or you) became the one who speaks loudest in the call
+ * @fires vcw-network-quality - `{ participant, quality }` a remote participant's connection quality (`good`, `fair`, `poor`) changed, its first value too
  * @fires vcw-device-change - `{ audioInput, videoInput, audioOutput }` the devices in use changed (a switch, or a fallback after one was unplugged)
  * @fires vcw-knock - `{ participant }` (desk) a visitor started waiting in the queue
  * @fires vcw-knock-cancel - `{ participant }` (desk) a visitor stopped waiting without this desk admitting or declining them
@@ -56,7 +58,8 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @csspart grid - the grid of participant tiles
  * @csspart tile - one participant tile
  * @csspart name - the name label on a tile
- * @csspart controls - the controls bar
+ * @csspart controls - the toolbar of the call (icon buttons, the More menu, the host's `toolbar` slot)
+ * @csspart menu - the toolbar's More menu (devices, layout, record, invite, full screen)
  * @csspart banner - the "reconnecting" and "turn on sound" banners
  * @csspart chat - the chat panel
  * @csspart log - the list of chat messages and files
@@ -76,6 +79,8 @@ const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'd
  * @csspart desk - the agent desk (`mode="desk"`)
  * @csspart queue - the desk's list of waiting visitors
  * @csspart visitor - one waiting visitor's card at the desk
+ *
+ * @slot toolbar - the host's own buttons, in the call's toolbar before Leave
  *
  * @cssproperty --vcw-accent - accent colour (primary buttons, focus ring); white text sits on it
  * @cssproperty --vcw-background - background of the widget
@@ -108,6 +113,12 @@ export class VideoCallWidget extends LitElement {
     video: {},
     chat: {},
     autoJoin: { type: Boolean, attribute: 'auto-join' },
+    preview: {},
+    screenshare: {},
+    record: {},
+    devices: {},
+    leaveButton: { attribute: 'leave-button' },
+    inviteUrl: { attribute: 'invite-url' },
     lang: {},
     iceTransport: { attribute: 'ice-transport' },
     theme: { reflect: true },
@@ -142,6 +153,21 @@ export class VideoCallWidget extends LitElement {
   chat: 'on' | 'off' = 'on';
   /** Skip the pre-join screen. */
   autoJoin = false;
+  /**
+   * `click` (default): the pre-join card shows the room and who is in it; camera and microphone are asked for only
+   * when the person clicks "Check camera and microphone" or Join. `auto`: the preview starts at once.
+   */
+  preview: 'click' | 'auto' = 'click';
+  /** `off` hides the Present button (screen sharing). */
+  screenshare = 'on';
+  /** `off` hides Record in the More menu. */
+  record = 'on';
+  /** `off` hides Devices in the More menu. */
+  devices = 'on';
+  /** `off` hides the Leave button (the page offers its own way out, `leave()`). */
+  leaveButton = 'on';
+  /** "Copy invite link": this template with `{room}` filled in (e.g. `https://example.com/call?room={room}`); absent: the page's address. */
+  inviteUrl = '';
   /** UI language (`en`, `de`, `es`, `fr`, `ja`; regional tags like `de-AT` too); defaults to the page's `<html lang>`. */
   override lang = '';
   /** `light` / `dark`; absent: follow the page's `prefers-color-scheme`. */
@@ -168,13 +194,30 @@ export class VideoCallWidget extends LitElement {
   #abort: AbortController | undefined;
   #session: SessionHandle | undefined;
   /** @internal Device lists, levels, pickers: loaded with the pre-join screen. */
-  devices: DevicesHandle | undefined;
+  kit: DevicesHandle | undefined;
   #devicesLoading: Promise<DevicesHandle> | undefined;
   /** The Devices panel is open in the call. */
   #devicesOpen = false;
   /** The support flow (`mode="launcher" | "desk"`), once its chunk is loaded. */
   #sup: SupportHandle | undefined;
   #supLoading: Promise<void> | undefined;
+  /** Camera and microphone may be asked for: a click asked for them, `join()` was called, or `preview="auto"`. */
+  #armed = false;
+  /** Who is in the room (`GET /api/rooms/{room}`), for the pre-join card; null until known. */
+  #room: { count: number; names: string[] } | null = null;
+
+  constructor() {
+    super();
+    // Intent (a pointer over the widget, focus inside it, a touch): fetch the call and devices chunks now, so the
+    // click that follows does not wait for them. An untouched page loads neither.
+    for (const type of ['pointerenter', 'focusin', 'touchstart']) this.addEventListener(type, () => this.#intent(), { passive: true });
+  }
+
+  #intent(): void {
+    if (this.mode != 'inline' || !this.room) return;
+    import('../call/index.js').catch(() => undefined);
+    this.#extras().catch(() => undefined);
+  }
 
   /** `mode="desk"`: the visitors waiting in the queue, longest first (they are not in `participants` until admitted). */
   get waiting(): WaitingVisitor[] {
@@ -345,6 +388,7 @@ export class VideoCallWidget extends LitElement {
   /** @internal A final failure: the error screen and a `vcw-error`. */
   fail(error: WidgetError): void {
     if (error.code === 'aborted') return;
+    this.media.release();
     this.error = { code: error.code, message: this.t.errors[error.code] };
     this.#setState('error');
     emit(this, 'vcw-error', { code: error.code, message: error.message || this.t.errors[error.code] });
@@ -373,16 +417,41 @@ export class VideoCallWidget extends LitElement {
     this.error = null;
     if (!this.room) return this.#setState('idle');
     if (!ROOM_NAME.test(this.room)) return this.fail(new WidgetError('invalid-room', `Invalid room name "${this.room}"`));
+    if (noRtc()) return this.fail(unsupported());
     if (this.#sup ? !this.#sup.enter() : this.mode != 'inline') {
       if (this.#sup) return this.#setState('idle');
       return void this.#loadSupport();
     }
     if (this.autoJoin) return void this.join().catch(() => undefined);
     this.#setState('prejoin');
+    if (this.preview == 'auto' || this.#armed || this.mode != 'inline') return this.#preview();
+    this.#room = null;
+    void this.#peek(this.room);
+  }
+
+  /** Start the camera preview (a click on "Check camera and microphone", or `preview="auto"`). */
+  #preview(): void {
+    this.#armed = true;
     // The pre-join screen is idle time: fetch and compile the call chunk (PeerJS) now, not after the click.
     import('../call/index.js').catch(() => undefined);
     // The remembered devices come with the devices chunk: acquire once it is here (or failed to load).
     this.#extras().catch(() => undefined).then(() => this.media.acquire()).catch((error: unknown) => this.fail(asWidgetError(error)));
+    this.requestUpdate();
+  }
+
+  /** Ask the server who is in `room` (with the token when there is one); the card shows nothing when it cannot say. */
+  async #peek(room: string): Promise<void> {
+    try {
+      const token = await this.roomToken();
+      const answer = await fetch(new URL(`api/rooms/${room}`, this.serverBase.replace(/\/?$/, '/')), { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+      const { count, names } = (answer.ok ? await answer.json() : {}) as { count?: unknown; names?: unknown };
+      if (room == this.room && Number.isInteger(count) && Array.isArray(names)) {
+        this.#room = { count: count as number, names: names.map((n) => clip(String(n), MAX_NAME)) };
+        this.requestUpdate();
+      }
+    } catch {
+      // Not known: the card leaves the line out; a join reports what is wrong.
+    }
   }
 
   #loadSupport(): Promise<void> {
@@ -399,6 +468,7 @@ export class VideoCallWidget extends LitElement {
    */
   join(): Promise<void> {
     if (this._state === 'joined' || this._state === 'reconnecting') return Promise.resolve();
+    this.#armed = true;
     // The support flow first: a launcher opens its panel, a desk refuses unless an admission handed it a seat.
     const ready = this.mode == 'inline' ? Promise.resolve() : this.#loadSupport().then(() => this.#sup!.beforeJoin());
     this.#pending ??= ready.then(() => this.#joinNow()).finally(() => (this.#pending = undefined));
@@ -411,6 +481,7 @@ export class VideoCallWidget extends LitElement {
     this.error = null;
     try {
       if (!ROOM_NAME.test(this.room)) throw new WidgetError('invalid-room', `Invalid room name "${this.room}"`);
+      if (noRtc()) throw unsupported();
       this.#setState('joining');
       const [lazy]: [CallChunk, unknown] = await Promise.all([import('../call/index.js'), this.#extras().then(() => this.media.acquire())]);
       abort.signal.throwIfAborted();
@@ -420,13 +491,12 @@ export class VideoCallWidget extends LitElement {
       await call.join({ server: this.serverBase, room: this.room, name: this.selfName, signal: abort.signal, iceTransport: this.iceTransport, seat });
       abort.signal.throwIfAborted();
       this.#setState('joined');
-      this.devices?.joined(this.selfName);
+      this.kit?.joined(this.selfName);
       emit(this, 'vcw-join', { participant: this.#self() });
     } catch (caught) {
       const error = abort.signal.aborted ? new WidgetError('aborted', 'The join was cancelled.') : asWidgetError(caught);
       if (!abort.signal.aborted) {
         await this.#teardown();
-        if (MEDIA_ERRORS.includes(error.code as ErrorCode) || error.next === 'left') this.media.release();
         if (error.next) this.#setState(error.next);
         this.fail(error);
       }
@@ -468,7 +538,7 @@ export class VideoCallWidget extends LitElement {
    * @param on on or off; toggles when absent
    */
   async toggleMicrophone(on = !this.media.micOn): Promise<void> {
-    await this.media.setMicrophone(on).catch((error: unknown) => this.#reportMedia(error));
+    await this.media.setMicrophone(on, this.#armed).catch((error: unknown) => this.#reportMedia(error));
     this.#afterToggle('vcw-microphone-toggle', this.media.micOn);
   }
 
@@ -477,7 +547,7 @@ export class VideoCallWidget extends LitElement {
    * @param on on or off; toggles when absent
    */
   async toggleCamera(on = !this.media.camOn): Promise<void> {
-    await this.media.setCamera(on).catch((error: unknown) => this.#reportMedia(error));
+    await this.media.setCamera(on, this.#armed).catch((error: unknown) => this.#reportMedia(error));
     this.#afterToggle('vcw-camera-toggle', this.media.camOn);
   }
 
@@ -512,7 +582,7 @@ export class VideoCallWidget extends LitElement {
 
   #extras(): Promise<DevicesHandle> {
     return (this.#devicesLoading ??= import('../devices/index.js').then((m) => {
-      const devices = (this.devices = m.createDevices(this));
+      const devices = (this.kit = m.createDevices(this));
       this.displayName ||= devices.rememberedName();
       return devices;
     }));
@@ -621,7 +691,7 @@ export class VideoCallWidget extends LitElement {
       case 'error':
         return this.#renderError(t);
       default:
-        return this.#session?.render({ t, devices: this.devices, devicesOpen: this.#devicesOpen, toggleDevices: () => {
+        return this.#session?.render({ t, devices: this.kit, devicesOpen: this.#devicesOpen, toggleDevices: () => {
           this.#devicesOpen = !this.#devicesOpen;
           this.requestUpdate();
         } }) ?? nothing;
@@ -630,23 +700,32 @@ export class VideoCallWidget extends LitElement {
 
   #renderPrejoin(t: Strings) {
     const joining = this._state === 'joining';
-    const preview = this.media.preview;
+    const { preview, micOn, camOn, audioTrack, videoTrack } = this.media;
+    const card = !this.#armed;
+    const room = this.#room;
+    const wants = (micOn || camOn) && !audioTrack && !videoTrack;
     return html`<form part="base prejoin" class="base prejoin" @submit=${(e: Event) => {
       e.preventDefault();
       void this.join().catch(() => undefined);
     }}>
-      <div part="preview" class="tile self">
-        ${preview ? this.devices?.video(preview, { muted: true, mirror: true }) : html`<div class="avatar">${t.noCameraPreview}</div>`}
-      </div>
+      ${card
+        ? html`<h2>${this.room}</h2>${room ? html`<p>${room.count
+          ? fill(t.roomHere, { names: room.names.join(', ') || String(room.count) })
+          : t.roomEmpty}</p>` : nothing}`
+        : html`<div part="preview" class="tile self">
+          ${preview ? this.kit?.video(preview, { muted: true, mirror: true }) : html`<div class="avatar">${t.noCameraPreview}</div>`}
+        </div>`}
       <label>${t.yourName}
         <input part="input" name="name" maxlength="64" required autocomplete="name" placeholder=${t.namePlaceholder} .value=${this.nameDraft}
           ?disabled=${joining} @input=${(e: Event) => (this.nameDraft = (e.target as HTMLInputElement).value)} />
       </label>
-      ${this.devices?.prejoin(t) ?? nothing}
+      ${card ? nothing : this.kit?.prejoin(t) ?? nothing}
       <div class="row">
-        ${deviceButtons(t, this.media.micOn, this.media.camOn, () => void this.toggleMicrophone(), () => void this.toggleCamera())}
+        ${deviceButtons(t, micOn, camOn, () => void this.toggleMicrophone(), () => void this.toggleCamera())}
         <button part="button" class="primary" type="submit" ?disabled=${joining}>${joining ? t.joining : this.#sup?.joinLabel ?? t.join}</button>
+        ${card && (micOn || camOn) ? html`<button part="button" type="button" @click=${() => this.#preview()}>${t.checkDevices}</button>` : nothing}
       </div>
+      ${wants ? html`<p>${t.whyDevices}</p>` : nothing}
     </form>`;
   }
 
@@ -654,6 +733,7 @@ export class VideoCallWidget extends LitElement {
     const code = this.error?.code;
     return html`<div part="base error" class="base center" role="alert">
       <p>${this.error?.message}</p>
+      ${this.kit?.allowHelp(code)}
       <div class="row">
         ${code === 'unsupported-browser' ? nothing : html`<button part="button" class="primary" @click=${() => this.#recover(false)}>${t.retry}</button>`}
         ${code && MEDIA_ERRORS.includes(code) ? html`<button part="button" @click=${() => this.#recover(true)}>${t.joinWithout}</button>` : nothing}
@@ -661,6 +741,10 @@ export class VideoCallWidget extends LitElement {
     </div>`;
   }
 }
+
+/** A browser built without WebRTC (Debian's WebKitGTK, for one). */
+const noRtc = () => typeof RTCPeerConnection != 'function';
+const unsupported = () => new WidgetError('unsupported-browser', 'No RTCPeerConnection in this browser.');
 
 function asWidgetError(error: unknown): WidgetError {
   if (error instanceof WidgetError) return error;

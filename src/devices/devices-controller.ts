@@ -5,10 +5,12 @@
  * site (`storage.ts`) and the templates (`view.ts`); and it runs the tick that drives the levels and the switcher.
  * Loaded lazily, so the pre-join script stays small.
  */
-import type { ReactiveController } from 'lit';
+import { html, nothing, type ReactiveController } from 'lit';
+import type { ErrorCode } from '../core/types.js';
 import type { DevicesHandle, WidgetHost } from '../core/host.js';
 import type { DeviceChoice } from '../core/media-controller.js';
 import type { Strings } from '../core/strings.js';
+import { acquire } from './acquire.js';
 import { DeviceList } from './device-list.js';
 import { devicesStyles } from './devices.styles.js';
 import { Levels } from './levels.js';
@@ -41,6 +43,7 @@ export class DevicesController implements ReactiveController, DevicesHandle {
     });
     host.addController(this);
     host.media.ids = { ...rememberedChoices(), ...host.media.ids };
+    host.media.acquirer = acquire;
     const root = host.element.renderRoot;
     if (root instanceof ShadowRoot) root.adoptedStyleSheets = [...root.adoptedStyleSheets, devicesStyles.styleSheet!];
     if (host.element.isConnected) this.hostConnected();
@@ -79,7 +82,6 @@ export class DevicesController implements ReactiveController, DevicesHandle {
     if (this.#timer) return;
     this.#list.listen();
     this.#timer = setInterval(() => this.#tick(), TICK);
-    this.#list.refresh();
   }
 
   hostDisconnected(): void {
@@ -106,17 +108,46 @@ export class DevicesController implements ReactiveController, DevicesHandle {
 
   /** Pickers for camera, microphone and speaker; a failed switch is reported. */
   pickers(t: Strings) {
+    this.#list.need();
     return this.#view.pickers(t);
   }
+
+  /** After a denial: how to allow camera and microphone again, in the words of this browser's engine. */
+  allowHelp(code: ErrorCode | undefined) {
+    if (code !== 'permission-denied') return nothing;
+    if (this.#help === undefined) {
+      this.#help = '';
+      void import('../help/index.js').then((m) => {
+        this.#help = m.allowHelp(navigator.userAgent, this.#host.language, this.#host.strings);
+        this.#host.requestUpdate();
+      }, () => undefined);
+    }
+    return this.#help ? html`<p>${this.#help}</p>` : nothing;
+  }
+  /** The help sentence, once its chunk is loaded ('' while it loads). */
+  #help: string | undefined;
+
+  /** The speaker changed (in a call): `vcw-active-speaker` with them (you too, when it is you). */
+  #announceSpeaker(): void {
+    const id = this.#levels.speaker;
+    if (id === this.#announced || !this.#host.call?.selfId) return;
+    const participant = this.#host.participants.find((p) => p.id === id);
+    if (!participant) return;
+    this.#announced = id;
+    this.#host.notify({ type: 'active-speaker', participant });
+  }
+  #announced = '';
 
   /** Every TICK: follow the microphone, watch the tracks for unplugging, measure, and route sound to the speaker. */
   #tick(): void {
     const { media } = this.#host;
+    if (media.audioTrack || media.videoTrack) this.#list.need();
     this.#levels.follow();
     this.#switcher.watch(media.audioTrack, 'audio');
     this.#switcher.watch(media.videoTrack, 'video');
     // No microphone and no call (e.g. after leaving): nothing to measure, nothing to route.
     if (!this.#levels.measure()) return;
+    this.#announceSpeaker();
     void this.#switcher.route();
   }
 }

@@ -4,7 +4,8 @@
  * device when one is unplugged. What went wrong or changed is shown in `notice` and reported through `notify`.
  */
 import type { CallHandle, HostEvent } from '../core/host.js';
-import { mediaErrorCode, type DeviceChoice, type MediaController } from '../core/media-controller.js';
+import type { DeviceChoice, MediaController } from '../core/media-controller.js';
+import { adopt, constraints, mediaErrorCode } from './acquire.js';
 import type { Strings } from '../core/strings.js';
 import { WidgetError, type ErrorCode } from '../core/types.js';
 import { devicesStrings } from './strings.js';
@@ -12,7 +13,7 @@ import { KINDS, rememberChoices } from './storage.js';
 
 /** What switching needs from the element. */
 export interface SwitcherHost {
-  readonly media: Pick<MediaController, 'ids' | 'audioTrack' | 'videoTrack' | 'micOn' | 'camOn' | 'constraints' | 'adopt' | 'acquire'>;
+  readonly media: Pick<MediaController, 'ids' | 'audioTrack' | 'videoTrack' | 'micOn' | 'camOn' | 'onTrack' | 'changed' | 'acquire'>;
   readonly call: Pick<CallHandle, 'selfId'> | undefined;
   readonly element: { readonly renderRoot: ParentNode };
   readonly t: Pick<Strings, 'errors'>;
@@ -117,12 +118,12 @@ export class Switcher {
     const { media } = this.#host;
     const old = kind === 'audio' ? media.audioTrack : media.videoTrack;
     if (!old) return;
-    const stream = await navigator.mediaDevices.getUserMedia({ [kind]: { ...media.constraints(kind, ''), deviceId: { exact: id } } });
+    const stream = await navigator.mediaDevices.getUserMedia({ [kind]: { ...constraints(media, kind, ''), deviceId: { exact: id } } });
     const track = stream.getTracks()[0]!;
     // Another switch or a leave meanwhile: keep what is there.
     if (old !== (kind === 'audio' ? media.audioTrack : media.videoTrack)) return track.stop();
     old.stop();
-    media.adopt(track);
+    adopt(media, track);
   }
 
   /** Tell the page which devices are in use now. */

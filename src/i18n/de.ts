@@ -31,6 +31,10 @@ const de: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   noCameraPreview: 'Kamera ist aus',
   retry: 'Erneut versuchen',
   joinWithout: 'Ohne Kamera und Mikrofon beitreten',
+  checkDevices: 'Kamera und Mikrofon prüfen',
+  whyDevices: 'Ihr Browser fragt nach Kamera und Mikrofon, damit die anderen Sie sehen und hören.',
+  roomEmpty: 'Noch niemand ist da.',
+  roomHere: 'Jetzt da: {names}',
   enableSound: 'Klicken, um den Ton einzuschalten',
   callControls: 'Anrufsteuerung',
   participants: 'Teilnehmende',
@@ -94,5 +98,9 @@ const de: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   fullscreen: 'Vollbild',
   pip: 'Bild im Bild',
   layoutSpeaker: 'Sprecheransicht',
+  more: 'Mehr',
+  copyInvite: 'Einladungslink kopieren',
+  shareInvite: 'Einladungslink teilen',
+  inviteCopied: 'Einladungslink kopiert.',
 };
 export default de;

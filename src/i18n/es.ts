@@ -31,6 +31,10 @@ const es: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   noCameraPreview: 'La cámara está desactivada',
   retry: 'Reintentar',
   joinWithout: 'Unirse sin cámara ni micrófono',
+  checkDevices: 'Probar cámara y micrófono',
+  whyDevices: 'Tu navegador pedirá la cámara y el micrófono para que los demás te vean y te oigan.',
+  roomEmpty: 'Todavía no hay nadie.',
+  roomHere: 'Aquí ahora: {names}',
   enableSound: 'Haz clic para activar el sonido',
   callControls: 'Controles de la llamada',
   participants: 'Participantes',
@@ -94,5 +98,9 @@ const es: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   fullscreen: 'Pantalla completa',
   pip: 'Imagen en imagen',
   layoutSpeaker: 'Vista de orador',
+  more: 'Más',
+  copyInvite: 'Copiar enlace de invitación',
+  shareInvite: 'Compartir enlace de invitación',
+  inviteCopied: 'Enlace de invitación copiado.',
 };
 export default es;

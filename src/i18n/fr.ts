@@ -31,6 +31,10 @@ const fr: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   noCameraPreview: 'La caméra est coupée',
   retry: 'Réessayer',
   joinWithout: 'Rejoindre sans caméra ni micro',
+  checkDevices: 'Tester caméra et micro',
+  whyDevices: 'Votre navigateur va demander la caméra et le micro, pour que les autres vous voient et vous entendent.',
+  roomEmpty: 'Personne n’est encore là.',
+  roomHere: 'Présents : {names}',
   enableSound: 'Cliquez pour activer le son',
   callControls: 'Commandes de l’appel',
   participants: 'Participants',
@@ -94,5 +98,9 @@ const fr: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   fullscreen: 'Plein écran',
   pip: 'Image dans l’image',
   layoutSpeaker: 'Vue orateur',
+  more: 'Plus',
+  copyInvite: 'Copier le lien d’invitation',
+  shareInvite: 'Partager le lien d’invitation',
+  inviteCopied: 'Lien d’invitation copié.',
 };
 export default fr;

@@ -31,6 +31,10 @@ const ja: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   noCameraPreview: 'カメラはオフです',
   retry: 'もう一度試す',
   joinWithout: 'カメラとマイクなしで参加',
+  checkDevices: 'カメラとマイクを確認',
+  whyDevices: '他の参加者に姿と声を届けるため、ブラウザがカメラとマイクの使用を確認します。',
+  roomEmpty: 'まだ誰もいません。',
+  roomHere: '参加中: {names}',
   enableSound: 'クリックして音声をオンにする',
   callControls: '通話の操作',
   participants: '参加者',
@@ -94,5 +98,9 @@ const ja: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   fullscreen: '全画面',
   pip: 'ピクチャー イン ピクチャー',
   layoutSpeaker: 'スピーカー表示',
+  more: 'その他',
+  copyInvite: '招待リンクをコピー',
+  shareInvite: '招待リンクを共有',
+  inviteCopied: '招待リンクをコピーしました。',
 };
 export default ja;

@@ -86,6 +86,13 @@ export interface TicketAnswer {
 }
 
 /** The answer to `GET /api/rooms/{room}/support`: desks online on the queue, and visitors waiting in it. */
+/** `GET /api/rooms/{room}`: who holds a seat now (`names`: those who gave one), for the pre-join card. */
+export interface RoomInfo {
+  count: number;
+  names: string[];
+  maxPeers: number;
+}
+
 export interface SupportStatus {
   readonly agents: number;
   readonly waiting: number;

@@ -11,7 +11,7 @@ import type { LauncherSettings } from './settings.js';
 import type { SupportStrings } from './strings.js';
 
 /** What the launcher's screens read of the element. */
-export type LauncherViewHost = Pick<WidgetHost, 'state' | 'media' | 'devices' | 'cancelWaiting'>;
+export type LauncherViewHost = Pick<WidgetHost, 'state' | 'media' | 'kit' | 'cancelWaiting'>;
 
 /** What they read of the launcher, and the two things its buttons do there. */
 export interface LauncherModel {
@@ -31,7 +31,7 @@ const phone = html`<svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="
 /** Your own camera while you wait (the devices chunk keeps the `<video>` playing across renders). */
 function selfPreview(host: LauncherViewHost, t: SupportStrings) {
   const preview = host.media.preview;
-  return html`<div part="preview" class="tile self">${preview && host.devices ? host.devices.video(preview) : html`<div class="avatar">${t.noPreview}</div>`}</div>`;
+  return html`<div part="preview" class="tile self">${preview && host.kit ? host.kit.video(preview) : html`<div class="avatar">${t.noPreview}</div>`}</div>`;
 }
 
 /** What the panel shows: offline, waiting, how it ended, or the element's own screen. */

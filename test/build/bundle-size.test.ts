@@ -40,10 +40,11 @@ test('the script loaded before Join stays within 12 KB gzip', () => {
 /**
  * Chunks a call does not load: the support flow's (launcher and desk, with their languages), the recorder, which
  * loads when a recording starts, file sharing, which loads when a file is first picked or offered, chat signing
- * (trust), which loads with the first chat message sent or received, and the host page's data sender, which loads
- * when the page first calls `sendData`.
+ * (trust), which loads with the first chat message sent or received, the host page's data sender, which loads
+ * when the page first calls `sendData`, and the help after a permission denial (how to allow camera and microphone
+ * again), which loads only on that error screen.
  */
-const isSupport = (f: string) => /^chunks\/(support-|recorder-|files-|trust-|data-)/.test(f);
+const isSupport = (f: string) => /^chunks\/(support-|recorder-|files-|trust-|data-|help-)/.test(f);
 
 test('everything needed to be in a call stays within 42 KB gzip', () => {
   const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js') && !isSupport(`chunks/${f}`)).map((f) => `chunks/${f}`);

@@ -19,7 +19,11 @@ describe('denied camera and microphone: accessibility', function () {
 
   it('the permission-denied screen has no axe violations, light and dark, and its buttons are reachable', async () => {
     w = addWidget(server, uniqueRoom(), { 'display-name': 'Private' });
+    // The person asks for the preview (the default pre-join card asks for nothing by itself) and the browser says no.
+    const check = await waitFor(() => [...w!.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'Check camera and microphone'), 'the card');
+    check.click();
     await waitFor(() => w!.state === 'error', 'permission-denied error on the pre-join screen');
+    await waitFor(() => /address bar/.test(w!.shadowRoot!.querySelector('[role=alert]')?.textContent ?? ''), 'how to allow them again');
     const alert = w.shadowRoot!.querySelector('[role=alert]');
     assert(/blocked/.test(alert?.textContent ?? ''), 'the error is announced as an alert');
     equal(await axeViolations(w), '', 'axe-core: permission-denied, light');

@@ -24,6 +24,9 @@ describe('denied camera and microphone', function () {
     equal(rejection.code, 'permission-denied', 'join() code');
     equal((await error).detail.code, 'permission-denied', 'vcw-error code');
     equal(w.state, 'error', 'state');
+    // The help comes in its own small chunk, loaded for this screen.
+    await waitFor(() => /To allow them again: click the icon at the left of the address bar/.test(w.shadowRoot!.querySelector('[part~=error]')?.textContent ?? ''), 'how to allow them again in Chromium');
+    assert(!w.media.audioTrack && !w.media.videoTrack, 'holds no device');
     const without = [...w.shadowRoot!.querySelectorAll('button')].find((b) => /without/i.test(b.textContent ?? ''));
     assert(without, 'a "join without camera and microphone" button');
     without.click();

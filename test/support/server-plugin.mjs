@@ -3,11 +3,23 @@
 // `'vcw-server-kill', { id }` (SIGKILL), `'vcw-server-logs', { id }` (what it printed so far). Server logs are kept
 // and printed only when a server exits badly.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const MAIN = new URL('../../server/dist/server/src/main.js', import.meta.url).pathname;
+const DIST = new URL('../../dist/widget/', import.meta.url).pathname;
+/** The widget's own files as a page requests them: `/video-call-widget.js`, `/chunks/<name>.js`. */
+const WIDGET_FILE = /^\/(video-call-widget\.js|chunks\/[\w-]+\.js)$/;
+
+/** gzip -9 bytes of each widget file a page loaded (by URL path), as the build's budget test counts them. */
+function distGzip(paths) {
+  return Object.fromEntries(paths.map((path) => {
+    if (!WIDGET_FILE.test(path)) throw new Error(`not a widget file: ${path}`);
+    return [path, gzipSync(readFileSync(join(DIST, path)), { level: 9 }).length];
+  }));
+}
 
 export function serverPlugin() {
   const servers = new Map();
@@ -67,6 +79,7 @@ export function serverPlugin() {
       if (command === 'vcw-server-start') return start(payload?.env);
       if (command === 'vcw-server-stop') return stop(payload.id);
       if (command === 'vcw-server-kill') return stop(payload.id, 'SIGKILL');
+      if (command === 'vcw-dist-gzip') return distGzip(payload.paths);
       if (command === 'vcw-server-logs') return servers.get(payload.id)?.logs() ?? null;
       return undefined;
     },

@@ -1,10 +1,11 @@
 /**
- * The room routes: `POST /api/rooms/{room}/join` reserves a seat and answers with a ticket and the members already
- * there; `POST /api/rooms/{room}/renew` gives a widget already in the call a fresh ticket and ICE servers;
- * `POST /api/rooms/{room}/cert` certifies the key a member signs its chat messages with.
+ * The room routes: `GET /api/rooms/{room}` says who is in a room (for the pre-join card); `POST /api/rooms/{room}/join`
+ * reserves a seat and answers with a ticket and the members already there; `POST /api/rooms/{room}/renew` gives a
+ * widget already in the call a fresh ticket and ICE servers; `POST /api/rooms/{room}/cert` certifies the key a member
+ * signs its chat messages with.
  */
 import type { Express } from 'express';
-import type { CertAnswer, JoinAnswer, Member, RenewAnswer } from '../../../src/protocol/wire.js';
+import type { CertAnswer, JoinAnswer, Member, RenewAnswer, RoomInfo } from '../../../src/protocol/wire.js';
 import { Certs } from '../certs.js';
 import type { ServerDeps } from '../deps.js';
 import { ApiError, unavailable } from '../http/errors.js';
@@ -15,6 +16,18 @@ import { displayName, jsonBody, signalingEndpoint, vouchedName, type RoomChecks 
 
 export function roomRoutes(app: Express, { config, rooms, tickets, support, shared, log }: ServerDeps, checks: RoomChecks): void {
   const certs = new Certs(config.ticketSecret);
+  // The pre-join card shows who is in the room before anyone joins or touches a device. With tokens on, only a
+  // holder of a valid token for the room may ask (401 otherwise); a private support call answers 403. No seat.
+  // (In shared mode this instance answers for the room: the load balancer sends a room's requests to one instance.)
+  app.get('/api/rooms/:room', (req, res) => {
+    const room = checks.roomName(req);
+    if (support.queueOf(room) !== undefined) throw new ApiError(403, 'forbidden', 'This is a private support call.');
+    checks.roomToken(req, room);
+    const occupants = rooms.occupants(room);
+    res.set('Cache-Control', 'no-store');
+    res.json({ count: occupants.length, names: occupants.flatMap((m) => (m.name ? [m.name] : [])), maxPeers: config.maxPeers } satisfies RoomInfo);
+  });
+
   app.post('/api/rooms/:room/join', jsonBody, (req, res, next) => {
     const room = checks.spendJoin(req);
     // A support call room has exactly the two seats admission reserved: nobody joins it by name.
