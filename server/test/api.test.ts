@@ -235,7 +235,7 @@ describe('default configuration', () => {
   test(
     'unknown API paths and methods get a JSON 404',
     logged(async () => {
-      for (const path of ['/api/nope', '/api/rooms/x', '/api/rooms/x/leave', '/api/']) {
+      for (const path of ['/api/nope', '/api/rooms', '/api/rooms/x/leave', '/api/']) {
         assertApiError(await getJson(server, path), 404, 'not-found');
       }
       assertApiError(await getJson(server, '/api/rooms/x/join'), 404, 'not-found');

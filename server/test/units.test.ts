@@ -202,8 +202,8 @@ describe('room tokens', () => {
   const base = { room: 'room', iat: t, exp: t + 600 };
 
   test('a valid token gives the grant', () => {
-    assert.deepEqual(verify(base), { room: 'room', role: 'guest', name: undefined, sub: undefined, exp: t + 600 });
-    assert.deepEqual(verify({ ...base, role: 'host', name: 'Dana', sub: 'u-1' }), { room: 'room', role: 'host', name: 'Dana', sub: 'u-1', exp: t + 600 });
+    assert.deepEqual(verify(base), { room: 'room', role: 'guest', name: undefined, sub: undefined, exp: t + 600, until: t + 630 });
+    assert.deepEqual(verify({ ...base, role: 'host', name: 'Dana', sub: 'u-1' }), { room: 'room', role: 'host', name: 'Dana', sub: 'u-1', exp: t + 600, until: t + 630 });
     assert.equal(verify({ ...base, role: 'guest' }).role, 'guest');
   });
 
