@@ -65,7 +65,7 @@ describe('a call between three widgets', function () {
     assert(await framesAdvance(tileOf(b!, aId)!.querySelector('video')!), 'A\'s new camera picture moves at B');
   });
 
-  it('leave() removes the tile elsewhere within a second and ends every local track', async () => {
+  it('leave() removes the tile elsewhere at once (the goodbye, not a timeout) and ends every local track', async () => {
     const [a, b, c] = await threeInACall(uniqueRoom());
     const cId = selfId(c!);
     const tracks = (tileOf(c!, cId)!.querySelector('video')!.srcObject as MediaStream).getTracks();
@@ -77,7 +77,10 @@ describe('a call between three widgets', function () {
     const noticed = await Promise.all(leaves);
     const reasons = noticed.map(({ e }) => e);
     const elapsed = Math.max(...noticed.map(({ at }) => at - started));
-    assert(elapsed < 1000, `tile gone within 1 s (took ${Math.round(elapsed)} ms)`);
+    // The goodbye on the data connection does it (a few ms when the machine is idle): without it the others would
+    // wait for ICE to go 'disconnected' (≈ 5 s). Two seconds tells the two apart even with three widgets' cameras
+    // encoding in one renderer on a loaded machine, where 1 s was missed by 74 ms.
+    assert(elapsed < 2000, `tile gone within 2 s (took ${Math.round(elapsed)} ms)`);
     equal(reasons[0]!.detail.reason, 'left', 'reason');
     assert(!tileOf(a!, cId) && !tileOf(b!, cId), 'tiles removed');
     equal(c!.state, 'left', 'state after leave');
