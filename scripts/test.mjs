@@ -34,6 +34,8 @@ rmSync('test-results/browser.json', { force: true });
 const browser = run(npm, ['run', '--silent', 'test:browser']);
 const totals = JSON.parse(safeRead('test-results/browser.json') || '{"passed":0,"failed":0,"errors":1}');
 passed += totals.passed;
+const slowest = Object.entries(totals.durations ?? {}).sort((x, y) => y[1] - x[1]).slice(0, 8);
+if (slowest.length) console.log(`\nSlowest browser test files: ${slowest.map(([f, ms]) => `${f} ${(ms / 1000).toFixed(0)} s`).join(', ')}`);
 failed += totals.failed + totals.errors + (browser !== 0 && totals.failed + totals.errors === 0 ? 1 : 0);
 
 console.log(`\n${passed} passed, ${failed} failed`);
