@@ -7,7 +7,7 @@
 //   src/core/                     everything that loads before Join: the element, the host contract, public types,
 //                                 events, strings, media controller, styles
 //   src/protocol/                 the wire contract shared by browser and server (limits, wire, parse)
-//   src/call/ src/devices/ src/files/ src/recorder/ src/support/ (with support/i18n/) src/i18n/ src/trust/
+//   src/call/ src/devices/ src/files/ src/menu/ src/recorder/ src/support/ (with support/i18n/) src/i18n/ src/trust/
 //                                 chunk folders: each is a lazily loaded bundle chunk
 //   src/vendor/                   shims aliased in for PeerJS's dependencies (vite.config.ts); part of the call chunk
 //   server/src/                   the server
@@ -25,7 +25,7 @@ if (!globalThis[Symbol.for('depcruise-typescript5')]) {
 }
 
 /** The chunk folders: each one is its own lazily loaded bundle chunk. */
-const CHUNKS = 'call|data|devices|files|help|recorder|support|i18n|trust';
+const CHUNKS = 'call|data|devices|files|help|menu|recorder|support|i18n|trust';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

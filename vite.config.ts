@@ -16,6 +16,80 @@ function compactStyles(): Plugin {
 }
 
 /**
+ * Lit templates keep the source's line breaks and indentation as text nodes and attribute whitespace. In the static
+ * text of every html`` literal of src/, a line break with the spaces around it becomes one space: what the browser
+ * renders is the same (no template of the widget puts literal text in `<pre>`, `<textarea>` or a `white-space: pre*`
+ * element; their content is always a binding). Fails the build if a literal does not close.
+ */
+function compactTemplates(): Plugin {
+  return {
+    name: 'vcw-compact-templates',
+    transform(code, id) {
+      if (!/[\\/]src[\\/].*\.ts$/.test(id) || id.endsWith('.styles.ts') || !code.includes('html`')) return null;
+      return { code: compactHtmlLiterals(code), map: null };
+    },
+  };
+}
+
+/** See compactTemplates(): the code with the static text of each html`` literal (nested ones too) compacted. */
+export function compactHtmlLiterals(code: string): string {
+  let out = '';
+  let from = 0;
+  const tag = /\bhtml`/g;
+  for (let m = tag.exec(code); m; m = tag.exec(code)) {
+    if (m.index < from) continue;
+    const start = m.index + m[0].length;
+    const end = templateEnd(code, start);
+    out += code.slice(from, start) + compactText(code.slice(start, end));
+    from = tag.lastIndex = end;
+  }
+  return out + code.slice(from);
+}
+
+/** Compact the static parts of a template body (between its backticks), recursing into html`` in its expressions. */
+function compactText(body: string): string {
+  let out = '';
+  let text = 0;
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === '\\') i++;
+    else if (body[i] === '$' && body[i + 1] === '{') {
+      out += body.slice(text, i).replace(/[ \t]*\n\s*/g, ' ');
+      const close = expressionEnd(body, i + 2);
+      out += `\${${compactHtmlLiterals(body.slice(i + 2, close))}}`;
+      text = close + 1;
+      i = close;
+    }
+  }
+  return out + body.slice(text).replace(/[ \t]*\n\s*/g, ' ');
+}
+
+/** The index of the backtick that ends the template literal whose body starts at `i`. */
+function templateEnd(code: string, i: number): number {
+  for (; i < code.length; i++) {
+    if (code[i] === '\\') i++;
+    else if (code[i] === '`') return i;
+    else if (code[i] === '$' && code[i + 1] === '{') i = expressionEnd(code, i + 2);
+  }
+  throw new Error('compactTemplates: a template literal did not close; check vite.config.ts');
+}
+
+/** The index of the `}` that closes the `${` expression starting at `i` (strings, comments and template literals skipped). */
+function expressionEnd(code: string, i: number): number {
+  let depth = 1;
+  for (; i < code.length; i++) {
+    const c = code[i]!;
+    if (c === '`') i = templateEnd(code, i + 1);
+    else if (c === '/' && code[i + 1] === '/') i = code.indexOf('\n', i);
+    else if (c === '/' && code[i + 1] === '*') i = code.indexOf('*/', i) + 1;
+    else if (c === '"' || c === "'") {
+      for (i++; i < code.length && code[i] !== c; i++) if (code[i] === '\\') i++;
+    } else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return i;
+  }
+  throw new Error('compactTemplates: a template expression did not close; check vite.config.ts');
+}
+
+/**
  * PeerJS registers every serializer it has (binary-pack with its chunker, raw, JSON) in the `Peer` constructor, so
  * none of them can be tree-shaken. The widget opens JSON connections only: point every name at the JSON class so the
  * others drop out of the bundle. An incoming offer that asks for another serialization then gets a JSON connection,
@@ -204,7 +278,7 @@ export function chunkOf(id: string): string | null {
 
 // The widget bundle: one ES module entry (`video-call-widget.js`) and the lazily loaded chunks beside it.
 export default defineConfig({
-  plugins: [compactStyles(), peerjsJsonOnly()],
+  plugins: [compactStyles(), compactTemplates(), peerjsJsonOnly()],
   resolve: {
     alias: {
       'webrtc-adapter': fileURLToPath(new URL('src/vendor/webrtc-adapter-lite.ts', import.meta.url)),

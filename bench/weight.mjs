@@ -38,7 +38,7 @@ function staticClosure(entry) {
  * biggest — for a page not in English.
  */
 function inCallFiles() {
-  const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js') && !/^(support-|recorder-|files-|trust-|data-|help-)/.test(f)).map((f) => `chunks/${f}`);
+  const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js') && !/^(support-|recorder-|files-|trust-|data-|help-|menu-)/.test(f)).map((f) => `chunks/${f}`);
   const languages = chunks.filter((f) => /^chunks\/(de|es|fr|ja)-/.test(f));
   const biggest = languages.map((f) => [f, gz(join(DIST, f))]).sort((a, b) => b[1] - a[1])[0]?.[0];
   const english = ['video-call-widget.js', ...chunks.filter((f) => !languages.includes(f))];

@@ -11,6 +11,8 @@ const root = (w: VideoCallWidget) => w.shadowRoot!;
 const bar = (w: VideoCallWidget) => root(w).querySelector<HTMLElement>('[part~=controls]')!;
 const names = (w: VideoCallWidget) => [...bar(w).querySelectorAll(':scope > button, :scope > .more > button')].map((b) => b.textContent!.trim());
 const menuItems = (w: VideoCallWidget) => [...root(w).querySelectorAll<HTMLButtonElement>('.menu [role^=menuitem]')];
+/** The More menu's chunk (src/menu/) was fetched by this page. */
+const menuChunkLoaded = () => performance.getEntriesByType('resource').some((e) => /\/chunks\/menu-[\w-]+\.js$/.test(e.name));
 
 describe('the call toolbar', function () {
   let server: TestServer;
@@ -51,9 +53,11 @@ describe('the call toolbar', function () {
 
     const more = root(a).querySelector<HTMLButtonElement>('.more-toggle')!;
     equal(more.getAttribute('aria-haspopup'), 'menu', 'More opens a menu');
+    assert(!menuChunkLoaded(), "the More menu's code is not loaded before someone opens it");
     more.focus();
     await sendKeys({ press: 'Enter' });
     await waitFor(() => menuItems(a).length && root(a).activeElement === menuItems(a)[0], 'the menu opens with focus on its first item');
+    assert(menuChunkLoaded(), 'opening the menu loaded its chunk');
     equal(more.getAttribute('aria-expanded'), 'true', 'aria-expanded');
     equal(menuItems(a).map((i) => i.textContent!.trim()).join(','), 'Devices,Speaker view,Record,Copy invite link,Full screen', 'the secondary actions');
     await sendKeys({ press: 'ArrowDown' });

@@ -197,8 +197,6 @@ export class CallController implements ReactiveController, CallHandle {
     return this.#credentials.ticket;
   }
 
-  hostConnected(): void {}
-
   hostDisconnected(): void {
     void this.leave();
   }

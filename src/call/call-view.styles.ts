@@ -38,6 +38,7 @@ export const callStyles = css`
   .menu button:hover, .menu button:focus { background: var(--vcw-surface); }
   .menu [aria-checked='true']::after { content: ' ✓'; }
   @media (max-width: 400px) { .controls { gap: 4px; } .tb { min-width: 40px; padding: 6px; } }
+  .leave { background: var(--vcw-danger); color: #fff; }
   .badge { position: absolute; top: -4px; right: -4px; background: var(--vcw-danger); color: #fff; border-radius: 9px; padding: 0 6px; font-size: 12px; }
   .banner { align-self: center; background: #92400e; color: #fff; padding: 4px 12px; border-radius: var(--vcw-radius); }
   .chat { width: min(320px, 40%); display: flex; flex-direction: column; gap: 6px; background: var(--vcw-tile); border-radius: var(--vcw-radius); padding: 8px; }

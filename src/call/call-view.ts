@@ -1,64 +1,28 @@
 import { html, nothing } from 'lit';
-import type { CallViewOptions, DevicesHandle, WidgetHost } from '../core/host.js';
+import type { CallViewOptions, WidgetHost } from '../core/host.js';
 import type { CallController } from './call-controller.js';
 import { chatPanel, type ChatPanelModel } from './chat.js';
 import type { Announcer } from './announcer.js';
 import type { StatsController } from './stats-controller.js';
-import { fileStrings, fill } from './strings.js';
+import { fileStrings, fill, type FileStrings } from './strings.js';
 import { tile } from './tile.js';
-import { iconButton, invite, moreMenu, type MenuItem } from './toolbar.js';
+import { iconButton, moreButton } from './toolbar.js';
 
 /** One stream per presented screen, so re-rendering keeps the self view playing. */
 const screens = new WeakMap<MediaStreamTrack, MediaStream>();
 const screenStream = (track: MediaStreamTrack) => screens.get(track) ?? screens.set(track, new MediaStream([track])).get(track)!;
 
-/** Start recording, or stop and download the WebM. */
-async function record(el: WidgetHost, recording: boolean, devices: DevicesHandle | undefined) {
-  try {
-    if (!recording) return await el.startRecording();
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(await el.stopRecording());
-    a.download = `${el.room}-${new Date().toISOString().slice(0, 16).replace(':', '')}.webm`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    // Shown in the call's notices, and told to the page.
-    if (devices) devices.notice = message;
-    el.requestUpdate();
-    el.notify({ type: 'error', code: 'unsupported-browser', message });
-  }
+/** The More menu's chunk (`src/menu/`), once loaded: at the first opening of the menu. */
+interface MenuChunk {
+  menu(el: WidgetHost, v: CallViewOptions, ft: FileStrings, recording: boolean, close: (focusMore: boolean) => void): unknown;
 }
-
-/** The More menu's items, without those the host turned off or the browser cannot do. */
-function menu(el: WidgetHost, v: CallViewOptions, recording: boolean): MenuItem[] {
-  const ft = fileStrings(v.t);
-  const items: MenuItem[] = [];
-  if (v.devices && el.devices !== 'off') items.push({ label: ft.devices, run: v.toggleDevices, checked: v.devicesOpen, cls: 'devices-toggle' });
-  items.push({ label: ft.layoutSpeaker, run: () => (el.layout = el.layout === 'speaker' ? 'grid' : 'speaker'), checked: el.layout === 'speaker', cls: 'layout' });
-  if (el.record !== 'off' && typeof MediaRecorder !== 'undefined') items.push({ label: ft.record, run: () => void record(el, recording, v.devices), checked: recording, cls: 'record' });
-  items.push({
-    label: 'share' in navigator ? ft.shareInvite : ft.copyInvite,
-    run: () =>
-      void invite(el).then(
-        (done) => {
-          if (done === 'copied' && v.devices) v.devices.notice = ft.inviteCopied;
-          el.requestUpdate();
-        },
-        (error: Error) => el.notify({ type: 'error', code: 'unsupported-browser', message: `${error.name}: ${error.message}` }),
-      ),
-    cls: 'invite',
-  });
-  if (el.element.requestFullscreen) {
-    items.push({
-      label: ft.fullscreen,
-      run: () => void (document.fullscreenElement ? document.exitFullscreen() : el.element.requestFullscreen()).catch(() => undefined),
-      checked: document.fullscreenElement === el.element,
-      cls: 'fullscreen',
-    });
-  }
-  return items;
-}
+let menuChunk: MenuChunk | undefined;
+let menuLoading: Promise<MenuChunk> | undefined;
+const loadMenu = () =>
+  (menuLoading ??= import('../menu/index.js').catch((error: unknown) => {
+    menuLoading = undefined;
+    throw error;
+  }));
 
 /** The call: tiles in a responsive grid, the chat beside them, the controls bar below. */
 /** What the call view shows of the session (chat, recordings, sound, figures). */
@@ -95,6 +59,12 @@ export function callView(el: WidgetHost, session: CallViewModel, call: CallContr
     : undefined;
   /** Focus a control once the view has re-rendered (keyboard users stay where they were going). */
   const focus = (selector: string) => void el.updateComplete.then(() => el.element.renderRoot.querySelector<HTMLElement>(selector)?.focus());
+  /** Open or close the More menu; closing with Escape (`back`) puts focus back on More. */
+  const toggleMenu = (open: boolean, back = false) => {
+    session.menuOpen = open;
+    el.requestUpdate();
+    if (open || back) focus(open ? '.menu [role^=menuitem]' : '.more-toggle');
+  };
   const send = (text: string) =>
     void el.sendMessage(text).catch((error: Error) => el.notify({ type: 'error', code: 'connection-lost', message: error.message }));
   return html`<div part="base" class="base call">
@@ -128,11 +98,21 @@ export function callView(el: WidgetHost, session: CallViewModel, call: CallContr
             if (!chatOpen) focus('.chat textarea');
           }, { pressed: chatOpen, cls: 'chat-toggle', extra: unread ? html`<span class="badge" aria-hidden="true">${unread}</span><span class="sr-only">${` (${unread} ${ft.unread})`}</span>` : nothing })
         : nothing}
-      ${moreMenu(ft, menu(el, v, recording), session.menuOpen, (open, back) => {
-        session.menuOpen = open;
-        el.requestUpdate();
-        if (open || back) focus(open ? '.menu [role^=menuitem]' : '.more-toggle');
-      })}
+      ${moreButton(ft, session.menuOpen && menuChunk ? menuChunk.menu(el, v, ft, recording, (back) => toggleMenu(false, back)) : undefined, () =>
+        session.menuOpen
+          ? toggleMenu(false)
+          : void loadMenu().then(
+              (chunk) => {
+                menuChunk = chunk;
+                toggleMenu(true);
+              },
+              // The menu's code did not arrive: said in the call's notices, and told to the page.
+              (error: Error) => {
+                if (devices) devices.notice = error.message;
+                el.requestUpdate();
+                el.notify({ type: 'error', code: 'server-unreachable', message: error.message });
+              },
+            ))}
       <slot name="toolbar"></slot>
       ${el.leaveButton !== 'off' ? iconButton(ft.leave, 'leave', () => void el.leave(), { cls: 'leave' }) : nothing}
     </div>

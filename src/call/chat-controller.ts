@@ -4,7 +4,7 @@
  * when a connection opens, and counts unread messages while the panel is closed. Lives in the lazily loaded
  * call chunk.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import { MAX_TEXT } from '../protocol/limits.js';
 import { HISTORY_BATCH, parseHistoryItem, type ChatWireFields, type HistoryItem, type PeerMessage } from '../protocol/parse.js';
 import type { Member, Signed } from '../protocol/wire.js';
@@ -47,7 +47,7 @@ export type Check = (from: string, m: ChatWireFields & Signed) => Promise<Member
 const before = (a: Entry, b: Entry) =>
   a.seq !== b.seq ? a.seq < b.seq : a.message.from !== b.message.from ? a.message.from < b.message.from : a.message.id < b.message.id;
 
-export class ChatController implements ReactiveController {
+export class ChatController {
   unread = 0;
   /** Inbound messages that failed validation and were dropped. */
   invalid = 0;
@@ -65,11 +65,7 @@ export class ChatController implements ReactiveController {
   ) {
     this.#onMessage = onMessage;
     this.#host = host;
-    host.addController(this);
   }
-
-  hostConnected(): void {}
-  hostDisconnected(): void {}
 
   /** The log, in the shared order. */
   get log(): readonly ChatMessage[] {

@@ -41,8 +41,6 @@ export class StatsController implements ReactiveController {
     this.#timer = setInterval(() => void this.#poll(), EVERY);
   }
 
-  hostConnected(): void {}
-
   hostDisconnected(): void {
     this.stop();
   }

@@ -41,8 +41,6 @@ export class MediaController implements ReactiveController {
     host.addController(this);
   }
 
-  hostConnected(): void {}
-
   hostDisconnected(): void {
     this.release();
   }

@@ -24,9 +24,9 @@ const en = {
   roomEmpty: 'Nobody is here yet.',
   roomHere: 'Here now: {names}',
   errors: {
-    'permission-denied': 'Your browser blocked the camera or microphone. Allow access in the address bar, or join without them.',
-    'no-device': 'No camera or microphone was found. You can still join to see, hear and chat.',
-    'device-in-use': 'Your camera or microphone is used by another app. Close it and try again, or join without it.',
+    'permission-denied': 'Your browser blocked the camera or microphone.',
+    'no-device': 'No camera or microphone was found.',
+    'device-in-use': 'Your camera or microphone is used by another app. Close it and try again.',
     'server-unreachable': 'The call server cannot be reached. Check your connection and try again.',
     'invalid-room': 'This room name is not valid. Use 1–64 letters, digits, “-” or “_”.',
     forbidden: 'You are not allowed to join this room. Ask the organiser for a new link.',

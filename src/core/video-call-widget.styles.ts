@@ -51,7 +51,7 @@ export const styles = css`
   :focus-visible { outline: 3px solid var(--vcw-accent); outline-offset: 2px; }
   button:disabled { opacity: 0.6; cursor: progress; }
   .primary { background: var(--vcw-accent); color: #fff; }
-  .leave, .toggle[aria-pressed='true'] { background: var(--vcw-danger); color: #fff; }
+  .toggle[aria-pressed='true'] { background: var(--vcw-danger); color: #fff; }
   .toggle { min-width: 44px; position: relative; }
   .prejoin { align-items: center; justify-content: center; }
   .prejoin .tile { width: min(100%, 480px); }

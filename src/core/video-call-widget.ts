@@ -1,7 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { MediaController } from './media-controller.js';
 import type { CallChunk, CallHandle, DeviceChoice, DevicesHandle, HostEvent, SessionHandle, SupportHandle } from './host.js';
-import { deviceButtons } from './buttons.js';
 import { emit } from './events.js';
 import { fill, loadStrings, stringsFor, type StringOverrides, type Strings } from './strings.js';
 import { styles } from './video-call-widget.styles.js';
@@ -721,7 +720,8 @@ export class VideoCallWidget extends LitElement {
       </label>
       ${card ? nothing : this.kit?.prejoin(t) ?? nothing}
       <div class="row">
-        ${deviceButtons(t, micOn, camOn, () => void this.toggleMicrophone(), () => void this.toggleCamera())}
+        <button part="button" type="button" class="toggle" aria-pressed=${!micOn} @click=${() => void this.toggleMicrophone()}>${t.mute}</button>
+        <button part="button" type="button" class="toggle" aria-pressed=${!camOn} @click=${() => void this.toggleCamera()}>${t.stopVideo}</button>
         <button part="button" class="primary" type="submit" ?disabled=${joining}>${joining ? t.joining : this.#sup?.joinLabel ?? t.join}</button>
         ${card && (micOn || camOn) ? html`<button part="button" type="button" @click=${() => this.#preview()}>${t.checkDevices}</button>` : nothing}
       </div>

@@ -103,8 +103,6 @@ export class FileController implements ReactiveController {
     host.addController(this);
   }
 
-  hostConnected(): void {}
-
   hostDisconnected(): void {
     this.detach();
     for (const t of this.#transfers.values()) if (t.url) URL.revokeObjectURL(t.url);

@@ -40,9 +40,9 @@ const de: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   participants: 'Teilnehmende',
   chatLog: 'Chatnachrichten',
   errors: {
-    'permission-denied': 'Ihr Browser hat Kamera oder Mikrofon blockiert. Erlauben Sie den Zugriff in der Adressleiste oder treten Sie ohne sie bei.',
-    'no-device': 'Keine Kamera und kein Mikrofon gefunden. Sie können trotzdem beitreten, um zu sehen, zu hören und zu chatten.',
-    'device-in-use': 'Kamera oder Mikrofon wird von einer anderen App verwendet. Schließen Sie diese und versuchen Sie es erneut, oder treten Sie ohne sie bei.',
+    'permission-denied': 'Ihr Browser hat Kamera oder Mikrofon blockiert.',
+    'no-device': 'Keine Kamera und kein Mikrofon gefunden.',
+    'device-in-use': 'Kamera oder Mikrofon wird von einer anderen App verwendet. Schließen Sie diese und versuchen Sie es erneut.',
     'server-unreachable': 'Der Anrufserver ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
     'invalid-room': 'Dieser Raumname ist ungültig. Verwenden Sie 1–64 Buchstaben, Ziffern, „-“ oder „_“.',
     forbidden: 'Sie dürfen diesem Raum nicht beitreten. Bitten Sie die Organisation um einen neuen Link.',

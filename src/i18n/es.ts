@@ -40,9 +40,9 @@ const es: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   participants: 'Participantes',
   chatLog: 'Mensajes del chat',
   errors: {
-    'permission-denied': 'Tu navegador ha bloqueado la cámara o el micrófono. Permite el acceso en la barra de direcciones o únete sin ellos.',
-    'no-device': 'No se ha encontrado ninguna cámara ni micrófono. Aun así puedes unirte para ver, escuchar y chatear.',
-    'device-in-use': 'Otra aplicación está usando tu cámara o micrófono. Ciérrala y vuelve a intentarlo, o únete sin ellos.',
+    'permission-denied': 'Tu navegador ha bloqueado la cámara o el micrófono.',
+    'no-device': 'No se ha encontrado ninguna cámara ni micrófono.',
+    'device-in-use': 'Otra aplicación está usando tu cámara o micrófono. Ciérrala y vuelve a intentarlo.',
     'server-unreachable': 'No se puede acceder al servidor de llamadas. Comprueba tu conexión y vuelve a intentarlo.',
     'invalid-room': 'El nombre de la sala no es válido. Usa de 1 a 64 letras, dígitos, «-» o «_».',
     forbidden: 'No tienes permiso para unirte a esta sala. Pide un enlace nuevo a quien organiza.',

@@ -40,9 +40,9 @@ const fr: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   participants: 'Participants',
   chatLog: 'Messages de la discussion',
   errors: {
-    'permission-denied': 'Votre navigateur a bloqué la caméra ou le micro. Autorisez l’accès dans la barre d’adresse, ou rejoignez sans eux.',
-    'no-device': 'Aucune caméra ni aucun micro n’a été trouvé. Vous pouvez quand même rejoindre pour voir, entendre et discuter.',
-    'device-in-use': 'Votre caméra ou votre micro est utilisé par une autre application. Fermez-la et réessayez, ou rejoignez sans eux.',
+    'permission-denied': 'Votre navigateur a bloqué la caméra ou le micro.',
+    'no-device': 'Aucune caméra ni aucun micro n’a été trouvé.',
+    'device-in-use': 'Votre caméra ou votre micro est utilisé par une autre application. Fermez-la et réessayez.',
     'server-unreachable': 'Le serveur d’appel est injoignable. Vérifiez votre connexion et réessayez.',
     'invalid-room': 'Ce nom de salon n’est pas valide. Utilisez de 1 à 64 lettres, chiffres, « - » ou « _ ».',
     forbidden: 'Vous n’êtes pas autorisé à rejoindre ce salon. Demandez un nouveau lien à l’organisateur.',

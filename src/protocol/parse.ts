@@ -1,10 +1,11 @@
 /**
  * Everything that crosses the network, validated before use. `parse*` functions take `unknown` and return a
  * typed value or null; they never throw. The shapes are `wire.ts`'s, the limits `limits.ts`'s (shared with the
- * server). Loaded with the call (and the support flow), not before.
+ * server). Loaded with the call (and the support flow), not before; what only the support flow reads is in
+ * `parse-support.ts`, which loads with it.
  */
-import { isName, MAX_PAGE, MAX_TEXT, Notice, PEER_ID, ROOM_NAME, TICKET } from './limits.js';
-import type { ApiErrorBody, ChatWireFields, Signed, HistoryItem, IceServer, JoinAnswer, Member, NoticeFrame, PeerMessage, RenewAnswer, SignalingEndpoint, TicketAnswer } from './wire.js';
+import { isName, MAX_TEXT, Notice, PEER_ID, ROOM_NAME, TICKET } from './limits.js';
+import type { ApiErrorBody, ChatWireFields, Signed, HistoryItem, IceServer, JoinAnswer, Member, NoticeFrame, PeerMessage, RenewAnswer, SignalingEndpoint } from './wire.js';
 
 export const PROTOCOL_VERSION = 1;
 /** Largest file a participant can share. */
@@ -31,10 +32,10 @@ export const shallow = (x: unknown, max = MAX_DATA_DEPTH): boolean =>
 
 type Obj = Record<string, unknown>;
 export type { ChatWireFields, HistoryItem, PeerMessage };
-const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+export const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isBool = (x: unknown): x is boolean => typeof x === 'boolean';
 const isId = (x: unknown): x is string => typeof x === 'string' && /^[\w-]{1,64}$/.test(x);
-const isCount = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= max;
+export const isCount = (x: unknown, max: number): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0 && x <= max;
 
 /** A member certificate (server/src/certs.ts) and an ECDSA P-256 signature (64 bytes), base64url. */
 const CERT = /^[\w-]{1,900}\.[\w-]{86}$/;
@@ -90,8 +91,8 @@ export function parseMetadata(data: unknown): { name: string } | null {
   return isObj(data) && isName(data.name) ? { name: data.name } : null;
 }
 
-const isPeerId = (x: unknown): x is string => typeof x === 'string' && PEER_ID.test(x);
-const isTicket = (x: unknown): x is string => typeof x === 'string' && TICKET.test(x);
+export const isPeerId = (x: unknown): x is string => typeof x === 'string' && PEER_ID.test(x);
+export const isTicket = (x: unknown): x is string => typeof x === 'string' && TICKET.test(x);
 
 function parseIceServer(x: unknown): IceServer | null {
   if (!isObj(x)) return null;
@@ -120,7 +121,7 @@ function parseMember(m: unknown): Member | null {
   return isObj(m) && isPeerId(m.peerId) && isName(m.name) ? { peerId: m.peerId, name: m.name, role: m.role === 'host' ? 'host' : 'guest' } : null;
 }
 
-function parseEndpoint(s: unknown): SignalingEndpoint | null {
+export function parseEndpoint(s: unknown): SignalingEndpoint | null {
   if (!isObj(s) || typeof s.host !== 'string' || !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(s.host)) return null;
   if (typeof s.port !== 'number' || typeof s.path !== 'string' || !/^\/[\w/-]*$/.test(s.path) || !isBool(s.secure) || typeof s.key !== 'string' || !/^\w+$/.test(s.key)) return null;
   return { host: s.host, port: s.port, path: s.path, secure: s.secure, key: s.key };
@@ -138,20 +139,6 @@ export function parseJoinAnswer(x: unknown): JoinAnswer | null {
   const role = x.role === 'host' ? 'host' : 'guest';
   const answer = { peerId: x.peerId, ticket: x.ticket, name: x.name, role, members, iceServers, maxPeers: x.maxPeers, signaling } as const;
   return typeof x.room === 'string' ? { ...answer, room: x.room } : answer;
-}
-
-/** A seat handed over by the support flow: a join answer that names its call room. */
-export function parseSeat(x: unknown): JoinAnswer | null {
-  const seat = parseJoinAnswer(x);
-  return seat?.room ? seat : null;
-}
-
-/** The answer to a knock or a desk's registration. */
-export function parseTicketAnswer(x: unknown): TicketAnswer | null {
-  if (!isObj(x) || !isPeerId(x.peerId) || !isTicket(x.ticket)) return null;
-  const signaling = parseEndpoint(x.signaling);
-  if (!signaling) return null;
-  return isCount(x.position, 1e6) ? { peerId: x.peerId, ticket: x.ticket, signaling, position: x.position } : { peerId: x.peerId, ticket: x.ticket, signaling };
 }
 
 /** The server's answer to `POST /api/rooms/{room}/renew`. */
@@ -191,22 +178,6 @@ export function parseRoomMembers(x: unknown): Member[] | null {
 export function parseIdentities(x: unknown): Member[] | null {
   const notice = parseNotice(x, Notice.IDENTITY);
   return notice && all(notice.payload.members, parseMember, 64);
-}
-
-/** One waiting visitor of the desk's queue list (`VCW-WAITING`). */
-export interface WaitingEntry {
-  readonly id: string;
-  readonly name: string;
-  readonly page: string;
-  readonly context: Record<string, unknown> | null;
-  readonly since: number;
-}
-
-export function parseWaitingEntry(x: unknown): WaitingEntry | null {
-  if (!isObj(x) || !isPeerId(x.id) || !isName(x.name)) return null;
-  const page = typeof x.page === 'string' && x.page.length <= MAX_PAGE ? x.page : '';
-  const since = typeof x.since === 'number' && Number.isFinite(x.since) ? x.since : Date.now();
-  return { id: x.id, name: x.name, page, context: isObj(x.context) ? x.context : null, since };
 }
 
 /** Error bodies of the room API. */

@@ -8,7 +8,7 @@ import type { WidgetHost } from '../core/host.js';
 import { backoff, sleep } from '../protocol/retry.js';
 import { WidgetError, type WaitingVisitor } from '../core/types.js';
 import { clip, MAX_DECLINE_MESSAGE, Notice, type NoticeType } from '../protocol/limits.js';
-import { parseSeat, parseTicketAnswer } from '../protocol/parse.js';
+import { parseSeat, parseTicketAnswer } from '../protocol/parse-support.js';
 import type { JoinAnswer, NoticeFrame } from '../protocol/wire.js';
 import { loadRoomApi } from './call-chunk.js';
 import { DeskRequests } from './requests.js';

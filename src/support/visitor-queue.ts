@@ -5,7 +5,7 @@
  */
 import type { WaitingVisitor } from '../core/types.js';
 import { MAX_PREVIEW, PEER_ID } from '../protocol/limits.js';
-import { parseWaitingEntry } from '../protocol/parse.js';
+import { parseWaitingEntry } from '../protocol/parse-support.js';
 
 /** A snapshot as desks show it: a base64 JPEG data URL. */
 const PREVIEW_URL = /^data:image\/jpeg;base64,[A-Za-z0-9+/]+=*$/;

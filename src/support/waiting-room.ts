@@ -8,7 +8,7 @@ import type { WidgetHost } from '../core/host.js';
 import { backoff, sleep } from '../protocol/retry.js';
 import { WidgetError } from '../core/types.js';
 import { clip, MAX_DECLINE_MESSAGE, MAX_PAGE, MAX_PREVIEW, Notice } from '../protocol/limits.js';
-import { parseSeat, parseTicketAnswer } from '../protocol/parse.js';
+import { parseSeat, parseTicketAnswer } from '../protocol/parse-support.js';
 import type { JoinAnswer, TicketAnswer } from '../protocol/wire.js';
 import { loadRoomApi, type RoomApi } from './call-chunk.js';
 import { Snapshot } from './snapshot.js';

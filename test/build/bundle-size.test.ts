@@ -42,9 +42,10 @@ test('the script loaded before Join stays within 12 KB gzip', () => {
  * loads when a recording starts, file sharing, which loads when a file is first picked or offered, chat signing
  * (trust), which loads with the first chat message sent or received, the host page's data sender, which loads
  * when the page first calls `sendData`, and the help after a permission denial (how to allow camera and microphone
- * again), which loads only on that error screen.
+ * again), which loads only on that error screen, and the toolbar's More menu (its items, recording's download, the
+ * invite link), which loads when someone first opens it.
  */
-const isSupport = (f: string) => /^chunks\/(support-|recorder-|files-|trust-|data-|help-)/.test(f);
+const isSupport = (f: string) => /^chunks\/(support-|recorder-|files-|trust-|data-|help-|menu-)/.test(f);
 
 test('everything needed to be in a call stays within 42 KB gzip', () => {
   const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js') && !isSupport(`chunks/${f}`)).map((f) => `chunks/${f}`);
@@ -70,4 +71,13 @@ test('the support launcher loads lazily and stays within 24 KB gzip before "Call
   assert.ok(![...files].some((f) => /(^|\/)call-/.test(f)), `the call chunk must wait for "Call us", got ${[...files].join(', ')}`);
   const bytes = [...files].reduce((sum, f) => sum + gz(f), 0);
   assert.ok(bytes <= LAUNCHER_BUDGET, `the launcher is ${bytes} B gzip (${[...files].join(' + ')}), budget ${LAUNCHER_BUDGET}`);
+});
+
+test('the More menu is its own chunk, loaded by neither the pre-join script nor the call chunk statically', () => {
+  const all = readdirSync(join(DIST, 'chunks')).map((f) => `chunks/${f}`);
+  const menu = all.find((f) => /^chunks\/menu-[\w-]{8}\.js$/.test(f));
+  assert.ok(menu, `a menu chunk exists, got ${all.join(', ')}`);
+  const call = all.find((f) => /^chunks\/call-[\w-]{8}\.js$/.test(f))!;
+  assert.ok(!staticClosure('video-call-widget.js').includes(menu) && !staticClosure(call).includes(menu), 'the menu chunk loads only through import()');
+  assert.ok(readFileSync(join(DIST, call), 'utf8').includes(menu.slice('chunks/'.length)), 'the call chunk imports it');
 });
