@@ -29,7 +29,7 @@ describe('the WordPress plugin\'s markup', function () {
     const out = await executeServerCommand<Rendered, { scenario: unknown }>('vcw-wordpress-render', {
       scenario: {
         modules: true,
-        options: { video_call_widget_server_url: server.url, video_call_widget_token_secret: secret },
+        options: { video_call_widget_server_url: server.url, video_call_widget_token_secret: secret, video_call_widget_allowed_rooms: room },
         user,
         content: [`[video_call room="${room}" height="300px"]`],
       },

@@ -20,7 +20,7 @@ const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
 
 let dir = '';
 let mariadb: ChildProcess | undefined;
-let users: Record<'admin' | 'editor' | 'subscriber', number>;
+let users: Record<'admin' | 'editor' | 'contributor' | 'subscriber', number>;
 
 function php(script: string, input: unknown, extra: Record<string, unknown> = {}) {
   const env = { ...process.env, VCW_WP: JSON.stringify({ abspath: ABSPATH, content_dir: join(dir, 'wp-content'), socket: join(dir, 'mysql.sock'), url: 'https://site.example', ...extra }) };
@@ -39,9 +39,13 @@ function php(script: string, input: unknown, extra: Record<string, unknown> = {}
 
 interface Rendered {
   content: string[];
+  viewed: string[];
+  posts: number[];
+  host_roles: string[];
+  uninstalled?: { options: Record<string, unknown>; meta: number };
   display_name: string;
   footer: string;
-  rest?: { status: number; body: { token?: string; code?: string }; headers: Record<string, string> };
+  rest?: { status: number; body: { token?: string; code?: string; message?: string }; headers: Record<string, string> };
   saved?: Record<string, unknown>;
   errors?: string[];
   page?: string;
@@ -81,6 +85,7 @@ describe('the plugin in WordPress (Debian package) with MariaDB', () => {
     const installed = php('install.php', {}, { installing: true });
     assert.match(installed.version, /^6\./);
     assert.deepEqual(installed.active, ['video-call-widget/video-call-widget.php'], 'the plugin activates');
+    assert.deepEqual(installed.host_roles, ['administrator'], 'activation grants vcw_host_calls to administrators only');
     users = installed.users;
   });
 
@@ -97,7 +102,7 @@ describe('the plugin in WordPress (Debian package) with MariaDB', () => {
 
   test('the shortcode in a post: the element, a token the server accepts, the module script in the footer', () => {
     const out = render({
-      options: { video_call_widget_server_url: SERVER, video_call_widget_token_secret: SECRET, video_call_widget_token_ttl: 900 },
+      options: { video_call_widget_server_url: SERVER, video_call_widget_token_secret: SECRET, video_call_widget_token_ttl: 900, video_call_widget_allowed_rooms: 'support-42 blk from-name' },
       user: 'editor',
       content: ['Join us:\n\n[video_call room="support-42" audio="off" auto-join="yes" height="70vh"]\n\nThanks.'],
     });
@@ -109,7 +114,7 @@ describe('the plugin in WordPress (Debian package) with MariaDB', () => {
     assert.equal(w!['auto-join'], '');
     assert.equal(w!.style, 'display:block;height:70vh');
     const grant = verifyRoomToken(w!.token!, SECRET, 'support-42', 3600);
-    assert.deepEqual([grant.role, grant.name, grant.sub], ['host', 'Dana Editor', String(users.editor)]);
+    assert.deepEqual([grant.role, grant.name, grant.sub], ['guest', 'Dana Editor', String(users.editor)], 'editors join as guests');
     const claims = JSON.parse(Buffer.from(w!.token!.split('.')[1]!, 'base64url').toString());
     assert.equal(claims.exp - claims.iat, 900);
     assert.equal(decode(w!['data-vcw-token-url']!), 'https://site.example/index.php?rest_route=%2Fvideo-call-widget%2Fv1%2Ftoken&room=support-42');
@@ -123,7 +128,7 @@ describe('the plugin in WordPress (Debian package) with MariaDB', () => {
     const attrs = JSON.stringify({ room: 'blk', displayName: hostile, height: '1px;background:red', lang: 'en" onfocus="x' })
       .replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
     const out = render({
-      options: { video_call_widget_server_url: SERVER, video_call_widget_token_secret: SECRET },
+      options: { video_call_widget_server_url: SERVER, video_call_widget_token_secret: SECRET, video_call_widget_allowed_rooms: 'blk from-name' },
       user: 'subscriber',
       display_name: `Sam ${hostile}`,
       content: [`<!-- wp:video-call-widget/call ${attrs} /-->`, '[video_call room="from-name"]'],
@@ -155,7 +160,7 @@ describe('the plugin in WordPress (Debian package) with MariaDB', () => {
   });
 
   test('the REST route through WordPress\'s REST server', () => {
-    const options = { video_call_widget_server_url: SERVER, video_call_widget_token_secret: SECRET };
+    const options = { video_call_widget_server_url: SERVER, video_call_widget_token_secret: SECRET, video_call_widget_allowed_rooms: 'support-42' };
     const ok = render({ options, user: 'subscriber', rest: { room: 'support-42' } });
     assert.equal(ok.rest!.status, 200);
     assert.equal(ok.rest!.headers['Cache-Control'], 'no-store');
@@ -165,20 +170,109 @@ describe('the plugin in WordPress (Debian package) with MariaDB', () => {
     assert.equal(render({ options: { video_call_widget_token_secret: null }, user: 'subscriber', rest: { room: 'r' } }).rest!.status, 404);
   });
 
+  test('tokens only for rooms the user may enter: on a published post they can read, or listed in the settings', () => {
+    const options = { video_call_widget_server_url: SERVER, video_call_widget_token_secret: SECRET, video_call_widget_allowed_rooms: 'lobby' };
+    const setup = render({
+      options,
+      posts: [
+        { author: 'editor', status: 'publish', content: '[video_call room="town-hall"]' },
+        { author: 'admin', status: 'private', content: '<!-- wp:group --><div class="wp-block-group"><!-- wp:video-call-widget/call {"room":"board-room"} /--></div><!-- /wp:group -->' },
+        { author: 'contributor', status: 'draft', content: '[video_call room="contrib-draft"]' },
+        { author: 'editor', status: 'publish', content: '[[video_call room="escaped-room"]] and [video_call room="Case-Room"]' },
+      ],
+      user: 'subscriber',
+      rest: { room: 'town-hall' },
+    });
+    const ok = setup.rest!;
+    assert.equal(ok.status, 200);
+    const grant = verifyRoomToken(ok.body.token!, SECRET, 'town-hall', 3600);
+    assert.deepEqual([grant.role, grant.sub], ['guest', String(users.subscriber)]);
+    const rest = (user: string, room: string, role?: string) => render({ user, rest: role ? { room, role } : { room } }).rest!;
+    assert.equal(verifyRoomToken(rest('subscriber', 'lobby').body.token!, SECRET, 'lobby', 3600).room, 'lobby', 'a room from the settings');
+
+    const refused = rest('subscriber', 'anywhere-else');
+    assert.equal(refused.status, 403, 'an arbitrary room');
+    assert.equal(refused.body.code, 'video_call_widget_room_forbidden');
+    assert.match(refused.body.message!, /You may not join room "anywhere-else": it is not on a published post you can read/);
+    assert.equal(rest('subscriber', 'board-room').status, 403, 'a room on a private post the subscriber cannot read');
+    assert.equal(verifyRoomToken(rest('admin', 'board-room').body.token!, SECRET, 'board-room', 3600).sub, String(users.admin), 'its reader may (inside a group block)');
+    assert.equal(rest('contributor', 'contrib-draft').status, 403, 'a contributor\'s own draft opens no room');
+    assert.equal(rest('subscriber', 'escaped-room').status, 403, '[[escaped]] shortcodes open no room');
+    assert.equal(rest('subscriber', 'case-room').status, 403, 'room names are case-sensitive');
+    assert.equal(rest('subscriber', 'Case-Room').status, 200);
+
+    // The index follows edits: the room leaves the post, the token goes with it.
+    render({ posts: [{ id: setup.posts[0], author: 'editor', status: 'publish', content: 'The call moved.' }] });
+    assert.equal(rest('subscriber', 'town-hall').status, 403, 'removed from its post');
+
+    // Rendering follows the same rule: the draft's preview shows a notice, no token.
+    const preview = render({ options, user: 'contributor', content: ['[video_call room="contrib-draft"]'] });
+    assert.match(preview.content[0]!, /Video call: room &quot;contrib-draft&quot; opens once this post is published/);
+    assert.equal(widgets(preview.content[0]!).length, 0);
+  });
+
+  test('host only with vcw_host_calls: an editor gets guest, an administrator gets host when asking for it', () => {
+    const options = { video_call_widget_server_url: SERVER, video_call_widget_token_secret: SECRET, video_call_widget_allowed_rooms: 'desk' };
+    const editor = render({ options, user: 'editor', rest: { room: 'desk' } }).rest!;
+    assert.equal(verifyRoomToken(editor.body.token!, SECRET, 'desk', 3600).role, 'guest');
+    const editorAsks = render({ user: 'editor', rest: { room: 'desk', role: 'host' } }).rest!;
+    assert.deepEqual([editorAsks.status, editorAsks.body.code], [403, 'video_call_widget_host_forbidden']);
+    assert.equal(verifyRoomToken(render({ user: 'admin', rest: { room: 'desk', role: 'host' } }).rest!.body.token!, SECRET, 'desk', 3600).role, 'host');
+    assert.equal(verifyRoomToken(render({ user: 'admin', rest: { room: 'desk', role: 'guest' } }).rest!.body.token!, SECRET, 'desk', 3600).role, 'guest');
+    assert.equal(render({ user: 'admin', rest: { room: 'desk', role: 'owner' } }).rest!.status, 400);
+  });
+
+  test('an upgrade from a version without them grants vcw_host_calls to administrators and indexes existing posts', () => {
+    const options = { video_call_widget_server_url: SERVER, video_call_widget_token_secret: SECRET, video_call_widget_allowed_rooms: '' };
+    render({ options, posts: [{ author: 'editor', status: 'publish', content: '[video_call room="old-post-room"]' }] });
+    const before = render({ reset: true, user: 'admin', rest: { room: 'old-post-room' } });
+    assert.equal(before.rest!.status, 403, 'index forgotten');
+    assert.deepEqual(before.host_roles, []);
+    // The next request's init runs the upgrade.
+    const after = render({ user: 'admin', rest: { room: 'old-post-room', role: 'host' } });
+    assert.deepEqual(after.host_roles, ['administrator']);
+    assert.equal(verifyRoomToken(after.rest!.body.token!, SECRET, 'old-post-room', 3600).role, 'host');
+  });
+
+  test('a shortcode\'s server is used only when the post\'s author may post unfiltered HTML', () => {
+    const out = render({
+      options: { video_call_widget_server_url: SERVER, video_call_widget_token_secret: SECRET },
+      posts: [
+        { author: 'contributor', status: 'publish', content: '[video_call room="contrib-call" server="https://evil.example"]' },
+        { author: 'admin', status: 'publish', content: '[video_call room="admin-call" server="https://calls-2.example.com/"]' },
+      ],
+      user: 'subscriber',
+      view: [0, 1],
+    });
+    const [fromContributor] = widgets(out.viewed[0]!);
+    assert.equal(fromContributor!.server, SERVER, 'the settings\' server, not the contributor\'s');
+    assert.equal(verifyRoomToken(fromContributor!.token!, SECRET, 'contrib-call', 3600).sub, String(users.subscriber), 'published post: the room is open');
+    assert.ok(!out.viewed[0]!.includes('evil.example'));
+    assert.equal(widgets(out.viewed[1]!)[0]!.server, 'https://calls-2.example.com', 'an administrator\'s choice is honoured');
+  });
+
   test('settings through the Settings API: sanitized, a short secret refused, the secret never printed', () => {
     const out = render({
       options: { video_call_widget_token_secret: SECRET },
       user: 'admin',
-      settings: { video_call_widget_server_url: 'https://calls.example.org/x/', video_call_widget_script_url: 'javascript:alert(1)', video_call_widget_token_secret: 'short', video_call_widget_token_ttl: '30' },
+      settings: { video_call_widget_server_url: 'https://calls.example.org/x/', video_call_widget_script_url: 'javascript:alert(1)', video_call_widget_token_secret: 'short', video_call_widget_token_ttl: '30',
+        video_call_widget_allowed_rooms: 'lobby\r\nbad!room, team_2' },
     });
     assert.deepEqual(out.saved, {
       video_call_widget_server_url: 'https://calls.example.org/x',
       video_call_widget_script_url: '',
       video_call_widget_token_secret: SECRET,
       video_call_widget_token_ttl: 3600,
+      video_call_widget_allowed_rooms: 'lobby\nteam_2',
     });
-    assert.deepEqual([...out.errors!].sort(), ['invalid-url', 'short-secret']);
+    assert.deepEqual([...out.errors!].sort(), ['invalid-room', 'invalid-url', 'short-secret']);
     assert.match(out.page!, /name="video_call_widget_server_url"[^>]*value="https:\/\/calls\.example\.org\/x"/);
     assert.ok(!out.page!.includes(SECRET), 'the secret is not in the page');
+  });
+
+  test('uninstall removes the settings, vcw_host_calls from every role and the room index', () => {
+    const out = render({ uninstall: true });
+    assert.deepEqual(out.uninstalled, { options: [], meta: 0 });
+    assert.deepEqual(out.host_roles, []);
   });
 });

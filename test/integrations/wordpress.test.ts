@@ -55,6 +55,7 @@ function wordpress(scenario: Scenario): Output {
 const configured = (extra: Record<string, unknown> = {}) => ({ video_call_widget_server_url: `${SERVER}/`, ...extra });
 const editor = { ID: 7, display_name: 'Dana Editor', caps: ['read', 'edit_posts', 'edit_others_posts'] };
 const subscriber = { ID: 12, display_name: 'Sam', caps: ['read'] };
+const host = { ID: 3, display_name: 'Ada Admin', caps: ['read', 'edit_others_posts', 'manage_options', 'vcw_host_calls'] };
 
 const decode = (s: string) =>
   s.replace(/&(quot|lt|gt|apos|#0?39|amp);/g, (_m, e: string) => ({ quot: '"', lt: '<', gt: '>', apos: "'", '#039': "'", '#39': "'", amp: '&' })[e]!);
@@ -85,7 +86,7 @@ describe('WordPress plugin', () => {
     assert.ok(existsSync(join(PLUGIN, 'block', block.editorScript.replace('file:./', ''))), 'editor script exists');
     assert.ok(existsSync(join(PLUGIN, 'block', 'index.asset.php')), 'editor script dependencies declared');
     assert.deepEqual(out.pages, { 'video-call-widget': 'manage_options' });
-    assert.deepEqual(out.settings.sort(), ['video_call_widget_script_url', 'video_call_widget_server_url', 'video_call_widget_token_secret', 'video_call_widget_token_ttl']);
+    assert.deepEqual(out.settings.sort(), ['video_call_widget_allowed_rooms', 'video_call_widget_script_url', 'video_call_widget_server_url', 'video_call_widget_token_secret', 'video_call_widget_token_ttl']);
     assert.deepEqual(out.routes, ['video-call-widget/v1/token']);
   });
 
@@ -148,17 +149,18 @@ describe('WordPress plugin', () => {
   test('with a token secret, logged-in users get a token the server accepts (claims per DESIGN.md)', () => {
     const longName = `${'😀'.repeat(40)}`; // 80 UTF-16 code units
     const before = Math.floor(Date.now() / 1000);
+    const rooms = { video_call_widget_allowed_rooms: 'support-42\nother\nr' };
     const out = wordpress({
       modules: true,
-      options: configured({ video_call_widget_token_secret: SECRET, video_call_widget_token_ttl: 1800 }),
-      user: editor,
+      options: configured({ video_call_widget_token_secret: SECRET, video_call_widget_token_ttl: 1800, ...rooms }),
+      user: { ...editor, caps: [...editor.caps, 'vcw_host_calls'] },
       content: ['[video_call room="support-42"]', '[video_call room="other"]'],
     });
     const after = Math.floor(Date.now() / 1000);
     const [w] = widgets(out.content[0]!);
     assert.equal(w!['display-name'], 'Dana Editor', 'the WordPress display name by default');
     const grant = verifyRoomToken(w!.token!, SECRET, 'support-42', 3600);
-    assert.deepEqual({ ...grant, exp: undefined, until: undefined }, { room: 'support-42', role: 'host', name: 'Dana Editor', sub: '7', exp: undefined, until: undefined });
+    assert.deepEqual({ ...grant, exp: undefined, until: undefined }, { room: 'support-42', role: 'host', name: 'Dana Editor', sub: '7', exp: undefined, until: undefined }, 'host with vcw_host_calls');
     const claims = JSON.parse(Buffer.from(w!.token!.split('.')[1]!, 'base64url').toString('utf8'));
     assert.ok(claims.iat >= before && claims.iat <= after, 'iat is now');
     assert.equal(claims.exp - claims.iat, 1800, 'lifetime from the setting');
@@ -169,14 +171,16 @@ describe('WordPress plugin', () => {
     assert.match(w!['data-vcw-token-nonce']!, /^\w{10}$/);
     assert.equal(out.content.join('').match(/<script type="module">/g)?.length, 1, 'the token provider script is printed once');
 
-    const guest = wordpress({ modules: true, options: configured({ video_call_widget_token_secret: SECRET }), user: { ...subscriber, display_name: longName }, content: ['[video_call room="r"]'] });
+    const editorOnly = wordpress({ modules: true, options: configured({ video_call_widget_token_secret: SECRET, ...rooms }), user: editor, content: ['[video_call room="r"]'] });
+    assert.equal(verifyRoomToken(widgets(editorOnly.content[0]!)[0]!.token!, SECRET, 'r', 3600).role, 'guest', 'editing others\' posts is not hosting');
+    const guest = wordpress({ modules: true, options: configured({ video_call_widget_token_secret: SECRET, ...rooms }), user: { ...subscriber, display_name: longName }, content: ['[video_call room="r"]'] });
     const guestGrant = verifyRoomToken(widgets(guest.content[0]!)[0]!.token!, SECRET, 'r', 3600);
     assert.equal(guestGrant.role, 'guest', 'subscribers join as guests');
     assert.equal(guestGrant.name, '😀'.repeat(32), 'name cut to 64 UTF-16 code units at a character boundary');
     assert.equal(guestGrant.sub, '12');
 
     // WordPress may store display names with entities: the name is plain text in the token and the attribute.
-    const entities = wordpress({ modules: true, options: configured({ video_call_widget_token_secret: SECRET }), user: { ...subscriber, display_name: 'Jo &amp; Al &quot;&gt;' }, content: ['[video_call room="r"]'] });
+    const entities = wordpress({ modules: true, options: configured({ video_call_widget_token_secret: SECRET, ...rooms }), user: { ...subscriber, display_name: 'Jo &amp; Al &quot;&gt;' }, content: ['[video_call room="r"]'] });
     const [named] = widgets(entities.content[0]!);
     assert.equal(named!['display-name'], 'Jo & Al ">');
     assert.equal(verifyRoomToken(named!.token!, SECRET, 'r', 3600).name, 'Jo & Al ">');
@@ -184,7 +188,7 @@ describe('WordPress plugin', () => {
 
   test('the secret may come from wp-config.php instead of the settings', () => {
     const admin = { ...editor, caps: [...editor.caps, 'manage_options'] };
-    const out = wordpress({ options: configured(), constants: { VIDEO_CALL_WIDGET_TOKEN_SECRET: SECRET }, user: admin, content: ['[video_call room="r"]'], settings: {} });
+    const out = wordpress({ options: configured({ video_call_widget_allowed_rooms: 'r' }), constants: { VIDEO_CALL_WIDGET_TOKEN_SECRET: SECRET }, user: admin, content: ['[video_call room="r"]'], settings: {} });
     assert.equal(verifyRoomToken(widgets(out.content[0]!)[0]!.token!, SECRET, 'r', 3600).sub, '7');
     assert.match(out.page!, /Set in wp-config\.php/);
   });
@@ -195,9 +199,14 @@ describe('WordPress plugin', () => {
     assert.ok(w && !('token' in w) && !('data-vcw-token-url' in w), 'anonymous call without a token');
     assert.ok(!open.content[0]!.includes('<script type="module">'), 'no token provider script');
 
-    const closed = wordpress({ modules: true, options: configured({ video_call_widget_token_secret: SECRET }), user: null, content: ['[video_call room="r"]'] });
+    const closed = wordpress({ modules: true, options: configured({ video_call_widget_token_secret: SECRET, video_call_widget_allowed_rooms: 'r' }), user: null, content: ['[video_call room="r"]'] });
     assert.equal(closed.content[0], '<p class="video-call-widget-notice">Log in to join this video call. <a href="https://site.example/wp-login.php?redirect_to=https%3A%2F%2Fsite.example%2Fcall-page%2F">Log in</a></p>');
     assert.equal(closed.footer, '', 'nothing enqueued');
+
+    // Logged in, but the room is on no post and not in the settings: a notice, no token, nothing enqueued.
+    const elsewhere = wordpress({ modules: true, options: configured({ video_call_widget_token_secret: SECRET, video_call_widget_allowed_rooms: 'r' }), user: subscriber, content: ['[video_call room="board-room"]'] });
+    assert.equal(elsewhere.content[0], '<p class="video-call-widget-notice">Video call: room &quot;board-room&quot; opens once this post is published (or when it is listed under Settings → Video call widget → Allowed rooms).</p>');
+    assert.equal(elsewhere.footer, '');
 
     const unconfigured = wordpress({ modules: true, content: ['[video_call room="r"]'] });
     assert.match(unconfigured.content[0]!, /^<p class="video-call-widget-notice">Video call: the call server is not configured/);
@@ -216,17 +225,19 @@ describe('WordPress plugin', () => {
     const out = wordpress({
       options: stored,
       user: { ID: 1, display_name: 'Admin', caps: ['manage_options'] },
-      settings: { video_call_widget_server_url: ' https://calls.example.org/base/ ', video_call_widget_script_url: 'javascript:alert(1)', video_call_widget_token_secret: '', video_call_widget_token_ttl: '99999999' },
+      settings: { video_call_widget_server_url: ' https://calls.example.org/base/ ', video_call_widget_script_url: 'javascript:alert(1)', video_call_widget_token_secret: '', video_call_widget_token_ttl: '99999999',
+        video_call_widget_allowed_rooms: 'lobby, team_1\n\nbad room! lobby' },
     });
     assert.deepEqual(out.sanitized, {
       video_call_widget_server_url: 'https://calls.example.org/base',
       video_call_widget_script_url: '',
       video_call_widget_token_secret: SECRET,
       video_call_widget_token_ttl: 3600,
+      video_call_widget_allowed_rooms: 'lobby\nteam_1\nbad',
     });
-    assert.deepEqual(out.errors!.map((e) => e.code), ['invalid-url']);
+    assert.deepEqual(out.errors!.map((e) => e.code), ['invalid-url', 'invalid-room']);
     assert.ok(!out.page!.includes(SECRET), 'the secret is not in the page');
-    for (const field of ['video_call_widget_server_url', 'video_call_widget_script_url', 'video_call_widget_token_secret', 'video_call_widget_token_ttl']) {
+    for (const field of ['video_call_widget_allowed_rooms', 'video_call_widget_server_url', 'video_call_widget_script_url', 'video_call_widget_token_secret', 'video_call_widget_token_ttl']) {
       assert.match(out.page!, new RegExp(`name="${field}"`), `${field} field`);
     }
     assert.match(out.page!, /<form action="options\.php" method="post">/);
@@ -238,8 +249,8 @@ describe('WordPress plugin', () => {
     assert.equal(cleared.sanitized!.video_call_widget_token_secret, '');
   });
 
-  test('the REST route mints a fresh token for logged-in users only', () => {
-    const options = configured({ video_call_widget_token_secret: SECRET });
+  test('the REST route mints a fresh token for logged-in users only, for allowed rooms, host only with vcw_host_calls', () => {
+    const options = configured({ video_call_widget_token_secret: SECRET, video_call_widget_allowed_rooms: 'support-42' });
     const ok = wordpress({ options, user: subscriber, rest: { room: 'support-42' } });
     assert.equal(ok.rest!.status, 200);
     assert.equal(ok.rest!.headers!['Cache-Control'], 'no-store');
@@ -247,5 +258,12 @@ describe('WordPress plugin', () => {
     assert.equal(wordpress({ options, user: null, rest: { room: 'support-42' } }).rest!.status, 401, 'anonymous');
     assert.equal(wordpress({ options, user: subscriber, rest: { room: 'bad room' } }).rest!.status, 400, 'invalid room');
     assert.equal(wordpress({ options: configured(), user: subscriber, rest: { room: 'r' } }).rest!.status, 404, 'no secret configured');
+    assert.deepEqual(wordpress({ options, user: subscriber, rest: { room: 'support-43' } }).rest, { status: 403, code: 'video_call_widget_room_forbidden' }, 'a room on no post, not listed');
+    assert.deepEqual(wordpress({ options, user: subscriber, rest: { room: 'support-42', role: 'host' } }).rest, { status: 403, code: 'video_call_widget_host_forbidden' });
+    assert.equal(wordpress({ options, user: subscriber, rest: { room: 'support-42', role: 'owner' } }).rest!.status, 400, 'invalid role');
+    const asHost = wordpress({ options, user: host, rest: { room: 'support-42', role: 'host' } });
+    assert.equal(verifyRoomToken(asHost.rest!.body!.token, SECRET, 'support-42', 3600).role, 'host');
+    const asGuest = wordpress({ options, user: host, rest: { room: 'support-42', role: 'guest' } });
+    assert.equal(verifyRoomToken(asGuest.rest!.body!.token, SECRET, 'support-42', 3600).role, 'guest', 'a host may join as a guest');
   });
 });

@@ -11,7 +11,7 @@
  *   content   [string]  post contents run through do_shortcode
  *   blocks    [object]  attributes for the block's render callback
  *   settings  object    a submitted settings form, run through each setting's sanitize callback
- *   rest      object    query params for GET /video-call-widget/v1/token
+ *   rest      object    query params for GET /video-call-widget/v1/token (room, role)
  */
 
 define( 'ABSPATH', __DIR__ . '/' );
@@ -94,6 +94,9 @@ function __( $text, $domain = 'default' ) {
 function esc_html__( $text, $domain = 'default' ) {
 	return esc_html( $text );
 }
+function esc_textarea( $text ) {
+	return htmlspecialchars( (string) $text, ENT_QUOTES, 'UTF-8' );
+}
 
 // Options.
 function get_option( $name, $default = false ) {
@@ -127,9 +130,51 @@ function wp_get_current_user() {
 function is_user_logged_in() {
 	return wp_get_current_user()->ID > 0;
 }
-function current_user_can( $capability ) {
+function current_user_can( $capability, ...$args ) {
 	return in_array( $capability, wp_get_current_user()->caps, true );
 }
+function user_can( $user_id, $capability ) {
+	return false; // Only rendering outside a post happens here: there is no post author.
+}
+function get_role( $name ) {
+	return null; // Roles live in the real-WordPress test.
+}
+
+// Posts: the harness renders outside any post, and no post uses a room (the real-WordPress test covers posts).
+function get_post( $post = null ) {
+	return null;
+}
+function get_posts( $args ) {
+	return array();
+}
+function get_post_types() {
+	return array( 'post' => 'post', 'page' => 'page', 'revision' => 'revision' );
+}
+function get_post_stati( $args ) {
+	return ! empty( $args['public'] ) ? array( 'publish' ) : array( 'private' );
+}
+function get_post_meta( $id, $key, $single = false ) {
+	return $single ? '' : array();
+}
+function post_password_required( $post ) {
+	return false;
+}
+function register_activation_hook( $file, $callback ) {
+	$GLOBALS['h']['activation'] = $callback;
+}
+class Harness_WPDB {
+	public $posts = 'wp_posts';
+	public function esc_like( $text ) {
+		return addcslashes( $text, '_%\\' );
+	}
+	public function prepare( $query, ...$args ) {
+		return $query;
+	}
+	public function get_col( $query ) {
+		return array();
+	}
+}
+$GLOBALS['wpdb'] = new Harness_WPDB();
 function wp_create_nonce( $action ) {
 	return substr( hash_hmac( 'sha256', $action . '|' . wp_get_current_user()->ID, 'nonce-salt' ), 0, 10 );
 }
@@ -346,7 +391,8 @@ if ( isset( $scenario['rest'] ) ) {
 	$params = $scenario['rest'];
 	if ( ! call_user_func( $route['permission_callback'] ) ) {
 		$out['rest'] = array( 'status' => 401 );
-	} elseif ( ! call_user_func( $route['args']['room']['validate_callback'], $params['room'] ?? '' ) ) {
+	} elseif ( ! call_user_func( $route['args']['room']['validate_callback'], $params['room'] ?? '' )
+		|| ( isset( $params['role'] ) && ! call_user_func( $route['args']['role']['validate_callback'], $params['role'] ) ) ) {
 		$out['rest'] = array( 'status' => 400 );
 	} else {
 		$result      = call_user_func( $route['callback'], $params );

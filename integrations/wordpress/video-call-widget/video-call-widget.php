@@ -19,10 +19,15 @@ define( 'VIDEO_CALL_WIDGET_VERSION', '0.1.0' );
 define( 'VIDEO_CALL_WIDGET_DIR', __DIR__ );
 
 require_once __DIR__ . '/includes/token.php';
+require_once __DIR__ . '/includes/access.php';
+require_once __DIR__ . '/includes/install.php';
 require_once __DIR__ . '/includes/render.php';
 require_once __DIR__ . '/includes/settings.php';
 
 add_action( 'init', 'video_call_widget_init' );
+add_action( 'init', 'video_call_widget_maybe_upgrade' );
+add_action( 'save_post', 'video_call_widget_index_post' );
+register_activation_hook( __FILE__, 'video_call_widget_upgrade' );
 
 /** Registers the shortcode, the block and the token endpoint. */
 function video_call_widget_init() {

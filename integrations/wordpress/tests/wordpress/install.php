@@ -1,7 +1,7 @@
 <?php
 /**
- * Installs WordPress into the (empty) test database, adds an editor and a subscriber, activates the plugin.
- * Prints JSON: { version, users: { admin, editor, subscriber } }.
+ * Installs WordPress into the (empty) test database, adds an editor, a contributor and a subscriber, activates
+ * the plugin. Prints JSON: { version, active, users: { admin, editor, contributor, subscriber }, host_roles }.
  *
  * @package VideoCallWidget
  */
@@ -13,7 +13,7 @@ add_filter( 'pre_wp_mail', '__return_false' ); // no "your new site" mail
 
 $result = wp_install( 'Video call test site', 'admin', 'admin@site.example', false, '', 'admin-password' );
 $users  = array( 'admin' => (int) $result['user_id'] );
-foreach ( array( 'editor' => 'Dana Editor', 'subscriber' => 'Sam Subscriber' ) as $role => $name ) {
+foreach ( array( 'editor' => 'Dana Editor', 'contributor' => 'Cory Contributor', 'subscriber' => 'Sam Subscriber' ) as $role => $name ) {
 	$users[ $role ] = wp_insert_user(
 		array(
 			'user_login'   => $role,
@@ -33,4 +33,5 @@ if ( is_wp_error( $activated ) ) {
 	fwrite( STDERR, 'activate_plugin: ' . $activated->get_error_message() . "\n" );
 	exit( 1 );
 }
-echo wp_json_encode( array( 'version' => get_bloginfo( 'version' ), 'active' => get_option( 'active_plugins' ), 'users' => $users ) );
+$host_roles = array_keys( array_filter( wp_roles()->role_objects, function ( $role ) { return $role->has_cap( 'vcw_host_calls' ); } ) );
+echo wp_json_encode( array( 'version' => get_bloginfo( 'version' ), 'active' => get_option( 'active_plugins' ), 'users' => $users, 'host_roles' => $host_roles ) );

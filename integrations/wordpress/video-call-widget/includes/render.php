@@ -93,7 +93,7 @@ function video_call_widget_render( array $options ) {
 		/* translators: %s: the room name given */
 		return video_call_widget_notice( sprintf( __( 'Video call: "%s" is not a valid room name (letters, digits, "-" and "_", at most 64).', 'video-call-widget' ), $room ) );
 	}
-	$server = '' !== (string) ( $options['server'] ?? '' ) ? video_call_widget_clean_url( $options['server'] ) : '';
+	$server = '' !== (string) ( $options['server'] ?? '' ) ? video_call_widget_shortcode_server( $options['server'] ) : '';
 	if ( '' === $server ) {
 		$server = video_call_widget_server_url();
 	}
@@ -104,6 +104,10 @@ function video_call_widget_render( array $options ) {
 	if ( $needs_token && ! is_user_logged_in() ) {
 		$back = get_permalink(); // back to this post after logging in (outside the loop: the front page)
 		return video_call_widget_notice( __( 'Log in to join this video call.', 'video-call-widget' ), wp_login_url( $back ? $back : home_url( '/' ) ), __( 'Log in', 'video-call-widget' ) );
+	}
+	if ( $needs_token && ! video_call_widget_may_enter( $room ) ) {
+		/* translators: %s: the room name */
+		return video_call_widget_notice( sprintf( __( 'Video call: room "%s" opens once this post is published (or when it is listed under Settings → Video call widget → Allowed rooms).', 'video-call-widget' ), $room ) );
 	}
 	video_call_widget_enqueue();
 
@@ -212,7 +216,7 @@ function video_call_widget_render_block( $attributes ) {
 	return '<div ' . get_block_wrapper_attributes() . '>' . $markup . '</div>';
 }
 
-/** GET /wp-json/video-call-widget/v1/token?room=… → { token } for the logged-in user (cookie + nonce). */
+/** GET /wp-json/video-call-widget/v1/token?room=…[&role=host|guest] → { token } for the logged-in user (cookie + nonce). */
 function video_call_widget_rest_routes() {
 	register_rest_route(
 		'video-call-widget/v1',
@@ -226,18 +230,37 @@ function video_call_widget_rest_routes() {
 					'required'          => true,
 					'validate_callback' => 'video_call_widget_valid_room',
 				),
+				'role' => array(
+					'type'              => 'string',
+					'required'          => false,
+					'validate_callback' => 'video_call_widget_valid_role',
+				),
 			),
 			'callback'            => 'video_call_widget_rest_token',
 		)
 	);
 }
 
+/** The REST route's optional `role`: host or guest. */
+function video_call_widget_valid_role( $role ) {
+	return in_array( $role, array( 'host', 'guest' ), true );
+}
+
+/** 404 without a secret; 403 for a room the user may not enter, or `role=host` without vcw_host_calls. */
 function video_call_widget_rest_token( $request ) {
-	$token = video_call_widget_mint_token( (string) $request['room'] );
-	if ( '' === $token ) {
+	$room = (string) $request['room'];
+	$role = (string) ( $request['role'] ?? '' );
+	if ( '' === video_call_widget_token_secret() ) {
 		return new WP_Error( 'video_call_widget_no_token', __( 'This site does not mint call tokens.', 'video-call-widget' ), array( 'status' => 404 ) );
 	}
-	$response = rest_ensure_response( array( 'token' => $token ) );
+	if ( ! video_call_widget_may_enter( $room ) ) {
+		/* translators: %s: the room name */
+		return new WP_Error( 'video_call_widget_room_forbidden', sprintf( __( 'You may not join room "%s": it is not on a published post you can read, nor listed in the plugin\'s allowed rooms.', 'video-call-widget' ), $room ), array( 'status' => 403 ) );
+	}
+	if ( 'host' === $role && ! video_call_widget_can_host() ) {
+		return new WP_Error( 'video_call_widget_host_forbidden', __( 'Joining as host needs the vcw_host_calls capability (administrators have it).', 'video-call-widget' ), array( 'status' => 403 ) );
+	}
+	$response = rest_ensure_response( array( 'token' => video_call_widget_mint_token( $room, $role ) ) );
 	$response->header( 'Cache-Control', 'no-store' );
 	return $response;
 }

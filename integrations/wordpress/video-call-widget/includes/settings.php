@@ -1,7 +1,7 @@
 <?php
 /**
- * Settings → Video call widget: the server URL, an optional script URL, and the token secret and lifetime
- * for sites whose server runs with ROOM_TOKEN_SECRET.
+ * Settings → Video call widget: the server URL, an optional script URL, and the token secret, lifetime and
+ * allowed rooms for sites whose server runs with ROOM_TOKEN_SECRET.
  *
  * @package VideoCallWidget
  */
@@ -58,6 +58,15 @@ function video_call_widget_register_settings() {
 			'sanitize_callback' => 'video_call_widget_sanitize_ttl',
 		)
 	);
+	register_setting(
+		$group,
+		'video_call_widget_allowed_rooms',
+		array(
+			'type'              => 'string',
+			'default'           => '',
+			'sanitize_callback' => 'video_call_widget_sanitize_rooms',
+		)
+	);
 
 	add_settings_section( 'video_call_widget_server', __( 'Call server', 'video-call-widget' ), '__return_false', 'video-call-widget' );
 	add_settings_field( 'video_call_widget_server_url', __( 'Server URL', 'video-call-widget' ), 'video_call_widget_field_server_url', 'video-call-widget', 'video_call_widget_server', array( 'label_for' => 'video_call_widget_server_url' ) );
@@ -65,6 +74,7 @@ function video_call_widget_register_settings() {
 	add_settings_section( 'video_call_widget_tokens', __( 'Room tokens', 'video-call-widget' ), 'video_call_widget_tokens_intro', 'video-call-widget' );
 	add_settings_field( 'video_call_widget_token_secret', __( 'Token secret', 'video-call-widget' ), 'video_call_widget_field_secret', 'video-call-widget', 'video_call_widget_tokens', array( 'label_for' => 'video_call_widget_token_secret' ) );
 	add_settings_field( 'video_call_widget_token_ttl', __( 'Token lifetime (seconds)', 'video-call-widget' ), 'video_call_widget_field_ttl', 'video-call-widget', 'video_call_widget_tokens', array( 'label_for' => 'video_call_widget_token_ttl' ) );
+	add_settings_field( 'video_call_widget_allowed_rooms', __( 'Allowed rooms', 'video-call-widget' ), 'video_call_widget_field_rooms', 'video-call-widget', 'video_call_widget_tokens', array( 'label_for' => 'video_call_widget_allowed_rooms' ) );
 }
 
 function video_call_widget_sanitize_url( $value ) {
@@ -96,13 +106,23 @@ function video_call_widget_sanitize_secret( $value ) {
 	return $value;
 }
 
+/** Room names, one a line (spaces and commas separate too); invalid ones are dropped with a notice. */
+function video_call_widget_sanitize_rooms( $value ) {
+	$names = preg_split( '/[\s,]+/', (string) $value, -1, PREG_SPLIT_NO_EMPTY );
+	$valid = array_values( array_unique( array_filter( $names, 'video_call_widget_valid_room' ) ) );
+	if ( count( $valid ) < count( array_unique( $names ) ) ) {
+		add_settings_error( 'video_call_widget', 'invalid-room', __( 'Room names use letters, digits, "-" and "_" (at most 64); the others were dropped.', 'video-call-widget' ) );
+	}
+	return implode( "\n", $valid );
+}
+
 function video_call_widget_sanitize_ttl( $value ) {
 	$ttl = (int) $value;
 	return $ttl >= 60 && $ttl <= 7 * 24 * 3600 ? $ttl : 3600;
 }
 
 function video_call_widget_tokens_intro() {
-	echo '<p>' . esc_html__( 'When the call server runs with ROOM_TOKEN_SECRET, every join needs a token. Enter the same secret here and the site mints one for each logged-in visitor (editors and administrators join as hosts); visitors who are not logged in are asked to log in. Keep the lifetime at most the server’s TOKEN_MAX_TTL (3600 by default). You can define VIDEO_CALL_WIDGET_TOKEN_SECRET in wp-config.php instead.', 'video-call-widget' ) . '</p>';
+	echo '<p>' . esc_html__( 'When the call server runs with ROOM_TOKEN_SECRET, every join needs a token. Enter the same secret here and the site mints one for each logged-in visitor, only for rooms used on published (or private) posts they can read and for the allowed rooms below; visitors who are not logged in are asked to log in. Users with the vcw_host_calls capability (administrators) join as hosts, everyone else as guests. Keep the lifetime at most the server’s TOKEN_MAX_TTL (3600 by default). You can define VIDEO_CALL_WIDGET_TOKEN_SECRET in wp-config.php instead.', 'video-call-widget' ) . '</p>';
 }
 
 function video_call_widget_field_server_url() {
@@ -139,6 +159,14 @@ function video_call_widget_field_ttl() {
 	printf(
 		'<input type="number" class="small-text" id="video_call_widget_token_ttl" name="video_call_widget_token_ttl" value="%s" min="60" max="604800" step="1">',
 		esc_attr( (string) video_call_widget_token_ttl() )
+	);
+}
+
+function video_call_widget_field_rooms() {
+	printf(
+		'<textarea class="regular-text code" id="video_call_widget_allowed_rooms" name="video_call_widget_allowed_rooms" rows="4">%s</textarea><p class="description">%s</p>',
+		esc_textarea( (string) get_option( 'video_call_widget_allowed_rooms', '' ) ),
+		esc_html__( 'Rooms any logged-in user may join though no post shows them (e.g. a call in a theme template), one a line.', 'video-call-widget' )
 	);
 }
 

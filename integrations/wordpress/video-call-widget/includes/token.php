@@ -61,22 +61,24 @@ function video_call_widget_sign_jwt( array $claims, $secret ) {
 }
 
 /**
- * A token for the current user in $room, or '' when none can be minted (no secret, nobody logged in).
- * Users who can edit others' posts join as `host`, everyone else as `guest`; filter
- * `video_call_widget_token_claims` to change the claims.
+ * A token for the current user in $room, or '' when none can be minted (no secret, nobody logged in). The caller
+ * checks that the user may enter the room (video_call_widget_may_enter). $role: 'host' or 'guest'; by default
+ * `host` for users with the vcw_host_calls capability, else `guest`; `host` is never granted without it.
+ * Filter `video_call_widget_token_claims` to change the claims.
  */
-function video_call_widget_mint_token( $room ) {
+function video_call_widget_mint_token( $room, $role = '' ) {
 	$secret = video_call_widget_token_secret();
 	if ( '' === $secret || ! is_user_logged_in() || ! video_call_widget_valid_room( $room ) ) {
 		return '';
 	}
 	$user   = wp_get_current_user();
 	$now    = time();
+	$host   = video_call_widget_can_host() && 'guest' !== $role;
 	$claims = array(
 		'room' => $room,
 		'iat'  => $now,
 		'exp'  => $now + video_call_widget_token_ttl(),
-		'role' => current_user_can( 'edit_others_posts' ) ? 'host' : 'guest',
+		'role' => $host ? 'host' : 'guest',
 		'name' => video_call_widget_truncate_utf16( video_call_widget_user_name( $user ), 64 ),
 		'sub'  => (string) $user->ID,
 	);
