@@ -95,7 +95,11 @@ test('webhook deliveries dropped by a full queue are counted', logged(async (t) 
   // room.started + participant.joined fill the queue; the second member's joined is dropped.
   await member(server, 'hooked', 'Ada', t);
   await member(server, 'hooked', 'Bo', t);
-  const text = await scrape(server);
+  // Events are queued as the server registers each socket: wait for the dropped one rather than race it.
+  const text = await waitFor(async () => {
+    const body = await scrape(server);
+    return sample(body, 'vcw_webhook_deliveries_total', 'result="dropped"') === 1 ? body : '';
+  }, 3000, 'one dropped delivery counted');
   assert.equal(sample(text, 'vcw_webhook_queue'), 2);
   assert.equal(sample(text, 'vcw_webhook_deliveries_total', 'result="dropped"'), 1);
   assert.equal(sample(text, 'vcw_webhook_deliveries_total', 'result="delivered"'), 0);

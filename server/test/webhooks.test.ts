@@ -103,6 +103,8 @@ test('a receiver that fails and then recovers gets every event, in order, each u
   assert.deepEqual(hook.received.map((r) => r.body.data.peerId), ['p1', 'p2', 'p3', 'p4', 'p5'], 'in order despite the failures');
   assert.ok(hook.received.every((r) => r.signed));
   assert.deepEqual(ids.slice(0, 4), [ids[0], ids[0], ids[0], ids[0]], 'the first event was retried under the same webhook-id');
+  // The receiver has the fifth request; the sender counts it delivered once the answer is back: wait for that.
+  await waitFor(() => sender.stats().delivered === 5, 5000, () => JSON.stringify(sender.stats()));
   assert.deepEqual(sender.stats(), { queued: 0, delivered: 5, failedAttempts: 3, abandoned: 0, dropped: 0 });
 });
 
