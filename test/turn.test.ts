@@ -103,8 +103,8 @@ describe('TURN relay (coturn)', function () {
   it('renews TURN credentials during the call: a relay-only newcomer reaches a member whose first credentials expired', async function () {
     this.timeout(150_000);
     const turn = await turnServer();
-    // The shortest TURN_TTL the server takes: credentials live 60 s.
-    const server = await startServer({ TURN_URLS: `turn:127.0.0.1:${turn.port}?transport=udp`, TURN_SECRET: SECRET, TURN_TTL: '60' });
+    // The shortest TURN_TTL the server takes: credentials live 30 s (renewed after 15 s, the widget's shortest wait).
+    const server = await startServer({ TURN_URLS: `turn:127.0.0.1:${turn.port}?transport=udp`, TURN_SECRET: SECRET, TURN_TTL: '30' });
     await loadWidget(server);
     const room = uniqueRoom('turn-ttl');
     const a = addWidget(server, room, { 'display-name': 'Early', 'ice-transport': 'relay' });

@@ -231,7 +231,7 @@ export function loadConfig(env: Env, paths: { staticDir: string; demoDir: string
     stunUrls: list(env, 'STUN_URLS', (u) => /^stuns?:[^\s]+$/.test(u), 'a stun: or stuns: URL'),
     turnUrls,
     turnSecret,
-    turnTtl: int(env, 'TURN_TTL', 3600, 60, 7 * 24 * 3600),
+    turnTtl: int(env, 'TURN_TTL', 3600, 30, 7 * 24 * 3600),
     ticketSecret: ticketSecret(env),
     ticketTtl: int(env, 'TICKET_TTL', 12 * 3600, 5, 7 * 24 * 3600),
     seatTimeoutMs: int(env, 'SEAT_TIMEOUT_MS', 15000, 1000, 120000),

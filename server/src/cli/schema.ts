@@ -37,7 +37,7 @@ export const CONFIG_SCHEMA: readonly ConfigVariable[] = [
   { group: 'ice', name: 'STUN_URLS', meaning: 'comma-separated `stun:` URLs given to browsers', default: 'none' },
   { group: 'ice', name: 'TURN_URLS', meaning: 'comma-separated `turn:`/`turns:` URLs; browsers get short-lived credentials for them', default: 'none' },
   { group: 'ice', name: 'TURN_SECRET', meaning: "the TURN server's shared secret (coturn `static-auth-secret`, ≥ 32 chars); required with `TURN_URLS`", default: 'none' },
-  { group: 'ice', name: 'TURN_TTL', meaning: 'TURN credential lifetime, seconds', default: '`3600`' },
+  { group: 'ice', name: 'TURN_TTL', meaning: 'TURN credential lifetime, seconds (30 s – 7 days); widgets renew them at half their life', default: '`3600`' },
   { group: 'tickets', name: 'TICKET_SECRET', meaning: 'secret that signs tickets (≥ 32 chars)', default: 'random, kept in `STATE_DIR`' },
   { group: 'tickets', name: 'STATE_DIR', meaning: 'where the generated ticket secret and agent key are kept, so a restart keeps running calls', default: '`~/.video-call-widget`' },
   { group: 'tickets', name: 'TICKET_TTL', meaning: 'ticket lifetime, seconds (5 s – 7 days); with room tokens a ticket never outlives its token', default: '`43200`' },
