@@ -68,8 +68,10 @@ export class Credentials {
 
   /** VCW-ICE: the server granted us ICE servers with TURN credentials; use them, and ask again before they expire. */
   granted(servers: IceServer[]): void {
-    // VCW-ICE comes on the peer's own socket: the peer and the config it was made with are there.
-    (this.#link.peerOptions()!.config as RTCConfiguration).iceServers = servers;
+    // VCW-ICE comes on the peer's own socket, so the peer is there — unless the call was left meanwhile.
+    const options = this.#link.peerOptions();
+    if (!options) return;
+    (options.config as RTCConfiguration).iceServers = servers;
     this.#refreshIceBefore(iceExpiry(servers));
   }
 
