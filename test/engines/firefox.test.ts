@@ -164,15 +164,18 @@ describe('Chromium ↔ Firefox ESR', { skip: FIREFOX ? false : 'firefox-esr is n
 
     // A leave noticed.
     const firefoxId = (await view(ff)).selfId;
-    const left = cr.evaluate((id) => new Promise<string>((resolve) => {
+    // The listener is in place (the evaluate has returned) before Firefox leaves: its goodbye can arrive within
+    // milliseconds, sooner than a listener sent along with it would be.
+    await cr.evaluate((id) => {
+      const record = window as unknown as { vcwLeft?: string };
       document.getElementById('call')!.addEventListener('vcw-participant-leave', (e) => {
         const detail = (e as CustomEvent<{ participant: { id: string }; reason: string }>).detail;
-        if (detail.participant.id === id) resolve(detail.reason);
+        if (detail.participant.id === id) record.vcwLeft = detail.reason;
       });
-    }), firefoxId);
+    }, firefoxId);
     const started = Date.now();
     await act(ff, 'leave');
-    const reason = await Promise.race([left, new Promise<never>((_r, reject) => setTimeout(() => reject(new Error('no vcw-participant-leave at Chromium within 10 s')), 10_000))]);
+    const reason = await waitFor(() => cr.evaluate(() => (window as unknown as { vcwLeft?: string }).vcwLeft), 10_000, 'vcw-participant-leave at Chromium');
     assert.equal(reason, 'left', 'Chromium hears Firefox left');
     assert.ok(Date.now() - started < 5_000, `noticed in ${Date.now() - started} ms`);
     assert.equal((await view(cr)).remotes.length, 0, 'Firefox\'s tile is gone');
