@@ -41,22 +41,17 @@ export class Rooms extends EventEmitter<RoomEvents> {
 
   /** Reserve a seat for a newcomer: its fresh peer id and the members already there, or null when full. */
   reserve(room: string, name: string, role: Role = 'guest'): { peerId: string; members: Member[] } | null {
-    const seats = this.rooms.get(room) ?? new Map<string, Seat>();
-    if (seats.size >= this.maxPeers) return null;
-    const members = membersOf(seats);
+    const seats = this.rooms.get(room);
+    if ((seats?.size ?? 0) >= this.maxPeers) return null;
+    const members = seats ? membersOf(seats) : [];
     const peerId = newPeerId();
-    const seat: Seat = { peerId, name, role, connected: false, timer: undefined };
-    seat.timer = setTimeout(() => this.release(peerId, 'expired'), this.seatTimeoutMs);
-    seat.timer.unref();
-    seats.set(peerId, seat);
-    this.rooms.set(room, seats);
-    this.roomOfPeer.set(peerId, room);
+    this.adopt(room, peerId, name, role);
     return { peerId, members };
   }
 
   /**
-   * Shared mode: hold a seat that Redis has already granted (the capacity check was Redis's), as a reservation that
-   * is released as `expired` when its WebSocket does not arrive in time.
+   * Hold a seat as a reservation that is released as `expired` when its WebSocket does not arrive in time, without a
+   * capacity check: `reserve` checks first; in shared mode Redis has already granted it.
    */
   adopt(room: string, peerId: string, name: string, role: Role): void {
     const seats = this.rooms.get(room) ?? new Map<string, Seat>();
