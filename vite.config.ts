@@ -260,6 +260,39 @@ function closingBrace(code: string, i: number): number {
  * each language table is its own chunk; PeerJS and its shims go with the call. Lit's directive base is needed only by
  * the devices chunk's `<video>` binding. The layering rules (`.dependency-cruiser.cjs`) keep imports in line with it.
  */
+/**
+ * Lit as the widget uses it: modern browsers only, no server rendering, no second copy of Lit to warn about. Drops the
+ * hooks for the old Shady DOM polyfills and for hydration (each a global read and a call), the version lists Lit keeps
+ * on `globalThis` for its multiple-copies warning, and shortens the two `css` misuse errors (a `CSSResult` built by
+ * hand, a non-`css` value in `css```): the widget does neither, and the errors still throw. Each change must find its
+ * text: a Lit update that moves it fails the build here instead of silently shipping the old weight.
+ */
+function litTrims(): Plugin {
+  const edits: [RegExp, RegExp, string][] = [
+    [/[\\/]@lit[\\/]reactive-element[\\/]css-tag\.js$/, /"CSSResult is not constructable[^"]*"/, '"CSSResult"'],
+    [/[\\/]@lit[\\/]reactive-element[\\/]css-tag\.js$/, /"Value passed to 'css' function[^"]*"\+(\w+)\+"[^"]*"/, '"css: "+$1'],
+    [/[\\/]@lit[\\/]reactive-element[\\/]reactive-element\.js$/, /\w+\.reactiveElementPolyfillSupport/, 'void 0'],
+    [/[\\/]@lit[\\/]reactive-element[\\/]reactive-element\.js$/, /\(\w+\.reactiveElementVersions\?\?=\[\]\)\.push\("[\d.]+"\)/, 'void 0'],
+    [/[\\/]lit-html[\\/]lit-html\.js$/, /\w+\.litHtmlPolyfillSupport/, 'void 0'],
+    [/[\\/]lit-html[\\/]lit-html\.js$/, /\(\w+\.litHtmlVersions\?\?=\[\]\)\.push\("[\d.]+"\)/, 'void 0'],
+    [/[\\/]lit-element[\\/]lit-element\.js$/, /\w+\.litElementHydrateSupport\?\.\(\{LitElement:\w+\}\)/, 'void 0'],
+    [/[\\/]lit-element[\\/]lit-element\.js$/, /\w+\.litElementPolyfillSupport/, 'void 0'],
+    [/[\\/]lit-element[\\/]lit-element\.js$/, /\(\w+\.litElementVersions\?\?=\[\]\)\.push\("[\d.]+"\)/, 'void 0'],
+  ];
+  return {
+    name: 'vcw-lit-trims',
+    transform(code, id) {
+      const mine = edits.filter(([file]) => file.test(id));
+      if (!mine.length) return null;
+      for (const [, text, by] of mine) {
+        if (!text.test(code)) this.error(`lit: ${text} not found in ${id}; check vite.config.ts litTrims()`);
+        code = code.replace(text, by);
+      }
+      return { code, map: null };
+    },
+  };
+}
+
 const CORE = 'video-call-widget';
 export function chunkOf(id: string): string | null {
   const path = id.replace(/\\/g, '/');
@@ -278,7 +311,7 @@ export function chunkOf(id: string): string | null {
 
 // The widget bundle: one ES module entry (`video-call-widget.js`) and the lazily loaded chunks beside it.
 export default defineConfig({
-  plugins: [compactStyles(), compactTemplates(), peerjsJsonOnly()],
+  plugins: [compactStyles(), compactTemplates(), peerjsJsonOnly(), litTrims()],
   resolve: {
     alias: {
       'webrtc-adapter': fileURLToPath(new URL('src/vendor/webrtc-adapter-lite.ts', import.meta.url)),

@@ -1,8 +1,10 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, nothing, type PropertyValues } from 'lit';
 import { MediaController } from './media-controller.js';
 import type { CallChunk, CallHandle, DeviceChoice, DevicesHandle, HostEvent, SessionHandle, SupportHandle } from './host.js';
 import { emit } from './events.js';
-import { fill, loadStrings, stringsFor, type StringOverrides, type Strings } from './strings.js';
+import { loadStrings, stringsFor, type StringOverrides, type Strings } from './strings.js';
+import { peekRoom, type RoomPeek } from './room-info.js';
+import { screen } from './screens.js';
 import { styles } from './video-call-widget.styles.js';
 import { WidgetError, type ChatMessage, type ErrorCode, type FileTransfer, type LeaveReason, type Participant, type PeerStats, type WaitingVisitor, type WidgetState } from './types.js';
 import { clip, MAX_NAME, ROOM_NAME } from '../protocol/room.js';
@@ -11,7 +13,6 @@ import { clip, MAX_NAME, ROOM_NAME } from '../protocol/room.js';
 let scriptBase = '';
 /** Set once by the entry module (`index.ts`) from its own URL, which is the script's URL. */
 export const setScriptBase = (moduleUrl: string): void => void (scriptBase ||= moduleUrl.replace(/[^/]*$/, ''));
-const MEDIA_ERRORS: readonly ErrorCode[] = ['permission-denied', 'no-device', 'device-in-use'];
 
 /**
  * A video call in one tag: pre-join screen, call grid, controls and chat. Mesh WebRTC through PeerJS, rooms
@@ -124,7 +125,7 @@ export class VideoCallWidget extends LitElement {
     layout: { reflect: true },
     strings: { attribute: false },
     _state: { state: true },
-    error: { state: true },
+    shownError: { state: true },
     chatOpen: { state: true },
     nameDraft: { state: true },
   };
@@ -181,10 +182,12 @@ export class VideoCallWidget extends LitElement {
   iceTransport: string | undefined;
 
   private _state: WidgetState = 'idle';
-  private error: { code: ErrorCode; message: string } | null = null;
+  /** @internal The final failure on the error screen. */
+  shownError: { code: ErrorCode; message: string } | null = null;
   /** @internal */
   chatOpen = false;
-  private nameDraft = '';
+  /** @internal The name field as typed. */
+  nameDraft = '';
   /** @internal Camera and microphone. */
   readonly media = new MediaController(this);
   /** @internal The current call. */
@@ -200,10 +203,10 @@ export class VideoCallWidget extends LitElement {
   /** The support flow (`mode="launcher" | "desk"`), once its chunk is loaded. */
   #sup: SupportHandle | undefined;
   #supLoading: Promise<void> | undefined;
-  /** Camera and microphone may be asked for: a click asked for them, `join()` was called, or `preview="auto"`. */
-  #armed = false;
-  /** Who is in the room (`GET /api/rooms/{room}`), for the pre-join card; null until known. */
-  #room: { count: number; names: string[] } | null = null;
+  /** @internal Camera and microphone may be asked for: a click asked for them, `join()` was called, or `preview="auto"`. */
+  armed = false;
+  /** @internal Who is in the room (`GET /api/rooms/{room}`), for the pre-join card; null until known. */
+  roomInfo: RoomPeek | null = null;
 
   constructor() {
     super();
@@ -388,7 +391,7 @@ export class VideoCallWidget extends LitElement {
   fail(error: WidgetError): void {
     if (error.code === 'aborted') return;
     this.media.release();
-    this.error = { code: error.code, message: this.t.errors[error.code] };
+    this.shownError = { code: error.code, message: this.t.errors[error.code] };
     this.#setState('error');
     emit(this, 'vcw-error', { code: error.code, message: error.message || this.t.errors[error.code] });
   }
@@ -406,14 +409,14 @@ export class VideoCallWidget extends LitElement {
 
   /** @internal Show the pre-join screen again (the support flow: "call again", a closed panel). */
   restart(): void {
-    this.error = null;
+    this.shownError = null;
     this.#start();
   }
 
   /** Enter the pre-join screen (or join at once with `auto-join`). */
   #start(): void {
     if (!this.isConnected || this.#pending || this.call) return;
-    this.error = null;
+    this.shownError = null;
     if (!this.room) return this.#setState('idle');
     if (!ROOM_NAME.test(this.room)) return this.fail(new WidgetError('invalid-room', `Invalid room name "${this.room}"`));
     if (noRtc()) return this.fail(unsupported());
@@ -423,14 +426,14 @@ export class VideoCallWidget extends LitElement {
     }
     if (this.autoJoin) return void this.join().catch(() => undefined);
     this.#setState('prejoin');
-    if (this.preview == 'auto' || this.#armed || this.mode != 'inline') return this.#preview();
-    this.#room = null;
+    if (this.preview == 'auto' || this.armed || this.mode != 'inline') return this.startPreview();
+    this.roomInfo = null;
     void this.#peek(this.room);
   }
 
-  /** Start the camera preview (a click on "Check camera and microphone", or `preview="auto"`). */
-  #preview(): void {
-    this.#armed = true;
+  /** @internal Start the camera preview (a click on "Check camera and microphone", or `preview="auto"`). */
+  startPreview(): void {
+    this.armed = true;
     // The pre-join screen is idle time: fetch and compile the call chunk (PeerJS) now, not after the click.
     import('../call/index.js').catch(() => undefined);
     // The remembered devices come with the devices chunk: acquire once it is here (or failed to load).
@@ -440,16 +443,10 @@ export class VideoCallWidget extends LitElement {
 
   /** Ask the server who is in `room` (with the token when there is one); the card shows nothing when it cannot say. */
   async #peek(room: string): Promise<void> {
-    try {
-      const token = await this.roomToken();
-      const answer = await fetch(new URL(`api/rooms/${room}`, this.serverBase.replace(/\/?$/, '/')), { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-      const { count, names } = (answer.ok ? await answer.json() : {}) as { count?: unknown; names?: unknown };
-      if (room == this.room && Number.isInteger(count) && Array.isArray(names)) {
-        this.#room = { count: count as number, names: names.map((n) => clip(String(n), MAX_NAME)) };
-        this.requestUpdate();
-      }
-    } catch {
-      // Not known: the card leaves the line out; a join reports what is wrong.
+    const info = await this.roomToken().then((token) => peekRoom(this.serverBase, room, token), () => null);
+    if (info && room == this.room) {
+      this.roomInfo = info;
+      this.requestUpdate();
     }
   }
 
@@ -467,7 +464,7 @@ export class VideoCallWidget extends LitElement {
    */
   join(): Promise<void> {
     if (this._state === 'joined' || this._state === 'reconnecting') return Promise.resolve();
-    this.#armed = true;
+    this.armed = true;
     // The support flow first: a launcher opens its panel, a desk refuses unless an admission handed it a seat.
     const ready = this.mode == 'inline' ? Promise.resolve() : this.#loadSupport().then(() => this.#sup!.beforeJoin());
     this.#pending ??= ready.then(() => this.#joinNow()).finally(() => (this.#pending = undefined));
@@ -477,7 +474,7 @@ export class VideoCallWidget extends LitElement {
   async #joinNow(): Promise<void> {
     const abort = new AbortController();
     this.#abort = abort;
-    this.error = null;
+    this.shownError = null;
     try {
       if (!ROOM_NAME.test(this.room)) throw new WidgetError('invalid-room', `Invalid room name "${this.room}"`);
       if (noRtc()) throw unsupported();
@@ -537,7 +534,7 @@ export class VideoCallWidget extends LitElement {
    * @param on on or off; toggles when absent
    */
   async toggleMicrophone(on = !this.media.micOn): Promise<void> {
-    await this.media.setMicrophone(on, this.#armed).catch((error: unknown) => this.#reportMedia(error));
+    await this.media.setMicrophone(on, this.armed).catch((error: unknown) => this.#reportMedia(error));
     this.#afterToggle('vcw-microphone-toggle', this.media.micOn);
   }
 
@@ -546,7 +543,7 @@ export class VideoCallWidget extends LitElement {
    * @param on on or off; toggles when absent
    */
   async toggleCamera(on = !this.media.camOn): Promise<void> {
-    await this.media.setCamera(on, this.#armed).catch((error: unknown) => this.#reportMedia(error));
+    await this.media.setCamera(on, this.armed).catch((error: unknown) => this.#reportMedia(error));
     this.#afterToggle('vcw-camera-toggle', this.media.camOn);
   }
 
@@ -659,7 +656,8 @@ export class VideoCallWidget extends LitElement {
     await this.#session.sendData(payload, options?.to);
   }
 
-  #recover = (withoutDevices: boolean) => {
+  /** @internal Back to the pre-join screen, or (`withoutDevices`) into the call without camera and microphone. */
+  recover(withoutDevices: boolean): void {
     if (withoutDevices) {
       this.media.micOn = false;
       this.media.camOn = false;
@@ -670,75 +668,19 @@ export class VideoCallWidget extends LitElement {
       this.#setState('idle');
       this.restart();
     }
-  };
+  }
+
+  /** @internal The support flow's wording of the pre-join button ("Call us"), if any. */
+  get joinLabel(): string | undefined {
+    return this.#sup?.joinLabel;
+  }
 
   override render() {
-    const inner = this.#screen();
+    const inner = screen(this) ?? this.#session?.render({ t: this.t, devices: this.kit, devicesOpen: this.#devicesOpen, toggleDevices: () => {
+      this.#devicesOpen = !this.#devicesOpen;
+      this.requestUpdate();
+    } }) ?? nothing;
     return this.mode == 'inline' ? inner : this.#sup?.render(inner);
-  }
-
-  #screen() {
-    const t = this.t;
-    switch (this._state) {
-      case 'idle':
-        return html`<div part="base" class="base center"><p>${this.room ? t.connecting : t.noRoom}</p></div>`;
-      case 'prejoin':
-      case 'joining':
-        return this.#renderPrejoin(t);
-      case 'left':
-        return html`<div part="base" class="base center"><p>${t.left}</p><button part="button" class="primary" @click=${() => this.#recover(false)}>${t.rejoin}</button></div>`;
-      case 'error':
-        return this.#renderError(t);
-      default:
-        return this.#session?.render({ t, devices: this.kit, devicesOpen: this.#devicesOpen, toggleDevices: () => {
-          this.#devicesOpen = !this.#devicesOpen;
-          this.requestUpdate();
-        } }) ?? nothing;
-    }
-  }
-
-  #renderPrejoin(t: Strings) {
-    const joining = this._state === 'joining';
-    const { preview, micOn, camOn, audioTrack, videoTrack } = this.media;
-    const card = !this.#armed;
-    const room = this.#room;
-    const wants = (micOn || camOn) && !audioTrack && !videoTrack;
-    return html`<form part="base prejoin" class="base prejoin" @submit=${(e: Event) => {
-      e.preventDefault();
-      void this.join().catch(() => undefined);
-    }}>
-      ${card
-        ? html`<h2>${this.room}</h2>${room ? html`<p>${room.count
-          ? fill(t.roomHere, { names: room.names.join(', ') || String(room.count) })
-          : t.roomEmpty}</p>` : nothing}`
-        : html`<div part="preview" class="tile self">
-          ${preview ? this.kit?.video(preview, { muted: true, mirror: true }) : html`<div class="avatar">${t.noCameraPreview}</div>`}
-        </div>`}
-      <label>${t.yourName}
-        <input part="input" name="name" maxlength="64" required autocomplete="name" placeholder=${t.namePlaceholder} .value=${this.nameDraft}
-          ?disabled=${joining} @input=${(e: Event) => (this.nameDraft = (e.target as HTMLInputElement).value)} />
-      </label>
-      ${card ? nothing : this.kit?.prejoin(t) ?? nothing}
-      <div class="row">
-        <button part="button" type="button" class="toggle" aria-pressed=${!micOn} @click=${() => void this.toggleMicrophone()}>${t.mute}</button>
-        <button part="button" type="button" class="toggle" aria-pressed=${!camOn} @click=${() => void this.toggleCamera()}>${t.stopVideo}</button>
-        <button part="button" class="primary" type="submit" ?disabled=${joining}>${joining ? t.joining : this.#sup?.joinLabel ?? t.join}</button>
-        ${card && (micOn || camOn) ? html`<button part="button" type="button" @click=${() => this.#preview()}>${t.checkDevices}</button>` : nothing}
-      </div>
-      ${wants ? html`<p>${t.whyDevices}</p>` : nothing}
-    </form>`;
-  }
-
-  #renderError(t: Strings) {
-    const code = this.error?.code;
-    return html`<div part="base error" class="base center" role="alert">
-      <p>${this.error?.message}</p>
-      ${this.kit?.allowHelp(code)}
-      <div class="row">
-        ${code === 'unsupported-browser' ? nothing : html`<button part="button" class="primary" @click=${() => this.#recover(false)}>${t.retry}</button>`}
-        ${code && MEDIA_ERRORS.includes(code) ? html`<button part="button" @click=${() => this.#recover(true)}>${t.joinWithout}</button>` : nothing}
-      </div>
-    </div>`;
   }
 }
 

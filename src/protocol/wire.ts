@@ -85,7 +85,6 @@ export interface TicketAnswer {
   readonly waitTimeoutMs?: number;
 }
 
-/** The answer to `GET /api/rooms/{room}/support`: desks online on the queue, and visitors waiting in it. */
 /** `GET /api/rooms/{room}`: who holds a seat now (`names`: those who gave one), for the pre-join card. */
 export interface RoomInfo {
   count: number;
@@ -93,6 +92,7 @@ export interface RoomInfo {
   maxPeers: number;
 }
 
+/** The answer to `GET /api/rooms/{room}/support`: desks online on the queue, and visitors waiting in it. */
 export interface SupportStatus {
   readonly agents: number;
   readonly waiting: number;
