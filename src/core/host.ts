@@ -104,6 +104,8 @@ export interface DevicesHandle {
   pickers(t: Strings): unknown;
   /** After a denial (`code` is `permission-denied`): how to allow camera and microphone again in this browser. */
   allowHelp(code: ErrorCode | undefined): unknown;
+  /** The camera and microphone wanted now open without the browser asking (this site is already allowed both). */
+  allowed(): Promise<boolean>;
   /** Who speaks loudest now ('' for nobody). */
   readonly speaker: string;
   /** In-call notices ("you are muted", "a device was disconnected", a failed recording). */

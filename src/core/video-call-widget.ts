@@ -479,12 +479,22 @@ export class VideoCallWidget extends LitElement {
       if (!ROOM_NAME.test(this.room)) throw new WidgetError('invalid-room', `Invalid room name "${this.room}"`);
       if (noRtc()) throw unsupported();
       this.#setState('joining');
-      const [lazy]: [CallChunk, unknown] = await Promise.all([import('../call/index.js'), this.#extras().then(() => this.media.acquire())]);
+      const chunk: Promise<CallChunk> = import('../call/index.js');
+      const kit = await this.#extras();
+      const tracks = this.media.acquire();
+      tracks.catch(() => undefined);
+      // Camera and microphone already allowed on this site: the call is set up while they open (the calls carry
+      // stand-ins until then). Otherwise the person answers the browser's prompt first, so nobody in the call sees
+      // someone arrive who then refuses.
+      if (!(await kit.allowed())) await tracks;
+      const lazy = await chunk;
       abort.signal.throwIfAborted();
       // The support flow: an agent's admission handed us a seat, or a visitor waits in the queue for one.
       const seat = this.#sup?.takeSeat() ?? (await this.#sup?.knock(abort.signal));
       const call = (this.call = (this.#session ??= lazy.createSession(this)).open());
       await call.join({ server: this.serverBase, room: this.room, name: this.selfName, signal: abort.signal, iceTransport: this.iceTransport, seat });
+      // A device that failed while the call was set up fails the join, as it would have before.
+      await tracks;
       abort.signal.throwIfAborted();
       this.#setState('joined');
       this.kit?.joined(this.selfName);

@@ -68,6 +68,21 @@ export class DevicesController implements ReactiveController, DevicesHandle {
     this.#switcher.notice = notice;
   }
 
+  /**
+   * Whether the camera and microphone wanted now open without a prompt: the browser says this site is allowed both
+   * (`navigator.permissions`, which never prompts). Not known (an engine that cannot tell) counts as no.
+   */
+  async allowed(): Promise<boolean> {
+    const { micOn, camOn } = this.#host.media;
+    const names = [...(micOn ? ['microphone'] : []), ...(camOn ? ['camera'] : [])] as PermissionName[];
+    try {
+      const states = await Promise.all(names.map((name) => navigator.permissions.query({ name })));
+      return states.every((status) => status.state === 'granted');
+    } catch {
+      return false;
+    }
+  }
+
   /** The name of the last visit ('' when none). */
   rememberedName(): string {
     return rememberedName();
