@@ -193,12 +193,15 @@ export class Session implements SessionHandle {
     if (this.host.chat === 'off') return;
     const open = () => this.host.chatOpen;
     const check: Check = async (author, m) => (await this.#signing(call)).check(author, m);
+    // A live message's signature is checked at once, beside the others' (WebCrypto works in parallel); the messages
+    // are still recorded one after another, in the order they came.
+    const checked = message.t === 'history' ? undefined : check(from, message).catch(() => undefined);
     this.#inbound = this.#inbound.then(async () => {
       if (this.call !== call) return;
       if (message.t === 'history') return this.chat.merge(message.items, from, call.selfId, open, (id) => call.identityOf(id)?.name, check);
       // Whoever's connection it came on wrote it, under the name the server vouches for (never the message's);
       // a signature that does not check drops it.
-      const author = await check(from, message).catch(() => undefined);
+      const author = await checked;
       if (author === null) this.chat.invalid++;
       else this.chat.record(from, message, call.identityOf(from)?.name ?? author?.name ?? '', false, open(), message);
     });
