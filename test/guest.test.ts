@@ -96,6 +96,59 @@ describe('a guest: permissions only after a click', function () {
     assert(live(w), 'camera and microphone in use in the call');
   });
 
+  it('camera and microphone already allowed: the call is set up while they open; a prompt to come: only after the answer', async () => {
+    const room = uniqueRoom();
+    const host = addWidget(server, room, { 'display-name': 'Host', audio: 'off', video: 'off', 'auto-join': '' });
+    widgets.push(host);
+    await waitFor(() => host.state === 'joined', 'the host joined');
+    // What the browser says of this site's permissions, and a getUserMedia that answers when the test lets it (a
+    // person reading the prompt, or a camera that is slow to start).
+    const permissions = navigator.permissions;
+    const nativeQuery = permissions.query.bind(permissions);
+    const wrappedGum = devices.getUserMedia;
+    let state: PermissionState = 'granted';
+    let answer: () => void = () => undefined;
+    let answeredAt = 0;
+    let asked = 0;
+    permissions.query = async () => ({ state }) as PermissionStatus;
+    devices.getUserMedia = async (c) => {
+      asked++;
+      await new Promise<void>((resolve) => (answer = resolve));
+      answeredAt = performance.now();
+      return wrappedGum(c);
+    };
+    try {
+      const allowed = addWidget(server, room, { 'display-name': 'Allowed' });
+      widgets.push(allowed);
+      await waitFor(() => root(allowed).querySelector('.prejoin h2'), 'the card');
+      void allowed.join();
+      await waitFor(() => remotes(host).some((p) => p.name === 'Allowed'), 'the host hears from the guest while its camera is still opening');
+      equal(allowed.state, 'joining', 'still joining: the devices have not answered');
+      answer();
+      await waitFor(() => allowed.state === 'joined', 'joined once the devices answered');
+      await waitFor(() => live(allowed), 'the camera and microphone replace the stand-ins');
+
+      state = 'prompt';
+      const socketsBefore = sockets.length;
+      const asking = addWidget(server, room, { 'display-name': 'Asked' });
+      widgets.push(asking);
+      await waitFor(() => root(asking).querySelector('.prejoin h2'), 'the card');
+      const askedBefore = asked;
+      void asking.join();
+      await waitFor(() => asked > askedBefore, 'the browser asks');
+      // The person reads the prompt for half a second, then allows.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      equal(sockets.length, socketsBefore, 'no signaling socket while the browser asks');
+      answer();
+      await waitFor(() => asking.state === 'joined', 'joined after the answer');
+      const socketAt = performance.getEntriesByType('resource').filter((e) => /\/api\/rooms\/[^/]+\/join$/.test(e.name)).at(-1)!.startTime;
+      assert(socketAt >= answeredAt, `the seat was asked for after the answer (${Math.round(socketAt)} ms, answer at ${Math.round(answeredAt)} ms)`);
+    } finally {
+      permissions.query = nativeQuery;
+      devices.getUserMedia = wrappedGum;
+    }
+  });
+
   it('audio="off" video="off" joins and leaves without touching a device', async () => {
     const room = uniqueRoom();
     const a = addWidget(server, room, { 'display-name': 'Quiet', audio: 'off', video: 'off' });
