@@ -3,7 +3,7 @@
  * (a visitor's place in the queue) and `POST …/desk` (an agent opens a desk). What the queue does is `Support`'s.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction } from 'express';
 import { MAX_CONTEXT, MAX_CONTEXT_DEPTH, MAX_PAGE } from '../../../src/protocol/limits.js';
 import type { SupportStatus, TicketAnswer } from '../../../src/protocol/wire.js';
 import type { ServerDeps } from '../deps.js';
@@ -52,19 +52,39 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/**
+ * Answer with `value` at once (one process), or once it settles (shared mode, from Redis): an ApiError thrown by
+ * `then` goes to the error handler, and Redis unreachable answers 503.
+ */
+function settle<T>(value: T | Promise<T>, next: NextFunction, then: (value: T) => void): void {
+  if (!(value instanceof Promise)) return then(value);
+  value.then(
+    (settled) => {
+      try {
+        then(settled);
+      } catch (error) {
+        next(error);
+      }
+    },
+    () => next(unavailable()),
+  );
+}
+
 export function supportRoutes(app: Express, { config, support, shared }: ServerDeps, checks: RoomChecks): void {
   // A launcher asks whether anyone is at the desk before it shows itself.
-  app.get('/api/rooms/:room/support', (req, res) => {
+  app.get('/api/rooms/:room/support', (req, res, next) => {
     const room = checks.roomName(req);
-    res.set('Cache-Control', 'no-store');
-    res.json(support.stats(room) satisfies SupportStatus);
+    settle(support.stats(room), next, (stats) => {
+      res.set('Cache-Control', 'no-store');
+      res.json(stats satisfies SupportStatus);
+    });
   });
 
   // A visitor knocks: a place in the queue and a waiting ticket (a socket, no seat). Its page and context are
   // for the agents.
-  app.post('/api/rooms/:room/knock', knockBody, (req, res) => {
+  app.post('/api/rooms/:room/knock', knockBody, (req, res, next) => {
     const room = checks.spendJoin(req);
-    // Shared mode: the queue is this instance's, but no knock is taken while Redis (seats, relay) is unreachable.
+    // Shared mode: the queue is in Redis; no knock is taken while Redis is unreachable.
     if (shared && !shared.available) throw unavailable();
     let name = displayName(req.body);
     const page = pageOf(req.body);
@@ -73,22 +93,24 @@ export function supportRoutes(app: Express, { config, support, shared }: ServerD
     name = vouchedName(grant?.name ?? name);
     const signaling = signalingEndpoint(req, config);
     const address = clientAddress(req, config.trustProxy);
-    const knocked = support.knock(room, { name, page, context, signaling, notAfter: grant?.until, address, subject: grant?.sub });
-    if ('refused' in knocked) {
-      if (knocked.refused === 'full') throw new ApiError(409, 'room-full', `The queue is full (${config.maxWaiting} waiting); try again later.`);
-      throw new ApiError(
-        409,
-        'too-many-waiting',
-        `You are already waiting in this queue (at most ${config.maxWaitingPerVisitor} from one address or account): wait there, or try again once it is your turn.`,
-      );
-    }
-    res.set('Cache-Control', 'no-store');
-    res.json({ ...knocked, signaling, waitTimeoutMs: config.waitingTimeoutMs } satisfies TicketAnswer);
+    settle(support.knock(room, { name, page, context, signaling, notAfter: grant?.until, address, subject: grant?.sub }), next, (knocked) => {
+      if ('refused' in knocked) {
+        if (knocked.refused === 'full') throw new ApiError(409, 'room-full', `The queue is full (${config.maxWaiting} waiting); try again later.`);
+        throw new ApiError(
+          409,
+          'too-many-waiting',
+          `You are already waiting in this queue (at most ${config.maxWaitingPerVisitor} from one address or account): wait there, or try again once it is your turn.`,
+        );
+      }
+      res.set('Cache-Control', 'no-store');
+      res.json({ ...knocked, signaling, waitTimeoutMs: config.waitingTimeoutMs } satisfies TicketAnswer);
+    });
   });
 
   // An agent opens a desk on a queue: with a host token for the room, or with the agent key.
-  app.post('/api/rooms/:room/desk', jsonBody, (req, res) => {
+  app.post('/api/rooms/:room/desk', jsonBody, (req, res, next) => {
     const room = checks.spendJoin(req);
+    if (shared && !shared.available) throw unavailable();
     let name = displayName(req.body);
     const agentKey = (req.body as Record<string, unknown> | null | undefined)?.agentKey;
     if (agentKey !== undefined && typeof agentKey !== 'string') throw new ApiError(400, 'bad-request', '"agentKey" must be a string.');
@@ -98,8 +120,9 @@ export function supportRoutes(app: Express, { config, support, shared }: ServerD
     name = vouchedName(grant?.name ?? name);
     const signaling = signalingEndpoint(req, config);
     // A desk opened with the agent key is not bound to a token; one opened with a host token lives no longer.
-    const desk = support.openDesk(room, name, signaling, keyOk ? undefined : grant?.until);
-    res.set('Cache-Control', 'no-store');
-    res.json({ ...desk, signaling } satisfies TicketAnswer);
+    settle(support.openDesk(room, name, signaling, keyOk ? undefined : grant?.until), next, (desk) => {
+      res.set('Cache-Control', 'no-store');
+      res.json({ ...desk, signaling } satisfies TicketAnswer);
+    });
   });
 }

@@ -120,6 +120,8 @@ export function upgradeGuard({ config, rooms, tickets, support, shared, log, ori
       return refuse(done, 503, 'unavailable', 'The call service is briefly unavailable; try again in a moment.', { 'Retry-After': '2' });
     }
     if (claim.status === 'full') return refuse(done, 409, 'room-full', 'This room is full.');
+    // A support call room that is not this member's, or that removed it (on whichever instance).
+    if (claim.status === 'forbidden') return refuse(done, 403, 'forbidden', 'You were removed from this call.');
     if (req.socket.destroyed) return refuse(done, 400, 'bad-request', 'The connection closed.');
     (req as Claimed)[CLAIM] = claim;
     accept(ticket, address, req, done);

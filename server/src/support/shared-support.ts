@@ -1,0 +1,359 @@
+/**
+ * The support flow in shared mode (REDIS_URL): the queues live in Redis (shared/queue-store.ts), so a visitor
+ * knocking on one instance is seen by the desks on every instance, in the same order. Each instance keeps only its
+ * own sockets' part: which visitors and desks are attached here, what it last told them, the waiting timeouts of
+ * its visitors. A change is one Lua script, then a broadcast naming the queue; every instance holding sockets of
+ * that queue reads it again and tells its sockets what changed for them. An outcome (admitted, declined, timed out,
+ * removed) goes to the instance holding the socket concerned, before the broadcast.
+ *
+ * Of two desks admitting one visitor on two instances, exactly one takes it out of the queue (TAKE is atomic); the
+ * other hears `gone`, and the call room it prepared is never seated. A call room is recorded in Redis before its
+ * seats are claimed: no instance seats anyone else there, nor a member removed from it (seats.ts).
+ */
+import type { Logger } from 'pino';
+import { Close, MAX_PREVIEW, Notice } from '../../../src/protocol/limits.js';
+import type { SignalingEndpoint, SupportStatus } from '../../../src/protocol/wire.js';
+import type { Config } from '../config.js';
+import type { CallEvents } from '../events/call-events.js';
+import type { Rooms } from '../rooms.js';
+import type { SharedMode } from '../shared/cluster.js';
+import type { DeskRecord, QueueLimits } from '../shared/queue-store.js';
+import { newPeerId, type SupportKind, type Tickets } from '../tickets.js';
+import { callRoomName, callSeat } from './call-rooms.js';
+import { admittedText, declinedText, doneText, failedText, previewText, queueText, readDeskRequest, removedText, waitingText, type Transport } from './messages.js';
+import { PREVIEW_DATA_URL, PREVIEW_INTERVAL_MS, type Knock, type KnockResult, type OpenedDesk, type SupportService } from './service.js';
+
+/** A socket of the flow attached to this instance. */
+interface Attached {
+  readonly kind: SupportKind;
+  readonly queue: string;
+  /** A desk's own record (its name and endpoint, for the call rooms it admits into). */
+  readonly desk: DeskRecord | undefined;
+  /** A visitor's waiting timeout; a visitor missing from the queue without an outcome is closed by `lost`. */
+  timer: NodeJS.Timeout | undefined;
+  lost: NodeJS.Timeout | undefined;
+  sentPosition: number;
+  sentWaiting: number;
+  /** The VCW-WAITING a desk was sent last. */
+  sentText: string | undefined;
+  previewAt: number;
+}
+
+/** What crosses the bus: a queue changed, a preview (both broadcast); a text for a socket, a removal (targeted). */
+type Message =
+  | { k: 'q'; queue: string }
+  | { k: 'p'; queue: string; id: string; image: string }
+  | { k: 's'; peer: string; text: string; outcome: boolean }
+  | { k: 'x'; room: string; peer: string };
+
+/** How long a visitor missing from its queue waits for its outcome before its socket is closed (it knocks again). */
+const LOST_MS = 1000;
+
+export class SharedSupport implements SupportService {
+  private transport: Transport = { send: () => {}, close: () => {} };
+  private readonly attached = new Map<string, Attached>();
+  /** Call rooms admitted here, and members removed through this instance (the seat claim checks Redis too). */
+  private readonly calls = new Map<string, string>();
+  private readonly bans = new Set<string>();
+  private readonly limits: QueueLimits;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: Config,
+    private readonly rooms: Rooms,
+    private readonly tickets: Tickets,
+    private readonly shared: SharedMode,
+    private readonly log: Logger,
+    private readonly events?: CallEvents,
+  ) {
+    const leaseMs = config.shared!.seatLeaseMs;
+    this.limits = {
+      maxWaiting: config.maxWaiting,
+      maxWaitingPerVisitor: config.maxWaitingPerVisitor,
+      graceMs: config.seatTimeoutMs,
+      leaseMs,
+      keepMs: config.waitingTimeoutMs + config.seatTimeoutMs + 4 * leaseMs,
+    };
+    shared.onSupport((message) => this.received(message as Message));
+    this.timer = setInterval(() => void this.renew(), Math.min(500, Math.floor(leaseMs / 4)));
+    this.timer.unref();
+  }
+
+  private get store() {
+    return this.shared.queues;
+  }
+
+  bind(transport: Transport): void {
+    this.transport = transport;
+  }
+
+  async knock(room: string, visitor: Knock): Promise<KnockResult> {
+    const peerId = newPeerId();
+    const { name, page, context, signaling, notAfter, address, subject } = visitor;
+    const record = { name, page, context, since: Date.now(), signaling, notAfter, address, subject };
+    // A knock whose socket never comes holds its place no longer than an unclaimed seat (nor the waiting timeout).
+    const graceMs = Math.min(this.config.seatTimeoutMs, this.config.waitingTimeoutMs);
+    const knocked = await this.store.knock(room, peerId, record, { ...this.limits, graceMs });
+    if (knocked.expired.length > 0) this.changed(room);
+    if (knocked.status !== 'queued') return { refused: knocked.status === 'full' ? 'full' : 'too-many-waiting' };
+    this.events?.publish('support.knock', { queue: room, visitorId: peerId, name, page });
+    this.log.debug({ room, peer: peerId, position: knocked.position }, 'visitor knocked');
+    return { peerId, ticket: this.tickets.issue(room, peerId, name, Date.now(), 'waiting', 'guest', notAfter), position: knocked.position };
+  }
+
+  async openDesk(room: string, name: string, signaling: SignalingEndpoint, notAfter?: number): Promise<OpenedDesk> {
+    const peerId = newPeerId();
+    const expired = await this.store.openDesk(room, peerId, { name, signaling, notAfter }, this.limits);
+    if (expired.length > 0) this.changed(room);
+    this.log.debug({ room, peer: peerId }, 'desk opened');
+    return { peerId, ticket: this.tickets.issue(room, peerId, name, Date.now(), 'desk', 'guest', notAfter) };
+  }
+
+  async stats(room: string): Promise<SupportStatus> {
+    const { visitors, desks } = await this.store.snapshot(room, this.limits);
+    return { agents: desks, waiting: visitors.length };
+  }
+
+  totals(): { waiting: number; desks: number } {
+    let desks = 0;
+    for (const entry of this.attached.values()) if (entry.kind === 'desk') desks++;
+    return { waiting: this.attached.size - desks, desks };
+  }
+
+  queueOf(room: string): string | undefined {
+    return this.calls.get(room);
+  }
+
+  isBanned(room: string, peerId: string): boolean {
+    return this.bans.has(`${room} ${peerId}`);
+  }
+
+  /** Redis decides once the socket is registered (see `connected`): a ticket no longer in the queue is closed there. */
+  accepts(kind: SupportKind): boolean {
+    return kind === 'waiting' || kind === 'desk';
+  }
+
+  connected(kind: SupportKind, peerId: string, room: string): void {
+    this.attach(kind, peerId, room).catch((error: Error) => {
+      // Redis unreachable: the widget hears it is not waiting, knocks (or opens its desk) again, and gets 503 until it is back.
+      this.log.debug({ err: error.message, peer: peerId }, 'support socket not attached');
+      this.transport.close(peerId, Close.NOT_WAITING, 'not-waiting');
+    });
+  }
+
+  disconnected(peerId: string): void {
+    const entry = this.attached.get(peerId);
+    if (!entry) return;
+    this.forget(peerId, entry);
+    this.store.detach(entry.queue, peerId, this.limits).then(
+      (result) => {
+        if (result !== 'elsewhere') this.changed(entry.queue);
+      },
+      // Redis unreachable: the entry's lease lapses by itself.
+      (error: Error) => this.log.debug({ err: error.message, peer: peerId }, 'support socket not detached'),
+    );
+  }
+
+  message(peerId: string, type: string, payload: unknown): void {
+    const entry = this.attached.get(peerId);
+    if (!entry || typeof payload !== 'object' || payload === null || Array.isArray(payload)) return;
+    const p = payload as Record<string, unknown>;
+    if (type === Notice.PREVIEW) {
+      if (entry.kind === 'waiting') this.preview(peerId, entry, p.image);
+      return;
+    }
+    if (entry.kind !== 'desk') return;
+    const request = readDeskRequest(type, p);
+    if (!request) return;
+    const fail = (error: Parameters<typeof failedText>[1], message: string) => this.transport.send(peerId, failedText(request.req, error, message), false);
+    let done: Promise<void>;
+    if (request.type === 'invalid') return fail('bad-request', request.message);
+    else if (request.type === Notice.ADMIT) done = this.admit(peerId, entry, request.req, request.id);
+    else if (request.type === Notice.DECLINE) done = this.decline(peerId, entry, request.req, request.id, request.message);
+    else done = this.remove(peerId, entry, request.req, request.id);
+    done.catch((error: Error) => {
+      this.log.debug({ err: error.message, desk: peerId }, 'desk request failed: redis unreachable');
+      fail('gone', 'The service is briefly unavailable; try again in a moment.');
+    });
+  }
+
+  clear(): void {
+    clearInterval(this.timer);
+    for (const [peerId, entry] of this.attached) this.forget(peerId, entry);
+    this.calls.clear();
+    this.bans.clear();
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private async attach(kind: SupportKind, peerId: string, queue: string): Promise<void> {
+    const attached = await this.store.attach(queue, peerId, kind, this.limits);
+    if (!attached) return this.transport.close(peerId, Close.NOT_WAITING, 'not-waiting');
+    const previous = this.attached.get(peerId);
+    if (previous) this.forget(peerId, previous);
+    const entry: Attached = {
+      kind, queue, desk: kind === 'desk' ? (attached.record as DeskRecord) : undefined, timer: undefined, lost: undefined, sentPosition: 0, sentWaiting: 0, sentText: undefined, previewAt: 0,
+    };
+    this.attached.set(peerId, entry);
+    if (kind === 'waiting') {
+      const since = (attached.record as { since: number }).since;
+      entry.timer = setTimeout(() => void this.timeout(peerId, queue).catch((error: Error) => this.log.debug({ err: error.message }, 'timeout not recorded')), Math.max(0, since + this.config.waitingTimeoutMs - Date.now()));
+      entry.timer.unref();
+    }
+    // This socket hears where it stands at once; the others on every instance once the broadcast reaches them.
+    await this.refresh(queue);
+    if (kind === 'desk') {
+      const previews = await this.store.previews(queue);
+      for (const [id, image] of Object.entries(previews)) this.transport.send(peerId, previewText(id, image), true);
+      this.log.debug({ room: queue, peer: peerId }, 'desk online');
+    }
+    if (attached.first || attached.expired.length > 0) this.changed(queue);
+  }
+
+  private forget(peerId: string, entry: Attached): void {
+    clearTimeout(entry.timer);
+    clearTimeout(entry.lost);
+    if (this.attached.get(peerId) === entry) this.attached.delete(peerId);
+  }
+
+  /** Tell every instance that `queue` changed. */
+  private changed(queue: string): void {
+    this.shared.broadcast({ k: 'q', queue } satisfies Message).catch((error: Error) => this.log.debug({ err: error.message }, 'queue change not broadcast'));
+  }
+
+  private received(message: Message): void {
+    if (typeof message !== 'object' || message === null) return;
+    if (message.k === 'q' && typeof message.queue === 'string') {
+      if (this.holds(message.queue)) this.refresh(message.queue).catch((error: Error) => this.log.debug({ err: error.message }, 'queue not refreshed'));
+    } else if (message.k === 'p' && typeof message.image === 'string') {
+      const text = previewText(message.id, message.image);
+      for (const [peerId, entry] of this.attached) if (entry.kind === 'desk' && entry.queue === message.queue) this.transport.send(peerId, text, true);
+    } else if (message.k === 's' && typeof message.text === 'string') {
+      const entry = this.attached.get(message.peer);
+      // An outcome ends the wait here: the socket stays for the widget to act on it.
+      if (message.outcome && entry) this.forget(message.peer, entry);
+      this.transport.send(message.peer, message.text, false);
+    } else if (message.k === 'x' && typeof message.room === 'string' && typeof message.peer === 'string') {
+      this.bans.add(`${message.room} ${message.peer}`);
+      this.transport.send(message.peer, removedText(), false);
+      this.rooms.release(message.peer, 'removed');
+      this.transport.close(message.peer, Close.REMOVED, 'removed');
+    }
+  }
+
+  private holds(queue: string): boolean {
+    for (const entry of this.attached.values()) if (entry.queue === queue) return true;
+    return false;
+  }
+
+  /** Read `queue` and tell this instance's sockets of it what changed for them. */
+  private async refresh(queue: string): Promise<void> {
+    const { visitors, expired } = await this.store.snapshot(queue, this.limits);
+    if (expired.length > 0) this.changed(queue);
+    const positions = new Map(visitors.map((v, i) => [v.id, i + 1]));
+    let text: string | undefined;
+    for (const [peerId, entry] of this.attached) {
+      if (entry.queue !== queue) continue;
+      if (entry.kind === 'desk') {
+        text ??= waitingText(visitors.filter((v) => v.at !== '').map(({ id, record: r }) => ({ id, name: r.name, page: r.page, context: r.context, since: r.since })));
+        if (entry.sentText !== text) this.transport.send(peerId, text, false);
+        entry.sentText = text;
+        continue;
+      }
+      const position = positions.get(peerId);
+      if (position === undefined) {
+        // Taken out without an outcome heard here (yet): closed unless the outcome arrives in time.
+        entry.lost ??= setTimeout(() => {
+          if (this.attached.get(peerId) !== entry) return;
+          this.forget(peerId, entry);
+          this.transport.close(peerId, Close.NOT_WAITING, 'not-waiting');
+        }, LOST_MS);
+        continue;
+      }
+      if (entry.sentPosition === position && entry.sentWaiting === visitors.length) continue;
+      entry.sentPosition = position;
+      entry.sentWaiting = visitors.length;
+      this.transport.send(peerId, queueText(position, visitors.length), false);
+    }
+  }
+
+  /** Renew the leases of this instance's sockets; lapsed entries (a dead instance's) change their queue. */
+  private async renew(): Promise<void> {
+    if (!this.shared.available) return;
+    const byQueue = new Map<string, string[]>();
+    for (const [peerId, entry] of this.attached) byQueue.set(entry.queue, [...(byQueue.get(entry.queue) ?? []), peerId]);
+    await Promise.all(
+      [...byQueue].map(async ([queue, ids]) => {
+        const expired = await this.store.renew(queue, ids, this.limits).catch(() => []);
+        if (expired.length > 0) this.changed(queue);
+      }),
+    );
+  }
+
+  private async timeout(peerId: string, queue: string): Promise<void> {
+    const taken = await this.store.take(queue, peerId, false, this.limits);
+    if (!taken) return;
+    await this.shared.tellInstance(taken.at || this.shared.instance, { k: 's', peer: peerId, text: declinedText('timeout', ''), outcome: true } satisfies Message);
+    this.events?.publish('support.timeout', { queue, visitorId: peerId, waitedMs: Date.now() - taken.record.since });
+    this.changed(queue);
+  }
+
+  private preview(peerId: string, entry: Attached, image: unknown): void {
+    if (typeof image !== 'string' || image.length > MAX_PREVIEW || !PREVIEW_DATA_URL.test(image)) return;
+    const now = Date.now();
+    if (now - entry.previewAt < PREVIEW_INTERVAL_MS) return;
+    entry.previewAt = now;
+    this.store
+      .preview(entry.queue, peerId, image, this.limits)
+      .then((kept) => (kept ? this.shared.broadcast({ k: 'p', queue: entry.queue, id: peerId, image } satisfies Message) : undefined))
+      .catch((error: Error) => this.log.debug({ err: error.message }, 'preview not shared'));
+  }
+
+  private async admit(deskId: string, desk: Attached, req: number, id: string): Promise<void> {
+    const queue = desk.queue;
+    const room = callRoomName(queue);
+    const agentId = newPeerId();
+    const visitorSeatId = newPeerId();
+    // Recorded first: from now on no instance seats anyone but these two there.
+    await this.shared.calls.markCall(room, queue, agentId, visitorSeatId);
+    const taken = await this.store.take(queue, id, true, this.limits);
+    if (!taken) return this.transport.send(deskId, failedText(req, 'gone', 'This visitor is not waiting any more.'), false);
+    const visitor = taken.record;
+    const agent = desk.desk!;
+    const agentClaim = await this.shared.claim(room, agentId, agent.name, 'host');
+    const visitorClaim = await this.shared.claim(room, visitorSeatId, visitor.name, 'guest');
+    if (!('others' in agentClaim) || !('others' in visitorClaim)) {
+      this.transport.send(deskId, failedText(req, 'room-full', 'No call room could be created.'), false);
+      return this.changed(queue);
+    }
+    this.rooms.adopt(room, agentId, agent.name, 'host');
+    this.rooms.adopt(room, visitorSeatId, visitor.name, 'guest');
+    this.calls.set(room, queue);
+    const seat = (peerId: string, party: DeskRecord, role: 'host' | 'guest', members: typeof visitorClaim.others) =>
+      callSeat(this.config, this.tickets, room, peerId, { ...party, notAfter: party.notAfter }, role, members);
+    const visitorSeat = seat(visitorSeatId, visitor, 'guest', visitorClaim.others);
+    await this.shared.tellInstance(taken.at, { k: 's', peer: id, text: admittedText(visitorSeat), outcome: true } satisfies Message);
+    this.transport.send(deskId, doneText(req, seat(agentId, agent, 'host', [])), false);
+    this.log.debug({ queue, room, desk: deskId, visitor: id }, 'visitor admitted');
+    this.events?.publish('support.admitted', { queue, visitorId: id, agentId: deskId, agentName: agent.name, room, waitedMs: Date.now() - visitor.since });
+    this.changed(queue);
+  }
+
+  private async decline(deskId: string, desk: Attached, req: number, id: string, message: string): Promise<void> {
+    const taken = await this.store.take(desk.queue, id, true, this.limits);
+    if (!taken) return this.transport.send(deskId, failedText(req, 'gone', 'This visitor is not waiting any more.'), false);
+    await this.shared.tellInstance(taken.at, { k: 's', peer: id, text: declinedText('declined', message), outcome: true } satisfies Message);
+    this.transport.send(deskId, doneText(req), false);
+    this.events?.publish('support.declined', { queue: desk.queue, visitorId: id, agentId: deskId, waitedMs: Date.now() - taken.record.since });
+    this.changed(desk.queue);
+  }
+
+  private async remove(deskId: string, desk: Attached, req: number, id: string): Promise<void> {
+    // Banned in Redis before the seat goes: no instance seats it again, whatever its socket does meanwhile.
+    const banned = await this.shared.calls.ban(desk.queue, id);
+    if (!banned) return this.transport.send(deskId, failedText(req, 'not-found', 'This is not a member of a call this queue created.'), false);
+    await this.shared.tellInstance(banned.owner, { k: 'x', room: banned.room, peer: id } satisfies Message);
+    this.transport.send(deskId, doneText(req), false);
+    this.log.debug({ queue: desk.queue, room: banned.room, desk: deskId, peer: id }, 'member removed');
+  }
+}
