@@ -49,7 +49,7 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   const joinLimiter = new KeyedLimiter(config.joinRateLimit, config.joinRateLimit / 60);
   const sweeper = setInterval(() => joinLimiter.sweep(), 60_000);
   sweeper.unref();
-  const shared = config.shared ? new SharedMode(config.shared, config.maxPeers, config.joinRateLimit, rooms, log, config.ticketTtl * 1000) : null;
+  const shared = config.shared ? new SharedMode(config.shared, config.maxPeers, config.joinRateLimit, rooms, log, config.ticketTtl * 1000, config.maxSocketsPerAddress) : null;
   // Shared mode: the support queues live in Redis, across instances; else in this process.
   const support: SupportService = shared ? new SharedSupport(config, rooms, tickets, shared, log, events) : new Support(config, rooms, tickets, log, events);
   const metrics = new Metrics({ rooms, support, events, webhooks, redisUp: shared && (() => shared.available), members: () => lifecycle.connected, sockets: () => signaling.sockets() });

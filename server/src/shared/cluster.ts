@@ -14,7 +14,7 @@ import type { SharedConfig } from '../config.js';
 import type { ReleaseReason, Rooms } from '../rooms.js';
 import type { OfflineQueues } from '../signaling/offline-queue.js';
 import { MAX_BUFFERED_BYTES, type Registry } from '../signaling/registry.js';
-import { RedisJoinBudget } from './limits.js';
+import { RedisJoinBudget, RedisSocketCount } from './limits.js';
 import { RedisQueueStore } from './queue-store.js';
 import { RedisSeats, type Claim } from './seats.js';
 
@@ -57,6 +57,8 @@ export class SharedMode {
   private supportListener: SupportListener = () => {};
   /** The support queues in Redis (made in start()). */
   queues!: RedisQueueStore;
+  /** MAX_SOCKETS_PER_ADDRESS across instances (made in start()). */
+  sockets!: RedisSocketCount;
 
   constructor(
     private readonly config: SharedConfig,
@@ -66,6 +68,7 @@ export class SharedMode {
     private readonly log: Logger,
     /** How long a support call room's record (its queue, its bans) outlives its last renewed seat. */
     private readonly callKeepMs: number,
+    private readonly maxSocketsPerAddress: number,
   ) {
     this.instance = config.instanceId;
     this.channel = this.channelOf(this.instance);
@@ -82,6 +85,8 @@ export class SharedMode {
     for (const client of [this.redis, this.sub]) client.on('error', (error: Error) => log.debug({ err: error.message }, 'redis'));
     this.seats = new RedisSeats(this.redis, config.prefix, this.instance, this.maxPeers, config.seatLeaseMs, this.callKeepMs);
     this.queues = new RedisQueueStore(this.redis, config.prefix, this.instance);
+    this.sockets = new RedisSocketCount(this.redis, config.prefix, this.instance, this.maxSocketsPerAddress, config.seatLeaseMs);
+    this.sockets.start();
     this.budget = new RedisJoinBudget(this.redis, config.prefix, this.joinRateLimit);
     // Redis back (or restarted empty): this instance's members are re-asserted at once.
     this.redis.on('ready', () => {
@@ -177,6 +182,7 @@ export class SharedMode {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    this.sockets?.stop();
     this.sub?.disconnect();
     // Our seats stay until their leases lapse: members re-register on another instance and keep them.
     this.redis?.disconnect();

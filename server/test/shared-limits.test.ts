@@ -1,0 +1,102 @@
+/**
+ * Issue 16: in shared mode MAX_SOCKETS_PER_ADDRESS holds across instances, and what a killed instance held — its
+ * sockets' places, its waiting visitors — lapses after its lease instead of staying forever.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { NO_REDIS, SHARED_ENV, startInstance, startRedis } from './cluster-helpers.js';
+import { connect, joinOk, logged, send, upgradeStatus, waitFor, wsUrl, type Client, type Msg, type TestServer } from './helpers.js';
+
+const LEASE_MS = 2000;
+const ADDRESS = '198.51.100.23';
+const env = { TRUST_PROXY: '1', MAX_SOCKETS_PER_ADDRESS: '3', SEAT_LEASE_MS: String(LEASE_MS) };
+const from = { headers: { 'x-forwarded-for': ADDRESS } };
+
+describe('shared mode per-address sockets and leases', { skip: NO_REDIS }, () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let a: TestServer;
+  let b: TestServer;
+  let inspect: Redis;
+  const clients: Client[] = [];
+  before(async () => {
+    redis = await startRedis();
+    inspect = new Redis(redis.url);
+    [a, b] = await Promise.all([startInstance(redis.url, 'sock-a', env), startInstance(redis.url, 'sock-b', env)]);
+  });
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    inspect?.disconnect();
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.stop();
+  });
+
+  /** Join `room` on `on` and connect from ADDRESS to `via`. */
+  async function seated(on: TestServer, via: TestServer, room: string): Promise<Client> {
+    const joined = await joinOk(on, room);
+    const client = await connect(via, joined.peerId, joined.ticket, from);
+    clients.push(client);
+    return client;
+  }
+  /** The places of ADDRESS whose leases have not ended. */
+  const open = () => inspect.zcount(`vcw:sockets:${ADDRESS}`, `(${Date.now()}`, '+inf');
+
+  test(
+    'MAX_SOCKETS_PER_ADDRESS (3) holds with the sockets split over A and B; a closed socket frees its place on the other',
+    logged(async () => {
+      const first = await seated(a, a, 'split-1');
+      await seated(a, a, 'split-1');
+      await seated(b, b, 'split-2');
+      for (const server of [a, b]) {
+        const joined = await joinOk(server, 'split-3');
+        assert.equal(await upgradeStatus(wsUrl(server, joined.peerId, joined.ticket), from), 429, `a fourth socket on ${server.url}`);
+      }
+      // Another address is not concerned.
+      const other = await joinOk(b, 'split-3');
+      clients.push(await connect(b, other.peerId, other.ticket, { headers: { 'x-forwarded-for': '203.0.113.8' } }));
+      await first.close();
+      await waitFor(async () => (await open()) === 2, 3000, 'the closed socket still counts');
+      await seated(b, b, 'split-4');
+      await Promise.all(clients.splice(0).map((client) => client.close()));
+      await waitFor(async () => (await open()) === 0, 3000, 'closed sockets still count');
+    }),
+  );
+
+  test(
+    'a killed instance: its sockets stop counting and its waiting visitor leaves the queue after the lease',
+    logged(async () => {
+      const c = await startInstance(redis.url, 'sock-c', env);
+      try {
+        // A desk on A; a visitor waiting on C; a socket of ADDRESS on B and two on C.
+        const opened = await send(`${a.url}/api/rooms/lapse-help/desk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agentKey: SHARED_ENV.AGENT_KEY }) });
+        const deskTicket = (await opened.json()) as { peerId: string; ticket: string };
+        const desk = await connect(a, deskTicket.peerId, deskTicket.ticket);
+        clients.push(desk);
+        const knocked = await send(`${c.url}/api/rooms/lapse-help/knock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Vi"}' });
+        const visitorTicket = (await knocked.json()) as { peerId: string; ticket: string };
+        await connect(c, visitorTicket.peerId, visitorTicket.ticket);
+        const shown = (m: Msg) => (m.payload as { visitors: { id: string }[] }).visitors.map((v) => v.id);
+        await desk.next((m) => m.type === 'VCW-WAITING' && shown(m).includes(visitorTicket.peerId), 5000);
+        await seated(b, b, 'lapse-room');
+        for (let i = 0; i < 2; i++) {
+          const joined = await joinOk(c, 'lapse-room');
+          await connect(c, joined.peerId, joined.ticket, from);
+        }
+        await waitFor(async () => (await open()) === 3, 3000, 'three places');
+        c.proc.kill('SIGKILL');
+        const killed = Date.now();
+        const gone = await desk.next((m) => m.type === 'VCW-WAITING' && !shown(m).includes(visitorTicket.peerId), LEASE_MS + 3000);
+        assert.ok(gone);
+        assert.ok(Date.now() - killed <= LEASE_MS + 1500, `the visitor left after ${Date.now() - killed} ms`);
+        await waitFor(async () => (await open()) === 1, LEASE_MS + 3000, "the dead instance's sockets still count");
+        // Their places are free again: two more sockets of ADDRESS on A, not a third.
+        await seated(a, a, 'lapse-room-2');
+        await seated(a, a, 'lapse-room-2');
+        const fourth = await joinOk(a, 'lapse-room-3');
+        assert.equal(await upgradeStatus(wsUrl(a, fourth.peerId, fourth.ticket), from), 429);
+      } finally {
+        await c.stop();
+      }
+    }),
+  );
+});
