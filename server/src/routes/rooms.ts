@@ -26,11 +26,16 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, shar
    * Run `then` with the support call `room` is (or null for any other room): at once from this process's knowledge,
    * or in shared mode once Redis said (a call admitted, or a member removed, on any instance). Redis unreachable: 503.
    */
-  const withCall = (room: string, then: (call: Call | null) => void, next: NextFunction): void => {
+  const withCall = (room: string, then: (call: Call | null) => void, next: NextFunction, address?: string): void => {
     const queue = support.queueOf(room);
     const local = queue === undefined ? null : { queue, banned: (peerId: string) => support.isBanned(room, peerId) };
     if (!shared) return then(local);
-    shared.calls.callOf(room).then(
+    // The address's budget is one across every instance: spent in Redis too (a join spends it in its own route).
+    const spent = address === undefined ? Promise.resolve(0) : shared.spendJoin(address);
+    spent.then((wait) => {
+      if (wait > 0) throw new ApiError(429, 'rate-limited', 'Too many requests from your address; try again in a moment.', wait);
+      return shared.calls.callOf(room);
+    }).then(
       (record) => {
         try {
           then(record && { queue: record.queue, banned: (peerId) => record.banned(peerId) || support.isBanned(room, peerId) });
@@ -38,7 +43,7 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, shar
           next(error);
         }
       },
-      () => next(unavailable()),
+      (error: unknown) => next(error instanceof ApiError ? error : unavailable()),
     );
   };
   // The pre-join card shows who is in the room before anyone joins or touches a device. With tokens on, only a
@@ -133,7 +138,7 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, shar
         iceServers: iceServersFor(config),
         signaling: signalingEndpoint(req, config),
       } satisfies RenewAnswer);
-    }, next);
+    }, next, clientAddress(req, config.trustProxy));
   });
 
   // A member's certificate (see certs.ts): its ticket says who it is in which room; the key is the one it signs

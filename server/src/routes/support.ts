@@ -7,6 +7,7 @@ import express, { type Express, type NextFunction } from 'express';
 import { MAX_CONTEXT, MAX_CONTEXT_DEPTH, MAX_PAGE } from '../../../src/protocol/limits.js';
 import type { SupportStatus, TicketAnswer } from '../../../src/protocol/wire.js';
 import type { ServerDeps } from '../deps.js';
+import type { SharedMode } from '../shared/cluster.js';
 import { ApiError, unavailable } from '../http/errors.js';
 import { clientAddress } from '../util/client-address.js';
 import { nestsDeeper } from '../util/json-depth.js';
@@ -66,8 +67,14 @@ function settle<T>(value: T | Promise<T>, next: NextFunction, then: (value: T) =
         next(error);
       }
     },
-    () => next(unavailable()),
+    (error: unknown) => next(error instanceof ApiError ? error : unavailable()),
   );
+}
+
+/** Shared mode: one of the address's joins spent in Redis too (the budget is one across every instance). */
+async function spendShared(shared: SharedMode, address: string): Promise<void> {
+  const wait = await shared.spendJoin(address);
+  if (wait > 0) throw new ApiError(429, 'rate-limited', 'Too many requests from your address; try again in a moment.', wait);
 }
 
 export function supportRoutes(app: Express, { config, support, shared }: ServerDeps, checks: RoomChecks): void {
@@ -93,7 +100,8 @@ export function supportRoutes(app: Express, { config, support, shared }: ServerD
     name = vouchedName(grant?.name ?? name);
     const signaling = signalingEndpoint(req, config);
     const address = clientAddress(req, config.trustProxy);
-    settle(support.knock(room, { name, page, context, signaling, notAfter: grant?.until, address, subject: grant?.sub }), next, (knocked) => {
+    const knock = { name, page, context, signaling, notAfter: grant?.until, address, subject: grant?.sub };
+    settle(shared ? spendShared(shared, address).then(() => support.knock(room, knock)) : support.knock(room, knock), next, (knocked) => {
       if ('refused' in knocked) {
         if (knocked.refused === 'full') throw new ApiError(409, 'room-full', `The queue is full (${config.maxWaiting} waiting); try again later.`);
         throw new ApiError(
@@ -120,7 +128,9 @@ export function supportRoutes(app: Express, { config, support, shared }: ServerD
     name = vouchedName(grant?.name ?? name);
     const signaling = signalingEndpoint(req, config);
     // A desk opened with the agent key is not bound to a token; one opened with a host token lives no longer.
-    settle(support.openDesk(room, name, signaling, keyOk ? undefined : grant?.until), next, (desk) => {
+    const notAfter = keyOk ? undefined : grant?.until;
+    const opened = shared ? spendShared(shared, clientAddress(req, config.trustProxy)).then(() => support.openDesk(room, name, signaling, notAfter)) : support.openDesk(room, name, signaling, notAfter);
+    settle(opened, next, (desk) => {
       res.set('Cache-Control', 'no-store');
       res.json({ ...desk, signaling } satisfies TicketAnswer);
     });
