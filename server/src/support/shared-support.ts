@@ -19,8 +19,8 @@ import type { Rooms } from '../rooms.js';
 import type { SharedMode } from '../shared/cluster.js';
 import type { DeskRecord, QueueLimits } from '../shared/queue-store.js';
 import { newPeerId, type SupportKind, type Tickets } from '../tickets.js';
-import { callRoomName, callSeat } from './call-rooms.js';
-import { admittedText, declinedText, doneText, failedText, previewText, queueText, readDeskRequest, removedText, waitingText, type Transport } from './messages.js';
+import { failedText, previewText, queueText, readDeskRequest, removedText, waitingText, type Transport } from './messages.js';
+import { SharedOutcomes, type SupportMessage } from './shared-outcomes.js';
 import { PREVIEW_DATA_URL, PREVIEW_INTERVAL_MS, type Knock, type KnockResult, type OpenedDesk, type SupportService } from './service.js';
 
 /** A socket of the flow attached to this instance. */
@@ -39,13 +39,6 @@ interface Attached {
   previewAt: number;
 }
 
-/** What crosses the bus: a queue changed, a preview (both broadcast); a text for a socket, a removal (targeted). */
-type Message =
-  | { k: 'q'; queue: string }
-  | { k: 'p'; queue: string; id: string; image: string }
-  | { k: 's'; peer: string; text: string; outcome: boolean }
-  | { k: 'x'; room: string; peer: string };
-
 /** How long a visitor missing from its queue waits for its outcome before its socket is closed (it knocks again). */
 const LOST_MS = 1000;
 
@@ -55,8 +48,11 @@ export class SharedSupport implements SupportService {
   /** Call rooms admitted here, and members removed through this instance (the seat claim checks Redis too). */
   private readonly calls = new Map<string, string>();
   private readonly bans = new Set<string>();
+  /** Sockets whose attachment is on its way to Redis: true once the socket closed meanwhile. */
+  private readonly attaching = new Map<string, boolean>();
   private readonly limits: QueueLimits;
   private readonly timer: NodeJS.Timeout;
+  private readonly outcomes: SharedOutcomes;
 
   constructor(
     private readonly config: Config,
@@ -74,7 +70,13 @@ export class SharedSupport implements SupportService {
       leaseMs,
       keepMs: config.waitingTimeoutMs + config.seatTimeoutMs + 4 * leaseMs,
     };
-    shared.onSupport((message) => this.received(message as Message));
+    this.outcomes = new SharedOutcomes({
+      config, rooms, tickets, shared, log, events, limits: this.limits,
+      send: (peerId, text, droppable) => this.transport.send(peerId, text, droppable),
+      changed: (queue) => this.changed(queue),
+      admitted: (room, queue) => this.calls.set(room, queue),
+    });
+    shared.onSupport((message) => this.received(message as SupportMessage));
     this.timer = setInterval(() => void this.renew(), Math.min(500, Math.floor(leaseMs / 4)));
     this.timer.unref();
   }
@@ -134,14 +136,23 @@ export class SharedSupport implements SupportService {
   }
 
   connected(kind: SupportKind, peerId: string, room: string): void {
-    this.attach(kind, peerId, room).catch((error: Error) => {
-      // Redis unreachable: the widget hears it is not waiting, knocks (or opens its desk) again, and gets 503 until it is back.
-      this.log.debug({ err: error.message, peer: peerId }, 'support socket not attached');
-      this.transport.close(peerId, Close.NOT_WAITING, 'not-waiting');
-    });
+    this.attaching.set(peerId, false);
+    this.attach(kind, peerId, room)
+      .catch((error: Error) => {
+        // Redis unreachable: the widget hears it is not waiting, knocks (or opens its desk) again, and gets 503 until it is back.
+        this.log.debug({ err: error.message, peer: peerId }, 'support socket not attached');
+        this.transport.close(peerId, Close.NOT_WAITING, 'not-waiting');
+      })
+      .finally(() => {
+        const closed = this.attaching.get(peerId);
+        this.attaching.delete(peerId);
+        // The socket went while Redis attached it: it is detached now, rather than renewed for nobody.
+        if (closed) this.disconnected(peerId);
+      });
   }
 
   disconnected(peerId: string): void {
+    if (this.attaching.has(peerId)) this.attaching.set(peerId, true);
     const entry = this.attached.get(peerId);
     if (!entry) return;
     this.forget(peerId, entry);
@@ -168,9 +179,10 @@ export class SharedSupport implements SupportService {
     const fail = (error: Parameters<typeof failedText>[1], message: string) => this.transport.send(peerId, failedText(request.req, error, message), false);
     let done: Promise<void>;
     if (request.type === 'invalid') return fail('bad-request', request.message);
-    else if (request.type === Notice.ADMIT) done = this.admit(peerId, entry, request.req, request.id);
-    else if (request.type === Notice.DECLINE) done = this.decline(peerId, entry, request.req, request.id, request.message);
-    else done = this.remove(peerId, entry, request.req, request.id);
+    const desk = { queue: entry.queue, record: entry.desk! };
+    if (request.type === Notice.ADMIT) done = this.outcomes.admit(peerId, desk, request.req, request.id);
+    else if (request.type === Notice.DECLINE) done = this.outcomes.decline(peerId, desk, request.req, request.id, request.message);
+    else done = this.outcomes.remove(peerId, desk, request.req, request.id);
     done.catch((error: Error) => {
       this.log.debug({ err: error.message, desk: peerId }, 'desk request failed: redis unreachable');
       fail('gone', 'The service is briefly unavailable; try again in a moment.');
@@ -197,7 +209,7 @@ export class SharedSupport implements SupportService {
     this.attached.set(peerId, entry);
     if (kind === 'waiting') {
       const since = (attached.record as { since: number }).since;
-      entry.timer = setTimeout(() => void this.timeout(peerId, queue).catch((error: Error) => this.log.debug({ err: error.message }, 'timeout not recorded')), Math.max(0, since + this.config.waitingTimeoutMs - Date.now()));
+      entry.timer = setTimeout(() => void this.outcomes.timeout(peerId, queue).catch((error: Error) => this.log.debug({ err: error.message }, 'timeout not recorded')), Math.max(0, since + this.config.waitingTimeoutMs - Date.now()));
       entry.timer.unref();
     }
     // This socket hears where it stands at once; the others on every instance once the broadcast reaches them.
@@ -218,10 +230,10 @@ export class SharedSupport implements SupportService {
 
   /** Tell every instance that `queue` changed. */
   private changed(queue: string): void {
-    this.shared.broadcast({ k: 'q', queue } satisfies Message).catch((error: Error) => this.log.debug({ err: error.message }, 'queue change not broadcast'));
+    this.shared.broadcast({ k: 'q', queue } satisfies SupportMessage).catch((error: Error) => this.log.debug({ err: error.message }, 'queue change not broadcast'));
   }
 
-  private received(message: Message): void {
+  private received(message: SupportMessage): void {
     if (typeof message !== 'object' || message === null) return;
     if (message.k === 'q' && typeof message.queue === 'string') {
       if (this.holds(message.queue)) this.refresh(message.queue).catch((error: Error) => this.log.debug({ err: error.message }, 'queue not refreshed'));
@@ -290,14 +302,6 @@ export class SharedSupport implements SupportService {
     );
   }
 
-  private async timeout(peerId: string, queue: string): Promise<void> {
-    const taken = await this.store.take(queue, peerId, false, this.limits);
-    if (!taken) return;
-    await this.shared.tellInstance(taken.at || this.shared.instance, { k: 's', peer: peerId, text: declinedText('timeout', ''), outcome: true } satisfies Message);
-    this.events?.publish('support.timeout', { queue, visitorId: peerId, waitedMs: Date.now() - taken.record.since });
-    this.changed(queue);
-  }
-
   private preview(peerId: string, entry: Attached, image: unknown): void {
     if (typeof image !== 'string' || image.length > MAX_PREVIEW || !PREVIEW_DATA_URL.test(image)) return;
     const now = Date.now();
@@ -305,55 +309,7 @@ export class SharedSupport implements SupportService {
     entry.previewAt = now;
     this.store
       .preview(entry.queue, peerId, image, this.limits)
-      .then((kept) => (kept ? this.shared.broadcast({ k: 'p', queue: entry.queue, id: peerId, image } satisfies Message) : undefined))
+      .then((kept) => (kept ? this.shared.broadcast({ k: 'p', queue: entry.queue, id: peerId, image } satisfies SupportMessage) : undefined))
       .catch((error: Error) => this.log.debug({ err: error.message }, 'preview not shared'));
-  }
-
-  private async admit(deskId: string, desk: Attached, req: number, id: string): Promise<void> {
-    const queue = desk.queue;
-    const room = callRoomName(queue);
-    const agentId = newPeerId();
-    const visitorSeatId = newPeerId();
-    // Recorded first: from now on no instance seats anyone but these two there.
-    await this.shared.calls.markCall(room, queue, agentId, visitorSeatId);
-    const taken = await this.store.take(queue, id, true, this.limits);
-    if (!taken) return this.transport.send(deskId, failedText(req, 'gone', 'This visitor is not waiting any more.'), false);
-    const visitor = taken.record;
-    const agent = desk.desk!;
-    const agentClaim = await this.shared.claim(room, agentId, agent.name, 'host');
-    const visitorClaim = await this.shared.claim(room, visitorSeatId, visitor.name, 'guest');
-    if (!('others' in agentClaim) || !('others' in visitorClaim)) {
-      this.transport.send(deskId, failedText(req, 'room-full', 'No call room could be created.'), false);
-      return this.changed(queue);
-    }
-    this.rooms.adopt(room, agentId, agent.name, 'host');
-    this.rooms.adopt(room, visitorSeatId, visitor.name, 'guest');
-    this.calls.set(room, queue);
-    const seat = (peerId: string, party: DeskRecord, role: 'host' | 'guest', members: typeof visitorClaim.others) =>
-      callSeat(this.config, this.tickets, room, peerId, { ...party, notAfter: party.notAfter }, role, members);
-    const visitorSeat = seat(visitorSeatId, visitor, 'guest', visitorClaim.others);
-    await this.shared.tellInstance(taken.at, { k: 's', peer: id, text: admittedText(visitorSeat), outcome: true } satisfies Message);
-    this.transport.send(deskId, doneText(req, seat(agentId, agent, 'host', [])), false);
-    this.log.debug({ queue, room, desk: deskId, visitor: id }, 'visitor admitted');
-    this.events?.publish('support.admitted', { queue, visitorId: id, agentId: deskId, agentName: agent.name, room, waitedMs: Date.now() - visitor.since });
-    this.changed(queue);
-  }
-
-  private async decline(deskId: string, desk: Attached, req: number, id: string, message: string): Promise<void> {
-    const taken = await this.store.take(desk.queue, id, true, this.limits);
-    if (!taken) return this.transport.send(deskId, failedText(req, 'gone', 'This visitor is not waiting any more.'), false);
-    await this.shared.tellInstance(taken.at, { k: 's', peer: id, text: declinedText('declined', message), outcome: true } satisfies Message);
-    this.transport.send(deskId, doneText(req), false);
-    this.events?.publish('support.declined', { queue: desk.queue, visitorId: id, agentId: deskId, waitedMs: Date.now() - taken.record.since });
-    this.changed(desk.queue);
-  }
-
-  private async remove(deskId: string, desk: Attached, req: number, id: string): Promise<void> {
-    // Banned in Redis before the seat goes: no instance seats it again, whatever its socket does meanwhile.
-    const banned = await this.shared.calls.ban(desk.queue, id);
-    if (!banned) return this.transport.send(deskId, failedText(req, 'not-found', 'This is not a member of a call this queue created.'), false);
-    await this.shared.tellInstance(banned.owner, { k: 'x', room: banned.room, peer: id } satisfies Message);
-    this.transport.send(deskId, doneText(req), false);
-    this.log.debug({ queue: desk.queue, room: banned.room, desk: deskId, peer: id }, 'member removed');
   }
 }
