@@ -84,7 +84,7 @@ describe('shared support queue', { skip: NO_REDIS }, () => {
   });
 
   test(
-    'desks on A and B see the same queue; visitors on either hear their positions; cancel and decline are seen everywhere',
+    'desks on A and B see the same queue; visitors on either hear their positions; cancel, decline and previews are seen everywhere',
     logged(async () => {
       const room = 'shared-help';
       const dA = track(await desk(a, a, room, 'Ann'));
@@ -110,6 +110,14 @@ describe('shared support queue', { skip: NO_REDIS }, () => {
       // Declining again, from B: gone.
       dB.send({ type: 'VCW-DECLINE', payload: { req: 2, id: v2.id } });
       assert.equal((await result(dB, 2)).error, 'gone');
+      // V3's preview (its socket on B) reaches both desks, and a desk that comes online later on A.
+      const image = `data:image/jpeg;base64,${'Q'.repeat(400)}`;
+      v3.send({ type: 'VCW-PREVIEW', payload: { image } });
+      const previewed = (m: Msg) => m.type === 'VCW-PREVIEW' && payload<{ id: string; image: string }>(m).id === v3.id && payload<{ image: string }>(m).image === image;
+      await Promise.all([dA.next(previewed, 5000), dB.next(previewed, 5000)]);
+      const late = track(await desk(b, a, room, 'Cy'));
+      await late.next(previewed, 5000);
+      assert.deepEqual(waitingOf(late), [v3.id]);
     }),
   );
 
