@@ -45,6 +45,8 @@ const LOST_MS = 1000;
 export class SharedSupport implements SupportService {
   private transport: Transport = { send: () => {}, close: () => {} };
   private readonly attached = new Map<string, Attached>();
+  /** The same entries by queue (a broadcast concerns one queue). */
+  private readonly byQueue = new Map<string, Map<string, Attached>>();
   /** Call rooms admitted here, and members removed through this instance (the seat claim checks Redis too). */
   private readonly calls = new Map<string, string>();
   private readonly bans = new Set<string>();
@@ -207,6 +209,8 @@ export class SharedSupport implements SupportService {
       kind, queue, desk: kind === 'desk' ? (attached.record as DeskRecord) : undefined, timer: undefined, lost: undefined, sentPosition: 0, sentWaiting: 0, sentText: undefined, previewAt: 0,
     };
     this.attached.set(peerId, entry);
+    const ofQueue = this.byQueue.get(queue) ?? new Map<string, Attached>();
+    this.byQueue.set(queue, ofQueue.set(peerId, entry));
     if (kind === 'waiting') {
       const since = (attached.record as { since: number }).since;
       entry.timer = setTimeout(() => void this.outcomes.timeout(peerId, queue).catch((error: Error) => this.log.debug({ err: error.message }, 'timeout not recorded')), Math.max(0, since + this.config.waitingTimeoutMs - Date.now()));
@@ -225,7 +229,11 @@ export class SharedSupport implements SupportService {
   private forget(peerId: string, entry: Attached): void {
     clearTimeout(entry.timer);
     clearTimeout(entry.lost);
-    if (this.attached.get(peerId) === entry) this.attached.delete(peerId);
+    if (this.attached.get(peerId) !== entry) return;
+    this.attached.delete(peerId);
+    const ofQueue = this.byQueue.get(entry.queue);
+    ofQueue?.delete(peerId);
+    if (ofQueue?.size === 0) this.byQueue.delete(entry.queue);
   }
 
   /** Tell every instance that `queue` changed. */
@@ -239,7 +247,7 @@ export class SharedSupport implements SupportService {
       if (this.holds(message.queue)) this.refresh(message.queue).catch((error: Error) => this.log.debug({ err: error.message }, 'queue not refreshed'));
     } else if (message.k === 'p' && typeof message.image === 'string') {
       const text = previewText(message.id, message.image);
-      for (const [peerId, entry] of this.attached) if (entry.kind === 'desk' && entry.queue === message.queue) this.transport.send(peerId, text, true);
+      for (const [peerId, entry] of this.byQueue.get(message.queue) ?? []) if (entry.kind === 'desk') this.transport.send(peerId, text, true);
     } else if (message.k === 's' && typeof message.text === 'string') {
       const entry = this.attached.get(message.peer);
       // An outcome ends the wait here: the socket stays for the widget to act on it.
@@ -254,8 +262,7 @@ export class SharedSupport implements SupportService {
   }
 
   private holds(queue: string): boolean {
-    for (const entry of this.attached.values()) if (entry.queue === queue) return true;
-    return false;
+    return this.byQueue.has(queue);
   }
 
   /** Read `queue` and tell this instance's sockets of it what changed for them. */
@@ -264,8 +271,7 @@ export class SharedSupport implements SupportService {
     if (expired.length > 0) this.changed(queue);
     const positions = new Map(visitors.map((v, i) => [v.id, i + 1]));
     let text: string | undefined;
-    for (const [peerId, entry] of this.attached) {
-      if (entry.queue !== queue) continue;
+    for (const [peerId, entry] of this.byQueue.get(queue) ?? []) {
       if (entry.kind === 'desk') {
         text ??= waitingText(visitors.filter((v) => v.at !== '').map(({ id, record: r }) => ({ id, name: r.name, page: r.page, context: r.context, since: r.since })));
         if (entry.sentText !== text) this.transport.send(peerId, text, false);
@@ -292,11 +298,9 @@ export class SharedSupport implements SupportService {
   /** Renew the leases of this instance's sockets; lapsed entries (a dead instance's) change their queue. */
   private async renew(): Promise<void> {
     if (!this.shared.available) return;
-    const byQueue = new Map<string, string[]>();
-    for (const [peerId, entry] of this.attached) byQueue.set(entry.queue, [...(byQueue.get(entry.queue) ?? []), peerId]);
     await Promise.all(
-      [...byQueue].map(async ([queue, ids]) => {
-        const expired = await this.store.renew(queue, ids, this.limits).catch(() => []);
+      [...this.byQueue].map(async ([queue, entries]) => {
+        const expired = await this.store.renew(queue, [...entries.keys()], this.limits).catch(() => []);
         if (expired.length > 0) this.changed(queue);
       }),
     );
