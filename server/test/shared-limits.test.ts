@@ -100,3 +100,39 @@ describe('shared mode per-address sockets and leases', { skip: NO_REDIS }, () =>
     }),
   );
 });
+
+describe('shared support queue when Redis restarts empty', { skip: NO_REDIS }, () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let x: TestServer;
+  before(async () => {
+    redis = await startRedis();
+    x = await startInstance(redis.url, 'empty-x', { SEAT_LEASE_MS: String(LEASE_MS) });
+  });
+  after(async () => {
+    await x?.stop();
+    await redis?.stop();
+  });
+
+  test(
+    'the waiting visitor and the desk it lost are closed as not waiting (4410), so their widgets knock and open again',
+    logged(async () => {
+      const post = (path: string, body: unknown) => send(`${x.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const deskTicket = (await (await post('/api/rooms/empty-help/desk', { agentKey: SHARED_ENV.AGENT_KEY })).json()) as { peerId: string; ticket: string };
+      const desk = await connect(x, deskTicket.peerId, deskTicket.ticket);
+      const visitorTicket = (await (await post('/api/rooms/empty-help/knock', { name: 'Vi' })).json()) as { peerId: string; ticket: string };
+      const visitor = await connect(x, visitorTicket.peerId, visitorTicket.ticket);
+      await desk.next((m) => m.type === 'VCW-WAITING' && (m.payload as { visitors: unknown[] }).visitors.length === 1, 5000);
+      const port = redis.port;
+      await redis.stop();
+      redis = await startRedis(port);
+      assert.equal((await visitor.waitClosed(LEASE_MS + 5000)).code, 4410);
+      assert.equal((await desk.waitClosed(LEASE_MS + 5000)).code, 4410);
+      // Once the instance is back on Redis, the visitor knocks again and is first.
+      await waitFor(async () => ((await (await send(`${x.url}/healthz`)).json()) as { redis: boolean }).redis, 5000, 'the instance never reached Redis again');
+      const res = await post('/api/rooms/empty-help/knock', { name: 'Vi' });
+      assert.equal(res.status, 200);
+      const again = (await res.json()) as { position: number };
+      assert.equal(again.position, 1);
+    }),
+  );
+});

@@ -145,13 +145,21 @@ drop(ARGV[3])
 return {1, record, at or '', expired}
 `;
 
-/** Renew the leases of the entries attached on instance ARGV[3]. ARGV: now, keep, instance, lease, ids… */
+/**
+ * Renew the leases of the entries attached on instance ARGV[3]. ARGV: now, keep, instance, lease, ids… Returns
+ * {expired, missing}: missing are ids no longer in the queue at all (taken out, lapsed, or Redis lost its data).
+ */
 const RENEW = `${PURGE}
+local missing = {}
 for i = 5, #ARGV do
-  if redis.call('HGET', KEYS[4], ARGV[i]) == ARGV[3] then redis.call('ZADD', KEYS[2], 'XX', now + tonumber(ARGV[4]), ARGV[i]) end
+  if redis.call('HGET', KEYS[4], ARGV[i]) == ARGV[3] then
+    redis.call('ZADD', KEYS[2], 'XX', now + tonumber(ARGV[4]), ARGV[i])
+  elseif redis.call('HEXISTS', KEYS[3], ARGV[i]) == 0 then
+    table.insert(missing, ARGV[i])
+  end
 end
 ${TOUCH}
-return expired
+return {expired, missing}
 `;
 
 /** ARGV: now, keep. Returns {[id, record, instance]…, desks online, expired}. */
@@ -185,7 +193,7 @@ type QueueCommands = Redis & {
   vcwAttach(...args: [...Keys, ...Args]): Promise<[number, string[], string?]>;
   vcwDetach(...args: [...Keys, ...Args]): Promise<number>;
   vcwTake(...args: [...Keys, ...Args]): Promise<[number, string, string, string[]]>;
-  vcwQueueRenew(...args: [...Keys, ...Args]): Promise<string[]>;
+  vcwQueueRenew(...args: [...Keys, ...Args]): Promise<[string[], string[]]>;
   vcwSnapshot(...args: [...Keys, ...Args]): Promise<[string[], number, string[]]>;
   vcwPreview(...args: [...Keys, ...Args]): Promise<number>;
 };
@@ -242,9 +250,10 @@ export class RedisQueueStore {
     return taken === 1 ? { record: JSON.parse(record) as VisitorRecord, at } : null;
   }
 
-  /** Renew the leases of this instance's entries in `queue`: the entries whose leases lapsed. */
-  async renew(queue: string, ids: readonly string[], limits: QueueLimits): Promise<string[]> {
-    return this.redis.vcwQueueRenew(...this.keys(queue), Date.now(), limits.keepMs, this.instance, limits.leaseMs, ...ids);
+  /** Renew the leases of this instance's entries in `queue`: the entries whose leases lapsed, and those of `ids` gone. */
+  async renew(queue: string, ids: readonly string[], limits: QueueLimits): Promise<{ expired: string[]; missing: string[] }> {
+    const [expired, missing] = await this.redis.vcwQueueRenew(...this.keys(queue), Date.now(), limits.keepMs, this.instance, limits.leaseMs, ...ids);
+    return { expired, missing };
   }
 
   /** The queue as it stands: visitors in knock order, the number of desks online, entries that lapsed just now. */

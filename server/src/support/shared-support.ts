@@ -21,32 +21,15 @@ import type { DeskRecord, QueueLimits } from '../shared/queue-store.js';
 import { newPeerId, type SupportKind, type Tickets } from '../tickets.js';
 import { failedText, previewText, queueText, readDeskRequest, removedText, waitingText, type Transport } from './messages.js';
 import { SharedOutcomes, type SupportMessage } from './shared-outcomes.js';
+import { AttachedSockets, type Attached } from './shared-sockets.js';
 import { PREVIEW_DATA_URL, PREVIEW_INTERVAL_MS, type Knock, type KnockResult, type OpenedDesk, type SupportService } from './service.js';
-
-/** A socket of the flow attached to this instance. */
-interface Attached {
-  readonly kind: SupportKind;
-  readonly queue: string;
-  /** A desk's own record (its name and endpoint, for the call rooms it admits into). */
-  readonly desk: DeskRecord | undefined;
-  /** A visitor's waiting timeout; a visitor missing from the queue without an outcome is closed by `lost`. */
-  timer: NodeJS.Timeout | undefined;
-  lost: NodeJS.Timeout | undefined;
-  sentPosition: number;
-  sentWaiting: number;
-  /** The VCW-WAITING a desk was sent last. */
-  sentText: string | undefined;
-  previewAt: number;
-}
 
 /** How long a visitor missing from its queue waits for its outcome before its socket is closed (it knocks again). */
 const LOST_MS = 1000;
 
 export class SharedSupport implements SupportService {
   private transport: Transport = { send: () => {}, close: () => {} };
-  private readonly attached = new Map<string, Attached>();
-  /** The same entries by queue (a broadcast concerns one queue). */
-  private readonly byQueue = new Map<string, Map<string, Attached>>();
+  private readonly attached = new AttachedSockets();
   /** Call rooms admitted here, and members removed through this instance (the seat claim checks Redis too). */
   private readonly calls = new Map<string, string>();
   private readonly bans = new Set<string>();
@@ -119,9 +102,7 @@ export class SharedSupport implements SupportService {
   }
 
   totals(): { waiting: number; desks: number } {
-    let desks = 0;
-    for (const entry of this.attached.values()) if (entry.kind === 'desk') desks++;
-    return { waiting: this.attached.size - desks, desks };
+    return this.attached.totals();
   }
 
   queueOf(room: string): string | undefined {
@@ -193,7 +174,7 @@ export class SharedSupport implements SupportService {
 
   clear(): void {
     clearInterval(this.timer);
-    for (const [peerId, entry] of this.attached) this.forget(peerId, entry);
+    this.attached.clear();
     this.calls.clear();
     this.bans.clear();
   }
@@ -203,14 +184,7 @@ export class SharedSupport implements SupportService {
   private async attach(kind: SupportKind, peerId: string, queue: string): Promise<void> {
     const attached = await this.store.attach(queue, peerId, kind, this.limits);
     if (!attached) return this.transport.close(peerId, Close.NOT_WAITING, 'not-waiting');
-    const previous = this.attached.get(peerId);
-    if (previous) this.forget(peerId, previous);
-    const entry: Attached = {
-      kind, queue, desk: kind === 'desk' ? (attached.record as DeskRecord) : undefined, timer: undefined, lost: undefined, sentPosition: 0, sentWaiting: 0, sentText: undefined, previewAt: 0,
-    };
-    this.attached.set(peerId, entry);
-    const ofQueue = this.byQueue.get(queue) ?? new Map<string, Attached>();
-    this.byQueue.set(queue, ofQueue.set(peerId, entry));
+    const entry = this.attached.add(peerId, kind, queue, kind === 'desk' ? (attached.record as DeskRecord) : undefined);
     if (kind === 'waiting') {
       const since = (attached.record as { since: number }).since;
       entry.timer = setTimeout(() => void this.outcomes.timeout(peerId, queue).catch((error: Error) => this.log.debug({ err: error.message }, 'timeout not recorded')), Math.max(0, since + this.config.waitingTimeoutMs - Date.now()));
@@ -227,13 +201,7 @@ export class SharedSupport implements SupportService {
   }
 
   private forget(peerId: string, entry: Attached): void {
-    clearTimeout(entry.timer);
-    clearTimeout(entry.lost);
-    if (this.attached.get(peerId) !== entry) return;
-    this.attached.delete(peerId);
-    const ofQueue = this.byQueue.get(entry.queue);
-    ofQueue?.delete(peerId);
-    if (ofQueue?.size === 0) this.byQueue.delete(entry.queue);
+    this.attached.forget(peerId, entry);
   }
 
   /** Tell every instance that `queue` changed. */
@@ -247,7 +215,7 @@ export class SharedSupport implements SupportService {
       if (this.holds(message.queue)) this.refresh(message.queue).catch((error: Error) => this.log.debug({ err: error.message }, 'queue not refreshed'));
     } else if (message.k === 'p' && typeof message.image === 'string') {
       const text = previewText(message.id, message.image);
-      for (const [peerId, entry] of this.byQueue.get(message.queue) ?? []) if (entry.kind === 'desk') this.transport.send(peerId, text, true);
+      for (const [peerId, entry] of this.attached.of(message.queue)) if (entry.kind === 'desk') this.transport.send(peerId, text, true);
     } else if (message.k === 's' && typeof message.text === 'string') {
       const entry = this.attached.get(message.peer);
       // An outcome ends the wait here: the socket stays for the widget to act on it.
@@ -262,7 +230,8 @@ export class SharedSupport implements SupportService {
   }
 
   private holds(queue: string): boolean {
-    return this.byQueue.has(queue);
+    for (const _ of this.attached.of(queue)) return true;
+    return false;
   }
 
   /** Read `queue` and tell this instance's sockets of it what changed for them. */
@@ -271,7 +240,7 @@ export class SharedSupport implements SupportService {
     if (expired.length > 0) this.changed(queue);
     const positions = new Map(visitors.map((v, i) => [v.id, i + 1]));
     let text: string | undefined;
-    for (const [peerId, entry] of this.byQueue.get(queue) ?? []) {
+    for (const [peerId, entry] of this.attached.of(queue)) {
       if (entry.kind === 'desk') {
         text ??= waitingText(visitors.filter((v) => v.at !== '').map(({ id, record: r }) => ({ id, name: r.name, page: r.page, context: r.context, since: r.since })));
         if (entry.sentText !== text) this.transport.send(peerId, text, false);
@@ -280,12 +249,7 @@ export class SharedSupport implements SupportService {
       }
       const position = positions.get(peerId);
       if (position === undefined) {
-        // Taken out without an outcome heard here (yet): closed unless the outcome arrives in time.
-        entry.lost ??= setTimeout(() => {
-          if (this.attached.get(peerId) !== entry) return;
-          this.forget(peerId, entry);
-          this.transport.close(peerId, Close.NOT_WAITING, 'not-waiting');
-        }, LOST_MS);
+        this.lost(peerId, entry);
         continue;
       }
       if (entry.sentPosition === position && entry.sentWaiting === visitors.length) continue;
@@ -295,13 +259,33 @@ export class SharedSupport implements SupportService {
     }
   }
 
-  /** Renew the leases of this instance's sockets; lapsed entries (a dead instance's) change their queue. */
+  /**
+   * Taken out of the queue without an outcome heard here (yet), or lost by Redis: closed as not waiting unless the
+   * outcome arrives in time (the widget knocks, or opens its desk, again).
+   */
+  private lost(peerId: string, entry: Attached): void {
+    entry.lost ??= setTimeout(() => {
+      if (this.attached.get(peerId) !== entry) return;
+      this.forget(peerId, entry);
+      this.transport.close(peerId, Close.NOT_WAITING, 'not-waiting');
+    }, LOST_MS);
+  }
+
+  /**
+   * Renew the leases of this instance's sockets; lapsed entries (a dead instance's) change their queue; entries
+   * of ours Redis no longer has (it restarted empty, or ours lapsed during an outage) are lost.
+   */
   private async renew(): Promise<void> {
     if (!this.shared.available) return;
     await Promise.all(
-      [...this.byQueue].map(async ([queue, entries]) => {
-        const expired = await this.store.renew(queue, [...entries.keys()], this.limits).catch(() => []);
-        if (expired.length > 0) this.changed(queue);
+      [...this.attached.queues()].map(async ([queue, entries]) => {
+        const renewed = await this.store.renew(queue, [...entries.keys()], this.limits).catch(() => null);
+        if (!renewed) return;
+        if (renewed.expired.length > 0) this.changed(queue);
+        for (const id of renewed.missing) {
+          const entry = entries.get(id);
+          if (entry) this.lost(id, entry);
+        }
       }),
     );
   }
