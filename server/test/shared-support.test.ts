@@ -1,8 +1,8 @@
 /**
  * Issue 16: the support queue in shared mode, across two real instances on one real redis-server. Desks on either
  * instance see the same queue, visitors hear their positions wherever they and the desks are, exactly one of two
- * concurrent admits wins, the private call room refuses everyone else on every instance, MAX_WAITING_PER_VISITOR
- * holds across instances, and what a killed instance held lapses.
+ * concurrent admits wins, the private call room refuses everyone else on every instance, a timeout is heard wherever
+ * the visitor is, and MAX_WAITING and MAX_WAITING_PER_VISITOR hold across instances.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -182,25 +182,49 @@ describe('shared support queue', { skip: NO_REDIS }, () => {
       }
     }),
   );
+});
+
+describe('shared support queue: timeout and capacity', { skip: NO_REDIS }, () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let a: TestServer;
+  let b: TestServer;
+  before(async () => {
+    redis = await startRedis();
+    const env = { WAITING_TIMEOUT_MS: '1500', MAX_WAITING: '3', TRUST_PROXY: '1' };
+    [a, b] = await Promise.all([startInstance(redis.url, 'slow-a', env), startInstance(redis.url, 'slow-b', env)]);
+  });
+  after(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.stop();
+  });
 
   test(
-    'MAX_WAITING_PER_VISITOR holds across instances',
+    'a visitor on B not answered in time hears `timeout`, and the desk on A sees it go; MAX_WAITING and MAX_WAITING_PER_VISITOR hold across instances',
     logged(async () => {
-      // Two instances with the default cap (2); the queue they read is one.
-      const room = 'cap-help';
-      const address = '198.51.100.77';
-      const [c, d] = await Promise.all([startInstance(redis.url, 'cap-c', { TRUST_PROXY: '1' }), startInstance(redis.url, 'cap-d', { TRUST_PROXY: '1' })]);
+      const dA = await desk(a, a, 'slow-help', 'Ann');
+      const v = await visitor(a, b, 'slow-help', 'Vi');
       try {
-        assert.equal((await post(c, `/api/rooms/${room}/knock`, { name: 'one' }, address)).status, 200);
-        assert.equal((await post(d, `/api/rooms/${room}/knock`, { name: 'two' }, address)).status, 200);
-        for (const server of [c, d]) {
-          const third = await post(server, `/api/rooms/${room}/knock`, { name: 'three' }, address);
-          assert.equal(third.status, 409);
-          assert.equal(third.body.error, 'too-many-waiting');
-        }
-        assert.equal((await post(d, `/api/rooms/${room}/knock`, { name: 'other' }, '203.0.113.5')).status, 200, 'another address gets in');
+        await desksSee([dA], [v.id]);
+        const declined = payload<{ reason: string }>(await v.next((m) => m.type === 'VCW-DECLINED', 5000));
+        assert.equal(declined.reason, 'timeout');
+        await desksSee([dA], []);
       } finally {
-        await Promise.all([c.stop(), d.stop()]);
+        await Promise.all([dA.close(), v.close()]);
+      }
+      // MAX_WAITING_PER_VISITOR (default 2) and MAX_WAITING (3) are the queue's, whichever instance is asked.
+      const address = '198.51.100.77';
+      assert.equal((await post(a, '/api/rooms/tiny-help/knock', { name: 'one' }, address)).status, 200);
+      assert.equal((await post(b, '/api/rooms/tiny-help/knock', { name: 'two' }, address)).status, 200);
+      for (const server of [a, b]) {
+        const third = await post(server, '/api/rooms/tiny-help/knock', { name: 'three' }, address);
+        assert.equal(third.status, 409);
+        assert.equal(third.body.error, 'too-many-waiting');
+      }
+      assert.equal((await post(b, '/api/rooms/tiny-help/knock', { name: 'other' }, '203.0.113.5')).status, 200, 'another address gets in');
+      for (const server of [a, b]) {
+        const full = await post(server, '/api/rooms/tiny-help/knock', { name: 'late' }, '203.0.113.6');
+        assert.equal(full.status, 409);
+        assert.equal(full.body.error, 'room-full');
       }
     }),
   );
