@@ -38,8 +38,6 @@ export interface OutcomeDeps {
   send(peerId: string, text: string, droppable: boolean): void;
   /** Tell every instance that a queue changed. */
   changed(queue: string): void;
-  /** A call room was admitted into here. */
-  admitted(room: string, queue: string): void;
 }
 
 export class SharedOutcomes {
@@ -73,7 +71,6 @@ export class SharedOutcomes {
     }
     this.deps.rooms.adopt(room, agentId, agent.name, 'host');
     this.deps.rooms.adopt(room, visitorSeatId, visitor.name, 'guest');
-    this.deps.admitted(room, queue);
     const seat = (peerId: string, party: DeskRecord, role: 'host' | 'guest', members: typeof visitorClaim.others) =>
       callSeat(this.deps.config, this.deps.tickets, room, peerId, { ...party, notAfter: party.notAfter }, role, members);
     const visitorSeat = seat(visitorSeatId, visitor, 'guest', visitorClaim.others);

@@ -30,8 +30,10 @@ const LOST_MS = 1000;
 export class SharedSupport implements SupportService {
   private transport: Transport = { send: () => {}, close: () => {} };
   private readonly attached = new AttachedSockets();
-  /** Call rooms admitted here, and members removed through this instance (the seat claim checks Redis too). */
-  private readonly calls = new Map<string, string>();
+  /**
+   * Members removed from a call room whose seat was here (`room peer`), for the checks a socket needs at once; the
+   * seat claim checks Redis on every instance. Kept as long as a ticket could be used.
+   */
   private readonly bans = new Set<string>();
   /** Sockets whose attachment is on its way to Redis: true once the socket closed meanwhile. */
   private readonly attaching = new Map<string, boolean>();
@@ -59,7 +61,6 @@ export class SharedSupport implements SupportService {
       config, rooms, tickets, shared, log, events, limits: this.limits,
       send: (peerId, text, droppable) => this.transport.send(peerId, text, droppable),
       changed: (queue) => this.changed(queue),
-      admitted: (room, queue) => this.calls.set(room, queue),
     });
     shared.onSupport((message) => this.received(message as SupportMessage));
     this.timer = setInterval(() => void this.renew(), Math.min(500, Math.floor(leaseMs / 4)));
@@ -105,8 +106,9 @@ export class SharedSupport implements SupportService {
     return this.attached.totals();
   }
 
-  queueOf(room: string): string | undefined {
-    return this.calls.get(room);
+  /** Undefined: the call rooms are in Redis (the routes ask it; the seat claim refuses anyone else). */
+  queueOf(): string | undefined {
+    return undefined;
   }
 
   isBanned(room: string, peerId: string): boolean {
@@ -175,7 +177,6 @@ export class SharedSupport implements SupportService {
   clear(): void {
     clearInterval(this.timer);
     this.attached.clear();
-    this.calls.clear();
     this.bans.clear();
   }
 
@@ -222,7 +223,9 @@ export class SharedSupport implements SupportService {
       if (message.outcome && entry) this.forget(message.peer, entry);
       this.transport.send(message.peer, message.text, false);
     } else if (message.k === 'x' && typeof message.room === 'string' && typeof message.peer === 'string') {
-      this.bans.add(`${message.room} ${message.peer}`);
+      const ban = `${message.room} ${message.peer}`;
+      this.bans.add(ban);
+      setTimeout(() => this.bans.delete(ban), this.config.ticketTtl * 1000).unref();
       this.transport.send(message.peer, removedText(), false);
       this.rooms.release(message.peer, 'removed');
       this.transport.close(message.peer, Close.REMOVED, 'removed');
