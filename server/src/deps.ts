@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { Rooms } from './rooms.js';
 import type { SharedMode } from './shared/cluster.js';
-import type { Support } from './support/support.js';
+import type { SupportService } from './support/service.js';
 import type { Tickets } from './tickets.js';
 import type { KeyedLimiter } from './util/rate-limits.js';
 
@@ -15,7 +15,7 @@ export interface ServerDeps {
   readonly config: Config;
   readonly rooms: Rooms;
   readonly tickets: Tickets;
-  readonly support: Support;
+  readonly support: SupportService;
   /** Shared mode (REDIS_URL): seats in Redis, relay across instances; null in a single process. */
   readonly shared: SharedMode | null;
   readonly log: Logger;

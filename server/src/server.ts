@@ -16,6 +16,8 @@ import { Metrics } from './metrics/metrics.js';
 import { Rooms } from './rooms.js';
 import { SharedMode } from './shared/cluster.js';
 import { createSignaling } from './signaling/peer-server.js';
+import type { SupportService } from './support/service.js';
+import { SharedSupport } from './support/shared-support.js';
 import { Support } from './support/support.js';
 import { Tickets } from './tickets.js';
 import { KeyedLimiter } from './util/rate-limits.js';
@@ -39,7 +41,6 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   const tickets = new Tickets(config.ticketSecret, config.ticketTtl);
   const events = new CallEvents(log);
   const lifecycle = new RoomLifecycle(rooms, events);
-  const support = new Support(config, rooms, tickets, log, events);
   const webhooks = config.webhook ? new WebhookSender(config.webhook, log) : null;
   if (webhooks) events.on('event', (event) => webhooks.enqueue(event));
   const allowed = config.allowedOrigins;
@@ -48,7 +49,9 @@ export function createCallServer(config: Config, log: Logger): RunningServer {
   const joinLimiter = new KeyedLimiter(config.joinRateLimit, config.joinRateLimit / 60);
   const sweeper = setInterval(() => joinLimiter.sweep(), 60_000);
   sweeper.unref();
-  const shared = config.shared ? new SharedMode(config.shared, config.maxPeers, config.joinRateLimit, rooms, log) : null;
+  const shared = config.shared ? new SharedMode(config.shared, config.maxPeers, config.joinRateLimit, rooms, log, config.ticketTtl * 1000, config.maxSocketsPerAddress) : null;
+  // Shared mode: the support queues live in Redis, across instances; else in this process.
+  const support: SupportService = shared ? new SharedSupport(config, rooms, tickets, shared, log, events) : new Support(config, rooms, tickets, log, events);
   const metrics = new Metrics({ rooms, support, events, webhooks, redisUp: shared && (() => shared.available), members: () => lifecycle.connected, sockets: () => signaling.sockets() });
   const deps: ServerDeps = { config, rooms, tickets, support, shared, log, originAllowed, joinLimiter, metrics };
 

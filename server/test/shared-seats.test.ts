@@ -72,7 +72,7 @@ describe('shared mode per-address join budget', { skip: NO_REDIS }, () => {
   let b: TestServer;
   before(async () => {
     redis = await startRedis();
-    const env = { JOIN_RATE_LIMIT: '10' };
+    const env = { JOIN_RATE_LIMIT: '10', TRUST_PROXY: '1' };
     [a, b] = await Promise.all([startInstance(redis.url, 'rate-a', env), startInstance(redis.url, 'rate-b', env)]);
   });
   after(async () => {
@@ -90,6 +90,23 @@ describe('shared mode per-address join budget', { skip: NO_REDIS }, () => {
       assert.equal(over.status, 429);
       assert.equal((over.body as { error: string }).error, 'rate-limited');
       assert.ok(Number(over.headers.get('retry-after')) >= 1);
+    }
+  });
+
+  test('knocks and desks spend the same budget across instances: ten alternating over both, the eleventh is 429 on either', async () => {
+    const from = '198.51.100.44';
+    const post = (server: TestServer, path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify(body) });
+    for (let i = 0; i < 10; i++) {
+      const server = i % 2 === 0 ? a : b;
+      // Each knock in a queue of its own (two per address and queue are allowed), desks in between.
+      const res = i % 3 === 2 ? await post(server, `/api/rooms/q-${i}/desk`, { agentKey: SHARED_ENV.AGENT_KEY }) : await post(server, `/api/rooms/q-${i}/knock`, {});
+      assert.equal(res.status, 200, `request ${i}: ${await res.text()}`);
+    }
+    for (const server of [a, b]) {
+      const over = await post(server, '/api/rooms/q-over/knock', {});
+      assert.equal(over.status, 429);
+      assert.equal(((await over.json()) as { error: string }).error, 'rate-limited');
     }
   });
 });

@@ -7,7 +7,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallEvents } from '../events/call-events.js';
 import type { Rooms } from '../rooms.js';
-import type { Support } from '../support/support.js';
+import type { SupportService } from '../support/service.js';
 import type { WebhookSender } from '../webhooks/webhooks.js';
 
 /** Why the relay dropped a signaling message. */
@@ -15,7 +15,7 @@ export type DropReason = 'rate-limited' | 'not-allowed' | 'offline-queue-full' |
 
 export interface MetricSources {
   readonly rooms: Rooms;
-  readonly support: Support;
+  readonly support: SupportService;
   readonly events: CallEvents;
   readonly webhooks: WebhookSender | null;
   /** Shared mode (REDIS_URL): does this instance reach Redis now? Absent (or null) in a single process. */

@@ -3,10 +3,11 @@
  * (a visitor's place in the queue) and `POST …/desk` (an agent opens a desk). What the queue does is `Support`'s.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction } from 'express';
 import { MAX_CONTEXT, MAX_CONTEXT_DEPTH, MAX_PAGE } from '../../../src/protocol/limits.js';
 import type { SupportStatus, TicketAnswer } from '../../../src/protocol/wire.js';
 import type { ServerDeps } from '../deps.js';
+import type { SharedMode } from '../shared/cluster.js';
 import { ApiError, unavailable } from '../http/errors.js';
 import { clientAddress } from '../util/client-address.js';
 import { nestsDeeper } from '../util/json-depth.js';
@@ -52,19 +53,45 @@ function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/**
+ * Answer with `value` at once (one process), or once it settles (shared mode, from Redis): an ApiError thrown by
+ * `then` goes to the error handler, and Redis unreachable answers 503.
+ */
+function settle<T>(value: T | Promise<T>, next: NextFunction, then: (value: T) => void): void {
+  if (!(value instanceof Promise)) return then(value);
+  value.then(
+    (settled) => {
+      try {
+        then(settled);
+      } catch (error) {
+        next(error);
+      }
+    },
+    (error: unknown) => next(error instanceof ApiError ? error : unavailable()),
+  );
+}
+
+/** Shared mode: one of the address's joins spent in Redis too (the budget is one across every instance). */
+async function spendShared(shared: SharedMode, address: string): Promise<void> {
+  const wait = await shared.spendJoin(address);
+  if (wait > 0) throw new ApiError(429, 'rate-limited', 'Too many requests from your address; try again in a moment.', wait);
+}
+
 export function supportRoutes(app: Express, { config, support, shared }: ServerDeps, checks: RoomChecks): void {
   // A launcher asks whether anyone is at the desk before it shows itself.
-  app.get('/api/rooms/:room/support', (req, res) => {
+  app.get('/api/rooms/:room/support', (req, res, next) => {
     const room = checks.roomName(req);
-    res.set('Cache-Control', 'no-store');
-    res.json(support.stats(room) satisfies SupportStatus);
+    settle(support.stats(room), next, (stats) => {
+      res.set('Cache-Control', 'no-store');
+      res.json(stats satisfies SupportStatus);
+    });
   });
 
   // A visitor knocks: a place in the queue and a waiting ticket (a socket, no seat). Its page and context are
   // for the agents.
-  app.post('/api/rooms/:room/knock', knockBody, (req, res) => {
+  app.post('/api/rooms/:room/knock', knockBody, (req, res, next) => {
     const room = checks.spendJoin(req);
-    // Shared mode: the queue is this instance's, but no knock is taken while Redis (seats, relay) is unreachable.
+    // Shared mode: the queue is in Redis; no knock is taken while Redis is unreachable.
     if (shared && !shared.available) throw unavailable();
     let name = displayName(req.body);
     const page = pageOf(req.body);
@@ -73,22 +100,25 @@ export function supportRoutes(app: Express, { config, support, shared }: ServerD
     name = vouchedName(grant?.name ?? name);
     const signaling = signalingEndpoint(req, config);
     const address = clientAddress(req, config.trustProxy);
-    const knocked = support.knock(room, { name, page, context, signaling, notAfter: grant?.until, address, subject: grant?.sub });
-    if ('refused' in knocked) {
-      if (knocked.refused === 'full') throw new ApiError(409, 'room-full', `The queue is full (${config.maxWaiting} waiting); try again later.`);
-      throw new ApiError(
-        409,
-        'too-many-waiting',
-        `You are already waiting in this queue (at most ${config.maxWaitingPerVisitor} from one address or account): wait there, or try again once it is your turn.`,
-      );
-    }
-    res.set('Cache-Control', 'no-store');
-    res.json({ ...knocked, signaling, waitTimeoutMs: config.waitingTimeoutMs } satisfies TicketAnswer);
+    const knock = { name, page, context, signaling, notAfter: grant?.until, address, subject: grant?.sub };
+    settle(shared ? spendShared(shared, address).then(() => support.knock(room, knock)) : support.knock(room, knock), next, (knocked) => {
+      if ('refused' in knocked) {
+        if (knocked.refused === 'full') throw new ApiError(409, 'room-full', `The queue is full (${config.maxWaiting} waiting); try again later.`);
+        throw new ApiError(
+          409,
+          'too-many-waiting',
+          `You are already waiting in this queue (at most ${config.maxWaitingPerVisitor} from one address or account): wait there, or try again once it is your turn.`,
+        );
+      }
+      res.set('Cache-Control', 'no-store');
+      res.json({ ...knocked, signaling, waitTimeoutMs: config.waitingTimeoutMs } satisfies TicketAnswer);
+    });
   });
 
   // An agent opens a desk on a queue: with a host token for the room, or with the agent key.
-  app.post('/api/rooms/:room/desk', jsonBody, (req, res) => {
+  app.post('/api/rooms/:room/desk', jsonBody, (req, res, next) => {
     const room = checks.spendJoin(req);
+    if (shared && !shared.available) throw unavailable();
     let name = displayName(req.body);
     const agentKey = (req.body as Record<string, unknown> | null | undefined)?.agentKey;
     if (agentKey !== undefined && typeof agentKey !== 'string') throw new ApiError(400, 'bad-request', '"agentKey" must be a string.');
@@ -98,8 +128,11 @@ export function supportRoutes(app: Express, { config, support, shared }: ServerD
     name = vouchedName(grant?.name ?? name);
     const signaling = signalingEndpoint(req, config);
     // A desk opened with the agent key is not bound to a token; one opened with a host token lives no longer.
-    const desk = support.openDesk(room, name, signaling, keyOk ? undefined : grant?.until);
-    res.set('Cache-Control', 'no-store');
-    res.json({ ...desk, signaling } satisfies TicketAnswer);
+    const notAfter = keyOk ? undefined : grant?.until;
+    const opened = shared ? spendShared(shared, clientAddress(req, config.trustProxy)).then(() => support.openDesk(room, name, signaling, notAfter)) : support.openDesk(room, name, signaling, notAfter);
+    settle(opened, next, (desk) => {
+      res.set('Cache-Control', 'no-store');
+      res.json({ ...desk, signaling } satisfies TicketAnswer);
+    });
   });
 }

@@ -14,7 +14,8 @@ import type { SharedConfig } from '../config.js';
 import type { ReleaseReason, Rooms } from '../rooms.js';
 import type { OfflineQueues } from '../signaling/offline-queue.js';
 import { MAX_BUFFERED_BYTES, type Registry } from '../signaling/registry.js';
-import { RedisJoinBudget } from './limits.js';
+import { RedisJoinBudget, RedisSocketCount } from './limits.js';
+import { RedisQueueStore } from './queue-store.js';
 import { RedisSeats, type Claim } from './seats.js';
 
 /** A relayed signaling message (OFFER, ANSWER, CANDIDATE, LEAVE). */
@@ -32,7 +33,11 @@ export interface Relayed {
 type BusMessage =
   | { t: 'r'; room: string; m: Relayed }
   | { t: 'l'; room: string; peerId: string; reason: ReleaseReason }
-  | { t: 'i'; room: string; member: Member };
+  | { t: 'i'; room: string; member: Member }
+  | { t: 's'; m: unknown };
+
+/** A support-queue message from another instance (or a broadcast): handled by the shared support desk. */
+export type SupportListener = (message: unknown) => void;
 
 /** Kept for an absent member (as the local relay does); LEAVE is not. */
 const QUEUED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
@@ -49,6 +54,11 @@ export class SharedMode {
   private signaling: { registry: Registry; offline: OfflineQueues } | undefined;
   private renewing = false;
   private stopped = false;
+  private supportListener: SupportListener = () => {};
+  /** The support queues in Redis (made in start()). */
+  queues!: RedisQueueStore;
+  /** MAX_SOCKETS_PER_ADDRESS across instances (made in start()). */
+  sockets!: RedisSocketCount;
 
   constructor(
     private readonly config: SharedConfig,
@@ -56,6 +66,9 @@ export class SharedMode {
     private readonly joinRateLimit: number,
     private readonly rooms: Rooms,
     private readonly log: Logger,
+    /** How long a support call room's record (its queue, its bans) outlives its last renewed seat. */
+    private readonly callKeepMs: number,
+    private readonly maxSocketsPerAddress: number,
   ) {
     this.instance = config.instanceId;
     this.channel = this.channelOf(this.instance);
@@ -70,7 +83,10 @@ export class SharedMode {
     this.redis = new Redis(config.redisUrl, options);
     this.sub = new Redis(config.redisUrl, { ...options, enableOfflineQueue: true });
     for (const client of [this.redis, this.sub]) client.on('error', (error: Error) => log.debug({ err: error.message }, 'redis'));
-    this.seats = new RedisSeats(this.redis, config.prefix, this.instance, this.maxPeers, config.seatLeaseMs);
+    this.seats = new RedisSeats(this.redis, config.prefix, this.instance, this.maxPeers, config.seatLeaseMs, this.callKeepMs);
+    this.queues = new RedisQueueStore(this.redis, config.prefix, this.instance);
+    this.sockets = new RedisSocketCount(this.redis, config.prefix, this.instance, this.maxSocketsPerAddress, config.seatLeaseMs);
+    this.sockets.start();
     this.budget = new RedisJoinBudget(this.redis, config.prefix, this.joinRateLimit);
     // Redis back (or restarted empty): this instance's members are re-asserted at once.
     this.redis.on('ready', () => {
@@ -91,9 +107,30 @@ export class SharedMode {
     this.timer.unref();
     await Promise.allSettled([this.redis.connect(), this.sub.connect()]);
     // Redis down at boot: the subscription waits for it (and is renewed by ioredis after every reconnect).
-    const subscribed = this.sub.subscribe(this.channel);
+    const subscribed = this.sub.subscribe(this.channel, this.supportChannel);
     if (this.sub.status === 'ready') await subscribed;
     else subscribed.catch((error: Error) => log.warn({ err: error.message }, 'redis subscription failed'));
+  }
+
+  /** Where support-queue messages from the bus go (see {@link tellInstance} and {@link broadcast}). */
+  onSupport(listener: SupportListener): void {
+    this.supportListener = listener;
+  }
+
+  /** A support message for the instance holding a socket (handled at once when that is this one). */
+  async tellInstance(instance: string, message: unknown): Promise<void> {
+    if (instance === this.instance) return this.supportListener(message);
+    await this.redis.publish(this.channelOf(instance), JSON.stringify({ t: 's', m: message } satisfies BusMessage));
+  }
+
+  /** A support message for every instance, this one included (it hears it back through Redis, in order). */
+  async broadcast(message: unknown): Promise<void> {
+    await this.redis.publish(this.supportChannel, JSON.stringify({ t: 's', m: message } satisfies BusMessage));
+  }
+
+  /** Seats and records of support call rooms (see seats.ts). */
+  get calls(): RedisSeats {
+    return this.seats;
   }
 
   /** The registry and offline queues signaling delivers through (set once signaling exists). */
@@ -145,9 +182,14 @@ export class SharedMode {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    this.sockets?.stop();
     this.sub?.disconnect();
     // Our seats stay until their leases lapse: members re-register on another instance and keep them.
     this.redis?.disconnect();
+  }
+
+  private get supportChannel(): string {
+    return `${this.config.prefix}support`;
   }
 
   private channelOf(instance: string): string {
@@ -220,6 +262,7 @@ export class SharedMode {
       if (message?.t === 'l') this.leave(message.room, message.peerId, message.reason);
       else if (message?.t === 'r') this.deliver(message.room, message.m, raw.length);
       else if (message?.t === 'i') this.identity(message.room, message.member);
+      else if (message?.t === 's') this.supportListener(message.m);
     } catch (error) {
       this.log.warn({ err: (error as Error).message }, 'a message from another instance could not be handled');
     }

@@ -40,3 +40,72 @@ export class RedisJoinBudget {
     return this.redis.vcwBucket(`${this.prefix}joins:${address}`, this.capacity);
   }
 }
+
+/** Take a socket place of address KEYS[1]. ARGV: now, max, holder, lease. Returns 1 when taken, 0 when full. */
+const ACQUIRE = `
+local now = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[3])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]) * 2)
+return 1
+`;
+
+type SocketCommands = Redis & { vcwSocketTake(key: string, now: number, max: number, holder: string, lease: number): Promise<number> };
+
+/**
+ * MAX_SOCKETS_PER_ADDRESS across instances (shared mode): per address a sorted set of the open sockets' places
+ * (`instance#n` → lease end). This instance renews the leases of its sockets' places; a killed instance's lapse
+ * after the lease, so its sockets stop counting.
+ */
+export class RedisSocketCount {
+  private readonly redis: SocketCommands;
+  /** This instance's places: holder → address. */
+  private readonly held = new Map<string, string>();
+  private next = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(redis: Redis, private readonly prefix: string, private readonly instance: string, private readonly max: number, private readonly leaseMs: number) {
+    redis.defineCommand('vcwSocketTake', { numberOfKeys: 1, lua: ACQUIRE });
+    this.redis = redis as SocketCommands;
+  }
+
+  /** Take a place for a socket of `address`: its holder name (give it back with `release`), or null when full. */
+  async acquire(address: string): Promise<string | null> {
+    const holder = `${this.instance}#${++this.next}`;
+    const taken = await this.redis.vcwSocketTake(this.key(address), Date.now(), this.max, holder, this.leaseMs);
+    if (taken !== 1) return null;
+    this.held.set(holder, address);
+    return holder;
+  }
+
+  /** The socket closed: its place is free (or, Redis unreachable, lapses with its lease). */
+  release(holder: string): void {
+    const address = this.held.get(holder);
+    if (address === undefined) return;
+    this.held.delete(holder);
+    this.redis.zrem(this.key(address), holder).catch(() => {});
+  }
+
+  /** Renew this instance's places every quarter lease (at most every 2 s). */
+  start(): void {
+    this.timer = setInterval(() => void this.renew(), Math.min(2000, Math.floor(this.leaseMs / 4)));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async renew(): Promise<void> {
+    if (this.held.size === 0 || this.redis.status !== 'ready') return;
+    const until = Date.now() + this.leaseMs;
+    const pipeline = this.redis.pipeline();
+    for (const [holder, address] of this.held) pipeline.zadd(this.key(address), until, holder).pexpire(this.key(address), this.leaseMs * 2);
+    await pipeline.exec().catch(() => {});
+  }
+
+  private key(address: string): string {
+    return `${this.prefix}sockets:${address}`;
+  }
+}

@@ -43,10 +43,15 @@ redis.call('PEXPIRE', KEYS[3], keep)
 
 /**
  * Take (or keep) a seat. ARGV: now, lease, max, peer, name, instance. Returns {status, holders, expired}: status 0
- * full, 1 taken anew, 2 already held (its lease renewed, its instance updated); holders = names and roles of the
- * others before this one, as a flat [id, name+role, …] list.
+ * full, 1 taken anew, 2 already held (its lease renewed, its instance updated), 3 refused (a support call room, KEYS[4],
+ * that is not this peer's, or that removed it); holders = names and roles of the others before this one, as a flat
+ * [id, name+role, …] list.
  */
 const CLAIM = `${PURGE}
+if redis.call('EXISTS', KEYS[4]) == 1 then
+  local c = redis.call('HMGET', KEYS[4], 'a', 'v', 'b:' .. ARGV[4])
+  if c[3] or (c[1] ~= ARGV[4] and c[2] ~= ARGV[4]) then return {3, {}, expired} end
+end
 local held = redis.call('ZSCORE', KEYS[1], ARGV[4])
 if not held and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return {0, {}, expired} end
 local holders = redis.call('HGETALL', KEYS[2])
@@ -59,14 +64,14 @@ return {held and 2 or 1, holders, expired}
 
 /**
  * Re-assert this instance's seats of one room (every renewal pass, and at once after Redis comes back, even empty).
- * ARGV: now, lease, instance, then id/name+role pairs. A seat another instance now holds (its member re-registered
+ * ARGV: now, lease, instance, how long a call room's record outlives its seats, then id/name+role pairs. A seat another instance now holds (its member re-registered
  * there) is left alone and returned as moved. Returns {moved, expired}.
  */
 const RENEW = `
 local me = ARGV[3]
 local moved = {}
 local n = tonumber(ARGV[1]) + tonumber(ARGV[2])
-for i = 4, #ARGV, 2 do
+for i = 5, #ARGV, 2 do
   local owner = redis.call('HGET', KEYS[3], ARGV[i])
   if owner and owner ~= me then
     table.insert(moved, ARGV[i])
@@ -78,6 +83,8 @@ for i = 4, #ARGV, 2 do
 end
 ${PURGE}
 ${TOUCH}
+-- A support call room's record lives on while any of its seats is renewed, and ARGV[4] after the last.
+if redis.call('EXISTS', KEYS[4]) == 1 then redis.call('PEXPIRE', KEYS[4], tonumber(ARGV[4])) end
 return {moved, expired}
 `;
 
@@ -97,30 +104,62 @@ end
 return {freed, redis.call('HVALS', KEYS[3])}
 `;
 
+/**
+ * Remove a member from a support call room of queue ARGV[1] (KEYS[4] its record): banned before anything else, so no
+ * instance seats it again. ARGV: queue, peer. Returns the instance holding its seat, or false when it is not a
+ * seated member of a call that queue created.
+ */
+const BAN = `
+if redis.call('HGET', KEYS[4], 'q') ~= ARGV[1] then return false end
+local owner = redis.call('HGET', KEYS[3], ARGV[2])
+if not owner then return false end
+redis.call('HSET', KEYS[4], 'b:' .. ARGV[2], '1')
+return owner
+`;
+
+/** A support call room's record, as every instance reads it. */
+export interface CallRecord {
+  readonly queue: string;
+  banned(peerId: string): boolean;
+}
+
 export type Claim =
-  | { readonly status: 'full'; readonly expired: string[] }
+  | { readonly status: 'full' | 'forbidden'; readonly expired: string[] }
   | { readonly status: 'taken' | 'held'; readonly others: Member[]; readonly expired: string[] };
 
 type SeatCommands = Redis & {
   vcwClaim(seats: string, names: string, where: string, ...args: (string | number)[]): Promise<[number, string[], string[]]>;
   vcwRenew(seats: string, names: string, where: string, ...args: (string | number)[]): Promise<[string[], string[]]>;
   vcwRelease(seats: string, names: string, where: string, ...args: (string | number)[]): Promise<[number, string[]]>;
+  vcwBan(seats: string, names: string, where: string, call: string, queue: string, peerId: string): Promise<string | null>;
 };
+
+/** How long the link from an admitted member's id to its call room is kept (REMOVE finds the room by it). */
+const MEMBER_LINK_MS = 24 * 3600 * 1000;
 
 export class RedisSeats {
   private readonly redis: SeatCommands;
 
-  constructor(redis: Redis, private readonly prefix: string, private readonly instance: string, private readonly maxPeers: number, private readonly leaseMs: number) {
-    redis.defineCommand('vcwClaim', { numberOfKeys: 3, lua: CLAIM });
-    redis.defineCommand('vcwRenew', { numberOfKeys: 3, lua: RENEW });
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+    private readonly instance: string,
+    private readonly maxPeers: number,
+    private readonly leaseMs: number,
+    private readonly callKeepMs: number,
+  ) {
+    redis.defineCommand('vcwClaim', { numberOfKeys: 4, lua: CLAIM });
+    redis.defineCommand('vcwRenew', { numberOfKeys: 4, lua: RENEW });
     redis.defineCommand('vcwRelease', { numberOfKeys: 3, lua: RELEASE });
+    redis.defineCommand('vcwBan', { numberOfKeys: 4, lua: BAN });
     this.redis = redis as SeatCommands;
   }
 
   /** Take a seat for `peerId` in `room` (a join, or a member's socket arriving on this instance). */
   async claim(room: string, peerId: string, name: string, role: Role): Promise<Claim> {
-    const [status, holders, expired] = await this.redis.vcwClaim(...this.keys(room), Date.now(), this.leaseMs, this.maxPeers, peerId, encode(name, role), this.instance);
+    const [status, holders, expired] = await this.redis.vcwClaim(...this.keys(room), this.callKey(room), Date.now(), this.leaseMs, this.maxPeers, peerId, encode(name, role), this.instance);
     if (status === 0) return { status: 'full', expired };
+    if (status === 3) return { status: 'forbidden', expired };
     const others: Member[] = [];
     for (let i = 0; i + 1 < holders.length; i += 2) if (holders[i] !== peerId) others.push(decode(holders[i]!, holders[i + 1]!));
     return { status: status === 1 ? 'taken' : 'held', others, expired };
@@ -129,7 +168,7 @@ export class RedisSeats {
   /** Renew this instance's seats in `room`: the ids another instance holds now, and the leases that lapsed. */
   async renew(room: string, members: readonly Member[]): Promise<{ moved: string[]; expired: string[] }> {
     const pairs = members.flatMap((m) => [m.peerId, encode(m.name, m.role)]);
-    const [moved, expired] = await this.redis.vcwRenew(...this.keys(room), Date.now(), this.leaseMs, this.instance, ...pairs);
+    const [moved, expired] = await this.redis.vcwRenew(...this.keys(room), this.callKey(room), Date.now(), this.leaseMs, this.instance, this.callKeepMs, ...pairs);
     return { moved, expired };
   }
 
@@ -147,6 +186,46 @@ export class RedisSeats {
   /** Every instance holding a member of `room`. */
   async instancesOf(room: string): Promise<string[]> {
     return this.redis.hvals(this.keys(room)[2]);
+  }
+
+  /**
+   * Record `room` as a support call of `queue` whose only seats are `agent`'s and `visitor`'s (before either is
+   * claimed: from then on no instance seats anyone else there), and link both ids to it.
+   */
+  async markCall(room: string, queue: string, agent: string, visitor: string): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.callKey(room), 'q', queue, 'a', agent, 'v', visitor)
+      .pexpire(this.callKey(room), this.callKeepMs)
+      .set(this.linkKey(agent), room, 'PX', MEMBER_LINK_MS)
+      .set(this.linkKey(visitor), room, 'PX', MEMBER_LINK_MS)
+      .exec();
+  }
+
+  /** The record of support call room `room`, or null for any other room. */
+  async callOf(room: string): Promise<CallRecord | null> {
+    const record = await this.redis.hgetall(this.callKey(room));
+    if (typeof record.q !== 'string') return null;
+    return { queue: record.q, banned: (peerId) => record[`b:${peerId}`] !== undefined };
+  }
+
+  /**
+   * Ban `peerId` from its support call room if that room came from `queue` and it holds a seat there: the room and
+   * the instance holding the seat, or null.
+   */
+  async ban(queue: string, peerId: string): Promise<{ room: string; owner: string } | null> {
+    const room = await this.redis.get(this.linkKey(peerId));
+    if (room === null) return null;
+    const owner = await this.redis.vcwBan(...this.keys(room), this.callKey(room), queue, peerId);
+    return owner ? { room, owner } : null;
+  }
+
+  private callKey(room: string): string {
+    return `${this.prefix}room:{${room}}:call`;
+  }
+
+  private linkKey(peerId: string): string {
+    return `${this.prefix}call-of:${peerId}`;
   }
 
   private keys(room: string): [string, string, string] {

@@ -18,7 +18,7 @@ import type { TurnGrants } from '../ice.js';
 import type { Rooms } from '../rooms.js';
 import type { SharedMode } from '../shared/cluster.js';
 import type { Claim } from '../shared/seats.js';
-import type { Support } from '../support/support.js';
+import type { SupportService } from '../support/service.js';
 import { kindCode, type TicketClaims, type Tickets } from '../tickets.js';
 import type { OfflineQueues } from './offline-queue.js';
 import type { Registry } from './registry.js';
@@ -40,7 +40,7 @@ const REPLACE_DEADLINE_MS = 2000;
 export interface RegistrationDeps {
   readonly rooms: Rooms;
   readonly tickets: Tickets;
-  readonly support: Support;
+  readonly support: SupportService;
   readonly shared: SharedMode | null;
   readonly registry: Registry;
   readonly offline: OfflineQueues;
@@ -149,7 +149,7 @@ export class Registration {
     // Shared mode, a seat this instance did not hold: Redis knows the whole room. A seat it still held (the member
     // moved here from another instance) needs no telling; one taken anew hears every holder, wherever they sit.
     const claim = socket ? this.claims.get(socket) : undefined;
-    if (seat?.others && claim && claim.status !== 'full') seat = { others: claim.status === 'held' ? null : claim.others };
+    if (seat?.others && claim && 'others' in claim) seat = { others: claim.status === 'held' ? null : claim.others };
     if (seat === null) {
       client.send({ type: 'ERROR', payload: { msg: 'room-full' } });
       socket?.close(ROOM_FULL_CLOSE, 'room-full');
@@ -176,7 +176,7 @@ export class Registration {
     this.taken.set(client, claims);
     log.debug({ room: claims.room, peer: claims.peerId, kind: kindCode(claims.kind) }, 'peer registered');
     // Support sockets hear where they stand (after OPEN); nothing is queued for them.
-    if (claims.kind !== 'member') return support.connected(claims.kind, id);
+    if (claims.kind !== 'member') return support.connected(claims.kind, id, claims.room);
     // Who is who, as we vouch for it: the members already connected hear this one's name and role before anything
     // it sends them (it can dial only after OPEN, and its offers go out on their sockets after this notice); it
     // hears everyone else's before what they sent it while it was on its way.
@@ -186,7 +186,7 @@ export class Registration {
     const self = rooms.memberOf(id);
     if (self) for (const other of connected) registry.send(other.peerId, { type: Notice.IDENTITY, payload: { members: [self] } });
     if (self && this.deps.shared) this.deps.shared.identify(claims.room, self);
-    const everyone = claim && claim.status !== 'full' ? withOthers(all, claim.others) : all;
+    const everyone = claim && 'others' in claim ? withOthers(all, claim.others) : all;
     if (everyone.length) client.send({ type: Notice.IDENTITY, payload: { members: everyone } });
     // What others sent before this socket arrived, in order, after OPEN (as stock PeerServer does).
     for (const message of offline.take(id)) client.send(message);

@@ -14,7 +14,7 @@ import { Notice, NOTICE_PREFIX } from '../../../src/protocol/limits.js';
 import type { TurnGrants } from '../ice.js';
 import type { Rooms } from '../rooms.js';
 import type { SharedMode } from '../shared/cluster.js';
-import type { Support } from '../support/support.js';
+import type { SupportService } from '../support/service.js';
 import { nestsDeeper } from '../util/json-depth.js';
 import type { MessageRate } from './message-rate.js';
 import type { OfflineQueues } from './offline-queue.js';
@@ -28,7 +28,7 @@ const QUEUED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
 
 export interface RelayDeps {
   readonly rooms: Rooms;
-  readonly support: Support;
+  readonly support: SupportService;
   readonly shared: SharedMode | null;
   readonly registry: Registry;
   readonly offline: OfflineQueues;
@@ -57,7 +57,7 @@ export function relay({ rooms, support, shared, registry, offline, rate, turn, l
       msg.type = 'DROPPED';
       return;
     }
-    // Our own client messages (the support flow's): Support checks who sent what; never relayed.
+    // Our own client messages (the support flow's): SupportService checks who sent what; never relayed.
     if (typeof msg.type === 'string' && msg.type.startsWith(NOTICE_PREFIX)) {
       support.message(client.getId(), msg.type, msg.payload);
       msg.type = 'DROPPED';

@@ -29,7 +29,9 @@ function refuse(done: Done, status: number, error: string, message: string, head
 
 /** The client address a TCP connection counts against (MAX_SOCKETS_PER_ADDRESS). */
 const ADDRESS = Symbol('address');
-type Addressed = Duplex & { [ADDRESS]?: string };
+/** Shared mode: the connection's place among its address's sockets in Redis. */
+const HOLDER = Symbol('holder');
+type Addressed = Duplex & { [ADDRESS]?: string; [HOLDER]?: string };
 
 /** The ticket the guard admitted an upgrade request with. */
 const ADMITTED = Symbol('admitted');
@@ -65,6 +67,9 @@ export function upgradeGuard({ config, rooms, tickets, support, shared, log, ori
   // One close listener shared by every TCP connection (the address rides on the socket).
   function releaseAddress(this: Addressed): void {
     if (this[ADDRESS] !== undefined) open.release(this[ADDRESS]);
+  }
+  function releaseHolder(this: Addressed): void {
+    if (this[HOLDER] !== undefined) shared?.sockets.release(this[HOLDER]);
   }
 
   return (info, done) => {
@@ -120,13 +125,16 @@ export function upgradeGuard({ config, rooms, tickets, support, shared, log, ori
       return refuse(done, 503, 'unavailable', 'The call service is briefly unavailable; try again in a moment.', { 'Retry-After': '2' });
     }
     if (claim.status === 'full') return refuse(done, 409, 'room-full', 'This room is full.');
+    // A support call room that is not this member's, or that removed it (on whichever instance).
+    if (claim.status === 'forbidden') return refuse(done, 403, 'forbidden', 'You were removed from this call.');
     if (req.socket.destroyed) return refuse(done, 400, 'bad-request', 'The connection closed.');
     (req as Claimed)[CLAIM] = claim;
     accept(ticket, address, req, done);
   }
 
-  /** The last step: the address's open sockets, then admitted. */
+  /** The last step: the address's open sockets (across every instance in shared mode), then admitted. */
   function accept(ticket: string, address: string, req: IncomingMessage, done: Done): void {
+    if (shared) return void acceptShared(ticket, address, req, done);
     if (!open.acquire(address)) {
       log.debug({ address }, 'too many sockets');
       return refuse(done, 429, 'rate-limited', 'Too many open connections from your address.');
@@ -134,6 +142,29 @@ export function upgradeGuard({ config, rooms, tickets, support, shared, log, ori
     // Counted until the TCP connection closes, whether or not the upgrade completes.
     (req.socket as Addressed)[ADDRESS] = address;
     req.socket.once('close', releaseAddress);
+    admit(req, ticket);
+    done(true);
+  }
+
+  /** Shared mode: the address's place is taken in Redis, held while the TCP connection lasts, and renewed by us. */
+  async function acceptShared(ticket: string, address: string, req: IncomingMessage, done: Done): Promise<void> {
+    let holder;
+    try {
+      holder = await shared!.sockets.acquire(address);
+    } catch {
+      return refuse(done, 503, 'unavailable', 'The call service is briefly unavailable; try again in a moment.', { 'Retry-After': '2' });
+    }
+    if (holder === null) {
+      log.debug({ address }, 'too many sockets');
+      return refuse(done, 429, 'rate-limited', 'Too many open connections from your address.');
+    }
+    const place = holder;
+    if (req.socket.destroyed) {
+      shared!.sockets.release(place);
+      return refuse(done, 400, 'bad-request', 'The connection closed.');
+    }
+    (req.socket as Addressed)[HOLDER] = place;
+    req.socket.once('close', releaseHolder);
     admit(req, ticket);
     done(true);
   }

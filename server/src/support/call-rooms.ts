@@ -28,8 +28,23 @@ export interface Party {
 }
 
 /** `R` cut so that `${R}-${16 hex}` is a room name (≤ 64 characters). */
-function callRoomName(queue: string): string {
+export function callRoomName(queue: string): string {
   return `${queue.slice(0, 64 - 17)}-${randomBytes(8).toString('hex')}`;
+}
+
+/** One party's join answer for its seat `peerId` in call room `room` (`members`: who sat down before it). */
+export function callSeat(config: Config, tickets: Tickets, room: string, peerId: string, party: Party, role: Role, members: Member[]): JoinAnswer {
+  return {
+    peerId,
+    ticket: tickets.issue(room, peerId, party.name, Date.now(), 'member', role, party.notAfter),
+    name: party.name,
+    role,
+    members,
+    iceServers: iceServersFor(config),
+    maxPeers: config.maxPeers,
+    signaling: party.signaling,
+    room,
+  };
 }
 
 export class CallRooms {
@@ -73,18 +88,7 @@ export class CallRooms {
       return null;
     }
     this.calls.set(room, { queue, banned: undefined, linger: undefined });
-    const iceServers = iceServersFor(this.config);
-    const seat = (peerId: string, party: Party, role: Role, members: Member[]): JoinAnswer => ({
-      peerId,
-      ticket: this.tickets.issue(room, peerId, party.name, Date.now(), 'member', role, party.notAfter),
-      name: party.name,
-      role,
-      members,
-      iceServers,
-      maxPeers: this.config.maxPeers,
-      signaling: party.signaling,
-      room,
-    });
+    const seat = (peerId: string, party: Party, role: Role, members: Member[]) => callSeat(this.config, this.tickets, room, peerId, party, role, members);
     return {
       room,
       visitor: seat(visitorSeat.peerId, visitor, 'guest', visitorSeat.members),

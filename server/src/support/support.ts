@@ -34,28 +34,9 @@ import {
   type Transport,
 } from './messages.js';
 import { QueueState, type Desk, type Queue, type Visitor } from './queue-state.js';
+import { PREVIEW_DATA_URL, PREVIEW_INTERVAL_MS, type Knock, type KnockResult, type SupportService } from './service.js';
 
-/** A visitor's previews closer together than this are dropped. */
-export const PREVIEW_INTERVAL_MS = 500;
-const PREVIEW_DATA_URL = /^data:image\/jpeg;base64,[A-Za-z0-9+/]+={0,2}$/;
-
-/** What a knocking visitor tells about itself. */
-export interface Knock {
-  readonly name: string;
-  readonly page: string;
-  readonly context: Record<string, unknown>;
-  readonly signaling: SignalingEndpoint;
-  /** The expiry of the room token it knocked with (unix seconds), if any. */
-  readonly notAfter: number | undefined;
-  /** The client address it knocks from, and its room token's subject (`sub`) when it has one. */
-  readonly address: string;
-  readonly subject: string | undefined;
-}
-
-/** A knock's outcome: a place in the queue, or why not (the queue is full, or holds enough from this visitor). */
-export type KnockResult = { readonly peerId: string; readonly ticket: string; readonly position: number } | { readonly refused: 'full' | 'too-many-waiting' };
-
-export class Support {
+export class Support implements SupportService {
   private readonly state = new QueueState();
   private readonly calls: CallRooms;
   private transport: Transport = { send: () => {}, close: () => {} };
