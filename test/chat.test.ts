@@ -93,7 +93,9 @@ describe('chat', function () {
     widgets.push(d);
     d.addEventListener('vcw-message', (e) => seen.push(e.detail.message));
     await d.join();
-    await waitFor(() => d.messages.length === 60, 'history arrives at the 4th joiner');
+    await waitFor(() => d.messages.length === 60, 'history arrives at the 4th joiner').catch((error: Error) => {
+      throw new Error(`${error.message}: ${d.messages.length} held (${d.messages.filter((m) => m.relayedBy).length} marked relayed), ${d.invalidMessages} dropped`);
+    });
     await waitFor(() => remotes(d).length === 3 && remotes(d).every((p) => p.connection === 'connected'), 'D connected to all');
     equal(order(d), order(a!), 'history in the shared order');
     equal(seen.length, 60, 'one vcw-message per history message, though three members sent it');
@@ -183,6 +185,8 @@ describe('chat', function () {
       { v: 1, t: 'chat', id: '<bad id>', name: 'n', text: 'hi', ts: 1, seq: 1 },
       { v: 1, t: 'chat', id: 'ok', name: 'n'.repeat(65), text: 'hi', ts: 1, seq: 1 },
       { v: 1, t: 'chat', id: 'ok', name: 'n', text: 'hi', ts: 'now', seq: 1 },
+      { v: 1, t: 'sig', id: 'ok', cert: 'not a certificate', sig: 'x'.repeat(86) },
+      { v: 1, t: 'sig', id: '<bad id>', cert: `${'a'.repeat(40)}.${'b'.repeat(86)}`, sig: 'short' },
       { v: 1, t: 'history', items: 'all' },
       { v: 1, t: 'history', items: [{ id: 'h1', from: 'not-a-peer', name: 'n', text: 'forged', ts: 1, seq: 1 }] },
       { v: 1, t: 'state', name: 'x', audioMuted: 'yes' },

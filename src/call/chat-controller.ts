@@ -141,6 +141,20 @@ export class ChatController {
     }
   }
 
+  /**
+   * Keep `from`'s signature on its own message `id` (sent after the message), to pass on with the history. Only the
+   * author's own live entry takes one, and only once; it is not checked here (whoever gets it relayed checks it).
+   */
+  attach(from: string, id: string, { cert, sig }: Required<Signed>): void {
+    // It follows its message closely: search from the newest.
+    for (let at = this.#entries.length - 1; at >= 0; at--) {
+      const entry = this.#entries[at]!;
+      if (entry.message.id !== id) continue;
+      if (entry.message.from === from && !entry.message.relayedBy && !entry.signed) entry.signed = { cert, sig };
+      return;
+    }
+  }
+
   /** The last HISTORY_LIMIT messages as batches for one connection, each batch under one data-channel frame. */
   history(): HistoryWire[] {
     const batches: HistoryWire[] = [];

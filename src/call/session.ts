@@ -193,17 +193,15 @@ export class Session implements SessionHandle {
     if (this.host.chat === 'off') return;
     const open = () => this.host.chatOpen;
     const check: Check = async (author, m) => (await this.#signing(call)).check(author, m);
-    // A live message's signature is checked at once, beside the others' (WebCrypto works in parallel); the messages
-    // are still recorded one after another, in the order they came.
-    const checked = message.t === 'history' ? undefined : check(from, message).catch(() => undefined);
+    // In the order they came: a history batch waits for the signatures in it to be checked.
     this.#inbound = this.#inbound.then(async () => {
       if (this.call !== call) return;
       if (message.t === 'history') return this.chat.merge(message.items, from, call.selfId, open, (id) => call.identityOf(id)?.name, check);
-      // Whoever's connection it came on wrote it, under the name the server vouches for (never the message's);
-      // a signature that does not check drops it.
-      const author = await checked;
-      if (author === null) this.chat.invalid++;
-      else this.chat.record(from, message, call.identityOf(from)?.name ?? author?.name ?? '', false, open(), message);
+      if (message.t === 'sig') return void this.chat.attach(from, message.id, message);
+      // Whoever's connection it came on wrote it, under the name the server vouches for (never the message's). Its
+      // signature is not checked here: it travels on with the history we pass on, and whoever gets it that way
+      // checks it (an item whose signature does not check is dropped there).
+      this.chat.record(from, message, call.identityOf(from)?.name ?? '', false, open(), message);
     });
   }
 
@@ -223,11 +221,16 @@ export class Session implements SessionHandle {
     if (!call?.selfId) throw new Error('Join the call before sending messages.');
     const vouched = call.self?.name ?? name;
     const wire = this.chat.compose(text, vouched);
-    // Signed, so that it can be passed on as history; unsigned if the server cannot certify us right now.
-    const signed = await this.#signing(call).then((signer) => signer.sign(wire)).catch(() => undefined);
-    if (this.call !== call) throw new Error('Join the call before sending messages.');
-    call.broadcast({ ...wire, ...signed });
-    return this.chat.record(call.selfId, wire, vouched, true, this.host.chatOpen, signed)!;
+    call.broadcast(wire);
+    const sent = this.chat.record(call.selfId, wire, vouched, true, this.host.chatOpen)!;
+    // Signed after it went out, so that it can be passed on as history (unsigned if the server cannot certify us
+    // right now): the others keep the signature with the message.
+    void this.#signing(call).then((signer) => signer.sign(wire)).then(({ cert, sig }) => {
+      if (this.call !== call || !cert || !sig) return;
+      this.chat.attach(call.selfId, wire.id, { cert, sig });
+      call.broadcast({ v: 1, t: 'sig', id: wire.id, cert, sig });
+    }, () => undefined);
+    return sent;
   }
 
   /** The host page's data to one participant or everyone; throws (sending nothing) when it cannot be sent. */

@@ -73,6 +73,10 @@ export function parsePeerMessage(data: unknown): PeerMessage | null {
       const fields = chatFields(data);
       return fields && { v: 1, t: 'chat', ...fields };
     }
+    case 'sig':
+      return isId(data.id) && typeof data.cert === 'string' && CERT.test(data.cert) && typeof data.sig === 'string' && SIG.test(data.sig)
+        ? { v: 1, t: 'sig', id: data.id, cert: data.cert, sig: data.sig }
+        : null;
     case 'history':
       // Items are checked one by one by the receiver, so one bad entry does not cost the rest.
       return Array.isArray(data.items) && data.items.length <= HISTORY_BATCH ? { v: 1, t: 'history', items: data.items as HistoryItem[] } : null;

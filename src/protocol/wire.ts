@@ -142,6 +142,11 @@ export type PeerMessage =
   | { v: 1; t: 'ping' }
   | { v: 1; t: 'bye' }
   | ({ v: 1; t: 'chat' } & ChatWireFields & Signed)
+  /**
+   * The sender's signature on its chat message `id`, sent once it is made: the message itself goes out at once, and
+   * the signature travels on with the history its receivers pass on.
+   */
+  | { v: 1; t: 'sig'; id: string; cert: string; sig: string }
   /** Earlier messages, sent when a data connection opens; `from` is the original sender. */
   | { v: 1; t: 'history'; items: HistoryItem[] }
   /** The sender started (`on`) or stopped recording the call; sent again to whoever connects while it runs. */
