@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { NO_REDIS, SHARED_ENV, startInstance, startRedis } from './cluster-helpers.js';
-import { join, startFailing, type TestServer } from './helpers.js';
+import { getJson, join, startFailing, type TestServer } from './helpers.js';
 
 describe('shared mode configuration', () => {
   test('REDIS_URL without TICKET_SECRET or AGENT_KEY refuses to start, naming the variable', async () => {
@@ -63,6 +63,12 @@ describe('shared mode seats', { skip: NO_REDIS }, () => {
     const second = await join(b, 'listed', { name: 'Bob' });
     assert.equal(second.status, 200);
     assert.deepEqual((second.body as { members: unknown }).members, [{ peerId: (first.body as { peerId: string }).peerId, name: 'Ann', role: 'guest' }]);
+    // The pre-join card's lookup answers the same on either instance.
+    for (const server of [a, b]) {
+      const info = await getJson<{ count: number; names: string[] }>(server, '/api/rooms/listed');
+      assert.equal(info.status, 200);
+      assert.deepEqual([info.body.count, [...info.body.names].sort()], [2, ['Ann', 'Bob']], `GET on ${server === a ? 'A' : 'B'}`);
+    }
   });
 });
 

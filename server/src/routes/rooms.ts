@@ -48,15 +48,18 @@ export function roomRoutes(app: Express, { config, rooms, tickets, support, shar
   };
   // The pre-join card shows who is in the room before anyone joins or touches a device. With tokens on, only a
   // holder of a valid token for the room may ask (401 otherwise); a private support call answers 403. No seat.
-  // (In shared mode this instance answers for the room: the load balancer sends a room's requests to one instance.)
+  // In shared mode the seats in Redis answer, wherever their members are.
   app.get('/api/rooms/:room', (req, res, next) => {
     const room = checks.roomName(req);
+    const reply = (occupants: readonly Member[]) => {
+      res.set('Cache-Control', 'no-store');
+      res.json({ count: occupants.length, names: occupants.flatMap((m) => (m.name ? [m.name] : [])), maxPeers: config.maxPeers } satisfies RoomInfo);
+    };
     const answer = (call: Call | null) => {
       if (call) throw new ApiError(403, 'forbidden', 'This is a private support call.');
       checks.roomToken(req, room);
-      const occupants = rooms.occupants(room);
-      res.set('Cache-Control', 'no-store');
-      res.json({ count: occupants.length, names: occupants.flatMap((m) => (m.name ? [m.name] : [])), maxPeers: config.maxPeers } satisfies RoomInfo);
+      if (!shared) return reply(rooms.occupants(room));
+      shared.calls.occupants(room).then(reply, () => next(unavailable()));
     };
     withCall(room, answer, next);
   });

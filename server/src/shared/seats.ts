@@ -123,6 +123,19 @@ export interface CallRecord {
   banned(peerId: string): boolean;
 }
 
+/** Who holds a live seat in a room: a flat [id, name+role, …] list. ARGV: now. Read only. */
+const OCCUPANTS = `
+local live = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
+if #live == 0 then return {} end
+local names = redis.call('HMGET', KEYS[2], unpack(live))
+local out = {}
+for i = 1, #live do
+  out[#out + 1] = live[i]
+  out[#out + 1] = names[i] or ''
+end
+return out
+`;
+
 export type Claim =
   | { readonly status: 'full' | 'forbidden'; readonly expired: string[] }
   | { readonly status: 'taken' | 'held'; readonly others: Member[]; readonly expired: string[] };
@@ -132,6 +145,7 @@ type SeatCommands = Redis & {
   vcwRenew(seats: string, names: string, where: string, ...args: (string | number)[]): Promise<[string[], string[]]>;
   vcwRelease(seats: string, names: string, where: string, ...args: (string | number)[]): Promise<[number, string[]]>;
   vcwBan(seats: string, names: string, where: string, call: string, queue: string, peerId: string): Promise<string | null>;
+  vcwOccupants(seats: string, names: string, now: number): Promise<string[]>;
 };
 
 /** How long the link from an admitted member's id to its call room is kept (REMOVE finds the room by it). */
@@ -152,6 +166,7 @@ export class RedisSeats {
     redis.defineCommand('vcwRenew', { numberOfKeys: 4, lua: RENEW });
     redis.defineCommand('vcwRelease', { numberOfKeys: 3, lua: RELEASE });
     redis.defineCommand('vcwBan', { numberOfKeys: 4, lua: BAN });
+    redis.defineCommand('vcwOccupants', { numberOfKeys: 2, lua: OCCUPANTS });
     this.redis = redis as SeatCommands;
   }
 
@@ -176,6 +191,15 @@ export class RedisSeats {
   async release(room: string, peerId: string): Promise<string[] | null> {
     const [freed, instances] = await this.redis.vcwRelease(...this.keys(room), Date.now(), this.leaseMs, peerId, this.instance);
     return freed === 1 ? instances : null;
+  }
+
+  /** Who holds a live seat in `room`, on whichever instance (for the pre-join card). */
+  async occupants(room: string): Promise<Member[]> {
+    const [seats, names] = this.keys(room);
+    const flat = await this.redis.vcwOccupants(seats, names, Date.now());
+    const members: Member[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) members.push(decode(flat[i]!, flat[i + 1]!));
+    return members;
   }
 
   /** The instance holding `peerId` in `room`, if any. */
