@@ -106,7 +106,9 @@ function peerjsJsonOnly(): Plugin {
       const found = table.exec(code);
       if (!found) this.error('peerjs: the serializer table was not found; check vite.config.ts peerjsJsonOnly()');
       const json = found[1];
-      return { code: utilWithoutChunker(noThirdPartyIce(smallEmitter(dropPeerjsRestApi(dropPeerjsLogs(code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`)))))), map: null };
+      const jsonOnly = code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`);
+      const trims = [dropPeerjsLogs, dropPeerjsLogger, dropPeerjsRestApi, smallEmitter, noThirdPartyIce, utilWithoutChunker, utilWithoutBrowserDetection, dropEnumNamespace];
+      return { code: trims.reduce((out, trim) => trim(out), jsonOnly), map: null };
     },
   };
 }
@@ -231,6 +233,66 @@ export function utilWithoutChunker(code: string): string {
     .replace(/this\.chunkedBrowsers = \{\s*Chrome: 1,\s*chrome: 1\s*\}, /, '');
 }
 
+/**
+ * With every log call gone (dropPeerjsLogs), PeerJS's logger is only configured, never asked to print: the `Peer`
+ * constructor's two lines that set its level and print function go, and with them the logger class. Fails the build
+ * if the logger is still called or its shape changed.
+ */
+export function dropPeerjsLogger(code: string): string {
+  const logger = '$257947e92926277a$export$2e2bcd8739ae039';
+  const configure =
+    /\n\s*\/\/ Set a custom log function if present\n\s*if \(this\._options\.logFunction\) \(0, \$257947e92926277a\$export\$2e2bcd8739ae039\)\.setLogFunction\(this\._options\.logFunction\);\n\s*\(0, \$257947e92926277a\$export\$2e2bcd8739ae039\)\.logLevel = this\._options\.debug \|\| 0;/;
+  const start = code.indexOf('const $257947e92926277a$var$LOG_PREFIX = "PeerJS: ";');
+  const endMark = `var ${logger} = new $257947e92926277a$var$Logger();`;
+  const end = code.indexOf(endMark);
+  if (!configure.test(code) || start < 0 || end < start) throw new Error('peerjs: the logger was not found; check vite.config.ts dropPeerjsLogger()');
+  const out = code.slice(0, start) + code.slice(end + endMark.length).replace(configure, '');
+  if (out.includes(logger) || out.includes('$257947e92926277a$var$Logger')) throw new Error('peerjs: the logger is still used; check vite.config.ts dropPeerjsLogs()');
+  return out;
+}
+
+/**
+ * PeerJS names the browser (through `webrtc-adapter`: `util.browser`, `util.browserVersion`, `util.supports.browser`,
+ * `supports.binaryBlob`) and keeps binarypack's `pack`/`unpack` on `util`: nothing reads them, neither PeerJS (which
+ * checks only `supports.audioVideo` and `supports.data`) nor the widget. They go, and with them the browser-detection
+ * class and the `webrtc-adapter` import (so no shim for it); `supports` is still measured the same way (a throwaway
+ * RTCPeerConnection and data channel). Fails the build if the shape changed.
+ */
+export function utilWithoutBrowserDetection(code: string): string {
+  const browser = '$fb63e766cfafaab9$export$25be9502477c137d';
+  const start = code.indexOf('const $fb63e766cfafaab9$var$webRTCAdapter = ');
+  const end = code.indexOf('\n}();\n', start);
+  const fields = /this\.browser = \(0, \$fb63e766cfafaab9\$export\$25be9502477c137d\)\.getBrowser\(\), this\.browserVersion = \(0, \$fb63e766cfafaab9\$export\$25be9502477c137d\)\.getVersion\(\), this\.pack = \$gCcbY\$pack, this\.unpack = \$gCcbY\$unpack, /;
+  const detect = /browser: \(0, \$fb63e766cfafaab9\$export\$25be9502477c137d\)\.isBrowserSupported\(\),\s*webRTC: \(0, \$fb63e766cfafaab9\$export\$25be9502477c137d\)\.isWebRTCSupported\(\),/;
+  const blob = /binaryBlob: false,\s*/;
+  const blobTest = /\s*\/\/ Binary test\s*try \{\s*dc\.binaryType = "blob";\s*supported\.binaryBlob = !\(0, \$fb63e766cfafaab9\$export\$25be9502477c137d\)\.isIOS;\s*\} catch \(e\) \{\}/;
+  const imports = /^import \$gCcbY\$webrtcadapter from "webrtc-adapter";\n/m;
+  if (start < 0 || end < start || ![fields, detect, blob, blobTest, imports].every((r) => r.test(code))) {
+    throw new Error('peerjs: util\'s browser detection was not found; check vite.config.ts utilWithoutBrowserDetection()');
+  }
+  const out = (code.slice(0, start) + code.slice(end + '\n}();\n'.length))
+    .replace(imports, '')
+    .replace(fields, '')
+    .replace(detect, 'webRTC: typeof RTCPeerConnection !== "undefined",')
+    .replace(blob, '')
+    .replace(blobTest, '');
+  if (out.includes(browser) || out.includes('$gCcbY$webrtcadapter') || /this\.(pack|unpack) = /.test(out)) throw new Error('peerjs: the browser detection is still used; check vite.config.ts utilWithoutBrowserDetection()');
+  return out;
+}
+
+/**
+ * PeerJS builds a namespace object of its enums (`$parcel$export` getters), for an `export *` nobody reads: the enums
+ * themselves stay, the namespace goes. Fails the build if it is read or its shape changed.
+ */
+export function dropEnumNamespace(code: string): string {
+  const ns = '$78455e22dea96b8c$exports';
+  const block = /var \$78455e22dea96b8c\$exports = \{\};\n\n(?:\$parcel\$export\(\$78455e22dea96b8c\$exports, "\w+", \(\) => \$78455e22dea96b8c\$export\$\w+\);\n)+/;
+  if (!block.test(code)) throw new Error('peerjs: the enum namespace was not found; check vite.config.ts dropEnumNamespace()');
+  const out = code.replace(block, '');
+  if (out.includes(ns)) throw new Error('peerjs: the enum namespace is read; check vite.config.ts dropEnumNamespace()');
+  return out;
+}
+
 /** The index of the `)` that closes the call whose arguments start at `i` (strings and template literals skipped). */
 function closingParen(code: string, i: number): number {
   let depth = 1;
@@ -281,7 +343,6 @@ export default defineConfig({
   plugins: [compactStyles(), compactTemplates(), peerjsJsonOnly()],
   resolve: {
     alias: {
-      'webrtc-adapter': fileURLToPath(new URL('src/vendor/webrtc-adapter-lite.ts', import.meta.url)),
       'peerjs-js-binarypack': fileURLToPath(new URL('src/vendor/binarypack-none.ts', import.meta.url)),
     },
   },
