@@ -90,6 +90,41 @@ function expressionEnd(code: string, i: number): number {
 }
 
 /**
+ * Lit offers hooks to the page: `*PolyfillSupport` (for @lit/polyfill-support, which browsers without shadow DOM
+ * needed), `litElementHydrateSupport` (server-side rendering's hydration) and the `*Versions` lists that Lit's
+ * development builds read to warn about two copies on one page. The widget supports only browsers with shadow DOM,
+ * renders nothing on a server and ships Lit inside its own bundle: the hooks go (each file's shape is checked; the
+ * build fails if one is not found).
+ */
+function litWithoutGlobalHooks(): Plugin {
+  const hooks: Array<[RegExp, RegExp[]]> = [
+    [/[\\/]lit-html[\\/]lit-html\.js$/, [/,(\w+)=(\w+)\.litHtmlPolyfillSupport;\1\?\.\([\w$,]+\),\(\2\.litHtmlVersions\?\?=\[\]\)\.push\("[\d.]+"\);/]],
+    [
+      /[\\/]@lit[\\/]reactive-element[\\/]reactive-element\.js$/,
+      [/(?<=,)(\w+)=\w+\.reactiveElementPolyfillSupport,/, /,\w+\?\.\(\{ReactiveElement:[\w$]+\}\),\(\w+\.reactiveElementVersions\?\?=\[\]\)\.push\("[\d.]+"\);/],
+    ],
+    [
+      /[\\/]lit-element[\\/]lit-element\.js$/,
+      [/,\w+\.litElementHydrateSupport\?\.\(\{LitElement:[\w$]+\}\);const (\w+)=\w+\.litElementPolyfillSupport;\1\?\.\(\{LitElement:[\w$]+\}\);/, /\(\w+\.litElementVersions\?\?=\[\]\)\.push\("[\d.]+"\);/],
+    ],
+  ];
+  return {
+    name: 'vcw-lit-without-global-hooks',
+    transform(code, id) {
+      const file = hooks.find(([path]) => path.test(id.replace(/\?.*$/, '')));
+      if (!file) return null;
+      let out = code;
+      for (const hook of file[1]) {
+        if (!hook.test(out)) this.error(`lit: a global hook was not found in ${id}; check vite.config.ts litWithoutGlobalHooks()`);
+        out = out.replace(hook, (m) => (m.startsWith(',') && m.endsWith(';') ? ';' : ''));
+      }
+      if (/PolyfillSupport|HydrateSupport|Versions\?\?=/.test(out)) this.error(`lit: a global hook is left in ${id}; check vite.config.ts litWithoutGlobalHooks()`);
+      return { code: out, map: null };
+    },
+  };
+}
+
+/**
  * PeerJS registers every serializer it has (binary-pack with its chunker, raw, JSON) in the `Peer` constructor, so
  * none of them can be tree-shaken. The widget opens JSON connections only: point every name at the JSON class so the
  * others drop out of the bundle. An incoming offer that asks for another serialization then gets a JSON connection,
@@ -340,7 +375,7 @@ export function chunkOf(id: string): string | null {
 
 // The widget bundle: one ES module entry (`video-call-widget.js`) and the lazily loaded chunks beside it.
 export default defineConfig({
-  plugins: [compactStyles(), compactTemplates(), peerjsJsonOnly()],
+  plugins: [compactStyles(), compactTemplates(), peerjsJsonOnly(), litWithoutGlobalHooks()],
   resolve: {
     alias: {
       'peerjs-js-binarypack': fileURLToPath(new URL('src/vendor/binarypack-none.ts', import.meta.url)),
