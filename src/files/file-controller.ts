@@ -15,6 +15,12 @@ import type { FileTransfer, TransferStatus } from '../core/types.js';
 /** The file problems a person is told about (keys of the string table). */
 type FileProblem = keyof FileProblemStrings;
 
+/** The file-sharing strings: as they are now, and a promise while the element's language is still loading. */
+export interface FileWords {
+  now(): FileProblemStrings;
+  ready(): Promise<unknown> | undefined;
+}
+
 /** Pause a receiver's stream above this many bytes waiting in its channel; resume below LOW_WATER. */
 const HIGH_WATER = 256 * 1024;
 const LOW_WATER = 64 * 1024;
@@ -84,7 +90,7 @@ export class FileController implements ReactiveController {
   #lastPaint = 0;
   readonly #host: ReactiveControllerHost;
   readonly #onComplete: (file: FileTransfer) => void;
-  readonly #strings: () => FileProblemStrings;
+  readonly #strings: FileWords;
   readonly #accepts: () => boolean;
 
   constructor(
@@ -92,7 +98,7 @@ export class FileController implements ReactiveController {
     /** Told when a file is complete: received and verified, or delivered to everyone. */
     onComplete: (file: FileTransfer) => void,
     /** The UI's strings (the element's language and the host's overrides): errors are shown as they are. */
-    strings: () => FileProblemStrings,
+    strings: FileWords,
     /** Whether offers are taken now (chat on); when not, they are declined. */
     accepts: () => boolean = () => true,
   ) {
@@ -101,6 +107,12 @@ export class FileController implements ReactiveController {
     this.#onComplete = onComplete;
     this.#host = host;
     host.addController(this);
+    void strings.ready();
+  }
+
+  /** The element's language may have changed: its table starts loading before anything needs saying in it. */
+  hostUpdate(): void {
+    void this.#strings.ready();
   }
 
   hostDisconnected(): void {
@@ -131,6 +143,7 @@ export class FileController implements ReactiveController {
 
   /** Share a file with everyone connected now. Rejects with a clear Error (and sends nothing) when it cannot. */
   async share(file: Blob & { name?: string }, selfId: string, selfName: string): Promise<FileTransfer> {
+    await this.#strings.ready();
     const link = this.#link;
     if (!link) throw new Error(this.#say('fileNotInCall'));
     const fileName = (file.name || 'file').slice(0, MAX_FILE_NAME);
@@ -219,7 +232,7 @@ export class FileController implements ReactiveController {
 
   /** A problem in the UI's language, `{…}` filled in. */
   #say(key: FileProblem, values: Record<string, string> = {}): string {
-    return fill(this.#strings()[key], values);
+    return fill(this.#strings.now()[key], values);
   }
 
   #key(from: string, id: string): string {

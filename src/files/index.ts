@@ -5,11 +5,23 @@
 import type { WidgetHost } from '../core/host.js';
 import type { FileTransfer } from '../core/types.js';
 import { FileController } from './file-controller.js';
-import { fileProblemStrings } from './strings.js';
+import { fileStyles } from './files.styles.js';
+import { fileProblemStrings, loadFileStrings } from './strings.js';
 
 export type { FileLink } from './file-controller.js';
 export { fileCard } from './card.js';
 
-/** File sharing for one element; `onComplete` hears of every file received and verified, or delivered. Offers are declined while its chat is off. */
-export const createFileShare = (host: WidgetHost, onComplete: (file: FileTransfer) => void) =>
-  new FileController(host, onComplete, () => fileProblemStrings(host.t), () => host.chat !== 'off');
+/**
+ * File sharing for one element; `onComplete` hears of every file received and verified, or delivered. Offers are
+ * declined while its chat is off. Its strings are in the element's language (that table loads with the chunk, and
+ * again when the language changes) under the host page's `strings`. Its cards' styles join the element's shadow root.
+ */
+export function createFileShare(host: WidgetHost, onComplete: (file: FileTransfer) => void): FileController {
+  const root = host.element.renderRoot;
+  const sheet = fileStyles.styleSheet;
+  if (root instanceof ShadowRoot && sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  return new FileController(host, onComplete, {
+    now: () => fileProblemStrings(host.language, host.strings),
+    ready: () => loadFileStrings(host.language),
+  }, () => host.chat !== 'off');
+}
