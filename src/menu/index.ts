@@ -5,6 +5,7 @@
  */
 import { html, nothing } from 'lit';
 import type { CallViewOptions, DevicesHandle, WidgetHost } from '../core/host.js';
+import { menuStyles } from './menu.styles.js';
 
 /** The menu's wording, out of the call's merged strings (`call/strings.ts`, which the call view passes in). */
 export interface MenuStrings {
@@ -102,6 +103,9 @@ function items(el: WidgetHost, v: CallViewOptions, ft: MenuStrings, recording: b
  * it, with focus back on More when asked.
  */
 export function menu(el: WidgetHost, v: CallViewOptions, ft: MenuStrings, recording: boolean, close: (focusMore: boolean) => void) {
+  const root = el.element.renderRoot;
+  const sheet = menuStyles.styleSheet;
+  if (root instanceof ShadowRoot && sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   const keys = (e: KeyboardEvent) => {
     const list = [...(e.currentTarget as HTMLElement).querySelectorAll<HTMLElement>('[role^=menuitem]')];
     const at = list.indexOf(e.target as HTMLElement);
