@@ -28,12 +28,6 @@ const en = {
   dropHere: 'Drop files here to share them with everyone',
   cancel: 'Cancel',
   download: 'Download',
-  sent: 'Sent — open',
-  sending: 'Sending',
-  receiving: 'Receiving',
-  done: 'Done',
-  failed: 'The transfer failed.',
-  cancelled: 'The transfer was cancelled.',
   /** `{name}` is replaced. */
   announceJoin: '{name} joined the call',
   announceLeave: '{name} left the call',

@@ -4,12 +4,19 @@
  */
 import type { WidgetHost } from '../core/host.js';
 import type { FileTransfer } from '../core/types.js';
+import { fileCard, type CardStrings } from './card.js';
 import { FileController } from './file-controller.js';
 import { fileStyles } from './files.styles.js';
 import { fileProblemStrings, loadFileStrings } from './strings.js';
 
 export type { FileLink } from './file-controller.js';
-export { fileCard } from './card.js';
+
+/**
+ * A file's card in the chat log, for one element: the call's words (`you`, `cancel`, `download`, as the call view
+ * has them) with file sharing's own, in the element's language under the host page's `strings`.
+ */
+export const fileCardFor = (host: WidgetHost) => (file: FileTransfer, ft: Pick<CardStrings, 'you' | 'cancel' | 'download'>, cancel: (f: FileTransfer) => void) =>
+  fileCard(file, { ...ft, ...fileProblemStrings(host.language, host.strings) }, cancel);
 
 /**
  * File sharing for one element; `onComplete` hears of every file received and verified, or delivered. Offers are

@@ -1,12 +1,19 @@
 /**
- * What file sharing tells a person when a file cannot go or arrive, in the files chunk beside the code that says it.
- * Other languages put the same keys in their own small chunk (`src/files/i18n/files-*.ts`), loaded with the files
+ * What file sharing says on a file's card and when a file cannot go or arrive, in the files chunk beside the code that
+ * says it. Other languages put the same keys in their own small chunk (`src/files/i18n/files-*.ts`), loaded with the files
  * chunk or when the element's language changes; a host page overrides any of them through the element's `strings`
  * property, like every other string. Read through `Catalog`, the widget's one way to localise a table.
  */
 import { Catalog, type StringOverrides } from '../core/strings.js';
 
 const en = {
+  /** A file's card: the link to a file we sent, a transfer under way (before the file's name), or how it ended. */
+  sent: 'Sent — open',
+  sending: 'Sending',
+  receiving: 'Receiving',
+  done: 'Done',
+  failed: 'The transfer failed.',
+  cancelled: 'The transfer was cancelled.',
   fileCallEnded: 'The call ended before the file was transferred.',
   fileNotOffered: 'The file could not be offered to anyone.',
   fileNotChecked: 'The file could not be checked.',

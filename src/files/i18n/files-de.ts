@@ -2,6 +2,12 @@
 import type { FileProblemStrings } from '../strings.js';
 
 const table: FileProblemStrings = {
+  sent: 'Gesendet – öffnen',
+  sending: 'Wird gesendet',
+  receiving: 'Wird empfangen',
+  done: 'Fertig',
+  failed: 'Die Übertragung ist fehlgeschlagen.',
+  cancelled: 'Die Übertragung wurde abgebrochen.',
   fileCallEnded: 'Der Anruf endete, bevor die Datei übertragen war.',
   fileNotOffered: 'Die Datei konnte niemandem angeboten werden.',
   fileNotChecked: 'Die Datei konnte nicht geprüft werden.',

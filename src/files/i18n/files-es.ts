@@ -2,6 +2,12 @@
 import type { FileProblemStrings } from '../strings.js';
 
 const table: FileProblemStrings = {
+  sent: 'Enviado: abrir',
+  sending: 'Enviando',
+  receiving: 'Recibiendo',
+  done: 'Listo',
+  failed: 'La transferencia ha fallado.',
+  cancelled: 'La transferencia se ha cancelado.',
   fileCallEnded: 'La llamada terminó antes de que se transfiriera el archivo.',
   fileNotOffered: 'No se pudo ofrecer el archivo a nadie.',
   fileNotChecked: 'No se pudo comprobar el archivo.',

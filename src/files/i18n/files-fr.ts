@@ -2,6 +2,12 @@
 import type { FileProblemStrings } from '../strings.js';
 
 const table: FileProblemStrings = {
+  sent: 'Envoyé — ouvrir',
+  sending: 'Envoi',
+  receiving: 'Réception',
+  done: 'Terminé',
+  failed: 'Le transfert a échoué.',
+  cancelled: 'Le transfert a été annulé.',
   fileCallEnded: 'L’appel s’est terminé avant le transfert du fichier.',
   fileNotOffered: 'Le fichier n’a pu être proposé à personne.',
   fileNotChecked: 'Le fichier n’a pas pu être vérifié.',

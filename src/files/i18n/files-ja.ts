@@ -2,6 +2,12 @@
 import type { FileProblemStrings } from '../strings.js';
 
 const table: FileProblemStrings = {
+  sent: '送信済み — 開く',
+  sending: '送信中',
+  receiving: '受信中',
+  done: '完了',
+  failed: '転送に失敗しました。',
+  cancelled: '転送はキャンセルされました。',
   fileCallEnded: 'ファイルの転送が終わる前に通話が終了しました。',
   fileNotOffered: 'ファイルを誰にも送信できませんでした。',
   fileNotChecked: 'ファイルを検証できませんでした。',
