@@ -170,15 +170,18 @@ export function dropPeerjsLogs(code: string): string {
 
 /**
  * PeerJS's REST client (`API`: a random id from the server, the deprecated peer list) is built in the `Peer`
- * constructor but used only when no id is given; the widget always opens PeerJS with the id the room API assigned.
- * In its place: an object whose two methods reject, so the class drops out of the bundle. Fails the build if
- * PeerJS's code changed shape.
+ * constructor but used only when no id is given; the widget always opens PeerJS with the id the room API assigned,
+ * and never asks for the peer list (`Peer.listAllPeers`, deprecated, which goes too). In its place: an object whose
+ * `retrieveId` rejects, so the class drops out of the bundle. Fails the build if PeerJS's code changed shape.
  */
 export function dropPeerjsRestApi(code: string): string {
   const construct = /this\._api = new \(0, [$\w]+\)\(options\);/;
-  if (!construct.test(code)) throw new Error('peerjs: the REST API construction was not found; check vite.config.ts dropPeerjsRestApi()');
+  const list = /\n    \/\*\*\n\t \* Get a list of available peer IDs\.[^]*?\*\/ listAllPeers\(cb = \(_\)=>\{\}\) \{\n[^\n]*\n    \}\n/;
+  if (!construct.test(code) || !list.test(code)) throw new Error('peerjs: the REST API was not found; check vite.config.ts dropPeerjsRestApi()');
   const refuse = '()=>Promise.reject(new Error("video-call-widget: peer ids come from the room API"))';
-  return code.replace(construct, `this._api = { retrieveId: ${refuse}, listAllPeers: ${refuse} };`);
+  const out = code.replace(construct, `this._api = { retrieveId: ${refuse} };`).replace(list, '\n');
+  if (/\.listAllPeers\(/.test(out)) throw new Error('peerjs: the peer list is still asked for; check vite.config.ts dropPeerjsRestApi()');
+  return out;
 }
 
 /**
