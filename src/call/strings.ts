@@ -52,11 +52,7 @@ const en = {
   recordingBy: '{name} is recording this call',
   fullscreen: 'Full screen',
   pip: 'Picture in picture',
-  layoutSpeaker: 'Speaker view',
   more: 'More',
-  copyInvite: 'Copy invite link',
-  shareInvite: 'Share invite link',
-  inviteCopied: 'Invite link copied.',
 };
 
 export type FileStrings = typeof en;

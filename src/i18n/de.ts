@@ -77,10 +77,6 @@ const de: Strings & FileStrings & DevicesStrings = {
   recordingBy: '{name} nimmt diesen Anruf auf',
   fullscreen: 'Vollbild',
   pip: 'Bild im Bild',
-  layoutSpeaker: 'Sprecheransicht',
   more: 'Mehr',
-  copyInvite: 'Einladungslink kopieren',
-  shareInvite: 'Einladungslink teilen',
-  inviteCopied: 'Einladungslink kopiert.',
 };
 export default de;

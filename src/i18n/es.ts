@@ -77,10 +77,6 @@ const es: Strings & FileStrings & DevicesStrings = {
   recordingBy: '{name} está grabando esta llamada',
   fullscreen: 'Pantalla completa',
   pip: 'Imagen en imagen',
-  layoutSpeaker: 'Vista de orador',
   more: 'Más',
-  copyInvite: 'Copiar enlace de invitación',
-  shareInvite: 'Compartir enlace de invitación',
-  inviteCopied: 'Enlace de invitación copiado.',
 };
 export default es;

@@ -77,10 +77,6 @@ const fr: Strings & FileStrings & DevicesStrings = {
   recordingBy: '{name} enregistre cet appel',
   fullscreen: 'Plein écran',
   pip: 'Image dans l’image',
-  layoutSpeaker: 'Vue orateur',
   more: 'Plus',
-  copyInvite: 'Copier le lien d’invitation',
-  shareInvite: 'Partager le lien d’invitation',
-  inviteCopied: 'Lien d’invitation copié.',
 };
 export default fr;

@@ -77,10 +77,6 @@ const ja: Strings & FileStrings & DevicesStrings = {
   recordingBy: '{name}さんがこの通話を録画しています',
   fullscreen: '全画面',
   pip: 'ピクチャー イン ピクチャー',
-  layoutSpeaker: 'スピーカー表示',
   more: 'その他',
-  copyInvite: '招待リンクをコピー',
-  shareInvite: '招待リンクを共有',
-  inviteCopied: '招待リンクをコピーしました。',
 };
 export default ja;
