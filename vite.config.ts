@@ -142,7 +142,7 @@ function peerjsJsonOnly(): Plugin {
       if (!found) this.error('peerjs: the serializer table was not found; check vite.config.ts peerjsJsonOnly()');
       const json = found[1];
       const jsonOnly = code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`);
-      const trims = [dropPeerjsLogs, dropPeerjsLogger, dropPeerjsRestApi, smallEmitter, noThirdPartyIce, utilWithoutChunker, utilWithoutBrowserDetection, dropEnumNamespace];
+      const trims = [dropPeerjsLogs, dropPeerjsLogger, dropPeerjsRestApi, smallEmitter, noThirdPartyIce, utilWithoutChunker, utilWithoutBrowserDetection, dropEnumNamespace, jsonSerializationName];
       return { code: trims.reduce((out, trim) => trim(out), jsonOnly), map: null };
     },
   };
@@ -316,6 +316,17 @@ export function utilWithoutBrowserDetection(code: string): string {
     .replace(blobTest, '');
   if (out.includes(browser) || out.includes('$gCcbY$webrtcadapter') || /this\.(pack|unpack) = /.test(out)) throw new Error('peerjs: the browser detection is still used; check vite.config.ts utilWithoutBrowserDetection()');
   return out;
+}
+
+/**
+ * The JSON connection names its serialization through PeerJS's `SerializationType` enum, which nothing else left in the
+ * bundle reads (the other connection classes are gone, see peerjsJsonOnly()): the name is written out, `"json"`, and
+ * the enum drops out. Fails the build if the shape changed.
+ */
+export function jsonSerializationName(code: string): string {
+  const named = 'super(...args), this.serialization = (0, $78455e22dea96b8c$export$89f507cf986a947).JSON, this.encoder = new TextEncoder()';
+  if (!code.includes(named)) throw new Error('peerjs: the JSON connection\'s serialization was not found; check vite.config.ts jsonSerializationName()');
+  return code.replace(named, 'super(...args), this.serialization = "json", this.encoder = new TextEncoder()');
 }
 
 /**
