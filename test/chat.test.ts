@@ -341,6 +341,8 @@ describe('chat', function () {
     await waitFor(() => root.querySelector('.chat button.attach')?.textContent?.includes('Datei'), 'the UI speaks German');
     pickEmpty('leer.txt');
     await waitFor(() => alertText() === '„leer.txt“ ist leer.', 'the refusal in German');
+    // The cards of the files sent before the change speak it too.
+    await waitFor(() => [...root.querySelectorAll('.chat .file a.download')].map((l) => l.textContent!.trim()).join() === 'Gesendet – öffnen,Gesendet – öffnen', "the files' cards in German");
     a!.strings = { fileEmpty: 'Nothing to send in {file}' };
     pickEmpty('nothing.txt');
     await waitFor(() => alertText() === 'Nothing to send in nothing.txt', "the host page's wording");

@@ -15,9 +15,13 @@ import type { FileTransfer, TransferStatus } from '../core/types.js';
 /** The file problems a person is told about (keys of the string table). */
 type FileProblem = keyof FileProblemStrings;
 
-/** The file-sharing strings: as they are now, and a promise while the element's language is still loading. */
+/** The file-sharing strings in the element's language. */
 export interface FileWords {
+  /** As they are now (English while the language's table loads). */
   now(): FileProblemStrings;
+  /** Starts loading the element's language if it is not yet: that load, else undefined. */
+  load(): Promise<unknown> | undefined;
+  /** Resolves once the language last asked for is there. */
   ready(): Promise<unknown> | undefined;
 }
 
@@ -107,12 +111,15 @@ export class FileController implements ReactiveController {
     this.#onComplete = onComplete;
     this.#host = host;
     host.addController(this);
-    void strings.ready();
+    this.hostUpdate();
   }
 
-  /** The element's language may have changed: its table starts loading before anything needs saying in it. */
+  /**
+   * The element's language may have changed: its table starts loading before anything needs saying in it, and the
+   * cards are drawn again once it is there.
+   */
   hostUpdate(): void {
-    void this.#strings.ready();
+    void this.#strings.load()?.then(() => this.#host.requestUpdate());
   }
 
   hostDisconnected(): void {

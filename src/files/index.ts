@@ -7,7 +7,7 @@ import type { FileTransfer } from '../core/types.js';
 import { fileCard, type CardStrings } from './card.js';
 import { FileController } from './file-controller.js';
 import { fileStyles } from './files.styles.js';
-import { fileProblemStrings, loadFileStrings } from './strings.js';
+import { fileProblemStrings, fileStringsReady, loadFileStrings } from './strings.js';
 
 export type { FileLink } from './file-controller.js';
 
@@ -29,6 +29,7 @@ export function createFileShare(host: WidgetHost, onComplete: (file: FileTransfe
   if (root instanceof ShadowRoot && sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   return new FileController(host, onComplete, {
     now: () => fileProblemStrings(host.language, host.strings),
-    ready: () => loadFileStrings(host.language),
+    load: () => loadFileStrings(host.language),
+    ready: fileStringsReady,
   }, () => host.chat !== 'off');
 }

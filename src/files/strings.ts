@@ -45,11 +45,15 @@ const catalog = new Catalog<FileProblemStrings>(en, {
 
 let loading: Promise<unknown> | undefined;
 
-/**
- * Starts loading the table of `lang` if it is a shipped language not asked for yet; resolves once what was last
- * asked for is there (at once when nothing is loading).
- */
-export const loadFileStrings = (lang: string): Promise<unknown> | undefined => (loading = catalog.load(lang) ?? loading);
+/** Starts loading the table of `lang` if it is a shipped language not asked for yet: that load, else undefined. */
+export function loadFileStrings(lang: string): Promise<unknown> | undefined {
+  const started = catalog.load(lang);
+  if (started) loading = started;
+  return started;
+}
+
+/** Resolves once the table last asked for is there (undefined when none was). */
+export const fileStringsReady = (): Promise<unknown> | undefined => loading;
 
 const isKey = (key: string): key is keyof FileProblemStrings => Object.hasOwn(en, key);
 
