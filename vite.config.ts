@@ -142,7 +142,7 @@ function peerjsJsonOnly(): Plugin {
       if (!found) this.error('peerjs: the serializer table was not found; check vite.config.ts peerjsJsonOnly()');
       const json = found[1];
       const jsonOnly = code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`);
-      const trims = [dropPeerjsLogs, dropPeerjsLogger, dropPeerjsRestApi, smallEmitter, noThirdPartyIce, utilWithoutChunker, utilWithoutBrowserDetection, dropEnumNamespace, jsonSerializationName];
+      const trims = [dropPeerjsLogs, dropPeerjsLogger, dropPeerjsRestApi, smallEmitter, noThirdPartyIce, utilWithoutChunker, utilWithoutBrowserDetection, dropEnumNamespace, jsonSerializationName, noSdpTransform];
       return { code: trims.reduce((out, trim) => trim(out), jsonOnly), map: null };
     },
   };
@@ -315,6 +315,23 @@ export function utilWithoutBrowserDetection(code: string): string {
     .replace(blob, '')
     .replace(blobTest, '');
   if (out.includes(browser) || out.includes('$gCcbY$webrtcadapter') || /this\.(pack|unpack) = /.test(out)) throw new Error('peerjs: the browser detection is still used; check vite.config.ts utilWithoutBrowserDetection()');
+  return out;
+}
+
+/**
+ * PeerJS lets a caller rewrite each offer's and answer's SDP (`sdpTransform`, in the options of `call`, `connect` and
+ * `answer`); the widget never passes one, so the three places that look for it go. Fails the build if they are not
+ * found, or another place reads it.
+ */
+export function noSdpTransform(code: string): string {
+  const reads = [
+    /\n\s*if \(this\.connection\.options\.sdpTransform && typeof this\.connection\.options\.sdpTransform === "function"\) offer\.sdp = this\.connection\.options\.sdpTransform\(offer\.sdp\) \|\| offer\.sdp;/,
+    /\n\s*if \(this\.connection\.options\.sdpTransform && typeof this\.connection\.options\.sdpTransform === "function"\) answer\.sdp = this\.connection\.options\.sdpTransform\(answer\.sdp\) \|\| answer\.sdp;/,
+    /\n\s*if \(options && options\.sdpTransform\) this\.options\.sdpTransform = options\.sdpTransform;/,
+  ];
+  if (!reads.every((r) => r.test(code))) throw new Error('peerjs: sdpTransform was not found; check vite.config.ts noSdpTransform()');
+  const out = reads.reduce((c, r) => c.replace(r, ''), code);
+  if (out.includes('sdpTransform')) throw new Error('peerjs: sdpTransform is read elsewhere; check vite.config.ts noSdpTransform()');
   return out;
 }
 
