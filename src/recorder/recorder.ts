@@ -1,7 +1,7 @@
 /**
  * Recorder: records the call on this device. Every visible tile's video is drawn into a grid on a canvas, every
  * participant's audio (yours included) is mixed with WebAudio, and MediaRecorder makes a WebM of both. People who
- * join meanwhile are added as they come. Lives in the lazily loaded call chunk.
+ * join meanwhile are added as they come. The recorder chunk, loaded when a recording starts.
  */
 import type { WidgetHost } from '../core/host.js';
 import { WidgetError } from '../core/types.js';
