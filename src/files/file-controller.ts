@@ -21,7 +21,7 @@ export interface FileWords {
   now(): FileProblemStrings;
   /** Starts loading the element's language if it is not yet: that load, else undefined. */
   load(): Promise<unknown> | undefined;
-  /** Resolves once the language last asked for is there. */
+  /** Resolves once the element's language is there (undefined when it was never asked for). */
   ready(): Promise<unknown> | undefined;
 }
 

@@ -30,6 +30,6 @@ export function createFileShare(host: WidgetHost, onComplete: (file: FileTransfe
   return new FileController(host, onComplete, {
     now: () => fileProblemStrings(host.language, host.strings),
     load: () => loadFileStrings(host.language),
-    ready: fileStringsReady,
+    ready: () => fileStringsReady(host.language),
   }, () => host.chat !== 'off');
 }

@@ -1,8 +1,8 @@
 /**
  * What file sharing says on a file's card and when a file cannot go or arrive, in the files chunk beside the code that
- * says it. Other languages put the same keys in their own small chunk (`src/files/i18n/files-*.ts`), loaded with the files
- * chunk or when the element's language changes; a host page overrides any of them through the element's `strings`
- * property, like every other string. Read through `Catalog`, the widget's one way to localise a table.
+ * says it. Other languages put the same keys in their own small chunk (`src/files/i18n/files-*.ts`), loaded with the
+ * files chunk or when the element's language changes; a host page overrides any of them through the element's
+ * `strings` property, like every other string. Read through `Catalog`, the widget's one way to localise a table.
  */
 import { Catalog, type StringOverrides } from '../core/strings.js';
 
@@ -43,17 +43,19 @@ const catalog = new Catalog<FileProblemStrings>(en, {
   ja: () => import('./i18n/files-ja.js'),
 });
 
-let loading: Promise<unknown> | undefined;
+/** Each language's load, by base language ("de-AT" → "de"), as `Catalog` keys its tables. */
+const loads = new Map<string, Promise<unknown>>();
+const base = (lang: string) => lang.toLowerCase().split('-')[0]!;
 
 /** Starts loading the table of `lang` if it is a shipped language not asked for yet: that load, else undefined. */
 export function loadFileStrings(lang: string): Promise<unknown> | undefined {
   const started = catalog.load(lang);
-  if (started) loading = started;
+  if (started) loads.set(base(lang), started);
   return started;
 }
 
-/** Resolves once the table last asked for is there (undefined when none was). */
-export const fileStringsReady = (): Promise<unknown> | undefined => loading;
+/** Resolves once the table of `lang` is there (undefined when it was never asked for). */
+export const fileStringsReady = (lang: string): Promise<unknown> | undefined => loads.get(base(lang));
 
 const isKey = (key: string): key is keyof FileProblemStrings => Object.hasOwn(en, key);
 
