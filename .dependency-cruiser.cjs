@@ -7,7 +7,8 @@
 //   src/core/                     everything that loads before Join: the element, the host contract, public types,
 //                                 events, strings, media controller, styles
 //   src/protocol/                 the wire contract shared by browser and server (limits, wire, parse)
-//   src/call/ src/devices/ src/files/ src/menu/ src/recorder/ src/support/ (with support/i18n/) src/i18n/ src/trust/
+//   src/call/ src/devices/ src/files/ src/menu/ src/recorder/ src/support/ (files/, menu/ and support/ with an i18n/)
+//   src/i18n/ src/trust/
 //                                 chunk folders: each is a lazily loaded bundle chunk
 //   src/vendor/                   shims aliased in for PeerJS's dependencies (vite.config.ts); part of the call chunk
 //   server/src/                   the server
@@ -59,7 +60,7 @@ module.exports = {
         'A chunk folder is one lazily loaded chunk: statically it imports only its own folder, core, the protocol and ' +
         'npm packages (the call chunk also its vendor shims, rule chunk-vendor-only-call). Another chunk folder, ' +
         'src/index.ts, or a file outside the layout are reached with import() or not at all; a static import would ' +
-        'merge the two chunks (or the entry) into one. src/support/i18n/ belongs to support.',
+        'merge the two chunks (or the entry) into one. src/support/i18n/ belongs to support (files/i18n/ and menu/i18n/ likewise).',
       from: { path: `^src/(${CHUNKS})/` },
       to: { path: '^src/', pathNot: ['^src/$1/', '^src/(core|protocol|vendor)/', '^src/(call|devices|files)/strings\\.ts$'] },
     },

@@ -106,7 +106,9 @@ function peerjsJsonOnly(): Plugin {
       const found = table.exec(code);
       if (!found) this.error('peerjs: the serializer table was not found; check vite.config.ts peerjsJsonOnly()');
       const json = found[1];
-      return { code: utilWithoutChunker(noThirdPartyIce(smallEmitter(dropPeerjsRestApi(dropPeerjsLogs(code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`)))))), map: null };
+      const jsonOnly = code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`);
+      const trims = [dropPeerjsLogs, dropPeerjsLogger, dropPeerjsRestApi, smallEmitter, noThirdPartyIce, utilWithoutChunker, utilWithoutBrowserDetection, noSupportProbe, shortReconnectErrors, dropEnumNamespace, jsonSerializationName, noSdpTransform];
+      return { code: trims.reduce((out, trim) => trim(out), jsonOnly), map: null };
     },
   };
 }
@@ -133,15 +135,18 @@ export function dropPeerjsLogs(code: string): string {
 
 /**
  * PeerJS's REST client (`API`: a random id from the server, the deprecated peer list) is built in the `Peer`
- * constructor but used only when no id is given; the widget always opens PeerJS with the id the room API assigned.
- * In its place: an object whose two methods reject, so the class drops out of the bundle. Fails the build if
- * PeerJS's code changed shape.
+ * constructor but used only when no id is given; the widget always opens PeerJS with the id the room API assigned,
+ * and never asks for the peer list (`Peer.listAllPeers`, deprecated, which goes too). In its place: an object whose
+ * `retrieveId` rejects, so the class drops out of the bundle. Fails the build if PeerJS's code changed shape.
  */
 export function dropPeerjsRestApi(code: string): string {
   const construct = /this\._api = new \(0, [$\w]+\)\(options\);/;
-  if (!construct.test(code)) throw new Error('peerjs: the REST API construction was not found; check vite.config.ts dropPeerjsRestApi()');
+  const list = /\n    \/\*\*\n\t \* Get a list of available peer IDs\.[^]*?\*\/ listAllPeers\(cb = \(_\)=>\{\}\) \{\n[^\n]*\n    \}\n/;
+  if (!construct.test(code) || !list.test(code)) throw new Error('peerjs: the REST API was not found; check vite.config.ts dropPeerjsRestApi()');
   const refuse = '()=>Promise.reject(new Error("video-call-widget: peer ids come from the room API"))';
-  return code.replace(construct, `this._api = { retrieveId: ${refuse}, listAllPeers: ${refuse} };`);
+  const out = code.replace(construct, `this._api = { retrieveId: ${refuse} };`).replace(list, '\n');
+  if (/\.listAllPeers\(/.test(out)) throw new Error('peerjs: the peer list is still asked for; check vite.config.ts dropPeerjsRestApi()');
+  return out;
 }
 
 /**
@@ -231,6 +236,120 @@ export function utilWithoutChunker(code: string): string {
     .replace(/this\.chunkedBrowsers = \{\s*Chrome: 1,\s*chrome: 1\s*\}, /, '');
 }
 
+/**
+ * With every log call gone (dropPeerjsLogs), PeerJS's logger is only configured, never asked to print: the `Peer`
+ * constructor's two lines that set its level and print function go, and with them the logger class. Fails the build
+ * if the logger is still called or its shape changed.
+ */
+export function dropPeerjsLogger(code: string): string {
+  const logger = '$257947e92926277a$export$2e2bcd8739ae039';
+  const configure =
+    /\n\s*\/\/ Set a custom log function if present\n\s*if \(this\._options\.logFunction\) \(0, \$257947e92926277a\$export\$2e2bcd8739ae039\)\.setLogFunction\(this\._options\.logFunction\);\n\s*\(0, \$257947e92926277a\$export\$2e2bcd8739ae039\)\.logLevel = this\._options\.debug \|\| 0;/;
+  const start = code.indexOf('const $257947e92926277a$var$LOG_PREFIX = "PeerJS: ";');
+  const endMark = `var ${logger} = new $257947e92926277a$var$Logger();`;
+  const end = code.indexOf(endMark);
+  if (!configure.test(code) || start < 0 || end < start) throw new Error('peerjs: the logger was not found; check vite.config.ts dropPeerjsLogger()');
+  const out = code.slice(0, start) + code.slice(end + endMark.length).replace(configure, '');
+  if (out.includes(logger) || out.includes('$257947e92926277a$var$Logger')) throw new Error('peerjs: the logger is still used; check vite.config.ts dropPeerjsLogs()');
+  return out;
+}
+
+/**
+ * PeerJS names the browser (through `webrtc-adapter`: `util.browser`, `util.browserVersion`, `util.supports.browser`,
+ * `supports.binaryBlob`) and keeps binarypack's `pack`/`unpack` on `util`: nothing reads them, neither PeerJS (which
+ * checks only `supports.audioVideo` and `supports.data`) nor the widget. They go, and with them the browser-detection
+ * class and the `webrtc-adapter` import (so no shim for it); `supports` is still measured the same way (a throwaway
+ * RTCPeerConnection and data channel). Fails the build if the shape changed.
+ */
+export function utilWithoutBrowserDetection(code: string): string {
+  const browser = '$fb63e766cfafaab9$export$25be9502477c137d';
+  const start = code.indexOf('const $fb63e766cfafaab9$var$webRTCAdapter = ');
+  const end = code.indexOf('\n}();\n', start);
+  const fields = /this\.browser = \(0, \$fb63e766cfafaab9\$export\$25be9502477c137d\)\.getBrowser\(\), this\.browserVersion = \(0, \$fb63e766cfafaab9\$export\$25be9502477c137d\)\.getVersion\(\), this\.pack = \$gCcbY\$pack, this\.unpack = \$gCcbY\$unpack, /;
+  const detect = /browser: \(0, \$fb63e766cfafaab9\$export\$25be9502477c137d\)\.isBrowserSupported\(\),\s*webRTC: \(0, \$fb63e766cfafaab9\$export\$25be9502477c137d\)\.isWebRTCSupported\(\),/;
+  const blob = /binaryBlob: false,\s*/;
+  const blobTest = /\s*\/\/ Binary test\s*try \{\s*dc\.binaryType = "blob";\s*supported\.binaryBlob = !\(0, \$fb63e766cfafaab9\$export\$25be9502477c137d\)\.isIOS;\s*\} catch \(e\) \{\}/;
+  const imports = /^import \$gCcbY\$webrtcadapter from "webrtc-adapter";\n/m;
+  if (start < 0 || end < start || ![fields, detect, blob, blobTest, imports].every((r) => r.test(code))) {
+    throw new Error('peerjs: util\'s browser detection was not found; check vite.config.ts utilWithoutBrowserDetection()');
+  }
+  const out = (code.slice(0, start) + code.slice(end + '\n}();\n'.length))
+    .replace(imports, '')
+    .replace(fields, '')
+    .replace(detect, 'webRTC: typeof RTCPeerConnection !== "undefined",')
+    .replace(blob, '')
+    .replace(blobTest, '');
+  if (out.includes(browser) || out.includes('$gCcbY$webrtcadapter') || /this\.(pack|unpack) = /.test(out)) throw new Error('peerjs: the browser detection is still used; check vite.config.ts utilWithoutBrowserDetection()');
+  return out;
+}
+
+/**
+ * PeerJS probes the browser when it loads (`util.supports`): a throwaway RTCPeerConnection with a data channel, made
+ * and closed on every page that loads the call chunk. The widget refuses a browser without RTCPeerConnection itself
+ * (`unsupported-browser`, before any device or call), and every engine that has one has media and reliable data
+ * channels: `supports` says so without the probe. Runs after utilWithoutBrowserDetection. Fails the build if the
+ * shape changed.
+ */
+export function noSupportProbe(code: string): string {
+  const probe = /this\.supports = function\(\) \{\s*const supported = \{\s*webRTC: typeof RTCPeerConnection !== "undefined",[\s\S]*?\n\s*return supported;\s*\}\(\),/;
+  if (!probe.test(code)) throw new Error('peerjs: the support probe was not found; check vite.config.ts noSupportProbe()');
+  const out = code.replace(probe, 'this.supports = { webRTC: typeof RTCPeerConnection !== "undefined", audioVideo: true, data: true, reliable: true },');
+  if (out.includes('_PEERJSTEST')) throw new Error('peerjs: the support probe is still there; check vite.config.ts noSupportProbe()');
+  return out;
+}
+
+/**
+ * `Peer.reconnect()` throws two long sentences when called on a destroyed or connected peer; the widget calls it only
+ * on a disconnected one (and catches): they become short ones. Fails the build if they are not found.
+ */
+export function shortReconnectErrors(code: string): string {
+  const destroyed = 'throw new Error("This peer cannot reconnect to the server. It has already been destroyed.");';
+  const connected = 'throw new Error(`Peer ${this.id} cannot reconnect because it is not disconnected from the server!`);';
+  if (!code.includes(destroyed) || !code.includes(connected)) throw new Error('peerjs: reconnect()\'s errors were not found; check vite.config.ts shortReconnectErrors()');
+  return code.replace(destroyed, 'throw new Error("destroyed");').replace(connected, 'throw new Error("not disconnected");');
+}
+
+/**
+ * PeerJS lets a caller rewrite each offer's and answer's SDP (`sdpTransform`, in the options of `call`, `connect` and
+ * `answer`); the widget never passes one, so the three places that look for it go. Fails the build if they are not
+ * found, or another place reads it.
+ */
+export function noSdpTransform(code: string): string {
+  const reads = [
+    /\n\s*if \(this\.connection\.options\.sdpTransform && typeof this\.connection\.options\.sdpTransform === "function"\) offer\.sdp = this\.connection\.options\.sdpTransform\(offer\.sdp\) \|\| offer\.sdp;/,
+    /\n\s*if \(this\.connection\.options\.sdpTransform && typeof this\.connection\.options\.sdpTransform === "function"\) answer\.sdp = this\.connection\.options\.sdpTransform\(answer\.sdp\) \|\| answer\.sdp;/,
+    /\n\s*if \(options && options\.sdpTransform\) this\.options\.sdpTransform = options\.sdpTransform;/,
+  ];
+  if (!reads.every((r) => r.test(code))) throw new Error('peerjs: sdpTransform was not found; check vite.config.ts noSdpTransform()');
+  const out = reads.reduce((c, r) => c.replace(r, ''), code);
+  if (out.includes('sdpTransform')) throw new Error('peerjs: sdpTransform is read elsewhere; check vite.config.ts noSdpTransform()');
+  return out;
+}
+
+/**
+ * The JSON connection names its serialization through PeerJS's `SerializationType` enum, which nothing else left in the
+ * bundle reads (the other connection classes are gone, see peerjsJsonOnly()): the name is written out, `"json"`, and
+ * the enum drops out. Fails the build if the shape changed.
+ */
+export function jsonSerializationName(code: string): string {
+  const named = 'super(...args), this.serialization = (0, $78455e22dea96b8c$export$89f507cf986a947).JSON, this.encoder = new TextEncoder()';
+  if (!code.includes(named)) throw new Error('peerjs: the JSON connection\'s serialization was not found; check vite.config.ts jsonSerializationName()');
+  return code.replace(named, 'super(...args), this.serialization = "json", this.encoder = new TextEncoder()');
+}
+
+/**
+ * PeerJS builds a namespace object of its enums (`$parcel$export` getters), for an `export *` nobody reads: the enums
+ * themselves stay, the namespace goes. Fails the build if it is read or its shape changed.
+ */
+export function dropEnumNamespace(code: string): string {
+  const ns = '$78455e22dea96b8c$exports';
+  const block = /var \$78455e22dea96b8c\$exports = \{\};\n\n(?:\$parcel\$export\(\$78455e22dea96b8c\$exports, "\w+", \(\) => \$78455e22dea96b8c\$export\$\w+\);\n)+/;
+  if (!block.test(code)) throw new Error('peerjs: the enum namespace was not found; check vite.config.ts dropEnumNamespace()');
+  const out = code.replace(block, '');
+  if (out.includes(ns)) throw new Error('peerjs: the enum namespace is read; check vite.config.ts dropEnumNamespace()');
+  return out;
+}
+
 /** The index of the `)` that closes the call whose arguments start at `i` (strings and template literals skipped). */
 function closingParen(code: string, i: number): number {
   let depth = 1;
@@ -314,7 +433,6 @@ export default defineConfig({
   plugins: [compactStyles(), compactTemplates(), peerjsJsonOnly(), litTrims()],
   resolve: {
     alias: {
-      'webrtc-adapter': fileURLToPath(new URL('src/vendor/webrtc-adapter-lite.ts', import.meta.url)),
       'peerjs-js-binarypack': fileURLToPath(new URL('src/vendor/binarypack-none.ts', import.meta.url)),
     },
   },

@@ -10,8 +10,8 @@ import { printTable, ratio } from './lib/stats.mjs';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist/widget');
 export const PREJOIN_BUDGET = 12_000;
-export const CALL_BUDGET = 42_000;
-/** The issue's goal; the build's guard (CALL_BUDGET) sits just above what ships today. */
+export const CALL_BUDGET = 40_000;
+/** The issue's goal; the build's guard (CALL_BUDGET) is the same figure. */
 export const CALL_GOAL = 40_000;
 
 const gz = (path) => gzipSync(readFileSync(path), { level: 9 }).length;
@@ -34,8 +34,8 @@ function staticClosure(entry) {
 /**
  * What a page in a call has loaded, counted as the build's budget test counts it: the entry and every chunk but the
  * support flow's (launcher, desk), the recorder's (loaded when a recording starts), file sharing's and chat signing's
- * (loaded with the first file or chat message), with one language chunk — the
- * biggest — for a page not in English.
+ * (loaded with the first file or chat message), the page's data sender's, the permission help's and the More menu's
+ * (with their language tables), with one language chunk — the biggest — for a page not in English.
  */
 function inCallFiles() {
   const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js') && !/^(support-|recorder-|files-|trust-|data-|help-|menu-)/.test(f)).map((f) => `chunks/${f}`);

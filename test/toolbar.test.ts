@@ -107,6 +107,20 @@ describe('the call toolbar', function () {
     await waitFor(() => names(a).includes('Leave'), 'leave-button back on takes effect without a reload');
   });
 
+  it("the More menu speaks the widget's language from its first opening (its own words load with it), under the page's wording", async () => {
+    const [a] = await pair({ lang: 'de' });
+    await waitFor(() => root(a).querySelector('.more-toggle')?.textContent?.trim() === 'Mehr', 'the toolbar in German');
+    const menuWords = () => performance.getEntriesByType('resource').some((e) => /\/chunks\/menu-de-[\w-]+\.js$/.test(e.name));
+    assert(!menuWords(), "the menu's German words are not loaded before the menu opens");
+    root(a).querySelector<HTMLButtonElement>('.more-toggle')!.click();
+    await waitFor(() => menuItems(a).length, 'menu open');
+    // Read as soon as it shows: the menu waits for its words, so no English shows first.
+    equal(menuItems(a).map((i) => i.textContent!.trim()).join(','), 'Geräte,Sprecheransicht,Aufnehmen,Einladungslink kopieren,Vollbild', 'the items in German');
+    assert(menuWords(), "opening the menu loaded its German words");
+    a.strings = { layoutSpeaker: 'Großes Bild' };
+    await waitFor(() => menuItems(a)[1]?.textContent?.trim() === 'Großes Bild', "the page's own wording over the language's");
+  });
+
   it('fires vcw-network-quality for each remote participant and vcw-active-speaker when someone speaks', async () => {
     const room = uniqueRoom();
     const a = addWidget(server, room, { 'display-name': 'Ada', 'auto-join': '' });

@@ -1,6 +1,9 @@
 import { css } from 'lit';
 
-/** Styles of the in-call view; adopted by the element when the call chunk loads. */
+/**
+ * Styles of the in-call view; adopted by the element when the call chunk loads. The More menu's and the file cards'
+ * come with their chunks (`menu/menu.styles.ts`, `files/files.styles.ts`).
+ */
 export const callStyles = css`
   .call { position: relative; }
   .sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
@@ -33,10 +36,6 @@ export const callStyles = css`
   .tb svg, .tile svg { fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
   .tb { display: inline-grid; place-items: center; padding: 8px; min-width: 44px; }
   .more { position: relative; }
-  .menu { position: absolute; bottom: 100%; right: 0; z-index: 2; display: grid; min-width: 210px; padding: 4px; background: var(--vcw-tile); border-radius: var(--vcw-radius); box-shadow: 0 4px 16px #0006; }
-  .menu button { text-align: start; background: none; }
-  .menu button:hover, .menu button:focus { background: var(--vcw-surface); }
-  .menu [aria-checked='true']::after { content: ' ✓'; }
   @media (max-width: 400px) { .controls { gap: 4px; } .tb { min-width: 40px; padding: 6px; } }
   .leave { background: var(--vcw-danger); color: #fff; }
   .badge { position: absolute; top: -4px; right: -4px; background: var(--vcw-danger); color: #fff; border-radius: 9px; padding: 0 6px; font-size: 12px; }
@@ -51,11 +50,7 @@ export const callStyles = css`
   .chat form { display: flex; gap: 6px; align-items: stretch; }
   .chat.dragging { outline: 2px dashed var(--vcw-accent); outline-offset: -4px; }
   .drop-hint { margin: 0; text-align: center; font-size: 13px; }
-  .file progress { flex: 1; min-width: 0; }
-  .file .row { display: flex; gap: 6px; align-items: center; }
-  .file-name { font-weight: 600; overflow-wrap: anywhere; }
   .file-error { margin: 0; color: light-dark(#b91c1c, #fca5a5); font-size: 13px; }
-  .log .download { display: inline-block; margin-top: 2px; }
   .chat textarea { flex: 1; resize: none; }
   @container (max-width: 520px) { .stage { flex-direction: column; } .chat { width: 100%; } }
   @media (max-width: 520px) { .stage { flex-direction: column; } .chat { width: 100%; } }

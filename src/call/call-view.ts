@@ -15,6 +15,8 @@ const screenStream = (track: MediaStreamTrack) => screens.get(track) ?? screens.
 /** The More menu's chunk (`src/menu/`), once loaded: at the first opening of the menu. */
 interface MenuChunk {
   menu(el: WidgetHost, v: CallViewOptions, ft: FileStrings, recording: boolean, close: (focusMore: boolean) => void): unknown;
+  /** Loads the menu's own words in `lang` (a promise while a shipped language loads). */
+  loadMenuStrings(lang: string): Promise<unknown> | undefined;
 }
 let menuChunk: MenuChunk | undefined;
 let menuLoading: Promise<MenuChunk> | undefined;
@@ -102,7 +104,9 @@ export function callView(el: WidgetHost, session: CallViewModel, call: CallContr
         session.menuOpen
           ? toggleMenu(false)
           : void loadMenu().then(
-              (chunk) => {
+              // It opens in the element's language (its own words are a small chunk of their own).
+              async (chunk) => {
+                await chunk.loadMenuStrings(el.language);
                 menuChunk = chunk;
                 toggleMenu(true);
               },

@@ -102,9 +102,9 @@ export class FileShare {
 
   #load(): Promise<Files> {
     this.#loading ??= import('../files/index.js').then(
-      ({ createFileShare, fileCard }) => {
+      ({ createFileShare, fileCardFor }) => {
         const files: Files = createFileShare(this.#host, this.#onComplete);
-        this.#card = fileCard;
+        this.#card = fileCardFor(this.#host);
         if (this.#link) files.attach(this.#link);
         this.#files = files;
         for (const [from, frame] of this.#waiting.splice(0)) files.receive(from, frame);

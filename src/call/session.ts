@@ -268,16 +268,12 @@ export class Session implements SessionHandle {
     if (!this.call?.selfId) throw new Error('Join the call before recording.');
     if (this.recorder) return;
     this.#starting ??= import('../recorder/recorder.js')
-      .then(({ Recorder }) => {
+      .then(({ record }) => {
         const call = this.call;
         // Left while the recorder loaded.
         if (!call?.selfId) throw new Error('Join the call before recording.');
         if (this.recorder) return;
-        const root = this.host.element.renderRoot;
-        this.recorder = new Recorder(
-          () => [...root.querySelectorAll<HTMLVideoElement>('.tile video:not([hidden])')],
-          () => [mic(), ...[...call.remotes.values()].flatMap((r) => r.stream?.getAudioTracks() ?? [])].filter((t) => !!t),
-        );
+        this.recorder = record(this.host, call, mic);
         call.broadcast({ v: 1, t: 'recording', on: true });
         this.host.notify({ type: 'recording', participant: self, recording: true });
         this.host.requestUpdate();

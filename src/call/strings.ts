@@ -28,12 +28,6 @@ const en = {
   dropHere: 'Drop files here to share them with everyone',
   cancel: 'Cancel',
   download: 'Download',
-  sent: 'Sent — open',
-  sending: 'Sending',
-  receiving: 'Receiving',
-  done: 'Done',
-  failed: 'The transfer failed.',
-  cancelled: 'The transfer was cancelled.',
   /** `{name}` is replaced. */
   announceJoin: '{name} joined the call',
   announceLeave: '{name} left the call',
@@ -58,11 +52,7 @@ const en = {
   recordingBy: '{name} is recording this call',
   fullscreen: 'Full screen',
   pip: 'Picture in picture',
-  layoutSpeaker: 'Speaker view',
   more: 'More',
-  copyInvite: 'Copy invite link',
-  shareInvite: 'Share invite link',
-  inviteCopied: 'Invite link copied.',
 };
 
 export type FileStrings = typeof en;

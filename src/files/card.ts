@@ -5,7 +5,7 @@
 import { html, nothing } from 'lit';
 import type { FileTransfer } from '../core/types.js';
 
-/** The words the card uses (the call's string table, in the element's language). */
+/** The words the card uses (the call's and file sharing's string tables, in the element's language). */
 export interface CardStrings {
   you: string;
   cancel: string;

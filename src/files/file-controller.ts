@@ -15,6 +15,16 @@ import type { FileTransfer, TransferStatus } from '../core/types.js';
 /** The file problems a person is told about (keys of the string table). */
 type FileProblem = keyof FileProblemStrings;
 
+/** The file-sharing strings in the element's language. */
+export interface FileWords {
+  /** As they are now (English while the language's table loads). */
+  now(): FileProblemStrings;
+  /** Starts loading the element's language if it is not yet: that load, else undefined. */
+  load(): Promise<unknown> | undefined;
+  /** Resolves once the element's language is there (undefined when it was never asked for). */
+  ready(): Promise<unknown> | undefined;
+}
+
 /** Pause a receiver's stream above this many bytes waiting in its channel; resume below LOW_WATER. */
 const HIGH_WATER = 256 * 1024;
 const LOW_WATER = 64 * 1024;
@@ -84,7 +94,7 @@ export class FileController implements ReactiveController {
   #lastPaint = 0;
   readonly #host: ReactiveControllerHost;
   readonly #onComplete: (file: FileTransfer) => void;
-  readonly #strings: () => FileProblemStrings;
+  readonly #strings: FileWords;
   readonly #accepts: () => boolean;
 
   constructor(
@@ -92,7 +102,7 @@ export class FileController implements ReactiveController {
     /** Told when a file is complete: received and verified, or delivered to everyone. */
     onComplete: (file: FileTransfer) => void,
     /** The UI's strings (the element's language and the host's overrides): errors are shown as they are. */
-    strings: () => FileProblemStrings,
+    strings: FileWords,
     /** Whether offers are taken now (chat on); when not, they are declined. */
     accepts: () => boolean = () => true,
   ) {
@@ -101,6 +111,15 @@ export class FileController implements ReactiveController {
     this.#onComplete = onComplete;
     this.#host = host;
     host.addController(this);
+    this.hostUpdate();
+  }
+
+  /**
+   * The element's language may have changed: its table starts loading before anything needs saying in it, and the
+   * cards are drawn again once it is there.
+   */
+  hostUpdate(): void {
+    void this.#strings.load()?.then(() => this.#host.requestUpdate());
   }
 
   hostDisconnected(): void {
@@ -131,6 +150,7 @@ export class FileController implements ReactiveController {
 
   /** Share a file with everyone connected now. Rejects with a clear Error (and sends nothing) when it cannot. */
   async share(file: Blob & { name?: string }, selfId: string, selfName: string): Promise<FileTransfer> {
+    await this.#strings.ready();
     const link = this.#link;
     if (!link) throw new Error(this.#say('fileNotInCall'));
     const fileName = (file.name || 'file').slice(0, MAX_FILE_NAME);
@@ -219,7 +239,7 @@ export class FileController implements ReactiveController {
 
   /** A problem in the UI's language, `{…}` filled in. */
   #say(key: FileProblem, values: Record<string, string> = {}): string {
-    return fill(this.#strings()[key], values);
+    return fill(this.#strings.now()[key], values);
   }
 
   #key(from: string, id: string): string {

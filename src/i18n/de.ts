@@ -1,10 +1,9 @@
 // German. Loaded only when the widget's language is German (its own chunk).
 import type { FileStrings } from '../call/strings.js';
 import type { DevicesStrings } from '../devices/strings.js';
-import type { FileProblemStrings } from '../files/strings.js';
 import type { Strings } from '../core/strings.js';
 
-const de: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
+const de: Strings & FileStrings & DevicesStrings = {
   noRoom: 'Für diesen Anruf ist kein Raum angegeben.',
   yourName: 'Ihr Name',
   namePlaceholder: 'Namen eingeben',
@@ -55,25 +54,6 @@ const de: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   dropHere: 'Dateien hier ablegen, um sie mit allen zu teilen',
   cancel: 'Abbrechen',
   download: 'Herunterladen',
-  sent: 'Gesendet – öffnen',
-  sending: 'Wird gesendet',
-  receiving: 'Wird empfangen',
-  done: 'Fertig',
-  failed: 'Die Übertragung ist fehlgeschlagen.',
-  cancelled: 'Die Übertragung wurde abgebrochen.',
-  fileCallEnded: 'Der Anruf endete, bevor die Datei übertragen war.',
-  fileNotOffered: 'Die Datei konnte niemandem angeboten werden.',
-  fileNotChecked: 'Die Datei konnte nicht geprüft werden.',
-  fileCancelledBy: '{name} hat die Datei abgebrochen.',
-  fileSenderLeft: '{name} hat den Anruf verlassen, bevor die Datei ankam.',
-  fileDamaged: 'Die Datei kam beschädigt an (Größe oder Prüfsumme weicht ab) und wurde verworfen.',
-  filePartial: 'Einige Teilnehmende haben die Datei nicht erhalten.',
-  fileNobody: 'Niemand hat die Datei erhalten.',
-  fileNotInCall: 'Treten Sie dem Anruf bei, bevor Sie Dateien teilen.',
-  fileEmpty: '„{file}“ ist leer.',
-  fileTooLarge: '„{file}“ ist zu groß zum Teilen: Dateien dürfen höchstens {max} MB groß sein.',
-  fileAlone: 'Es ist noch niemand im Anruf, der die Datei empfangen könnte.',
-  fileEndedBeforeShare: 'Der Anruf endete, bevor die Datei geteilt werden konnte.',
   announceJoin: '{name} ist dem Anruf beigetreten',
   announceLeave: '{name} hat den Anruf verlassen',
   announceMessage: 'Nachricht von {name}: {text}',
@@ -97,10 +77,6 @@ const de: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   recordingBy: '{name} nimmt diesen Anruf auf',
   fullscreen: 'Vollbild',
   pip: 'Bild im Bild',
-  layoutSpeaker: 'Sprecheransicht',
   more: 'Mehr',
-  copyInvite: 'Einladungslink kopieren',
-  shareInvite: 'Einladungslink teilen',
-  inviteCopied: 'Einladungslink kopiert.',
 };
 export default de;

@@ -1,10 +1,9 @@
 // Spanish. Loaded only when the widget's language is Spanish (its own chunk).
 import type { FileStrings } from '../call/strings.js';
 import type { DevicesStrings } from '../devices/strings.js';
-import type { FileProblemStrings } from '../files/strings.js';
 import type { Strings } from '../core/strings.js';
 
-const es: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
+const es: Strings & FileStrings & DevicesStrings = {
   noRoom: 'No hay ninguna sala configurada para esta llamada.',
   yourName: 'Tu nombre',
   namePlaceholder: 'Escribe tu nombre',
@@ -55,25 +54,6 @@ const es: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   dropHere: 'Suelta archivos aquí para compartirlos con todos',
   cancel: 'Cancelar',
   download: 'Descargar',
-  sent: 'Enviado: abrir',
-  sending: 'Enviando',
-  receiving: 'Recibiendo',
-  done: 'Listo',
-  failed: 'La transferencia ha fallado.',
-  cancelled: 'La transferencia se ha cancelado.',
-  fileCallEnded: 'La llamada terminó antes de que se transfiriera el archivo.',
-  fileNotOffered: 'No se pudo ofrecer el archivo a nadie.',
-  fileNotChecked: 'No se pudo comprobar el archivo.',
-  fileCancelledBy: '{name} canceló el archivo.',
-  fileSenderLeft: '{name} salió antes de que llegara el archivo.',
-  fileDamaged: 'El archivo llegó dañado (el tamaño o la suma de comprobación no coinciden) y se descartó.',
-  filePartial: 'Algunos participantes no recibieron el archivo.',
-  fileNobody: 'Nadie recibió el archivo.',
-  fileNotInCall: 'Únete a la llamada antes de compartir archivos.',
-  fileEmpty: '«{file}» está vacío.',
-  fileTooLarge: '«{file}» es demasiado grande para compartirlo: los archivos pueden tener como máximo {max} MB.',
-  fileAlone: 'Todavía no hay nadie más en la llamada que pueda recibir el archivo.',
-  fileEndedBeforeShare: 'La llamada terminó antes de que se pudiera compartir el archivo.',
   announceJoin: '{name} se ha unido a la llamada',
   announceLeave: '{name} ha salido de la llamada',
   announceMessage: 'Mensaje de {name}: {text}',
@@ -97,10 +77,6 @@ const es: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   recordingBy: '{name} está grabando esta llamada',
   fullscreen: 'Pantalla completa',
   pip: 'Imagen en imagen',
-  layoutSpeaker: 'Vista de orador',
   more: 'Más',
-  copyInvite: 'Copiar enlace de invitación',
-  shareInvite: 'Compartir enlace de invitación',
-  inviteCopied: 'Enlace de invitación copiado.',
 };
 export default es;

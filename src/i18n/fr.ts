@@ -1,10 +1,9 @@
 // French. Loaded only when the widget's language is French (its own chunk).
 import type { FileStrings } from '../call/strings.js';
 import type { DevicesStrings } from '../devices/strings.js';
-import type { FileProblemStrings } from '../files/strings.js';
 import type { Strings } from '../core/strings.js';
 
-const fr: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
+const fr: Strings & FileStrings & DevicesStrings = {
   noRoom: 'Aucun salon n’est défini pour cet appel.',
   yourName: 'Votre nom',
   namePlaceholder: 'Saisissez votre nom',
@@ -55,25 +54,6 @@ const fr: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   dropHere: 'Déposez des fichiers ici pour les partager avec tout le monde',
   cancel: 'Annuler',
   download: 'Télécharger',
-  sent: 'Envoyé — ouvrir',
-  sending: 'Envoi',
-  receiving: 'Réception',
-  done: 'Terminé',
-  failed: 'Le transfert a échoué.',
-  cancelled: 'Le transfert a été annulé.',
-  fileCallEnded: 'L’appel s’est terminé avant le transfert du fichier.',
-  fileNotOffered: 'Le fichier n’a pu être proposé à personne.',
-  fileNotChecked: 'Le fichier n’a pas pu être vérifié.',
-  fileCancelledBy: '{name} a annulé le fichier.',
-  fileSenderLeft: '{name} est parti avant l’arrivée du fichier.',
-  fileDamaged: 'Le fichier est arrivé endommagé (taille ou somme de contrôle différente) et a été supprimé.',
-  filePartial: 'Certains participants n’ont pas reçu le fichier.',
-  fileNobody: 'Personne n’a reçu le fichier.',
-  fileNotInCall: 'Rejoignez l’appel avant de partager des fichiers.',
-  fileEmpty: '« {file} » est vide.',
-  fileTooLarge: '« {file} » est trop volumineux pour être partagé : {max} Mo au maximum.',
-  fileAlone: 'Personne d’autre n’est encore dans l’appel pour recevoir le fichier.',
-  fileEndedBeforeShare: 'L’appel s’est terminé avant que le fichier puisse être partagé.',
   announceJoin: '{name} a rejoint l’appel',
   announceLeave: '{name} a quitté l’appel',
   announceMessage: 'Message de {name} : {text}',
@@ -97,10 +77,6 @@ const fr: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   recordingBy: '{name} enregistre cet appel',
   fullscreen: 'Plein écran',
   pip: 'Image dans l’image',
-  layoutSpeaker: 'Vue orateur',
   more: 'Plus',
-  copyInvite: 'Copier le lien d’invitation',
-  shareInvite: 'Partager le lien d’invitation',
-  inviteCopied: 'Lien d’invitation copié.',
 };
 export default fr;

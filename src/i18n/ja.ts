@@ -1,10 +1,9 @@
 // Japanese. Loaded only when the widget's language is Japanese (its own chunk).
 import type { FileStrings } from '../call/strings.js';
 import type { DevicesStrings } from '../devices/strings.js';
-import type { FileProblemStrings } from '../files/strings.js';
 import type { Strings } from '../core/strings.js';
 
-const ja: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
+const ja: Strings & FileStrings & DevicesStrings = {
   noRoom: 'この通話のルームが設定されていません。',
   yourName: 'お名前',
   namePlaceholder: '名前を入力',
@@ -55,25 +54,6 @@ const ja: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   dropHere: 'ここにファイルをドロップすると全員と共有できます',
   cancel: 'キャンセル',
   download: 'ダウンロード',
-  sent: '送信済み — 開く',
-  sending: '送信中',
-  receiving: '受信中',
-  done: '完了',
-  failed: '転送に失敗しました。',
-  cancelled: '転送はキャンセルされました。',
-  fileCallEnded: 'ファイルの転送が終わる前に通話が終了しました。',
-  fileNotOffered: 'ファイルを誰にも送信できませんでした。',
-  fileNotChecked: 'ファイルを検証できませんでした。',
-  fileCancelledBy: '{name} さんがファイルの送信をキャンセルしました。',
-  fileSenderLeft: 'ファイルが届く前に {name} さんが退出しました。',
-  fileDamaged: 'ファイルが破損して届いたため（サイズまたはチェックサムの不一致）、破棄しました。',
-  filePartial: '一部の参加者にファイルが届きませんでした。',
-  fileNobody: '誰にもファイルが届きませんでした。',
-  fileNotInCall: 'ファイルを共有するには通話に参加してください。',
-  fileEmpty: '「{file}」は空です。',
-  fileTooLarge: '「{file}」は大きすぎて共有できません（最大 {max} MB）。',
-  fileAlone: 'ファイルを受け取れる参加者がまだ通話にいません。',
-  fileEndedBeforeShare: 'ファイルを共有する前に通話が終了しました。',
   announceJoin: '{name} さんが通話に参加しました',
   announceLeave: '{name} さんが通話から退出しました',
   announceMessage: '{name} さんからのメッセージ: {text}',
@@ -97,10 +77,6 @@ const ja: Strings & FileStrings & DevicesStrings & FileProblemStrings = {
   recordingBy: '{name}さんがこの通話を録画しています',
   fullscreen: '全画面',
   pip: 'ピクチャー イン ピクチャー',
-  layoutSpeaker: 'スピーカー表示',
   more: 'その他',
-  copyInvite: '招待リンクをコピー',
-  shareInvite: '招待リンクを共有',
-  inviteCopied: '招待リンクをコピーしました。',
 };
 export default ja;

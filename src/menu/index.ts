@@ -5,18 +5,20 @@
  */
 import { html, nothing } from 'lit';
 import type { CallViewOptions, DevicesHandle, WidgetHost } from '../core/host.js';
+import { menuStyles } from './menu.styles.js';
+import { loadMenuStrings, menuStrings, type MenuOwnStrings } from './strings.js';
 
-/** The menu's wording, out of the call's merged strings (`call/strings.ts`, which the call view passes in). */
-export interface MenuStrings {
+/** The wording the menu shares with the call's buttons, out of the call's merged strings (which the call view passes in). */
+export interface CallWords {
   more: string;
   devices: string;
-  layoutSpeaker: string;
   record: string;
-  shareInvite: string;
-  copyInvite: string;
-  inviteCopied: string;
   fullscreen: string;
 }
+
+type MenuStrings = CallWords & MenuOwnStrings;
+
+export { loadMenuStrings };
 
 interface MenuItem {
   label: string;
@@ -101,7 +103,11 @@ function items(el: WidgetHost, v: CallViewOptions, ft: MenuStrings, recording: b
  * The open menu, operated like a menu: arrows, Home/End, Escape (back to More) and Tab (on from it). `close` closes
  * it, with focus back on More when asked.
  */
-export function menu(el: WidgetHost, v: CallViewOptions, ft: MenuStrings, recording: boolean, close: (focusMore: boolean) => void) {
+export function menu(el: WidgetHost, v: CallViewOptions, words: CallWords, recording: boolean, close: (focusMore: boolean) => void) {
+  const ft: MenuStrings = { ...words, ...menuStrings(el.language, el.strings, () => el.requestUpdate()) };
+  const root = el.element.renderRoot;
+  const sheet = menuStyles.styleSheet;
+  if (root instanceof ShadowRoot && sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   const keys = (e: KeyboardEvent) => {
     const list = [...(e.currentTarget as HTMLElement).querySelectorAll<HTMLElement>('[role^=menuitem]')];
     const at = list.indexOf(e.target as HTMLElement);

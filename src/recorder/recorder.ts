@@ -1,8 +1,9 @@
 /**
  * Recorder: records the call on this device. Every visible tile's video is drawn into a grid on a canvas, every
  * participant's audio (yours included) is mixed with WebAudio, and MediaRecorder makes a WebM of both. People who
- * join meanwhile are added as they come. Lives in the lazily loaded call chunk.
+ * join meanwhile are added as they come. The recorder chunk, loaded when a recording starts.
  */
+import type { WidgetHost } from '../core/host.js';
 import { WidgetError } from '../core/types.js';
 
 const W = 1280;
@@ -78,4 +79,16 @@ export class Recorder {
       this.#recorder.stop();
     });
   }
+}
+
+/**
+ * Records the element's call: every tile's video that shows, our microphone (`mic`) and every remote participant's
+ * audio (`call.remotes`), as they are at each frame.
+ */
+export function record(host: WidgetHost, call: { remotes: ReadonlyMap<string, { stream?: MediaStream | null }> }, mic: () => MediaStreamTrack | null): Recorder {
+  const root = host.element.renderRoot;
+  return new Recorder(
+    () => [...root.querySelectorAll<HTMLVideoElement>('.tile video:not([hidden])')],
+    () => [mic(), ...[...call.remotes.values()].flatMap((r) => r.stream?.getAudioTracks() ?? [])].filter((t) => !!t),
+  );
 }

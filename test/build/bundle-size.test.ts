@@ -8,10 +8,9 @@ import { gzipSync } from 'node:zlib';
 
 const DIST = new URL('../../dist/widget/', import.meta.url).pathname;
 export const PREJOIN_BUDGET = 12_000;
-// The performance issue's budget is 40,000 B. Since the call features (devices, level meters, stats, recording,
-// layouts) the call needs ≈ 40.9 KB: the guard sits just above what we ship, so any growth still fails the build,
-// while `npm run bench` keeps reporting the 40,000 B goal as not met until it is.
-export const CALL_BUDGET = 42_000;
+// The performance issue's budget: everything needed to be in a call, in every shipped language (the biggest
+// language chunk counted), the toolbar included.
+export const CALL_BUDGET = 40_000;
 
 const gz = (file: string) => gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length;
 
@@ -43,11 +42,12 @@ test('the script loaded before Join stays within 12 KB gzip', () => {
  * (trust), which loads with the first chat message sent or received, the host page's data sender, which loads
  * when the page first calls `sendData`, and the help after a permission denial (how to allow camera and microphone
  * again), which loads only on that error screen, and the toolbar's More menu (its items, recording's download, the
- * invite link), which loads when someone first opens it.
+ * invite link), which loads when someone first opens it. The files and menu chunks' language tables (`files-de`,
+ * `menu-ja`, …) load with them.
  */
 const isSupport = (f: string) => /^chunks\/(support-|recorder-|files-|trust-|data-|help-|menu-)/.test(f);
 
-test('everything needed to be in a call stays within 42 KB gzip', () => {
+test('everything needed to be in a call stays within 40 KB gzip in every language', () => {
   const chunks = readdirSync(join(DIST, 'chunks')).filter((f) => f.endsWith('.js') && !isSupport(`chunks/${f}`)).map((f) => `chunks/${f}`);
   // A page loads one language at most (English is built in): count the biggest language chunk, not all of them.
   const languages = chunks.filter((f) => /^chunks\/(de|es|fr|ja)-/.test(f));
