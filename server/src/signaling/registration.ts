@@ -67,7 +67,7 @@ export class Registration {
   private readonly previous = new WeakMap<WebSocket, WebSocket>();
   /** Old sockets being replaced by a newer one of the same member: their close keeps the seat. */
   private readonly replaced = new WeakSet<WebSocket>();
-  /** Shared mode: the Redis claim each member socket was admitted with. */
+  /** Shared mode: the Redis claim each member socket was admitted with, until `connected` has read it. */
   private readonly claims = new WeakMap<WebSocket, Claim>();
 
   constructor(private readonly deps: RegistrationDeps) {
@@ -147,9 +147,12 @@ export class Registration {
     const ticket = socket ? this.admitted.get(socket) : undefined;
     const claims = tickets.verify(ticket);
     const previous = socket ? this.previous.get(socket) : undefined;
+    // Shared mode: who else holds a seat, as Redis said at the upgrade (up to MAX_PEERS − 1 members: not kept).
+    const claim = socket ? this.claims.get(socket) : undefined;
     if (socket) {
       this.admitted.delete(socket);
       this.previous.delete(socket);
+      this.claims.delete(socket);
     }
     if (!socket || ticket === undefined || client.getToken() !== peerToken(ticket) || claims?.peerId !== client.getId()) {
       log.warn({ peer: client.getId() }, 'signaling socket registered with an id or ticket other than the one admitted: closed');
@@ -164,7 +167,6 @@ export class Registration {
     let seat = claims?.kind === 'member' ? rooms.connect(claims.room, claims.peerId, claims.name, claims.role) : undefined;
     // Shared mode, a seat this instance did not hold: Redis knows the whole room. A seat it still held (the member
     // moved here from another instance) needs no telling; one taken anew hears every holder, wherever they sit.
-    const claim = socket ? this.claims.get(socket) : undefined;
     if (seat?.others && claim && claim.status !== 'full') seat = { others: claim.status === 'held' ? null : claim.others };
     if (seat === null) {
       client.send({ type: 'ERROR', payload: { msg: 'room-full' } });
