@@ -1,4 +1,5 @@
-// Shared-mode relay benchmark (issue 16), run on its own: `node bench/cluster.mjs [rate] [seconds]`.
+// Shared-mode relay benchmark (issue 16): the `cluster` section of `npm run bench` (5k and 20k msg/s), or on its
+// own: `node bench/cluster.mjs [rate] [seconds]`.
 // Relay latency (p50/p99, ms) and server CPU per relayed message (µs, every instance plus redis-server) at a fixed
 // offered rate (default 5000 msg/s for 5 s), over PAIRS pairs of raw PeerJS-protocol clients, in four setups:
 // one instance without Redis (the reference), one with Redis, two instances with each pair on one instance, two
@@ -15,8 +16,6 @@ import WebSocket from 'ws';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MAIN = join(ROOT, 'server/dist/server/src/main.js');
 const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
-const RATE = Number(process.argv[2] ?? 5000);
-const SECONDS = Number(process.argv[3] ?? 5);
 const PAIRS = 50;
 const TICK_MS = 10;
 const DEADLINE_MS = 10_000;
@@ -87,7 +86,7 @@ async function member(port, room) {
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-async function measure(name, instances, redisPid, split) {
+async function measure(name, instances, redisPid, split, rate, seconds) {
   const pairs = [];
   for (let i = 0; i < PAIRS; i++) {
     const room = `bench-${name.replace(/\W/g, '')}-${i}`;
@@ -105,8 +104,8 @@ async function measure(name, instances, redisPid, split) {
   const pids = [...instances.map((s) => s.proc.pid), ...(redisPid ? [redisPid] : [])];
   const cpu0 = pids.map(cpuOf);
   const start = performance.now();
-  while (performance.now() - start < SECONDS * 1000) {
-    const due = Math.floor(((performance.now() - start) / 1000) * RATE);
+  while (performance.now() - start < seconds * 1000) {
+    const due = Math.floor(((performance.now() - start) / 1000) * rate);
     for (; sent < due; sent++) {
       const [a, b] = pairs[sent % PAIRS];
       a.ws.send(JSON.stringify({ type: 'CANDIDATE', dst: b.id, payload: { t: performance.now(), candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' }, connectionId: 'dc_bench' } }));
@@ -121,40 +120,63 @@ async function measure(name, instances, redisPid, split) {
   return { setup: name, sent, delivered: latencies.length, p50: pct(sorted, 50), p99: pct(sorted, 99), cpuUsPerMessage: cpu / Math.max(1, latencies.length) };
 }
 
-if (!existsSync(MAIN)) throw new Error('build first: npm run build');
-if (!REDIS) throw new Error('redis-server is not installed (apt-get install redis-server)');
-const redisDir = mkdtempSync(join(tmpdir(), 'vcw-bench-redis-'));
-const redisPort = await freePort();
-const redis = await spawnUntil(REDIS, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', redisDir], {}, (o) => o.includes('Ready to accept'));
-const shared = { REDIS_URL: `redis://127.0.0.1:${redisPort}`, TICKET_SECRET: 'bench-ticket-secret-0123456789abcdef0123', AGENT_KEY: 'bench-agent-key-0123456789' };
-const results = [];
-const LOAD_AT_START = loadavg()[0].toFixed(1);
-try {
-  const single = await instance({});
-  results.push(await measure('one instance, no Redis', [single], null, false));
-  single.stop();
-  const one = await instance({ ...shared, INSTANCE_ID: 'bench-1' });
-  results.push(await measure('one instance with Redis', [one], redis.proc.pid, false));
-  const two = await instance({ ...shared, INSTANCE_ID: 'bench-2' });
-  results.push(await measure('two instances, pair on one', [one, two], redis.proc.pid, false));
-  results.push(await measure('two instances, pair split', [one, two], redis.proc.pid, true));
-  one.stop();
-  two.stop();
-} finally {
-  redis.proc.kill('SIGTERM');
-  rmSync(redisDir, { recursive: true, force: true });
+/** The four setups at one offered rate: { rate, seconds, loadAtStart, setups, valid, splitP99Met }. */
+async function runRate(rate, seconds) {
+  const redisDir = mkdtempSync(join(tmpdir(), 'vcw-bench-redis-'));
+  const redisPort = await freePort();
+  const redis = await spawnUntil(REDIS, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', redisDir], {}, (o) => o.includes('Ready to accept'));
+  const shared = { REDIS_URL: `redis://127.0.0.1:${redisPort}`, TICKET_SECRET: 'bench-ticket-secret-0123456789abcdef0123', AGENT_KEY: 'bench-agent-key-0123456789' };
+  const setups = [];
+  const loadAtStart = Number(loadavg()[0].toFixed(1));
+  const started = [];
+  try {
+    const single = await instance({});
+    started.push(single);
+    setups.push(await measure('one instance, no Redis', [single], null, false, rate, seconds));
+    const one = await instance({ ...shared, INSTANCE_ID: 'bench-1' });
+    started.push(one);
+    setups.push(await measure('one instance with Redis', [one], redis.proc.pid, false, rate, seconds));
+    const two = await instance({ ...shared, INSTANCE_ID: 'bench-2' });
+    started.push(two);
+    setups.push(await measure('two instances, pair on one', [one, two], redis.proc.pid, false, rate, seconds));
+    setups.push(await measure('two instances, pair split', [one, two], redis.proc.pid, true, rate, seconds));
+  } finally {
+    for (const s of started) s.stop();
+    redis.proc.kill('SIGTERM');
+    rmSync(redisDir, { recursive: true, force: true });
+  }
+  // The load generator shares the machine: when it could not offer the rate, the latencies measure its own backlog.
+  const planned = rate * seconds;
+  const short = setups.filter((r) => r.sent < planned * 0.95 || r.delivered < r.sent);
+  const reference = setups[0];
+  for (const r of setups) {
+    r.p99Ratio = reference.p99 ? Number((r.p99 / reference.p99).toFixed(2)) : null;
+    r.cpuRatio = Number((r.cpuUsPerMessage / reference.cpuUsPerMessage).toFixed(2));
+  }
+  const result = { rate, seconds, pairs: PAIRS, loadAtStart, loadAtEnd: Number(loadavg()[0].toFixed(1)), setups, valid: short.length === 0, splitP99Met: setups[3].p99 <= reference.p99 + 1 };
+  console.log(`\nRelay at ${rate} msg/s for ${seconds} s over ${PAIRS} pairs (latency ms; CPU µs per message, instances + redis-server; ratios to one instance without Redis); load average ${loadAtStart} at start, ${result.loadAtEnd} at end\n`);
+  console.log('| setup | sent | delivered | p50 | p99 | p99 ratio | CPU µs/msg | CPU ratio |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of setups) console.log(`| ${r.setup} | ${r.sent} | ${r.delivered} | ${r.p50?.toFixed(2)} | ${r.p99?.toFixed(2)} | ${r.p99Ratio}× | ${r.cpuUsPerMessage.toFixed(1)} | ${r.cpuRatio}× |`);
+  if (!result.valid) console.log(`\nNot a valid run: ${short.map((r) => `${r.setup} sent ${r.sent} of ${planned}, delivered ${r.delivered}`).join('; ')} (a busy machine); no verdict.`);
+  else console.log(`\nGoal: split pair p99 ≤ single-instance p99 + 1 ms: ${setups[3].p99.toFixed(2)} vs ${(reference.p99 + 1).toFixed(2)} → ${result.splitP99Met ? 'met' : 'not met'}`);
+  return result;
 }
-console.log(`\nRelay at ${RATE} msg/s for ${SECONDS} s over ${PAIRS} pairs (latency ms; CPU µs per message, instances + redis-server); load average at start ${LOAD_AT_START}\n`);
-console.log('| setup | sent | delivered | p50 | p99 | CPU µs/msg |');
-console.log('|---|---|---|---|---|---|');
-for (const r of results) console.log(`| ${r.setup} | ${r.sent} | ${r.delivered} | ${r.p50?.toFixed(2)} | ${r.p99?.toFixed(2)} | ${r.cpuUsPerMessage.toFixed(1)} |`);
-// The load generator shares the machine: when it could not offer the rate, the latencies measure its own backlog.
-const planned = RATE * SECONDS;
-const short = results.filter((r) => r.sent < planned * 0.95 || r.delivered < r.sent);
-if (short.length > 0) {
-  console.log(`\nNot a valid run: ${short.map((r) => `${r.setup} sent ${r.sent} of ${planned}, delivered ${r.delivered}`).join('; ')} (a busy machine); no verdict.`);
-  process.exit(1);
+
+/** The `cluster` section: the four setups at each rate. Throws when it cannot run (no build, no redis-server). */
+export async function runCluster({ rates = [5000, 20000], seconds = 5 } = {}) {
+  if (!existsSync(MAIN)) throw new Error('build first: npm run build');
+  if (!REDIS) throw new Error('redis-server is not installed (apt-get install redis-server)');
+  const out = [];
+  for (const rate of rates) out.push(await runRate(rate, seconds));
+  return {
+    method: `${PAIRS} pairs of PeerJS-protocol clients send CANDIDATE frames (~0.15 KB) to their partner at a fixed offered rate for ${seconds} s, in four setups (one instance without Redis = the reference; one with Redis; two instances with each pair on one; two with each pair split, every message crossing Redis); latency = send → arrival (one clock); CPU = utime+stime of every instance and redis-server / messages delivered. A setup whose load process could not offer 95 % of the rate makes the run invalid (no verdict).`,
+    rates: out,
+  };
 }
-const reference = results[0].p99;
-const splitP99 = results[3].p99;
-console.log(`\nGoal: split pair p99 ≤ single-instance p99 + 1 ms: ${splitP99.toFixed(2)} vs ${(reference + 1).toFixed(2)} → ${splitP99 <= reference + 1 ? 'met' : 'not met'}`);
+
+// Run alone: node bench/cluster.mjs [rate] [seconds] — exits 1 when the run is not valid.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const r = await runCluster({ rates: [Number(process.argv[2] ?? 5000)], seconds: Number(process.argv[3] ?? 5) });
+  process.exit(r.rates.every((x) => x.valid) ? 0 : 1);
+}

@@ -66,13 +66,16 @@ function openSocket(url) {
     ws.on('error', (e) => fail(new Error(`ws: ${e.message}`)));
     ws.on('unexpected-response', (_req, res) => fail(new Error(`ws upgrade HTTP ${res.statusCode}`)));
     ws.on('close', (code) => fail(new Error(`ws closed ${code} before OPEN`)));
-    ws.once('message', (data) => {
+    // Our server tells a member its ICE servers (VCW-ICE) before PeerServer's OPEN; other VCW-* notices may come too.
+    ws.on('message', function first(data) {
       let msg;
       try {
         msg = JSON.parse(data.toString());
       } catch {
-        return fail(new Error('ws: first frame not JSON'));
+        return fail(new Error('ws: frame before OPEN not JSON'));
       }
+      if (typeof msg.type === 'string' && msg.type.startsWith('VCW-')) return;
+      ws.off('message', first);
       if (msg.type !== 'OPEN') return fail(new Error(`ws: ${msg.type} ${JSON.stringify(msg.payload ?? '').slice(0, 40)}`));
       clearTimeout(timer);
       ws.removeAllListeners('close');

@@ -65,6 +65,14 @@ if (r.relay) {
     [x.offeredPerSecond, 'ours', x.ours.deliveredPerSecond, x.ours.lost, x.ours.latencyMs.p50, x.ours.latencyMs.p99, x.ours.serverCpuPercent, mmm(x.ours.serverCpuMicrosPerMessage, '', 1), `**${x.cpuPerMessageRatio}×**`],
   ]));
 }
+if (r.cluster) {
+  const valid = r.cluster.rates.every((x) => x.valid);
+  out.push(`### 4b. Shared mode relay (${r.cluster.rates[0]?.pairs} pairs, ${r.cluster.rates[0]?.seconds} s per setup and rate)${load('cluster')}${valid ? '' : ' — not a valid run (the load process could not offer the rate)'}`, '');
+  const f = (v) => (typeof v === 'number' ? v.toFixed(2) : v);
+  table(['offered msg/s', 'setup', 'sent', 'delivered', 'p50 ms', 'p99 ms', 'p99 ratio', 'CPU µs per message', 'CPU ratio'], r.cluster.rates.flatMap((x) =>
+    x.setups.map((s) => [x.rate, s.setup, s.sent, s.delivered, f(s.p50), f(s.p99), `${s.p99Ratio}×`, s.cpuUsPerMessage.toFixed(1), `${s.cpuRatio}×`]),
+  ));
+}
 if (r.chat) {
   const c = r.chat;
   out.push(`### 5. Chat between 3 peers${load('chat')}`, '');

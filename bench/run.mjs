@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark in one bounded run on loopback, each figure beside its reference measured
 // in the same run. Prints a table per section and writes bench/results.json (see BENCHMARKS.md).
-//   node bench/run.mjs [--only weight,capacity,relay,join,guest,chat,mesh,reliability] [--no-build]
+//   node bench/run.mjs [--only weight,capacity,relay,cluster,join,guest,chat,mesh,reliability] [--no-build]
 // `reliability` (recovery and detection times, ~5 min, needs root for a network namespace) runs only when named.
 // With --only, the other sections of an existing results.json are kept (each section has its own date).
 import { execFileSync, spawn } from 'node:child_process';
@@ -9,13 +9,14 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromiumPath } from '../test/support/chromium.mjs';
+import { runCluster } from './cluster.mjs';
 import { runCapacity, runRelay } from './server.mjs';
 import { mmm, printTable } from './lib/stats.mjs';
 import { runWeight } from './weight.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench/results.json');
-const SECTIONS = ['weight', 'capacity', 'relay', 'join', 'guest', 'chat', 'mesh'];
+const SECTIONS = ['weight', 'capacity', 'relay', 'cluster', 'join', 'guest', 'chat', 'mesh'];
 /** Sections that run only when asked for with --only (they would push the default run past 10 minutes). */
 const OPTIONAL = ['reliability'];
 // Each browser benchmark runs in a fresh browser; the mesh floor and the widget mesh in two, one after the other.
@@ -234,6 +235,11 @@ for (const section of only) {
     if (section === 'weight') results.weight = runWeight();
     else if (section === 'capacity') results.capacity = await runCapacity();
     else if (section === 'relay') results.relay = await runRelay();
+    else if (section === 'cluster') {
+      results.cluster = await runCluster();
+      // A run the load process could not offer is no figure (see bench/cluster.mjs).
+      if (!results.cluster.rates.every((r) => r.valid)) throw new Error('the load process could not offer the rate (a busy machine): no valid figures');
+    }
     else {
       const data = await runBrowserBench(section);
       results[BROWSER_KEYS[section]] = data;

@@ -173,6 +173,17 @@ async function cpuPercentOver(pid, ms) {
 }
 
 const STEPS = [1000, 5000, 10000];
+/**
+ * Warm-up clients, connected and closed before the baseline: enough for V8 to optimise the connection paths, so the
+ * compiled code (a fixed cost of the process, ≈ 1 MB for ours) is in the baseline and not spread over the clients.
+ */
+const WARM_CLIENTS = 1000;
+/**
+ * Memory is read once every client is idle the way it stays: each has sent a HEARTBEAT (every 5 s, as PeerJS) and,
+ * on ours, answered a ping (every 4 s). Read right after the connects, the clients that had not yet sent anything
+ * had not yet grown their server-side receive buffers — most of stock's, whose connects are faster.
+ */
+const IDLE_MS = 6000;
 const JOIN_RATE = 500;
 const JOIN_SECONDS = 6;
 
@@ -180,8 +191,9 @@ async function capacityOf(kind, load, steps) {
   const server = await startServer(kind);
   try {
     const target = { kind, port: server.port };
-    // Warm-up: compile the connection paths once, then drop those clients, so the baseline is a warm process.
-    await load.call('connect', { target, count: 200, roomPrefix: 'warm' });
+    // Warm-up: compile the connection paths, then drop those clients, so the baseline is a warm process.
+    await load.call('connect', { target, count: WARM_CLIENTS, roomPrefix: 'warm' });
+    await sleep(IDLE_MS);
     await load.call('closeAll', {});
     const baseKiB = await settledRss(server.pid);
     const baseGc = await server.gcMemory();
@@ -192,6 +204,7 @@ async function capacityOf(kind, load, steps) {
       const r = await load.call('connect', { target, count: clients - heldNow, window: 100, roomPrefix: `cap${clients}` });
       const connectCpuMs = ((cpuSeconds(server.pid) - cpu0) * 1000) / Math.max(1, r.ok);
       heldNow += r.ok;
+      await sleep(IDLE_MS);
       const rssKiB = await settledRss(server.pid);
       const idleCpu = await cpuPercentOver(server.pid, 2000);
       const gc = await server.gcMemory();
@@ -260,7 +273,7 @@ export async function runCapacity({ steps = STEPS } = {}) {
     });
     const result = {
       method:
-        'Clients are PeerJS-protocol WebSockets from one separate load process. Ours: POST /api/rooms/{room}/join (8 per room) then the WebSocket; stock: the WebSocket with a random id. Connected = OPEN received. Memory per client = (RSS with the clients held − RSS of the warm idle process) / clients, read twice: as it stands once RSS settles, and right after a full GC in the server (V8 low-memory notification through the inspector), which drops floating garbage; the goal uses the after-GC figure. Heap = V8 heapUsed after the same GC. Join = ours POST + WebSocket until OPEN; stock WebSocket until OPEN; open-loop at the rate while the largest step stays connected. Server CPU (utime+stime from /proc) per connect and during the joins.',
+        `Clients are PeerJS-protocol WebSockets from one separate load process. Ours: POST /api/rooms/{room}/join (8 per room) then the WebSocket; stock: the WebSocket with a random id. Connected = OPEN received. Warm-up: ${WARM_CLIENTS} clients connected and closed before the baseline. Memory is read ${IDLE_MS / 1000} s after a step's connects (every client has sent a heartbeat and answered a ping). Memory per client = (RSS with the clients held − RSS of the warm idle process) / clients, read twice: as it stands once RSS settles, and right after a full GC in the server (V8 low-memory notification through the inspector), which drops floating garbage; the goal uses the after-GC figure. Heap = V8 heapUsed after the same GC. Join = ours POST + WebSocket until OPEN; stock WebSocket until OPEN; open-loop at the rate while the largest step stays connected. Server CPU (utime+stime from /proc) per connect and during the joins.`,
       stock,
       ours,
       ratios: rows,

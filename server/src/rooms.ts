@@ -15,16 +15,28 @@ export type ReleaseReason = 'disconnected' | 'gone' | 'expired' | 'removed';
 
 interface Seat extends Member {
   connected: boolean;
+  /** Its socket arrived at least once (`connect` was emitted for it). */
+  joined: boolean;
   timer: NodeJS.Timeout | undefined;
 }
 
+/** A room's seats in the order they were taken, with the room's name: one string per room, not one per member. */
+class RoomSeats extends Map<string, Seat> {
+  constructor(readonly name: string) {
+    super();
+  }
+}
+
 export type RoomEvents = {
-  /** A seat became connected: its socket arrived (not again for a socket replacing a connected one). */
+  /** A seat became connected for the first time: its socket arrived (once per seat, not again for a later socket). */
   connect: [room: string, peerId: string, name: string];
-  /** A seat was freed: the peer disconnected or never came. `members` are the peers still connected. */
-  release: [room: string, peerId: string, reason: ReleaseReason, members: Member[]];
+  /**
+   * A seat was freed: the peer disconnected or never came. `members` are the peers still connected; `name` the
+   * freed seat's; `joined` whether its socket ever arrived (`connect` was emitted for it).
+   */
+  release: [room: string, peerId: string, reason: ReleaseReason, members: Member[], name: string, joined: boolean];
   /** Shared mode: a seat dropped without a word (its member sits on another instance now, or its lease lapsed). */
-  forget: [room: string, peerId: string];
+  forget: [room: string, peerId: string, joined: boolean];
 };
 
 /** Who holds the seats (reserved or connected), as the widgets are told. */
@@ -32,8 +44,9 @@ const member = ({ peerId, name, role }: Seat): Member => ({ peerId, name, role }
 const membersOf = (seats: Map<string, Seat>): Member[] => [...seats.values()].map(member);
 
 export class Rooms extends EventEmitter<RoomEvents> {
-  private readonly rooms = new Map<string, Map<string, Seat>>();
-  private readonly roomOfPeer = new Map<string, string>();
+  private readonly rooms = new Map<string, RoomSeats>();
+  /** Each seat holder's room (its seats, which carry the name). */
+  private readonly roomOfPeer = new Map<string, RoomSeats>();
 
   constructor(private readonly maxPeers: number, private readonly seatTimeoutMs: number) {
     super();
@@ -54,25 +67,34 @@ export class Rooms extends EventEmitter<RoomEvents> {
    * capacity check: `reserve` checks first; in shared mode Redis has already granted it.
    */
   adopt(room: string, peerId: string, name: string, role: Role): void {
-    const seats = this.rooms.get(room) ?? new Map<string, Seat>();
-    const seat: Seat = { peerId, name, role, connected: false, timer: undefined };
+    const seats = this.seatsOf(room);
+    const seat: Seat = { peerId, name, role, connected: false, joined: false, timer: undefined };
     seat.timer = setTimeout(() => this.release(peerId, 'expired'), this.seatTimeoutMs);
     seat.timer.unref();
     seats.set(peerId, seat);
-    this.rooms.set(room, seats);
-    this.roomOfPeer.set(peerId, room);
+    this.roomOfPeer.set(peerId, seats);
+  }
+
+  /** The room's seats, created (empty, and kept) when the room has none. */
+  private seatsOf(room: string): RoomSeats {
+    let seats = this.rooms.get(room);
+    if (!seats) {
+      seats = new RoomSeats(room);
+      this.rooms.set(room, seats);
+    }
+    return seats;
   }
 
   /** Shared mode: drop a seat without telling anyone (its member now sits on another instance). */
   forget(peerId: string): void {
-    const room = this.roomOfPeer.get(peerId);
-    if (room === undefined) return;
+    const seats = this.roomOfPeer.get(peerId);
+    if (seats === undefined) return;
     this.roomOfPeer.delete(peerId);
-    const seats = this.rooms.get(room);
-    clearTimeout(seats?.get(peerId)?.timer);
-    seats?.delete(peerId);
-    if (seats?.size === 0) this.rooms.delete(room);
-    this.emit('forget', room, peerId);
+    const seat = seats.get(peerId);
+    clearTimeout(seat?.timer);
+    seats.delete(peerId);
+    if (seats.size === 0) this.rooms.delete(seats.name);
+    this.emit('forget', seats.name, peerId, seat?.joined ?? false);
   }
 
   /** The members of `room` connected here (whom a notice about the room reaches). */
@@ -101,23 +123,25 @@ export class Rooms extends EventEmitter<RoomEvents> {
    */
   connect(room: string, peerId: string, name: string, role: Role = 'guest'): { others: Member[] | null } | null {
     const current = this.roomOfPeer.get(peerId);
-    if (current !== undefined && current !== room) return null;
-    const seats = this.rooms.get(room) ?? new Map<string, Seat>();
-    let seat = seats.get(peerId);
+    if (current !== undefined && current.name !== room) return null;
+    let seat = current?.get(peerId);
     let others: Member[] | null = null;
     if (!seat) {
-      if (seats.size >= this.maxPeers) return null;
-      others = membersOf(seats);
-      seat = { peerId, name, role, connected: false, timer: undefined };
+      const existing = this.rooms.get(room);
+      if ((existing?.size ?? 0) >= this.maxPeers) return null;
+      others = existing ? membersOf(existing) : [];
+      const seats = existing ?? this.seatsOf(room);
+      seat = { peerId, name, role, connected: false, joined: false, timer: undefined };
       seats.set(peerId, seat);
-      this.rooms.set(room, seats);
-      this.roomOfPeer.set(peerId, room);
+      this.roomOfPeer.set(peerId, seats);
     }
     clearTimeout(seat.timer);
     seat.timer = undefined;
-    const fresh = !seat.connected;
     seat.connected = true;
-    if (fresh) this.emit('connect', room, peerId, seat.name);
+    if (!seat.joined) {
+      seat.joined = true;
+      this.emit('connect', room, peerId, seat.name);
+    }
     return { others };
   }
 
@@ -126,8 +150,7 @@ export class Rooms extends EventEmitter<RoomEvents> {
    * kept, but as a reservation again — released as `expired` when the new socket does not arrive in time.
    */
   detach(peerId: string): void {
-    const room = this.roomOfPeer.get(peerId);
-    const seat = room === undefined ? undefined : this.rooms.get(room)?.get(peerId);
+    const seat = this.roomOfPeer.get(peerId)?.get(peerId);
     if (!seat) return;
     seat.connected = false;
     clearTimeout(seat.timer);
@@ -137,30 +160,26 @@ export class Rooms extends EventEmitter<RoomEvents> {
 
   /** Free a peer's seat. Deletes the room when it is empty. Safe to call for unknown peers. */
   release(peerId: string, reason: ReleaseReason): void {
-    const room = this.roomOfPeer.get(peerId);
-    if (room === undefined) return;
+    const seats = this.roomOfPeer.get(peerId);
+    if (seats === undefined) return;
     this.roomOfPeer.delete(peerId);
-    const seats = this.rooms.get(room);
-    if (!seats) return;
     const seat = seats.get(peerId);
     clearTimeout(seat?.timer);
     seats.delete(peerId);
-    if (seats.size === 0) this.rooms.delete(room);
+    if (seats.size === 0) this.rooms.delete(seats.name);
     const members = [...seats.values()].filter((s) => s.connected).map(member);
-    this.emit('release', room, peerId, reason, members);
+    this.emit('release', seats.name, peerId, reason, members, seat?.name ?? '', seat?.joined ?? false);
   }
 
   /** Who holds a seat in `peerId`'s room, `peerId` aside: `connected` (sockets up) and everyone (reserved too). */
   othersOf(peerId: string): { connected: Member[]; all: Member[] } {
-    const room = this.roomOfPeer.get(peerId);
-    const seats = [...(room === undefined ? [] : this.rooms.get(room)?.values() ?? [])].filter((s) => s.peerId !== peerId);
+    const seats = [...(this.roomOfPeer.get(peerId)?.values() ?? [])].filter((s) => s.peerId !== peerId);
     return { connected: seats.filter((s) => s.connected).map(member), all: seats.map(member) };
   }
 
   /** This member as the room knows it. */
   memberOf(peerId: string): Member | undefined {
-    const room = this.roomOfPeer.get(peerId);
-    const seat = room === undefined ? undefined : this.rooms.get(room)?.get(peerId);
+    const seat = this.roomOfPeer.get(peerId)?.get(peerId);
     return seat && member(seat);
   }
 
@@ -176,7 +195,7 @@ export class Rooms extends EventEmitter<RoomEvents> {
   }
 
   roomOf(peerId: string): string | undefined {
-    return this.roomOfPeer.get(peerId);
+    return this.roomOfPeer.get(peerId)?.name;
   }
 
   stats(): { rooms: number; peers: number } {

@@ -53,6 +53,21 @@ export function newPeerId(): string {
   return randomBytes(16).toString('hex');
 }
 
+/** Characters of the ticket's signature PeerServer holds as the token: 132 bits. */
+const PEER_TOKEN_LENGTH = 22;
+
+/**
+ * What PeerServer holds as a socket's token: the start of the ticket's signature (132 of its 256 bits). Each
+ * ticket has one, and two tickets never share it, so PeerServer re-attaches a socket of the same ticket and refuses
+ * (ID-TAKEN) one of another ticket, as it would with the whole ticket — but it keeps its token for the socket's
+ * life (with the URL it was read from), and this is an eighth of the ticket's length (see BENCHMARKS.md, memory
+ * per client). Only for a ticket that passed `verify`.
+ */
+export function peerToken(ticket: string): string {
+  const dot = ticket.indexOf('.');
+  return ticket.slice(dot + 1, dot + 1 + PEER_TOKEN_LENGTH);
+}
+
 export class Tickets {
   constructor(private readonly secret: Buffer, private readonly ttlSeconds: number) {}
 

@@ -18,7 +18,7 @@ import { Registration } from '../src/signaling/registration.js';
 import { Registry } from '../src/signaling/registry.js';
 import { admit } from '../src/signaling/upgrade-guard.js';
 import type { Support } from '../src/support/support.js';
-import { Tickets } from '../src/tickets.js';
+import { peerToken, Tickets } from '../src/tickets.js';
 
 /** A socket that records whether it was terminated (what registration sends it, its ICE servers, goes nowhere). */
 function fakeSocket(): WebSocket & { terminated: boolean } {
@@ -26,10 +26,10 @@ function fakeSocket(): WebSocket & { terminated: boolean } {
   return socket as unknown as WebSocket & { terminated: boolean };
 }
 
-/** A PeerServer client as PeerServer would have built it from a URL: the id and token it read. */
-function fakeClient(id: string, token: string, socket: WebSocket): IClient & { sent: object[] } {
+/** A PeerServer client as PeerServer would have built it from a URL: the id and the token (ticket signature) it read. */
+function fakeClient(id: string, ticket: string, socket: WebSocket): IClient & { sent: object[] } {
   const sent: object[] = [];
-  return { sent, getId: () => id, getToken: () => token, getSocket: () => socket, send: (m: object) => void sent.push(m) } as unknown as IClient & { sent: object[] };
+  return { sent, getId: () => id, getToken: () => peerToken(ticket), getSocket: () => socket, send: (m: object) => void sent.push(m) } as unknown as IClient & { sent: object[] };
 }
 
 const noTurn = { for: () => [], drop: () => {} } as unknown as TurnGrants;
@@ -48,7 +48,7 @@ test('a client registered under an id or ticket other than the admitted one is c
 
   // PeerServer read the victim's id; the guard admitted the attacker's id and ticket.
   const socket = fakeSocket();
-  registration.watch(socket, admitted(attackerTicket));
+  registration.watch(socket, admitted(attackerTicket, attacker.peerId));
   const client = fakeClient(victim.peerId, attackerTicket, socket);
   registration.connected(client);
   assert.ok(socket.terminated, 'the socket is closed');
@@ -60,13 +60,13 @@ test('a client registered under an id or ticket other than the admitted one is c
 
   // The right id with a ticket other than the admitted one (even a genuine one) is refused as well.
   const other = fakeSocket();
-  registration.watch(other, admitted(tickets.issue('r', victim.peerId, 'Victim', Date.now() - 5000)));
+  registration.watch(other, admitted(tickets.issue('r', victim.peerId, 'Victim', Date.now() - 5000), victim.peerId));
   registration.connected(fakeClient(victim.peerId, tickets.issue('r', victim.peerId, 'Victim'), other));
   assert.ok(other.terminated);
 
   // The admitted id and ticket are taken, and its seat is freed by that id when it goes.
   const own = fakeSocket();
-  registration.watch(own, admitted(attackerTicket));
+  registration.watch(own, admitted(attackerTicket, attacker.peerId));
   const genuine = fakeClient(attacker.peerId, attackerTicket, own);
   registration.connected(genuine);
   assert.ok(!own.terminated && registry.has(attacker.peerId));
@@ -77,8 +77,8 @@ test('a client registered under an id or ticket other than the admitted one is c
 });
 
 /** An upgrade request the guard admitted with `ticket`. */
-function admitted(ticket: string): IncomingMessage {
-  const req = {} as IncomingMessage;
-  admit(req, ticket);
+function admitted(ticket: string, peerId: string): IncomingMessage {
+  const req = { url: '/signal/peerjs' } as IncomingMessage;
+  admit(req, ticket, peerId);
   return req;
 }

@@ -104,7 +104,7 @@ describe('rooms', () => {
     return r;
   };
   after(() => made.forEach((r) => r.clear()));
-  type Release = [room: string, peerId: string, reason: string, members: Member[]];
+  type Release = [room: string, peerId: string, reason: string, members: Member[], name: string, joined: boolean];
   const recorder = (r: Rooms) => {
     const events: Release[] = [];
     r.on('release', (...args) => events.push(args));
@@ -163,16 +163,32 @@ describe('rooms', () => {
     r.connect('x', a.peerId, 'A');
     r.connect('x', b.peerId, 'B');
     r.release(a.peerId, 'disconnected');
-    assert.deepEqual(events, [['x', a.peerId, 'disconnected', [{ peerId: b.peerId, name: 'B', role: 'guest' }]]]);
+    assert.deepEqual(events, [['x', a.peerId, 'disconnected', [{ peerId: b.peerId, name: 'B', role: 'guest' }], 'A', true]]);
     assert.equal(r.roomOf(a.peerId), undefined);
     r.release(a.peerId, 'disconnected');
     r.release(newPeerId(), 'expired');
     assert.equal(events.length, 1, 'releasing an unknown peer emits nothing');
     r.release(c.peerId, 'expired');
+    assert.deepEqual(events.at(-1), ['x', c.peerId, 'expired', [{ peerId: b.peerId, name: 'B', role: 'guest' }], 'C', false], 'a seat never connected had not joined');
     r.release(b.peerId, 'disconnected');
-    assert.deepEqual(events.at(-1), ['x', b.peerId, 'disconnected', []]);
+    assert.deepEqual(events.at(-1), ['x', b.peerId, 'disconnected', [], 'B', true]);
     assert.deepEqual(r.stats(), { rooms: 0, peers: 0 });
     assert.deepEqual(r.reserve('x', 'New')?.members, [], 'the room starts over');
+  });
+
+  test('a seat joins once: a socket replacing another is no second connect, and the release says it had joined', () => {
+    const r = rooms(4);
+    const released = recorder(r);
+    const connects: unknown[][] = [];
+    r.on('connect', (...args) => connects.push(args));
+    const a = r.reserve('x', 'A')!;
+    r.connect('x', a.peerId, 'A');
+    r.detach(a.peerId);
+    r.connect('x', a.peerId, 'A');
+    assert.deepEqual(connects, [['x', a.peerId, 'A']]);
+    r.detach(a.peerId);
+    r.release(a.peerId, 'expired');
+    assert.deepEqual(released, [['x', a.peerId, 'expired', [], 'A', true]]);
   });
 
   test('an unclaimed reservation expires; a connected seat does not', async () => {
@@ -182,7 +198,7 @@ describe('rooms', () => {
     r.connect('x', a.peerId, 'A');
     const b = r.reserve('x', 'B')!;
     await waitFor(() => events.length === 1, 2000);
-    assert.deepEqual(events[0], ['x', b.peerId, 'expired', [{ peerId: a.peerId, name: 'A', role: 'guest' }]]);
+    assert.deepEqual(events[0], ['x', b.peerId, 'expired', [{ peerId: a.peerId, name: 'A', role: 'guest' }], 'B', false]);
     await new Promise((resolve) => setTimeout(resolve, 150));
     assert.equal(events.length, 1, 'the connected seat stayed');
     assert.deepEqual(r.stats(), { rooms: 1, peers: 1 });

@@ -1,24 +1,24 @@
 /**
  * Room life as events, from the seats `Rooms` hands out: a seat claimed by its socket is `participant.joined` (and
  * the first one in a room `room.started`); a connected seat freed is `participant.left` (and the last one
- * `room.ended`). Reserved seats never claimed (expired) are no event. Costs one entry per connected member.
+ * `room.ended`). Reserved seats never claimed (expired) are no event. Costs one entry per room with connected members:
+ * `Rooms` says whether a freed seat had joined, and under which name.
  */
 import type { Rooms } from '../rooms.js';
 import type { CallEvents } from './call-events.js';
 
 export class RoomLifecycle {
-  /** Connected members by peer id. */
-  private readonly members = new Map<string, { room: string; name: string }>();
   /** Rooms with connected members: how many, and since when. */
   private readonly live = new Map<string, { count: number; since: number }>();
+  /** Members joined and not yet left, all rooms. */
+  private members = 0;
 
   constructor(rooms: Rooms, private readonly events: CallEvents) {
     rooms.on('connect', (room, peerId, name) => this.joined(room, peerId, name));
-    rooms.on('release', (room, peerId, reason) => {
-      const member = this.members.get(peerId);
-      if (!member) return;
-      this.members.delete(peerId);
-      this.events.publish('participant.left', { room, peerId, name: member.name, reason });
+    rooms.on('release', (room, peerId, reason, _members, name, joined) => {
+      if (!joined) return;
+      this.members--;
+      this.events.publish('participant.left', { room, peerId, name, reason });
       const state = this.live.get(room);
       if (state && --state.count === 0) {
         this.live.delete(room);
@@ -26,15 +26,16 @@ export class RoomLifecycle {
       }
     });
     // Shared mode: a member that moved to another instance is that instance's to report; here it is only uncounted.
-    rooms.on('forget', (room, peerId) => {
-      if (!this.members.delete(peerId)) return;
+    rooms.on('forget', (room, _peerId, joined) => {
+      if (!joined) return;
+      this.members--;
       const state = this.live.get(room);
       if (state && --state.count === 0) this.live.delete(room);
     });
   }
 
+  /** `Rooms` says so once per seat. */
   private joined(room: string, peerId: string, name: string): void {
-    if (this.members.has(peerId)) return;
     let state = this.live.get(room);
     if (!state) {
       state = { count: 0, since: Date.now() };
@@ -42,17 +43,17 @@ export class RoomLifecycle {
       this.events.publish('room.started', { room });
     }
     state.count++;
-    this.members.set(peerId, { room, name });
+    this.members++;
     this.events.publish('participant.joined', { room, peerId, name });
   }
 
   /** Connected members, all rooms. */
   get connected(): number {
-    return this.members.size;
+    return this.members;
   }
 
   clear(): void {
-    this.members.clear();
+    this.members = 0;
     this.live.clear();
   }
 }

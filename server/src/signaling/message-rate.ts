@@ -6,14 +6,19 @@
  */
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import { Bucket } from '../util/rate-limits.js';
 
 /** Close code for a socket that exceeded its message rate (1008 = policy violation). */
 export const RATE_LIMITED_CLOSE = 1008;
 
-/** A socket's message budget (null once it went over and is being closed). */
-const BUDGET = Symbol('budget');
-type Budgeted = WebSocket & { [BUDGET]?: Bucket | null };
+/**
+ * A socket's message budget, a token bucket kept on the socket itself rather than in an object of its own (memory
+ * per client): the messages it may still send (CLOSED once it went over and is being closed) and when they were
+ * last refilled.
+ */
+const TOKENS = Symbol('tokens');
+const REFILLED = Symbol('refilled');
+const CLOSED = -1;
+type Budgeted = WebSocket & { [TOKENS]?: number; [REFILLED]?: number };
 
 export class MessageRate {
   // The frame PeerServer is about to parse: our raw listener runs first on every socket, and PeerServer parses
@@ -26,13 +31,20 @@ export class MessageRate {
   constructor(private readonly perSecond: number, log: Logger) {
     // Listeners shared by every socket (their state lives on the socket): no closures per client.
     /** Spend one of the socket's message budget; over it, close the socket (once) and say so. */
+    const capacity = perSecond * 10;
     const overRate = function (this: Budgeted): boolean {
-      const budget = this[BUDGET];
-      if (!budget) return true;
-      if (budget.take()) return false;
+      const tokens = this[TOKENS];
+      if (tokens === undefined || tokens === CLOSED) return true;
+      const now = Date.now();
+      const refilled = Math.min(capacity, tokens + (Math.max(0, now - (this[REFILLED] ?? now)) / 1000) * perSecond);
+      this[REFILLED] = now;
+      if (refilled >= 1) {
+        this[TOKENS] = refilled - 1;
+        return false;
+      }
       // Over the rate: say why, stop reading (nothing more is parsed or relayed), and cut the connection
       // if the client does not finish the close handshake at once.
-      this[BUDGET] = null;
+      this[TOKENS] = CLOSED;
       log.debug({ rate: perSecond }, 'socket over its message rate: closed');
       this.close(RATE_LIMITED_CLOSE, 'rate-limited');
       this.pause();
@@ -49,7 +61,8 @@ export class MessageRate {
 
   /** Count this socket's frames (and pings) from now on; registered before PeerServer's own listener, it sees every frame first. */
   watch(socket: WebSocket): void {
-    (socket as Budgeted)[BUDGET] = new Bucket(this.perSecond * 10, this.perSecond);
+    (socket as Budgeted)[TOKENS] = this.perSecond * 10;
+    (socket as Budgeted)[REFILLED] = Date.now();
     socket.on('message', this.onFrame);
     // Browsers never ping; a client that floods pings (each answered with a pong) spends the same budget.
     socket.on('ping', this.overRate);

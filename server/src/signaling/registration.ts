@@ -19,7 +19,7 @@ import type { Rooms } from '../rooms.js';
 import type { SharedMode } from '../shared/cluster.js';
 import type { Claim } from '../shared/seats.js';
 import type { SupportService } from '../support/service.js';
-import { kindCode, type TicketClaims, type Tickets } from '../tickets.js';
+import { kindCode, peerToken, type TicketClaims, type Tickets } from '../tickets.js';
 import type { OfflineQueues } from './offline-queue.js';
 import type { Registry } from './registry.js';
 import { admittedTicket, sharedClaim } from './upgrade-guard.js';
@@ -51,22 +51,26 @@ export interface RegistrationDeps {
 export class Registration {
   /** How each socket closed, for the seat's release reason. */
   private readonly closeCodes = new WeakMap<WebSocket, number>();
-  /** The ticket each socket's upgrade was admitted with. */
+  /** The ticket each socket's upgrade was admitted with, until `connected` has checked it. */
   private readonly admitted = new WeakMap<WebSocket, string>();
-  /** The clients we took, with the claims of the ticket they were taken with. */
-  private readonly taken = new WeakMap<IClient, TicketClaims>();
+  /**
+   * The member clients we took, with their room (the string the seat holds, not a copy). Only what `replace` and
+   * `disconnected` need is kept per client: its id is PeerServer's, its seat is in `Rooms`.
+   */
+  private readonly members = new WeakMap<IClient, string>();
+  /** The support clients (waiting visitors, desks) we took. */
+  private readonly supportClients = new WeakSet<IClient>();
+  /**
+   * A new socket of an id that is registered already, with that id's socket as it was before PeerServer re-attached
+   * the client to the new one (same ticket): kept from `watch` until `connected`.
+   */
+  private readonly previous = new WeakMap<WebSocket, WebSocket>();
   /** Old sockets being replaced by a newer one of the same member: their close keeps the seat. */
   private readonly replaced = new WeakSet<WebSocket>();
-  /** Shared mode: the Redis claim each member socket was admitted with. */
+  /** Shared mode: the Redis claim each member socket was admitted with, until `connected` has read it. */
   private readonly claims = new WeakMap<WebSocket, Claim>();
-  /** One close listener shared by every socket (`this` is the socket). */
-  private readonly recordClose: (this: WebSocket, code: number) => void;
 
   constructor(private readonly deps: RegistrationDeps) {
-    const closeCodes = this.closeCodes;
-    this.recordClose = function (this: WebSocket, code: number) {
-      closeCodes.set(this, code);
-    };
     const { rooms, registry, offline, turn, log } = deps;
     rooms.on('release', (room, peerId, reason, members) => {
       offline.drop(peerId);
@@ -82,21 +86,28 @@ export class Registration {
   }
 
   /**
-   * On a new socket, before PeerServer's listeners: the release reason needs the close code, and the check in
-   * `connected` the ticket the upgrade was admitted with.
+   * On a new socket, before PeerServer's listeners: the check in `connected` needs the ticket the upgrade was
+   * admitted with.
    */
   watch(socket: WebSocket, req: IncomingMessage): void {
-    socket.on('close', this.recordClose);
     const ticket = admittedTicket(req);
     const claim = sharedClaim(req);
     if (claim) this.claims.set(socket, claim);
     if (ticket === undefined) return;
     this.admitted.set(socket, ticket);
+    const claims = this.deps.tickets.verify(ticket);
+    // PeerServer will re-attach its client of this id (same ticket) to this socket, and forget the one it had.
+    const previous = claims && this.deps.registry.socket(claims.peerId);
+    if (previous && previous !== socket) this.previous.set(socket, previous);
     // A member's socket that passed the guard hears its ICE servers, with its TURN credentials, first — before
     // PeerServer's OPEN, so the widget holds them before it dials or answers anyone. Nobody else gets any: not a
     // join answer, a renewal, a waiting visitor or a desk.
-    const claims = this.deps.tickets.verify(ticket);
     if (claims?.kind === 'member') socket.send(JSON.stringify({ type: Notice.ICE, payload: { iceServers: this.deps.turn.for(claims.peerId) } }));
+  }
+
+  /** A socket closed with `code` (before PeerServer hears of it): the release reason reads it. */
+  closed(socket: WebSocket, code: number): void {
+    this.closeCodes.set(socket, code);
   }
 
   /**
@@ -108,10 +119,10 @@ export class Registration {
   async replace(claims: TicketClaims, ticket: string): Promise<void> {
     const { registry, log } = this.deps;
     const client = registry.client(claims.peerId);
-    const socket = registry.socket(claims.peerId);
-    const held = client && this.taken.get(client);
-    if (!client || !socket || !held || claims.kind !== 'member' || held.kind !== 'member' || held.room !== claims.room) return;
-    if (client.getToken() === ticket) return;
+    const socket = client?.getSocket();
+    const room = client && this.members.get(client);
+    if (!client || !socket || room === undefined || claims.kind !== 'member' || room !== claims.room) return;
+    if (client.getToken() === peerToken(ticket)) return;
     log.debug({ room: claims.room, peer: claims.peerId }, 'socket replaced by a renewed ticket');
     this.replaced.add(socket);
     const gone = new Promise<void>((resolve) => {
@@ -131,11 +142,19 @@ export class Registration {
   connected(client: IClient): void {
     const { rooms, tickets, support, registry, offline, log } = this.deps;
     const socket = client.getSocket();
-    // PeerServer must have registered the very id and ticket the guard admitted (it reads the URL itself): any
-    // other client is closed at once and never takes, frees or receives anything.
-    const ticket = client.getToken();
+    // PeerServer must have registered the very id and ticket the guard admitted (it reads the URL itself; its
+    // token is the ticket's signature): any other client is closed at once and never takes, frees or receives anything.
+    const ticket = socket ? this.admitted.get(socket) : undefined;
     const claims = tickets.verify(ticket);
-    if (!socket || ticket !== this.admitted.get(socket) || claims?.peerId !== client.getId()) {
+    const previous = socket ? this.previous.get(socket) : undefined;
+    // Shared mode: who else holds a seat, as Redis said at the upgrade (up to MAX_PEERS − 1 members: not kept).
+    const claim = socket ? this.claims.get(socket) : undefined;
+    if (socket) {
+      this.admitted.delete(socket);
+      this.previous.delete(socket);
+      this.claims.delete(socket);
+    }
+    if (!socket || ticket === undefined || client.getToken() !== peerToken(ticket) || claims?.peerId !== client.getId()) {
       log.warn({ peer: client.getId() }, 'signaling socket registered with an id or ticket other than the one admitted: closed');
       socket?.terminate();
       return;
@@ -148,7 +167,6 @@ export class Registration {
     let seat = claims?.kind === 'member' ? rooms.connect(claims.room, claims.peerId, claims.name, claims.role) : undefined;
     // Shared mode, a seat this instance did not hold: Redis knows the whole room. A seat it still held (the member
     // moved here from another instance) needs no telling; one taken anew hears every holder, wherever they sit.
-    const claim = socket ? this.claims.get(socket) : undefined;
     if (seat?.others && claim && 'others' in claim) seat = { others: claim.status === 'held' ? null : claim.others };
     if (seat === null) {
       client.send({ type: 'ERROR', payload: { msg: 'room-full' } });
@@ -159,21 +177,20 @@ export class Registration {
     // desk that was forgotten: the widget knocks (or opens the desk) again.
     if (claims.kind !== 'member' && !support.accepts(claims.kind, claims.peerId, claims.room)) {
       // An older socket of the same ticket (still open after a decline) goes too: PeerServer now knows only this one.
-      const previous = registry.socket(claims.peerId);
-      if (previous && previous !== socket) previous.close(Close.NOT_WAITING, 'not-waiting');
+      if (previous) previous.close(Close.NOT_WAITING, 'not-waiting');
       socket?.close(Close.NOT_WAITING, 'not-waiting');
       return;
     }
     // PeerServer re-attaches a second socket with the same id and ticket silently: drop the old socket and
     // send the OPEN PeerServer leaves out, or the widget would wait for it forever.
     const id = client.getId();
-    const previous = registry.socket(id);
-    if (previous && previous !== socket) {
+    if (previous) {
       previous.terminate();
       client.send({ type: 'OPEN' });
     }
-    registry.register(id, client, socket);
-    this.taken.set(client, claims);
+    registry.register(id, client);
+    if (claims.kind === 'member') this.members.set(client, rooms.roomOf(id) ?? claims.room);
+    else this.supportClients.add(client);
     log.debug({ room: claims.room, peer: claims.peerId, kind: kindCode(claims.kind) }, 'peer registered');
     // Support sockets hear where they stand (after OPEN); nothing is queued for them.
     if (claims.kind !== 'member') return support.connected(claims.kind, id, claims.room);
@@ -201,14 +218,17 @@ export class Registration {
   // remove the tile at once even when the page's own goodbye on the data connection did not make it out.
   disconnected(client: IClient): void {
     const { rooms, support, registry } = this.deps;
-    // A client we never took (refused above) holds nothing: nothing is freed in its name.
-    const claims = this.taken.get(client);
-    if (!claims) return;
-    const id = claims.peerId;
-    const socket = registry.unregister(id, client);
+    // A client we never took (refused above) holds nothing: nothing is freed in its name. Its id is the one its
+    // ticket was checked for (in `connected`).
+    const member = this.members.has(client);
+    if (!member && !this.supportClients.has(client)) return;
+    const id = client.getId();
+    // The socket that closed (PeerServer lets a client go with it), or none when PeerServer dropped it itself.
+    const socket = client.getSocket() ?? undefined;
+    registry.unregister(id, client);
     // Replaced by the same member's newer socket: the seat waits for it.
     if (socket && this.replaced.has(socket)) rooms.detach(id);
-    else if (claims.kind === 'member') rooms.release(id, socket && this.closeCodes.get(socket) === GOING_AWAY ? 'gone' : 'disconnected');
+    else if (member) rooms.release(id, socket && this.closeCodes.get(socket) === GOING_AWAY ? 'gone' : 'disconnected');
     // A waiting visitor leaves its queue, a desk goes offline.
     else support.disconnected(id);
   }

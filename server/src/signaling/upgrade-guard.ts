@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import type { ApiErrorBody } from '../../../src/protocol/wire.js';
 import type { ServerDeps } from '../deps.js';
 import type { Claim } from '../shared/seats.js';
-import type { TicketClaims } from '../tickets.js';
+import { peerToken, type TicketClaims } from '../tickets.js';
 import { clientAddress } from '../util/client-address.js';
 import { SocketCounter } from '../util/rate-limits.js';
 import { PEERJS_KEY } from './mount.js';
@@ -31,15 +31,22 @@ function refuse(done: Done, status: number, error: string, message: string, head
 const ADDRESS = Symbol('address');
 /** Shared mode: the connection's place among its address's sockets in Redis. */
 const HOLDER = Symbol('holder');
-type Addressed = Duplex & { [ADDRESS]?: string; [HOLDER]?: string };
+type Addressed = Duplex & { [ADDRESS]?: string | undefined; [HOLDER]?: string | undefined };
 
 /** The ticket the guard admitted an upgrade request with. */
 const ADMITTED = Symbol('admitted');
 type Admitted = IncomingMessage & { [ADMITTED]?: string };
 
-/** Mark an upgrade request as admitted with this ticket (the guard's last step). */
-export function admit(req: IncomingMessage, ticket: string): void {
+/**
+ * Mark an upgrade request as admitted with this ticket for `peerId` (the guard's last step). PeerServer reads the
+ * URL itself and keeps the id and token it finds there for the socket's life, as slices of the whole URL: it is
+ * given the same URL with the ticket's signature as the token ({@link peerToken}) instead of the whole ticket.
+ */
+export function admit(req: IncomingMessage, ticket: string, peerId: string): void {
   (req as Admitted)[ADMITTED] = ticket;
+  const url = req.url ?? '';
+  const at = url.indexOf('?');
+  req.url = `${at < 0 ? url : url.slice(0, at)}?key=${PEERJS_KEY}&id=${peerId}&token=${peerToken(ticket)}`;
 }
 
 /** The ticket this upgrade request was admitted with (undefined when the guard did not admit it). */
@@ -66,10 +73,14 @@ export function upgradeGuard({ config, rooms, tickets, support, shared, log, ori
   const open = new SocketCounter(config.maxSocketsPerAddress);
   // One close listener shared by every TCP connection (the address rides on the socket).
   function releaseAddress(this: Addressed): void {
-    if (this[ADDRESS] !== undefined) open.release(this[ADDRESS]);
+    if (this[ADDRESS] === undefined) return;
+    open.release(this[ADDRESS]);
+    this[ADDRESS] = undefined;
   }
   function releaseHolder(this: Addressed): void {
-    if (this[HOLDER] !== undefined) shared?.sockets.release(this[HOLDER]);
+    if (this[HOLDER] === undefined) return;
+    shared?.sockets.release(this[HOLDER]);
+    this[HOLDER] = undefined;
   }
 
   return (info, done) => {
@@ -110,7 +121,7 @@ export function upgradeGuard({ config, rooms, tickets, support, shared, log, ori
       });
     }
     if (claims.kind === 'member' && !rooms.canConnect(claims.room, claims.peerId)) return refuse(done, 409, 'room-full', 'This room is full.');
-    accept(ticket, address, req, done);
+    accept(claims, ticket, address, req, done);
   }
 
   /** Shared mode: Redis says whether the seat is this member's (held, or free to take) across every instance. */
@@ -129,25 +140,26 @@ export function upgradeGuard({ config, rooms, tickets, support, shared, log, ori
     if (claim.status === 'forbidden') return refuse(done, 403, 'forbidden', 'You were removed from this call.');
     if (req.socket.destroyed) return refuse(done, 400, 'bad-request', 'The connection closed.');
     (req as Claimed)[CLAIM] = claim;
-    accept(ticket, address, req, done);
+    accept(claims, ticket, address, req, done);
   }
 
   /** The last step: the address's open sockets (across every instance in shared mode), then admitted. */
-  function accept(ticket: string, address: string, req: IncomingMessage, done: Done): void {
-    if (shared) return void acceptShared(ticket, address, req, done);
+  function accept(claims: TicketClaims, ticket: string, address: string, req: IncomingMessage, done: Done): void {
+    if (shared) return void acceptShared(claims, ticket, address, req, done);
     if (!open.acquire(address)) {
       log.debug({ address }, 'too many sockets');
       return refuse(done, 429, 'rate-limited', 'Too many open connections from your address.');
     }
-    // Counted until the TCP connection closes, whether or not the upgrade completes.
+    // Counted until the TCP connection closes, whether or not the upgrade completes. `on`, not `once`: a TCP
+    // socket closes once, and `once` would wrap the shared listener in a bound function and a state object per socket.
     (req.socket as Addressed)[ADDRESS] = address;
-    req.socket.once('close', releaseAddress);
-    admit(req, ticket);
+    req.socket.on('close', releaseAddress);
+    admit(req, ticket, claims.peerId);
     done(true);
   }
 
   /** Shared mode: the address's place is taken in Redis, held while the TCP connection lasts, and renewed by us. */
-  async function acceptShared(ticket: string, address: string, req: IncomingMessage, done: Done): Promise<void> {
+  async function acceptShared(claims: TicketClaims, ticket: string, address: string, req: IncomingMessage, done: Done): Promise<void> {
     let holder;
     try {
       holder = await shared!.sockets.acquire(address);
@@ -164,8 +176,8 @@ export function upgradeGuard({ config, rooms, tickets, support, shared, log, ori
       return refuse(done, 400, 'bad-request', 'The connection closed.');
     }
     (req.socket as Addressed)[HOLDER] = place;
-    req.socket.once('close', releaseHolder);
-    admit(req, ticket);
+    req.socket.on('close', releaseHolder);
+    admit(req, ticket, claims.peerId);
     done(true);
   }
 }
