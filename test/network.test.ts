@@ -18,6 +18,19 @@ const mediaOf = (w: VideoCallWidget, id: string) => (w as unknown as Internals).
 const dataOf = (w: VideoCallWidget, id: string) => (w as unknown as Internals).call.remotes.get(id)?.data;
 
 /** The far end's port of a peer connection's selected candidate pair (its ICE socket in the namespace). */
+/** The selected candidate pair's addresses, for a failure message. */
+async function pathOf(pc: RTCPeerConnection): Promise<string> {
+  const stats = await pc.getStats();
+  const paths: string[] = [];
+  stats.forEach((s) => {
+    if (s.type !== 'transport' || !s.selectedCandidatePairId) return;
+    const pair = stats.get(s.selectedCandidatePairId as string);
+    const [local, remote] = [pair && stats.get(pair.localCandidateId), pair && stats.get(pair.remoteCandidateId)];
+    paths.push(`${local?.address}:${local?.port} → ${remote?.address}:${remote?.port} (${remote?.protocol}, ${pair?.state})`);
+  });
+  return paths.join('; ') || 'none selected';
+}
+
 async function remotePort(pc: RTCPeerConnection): Promise<number | undefined> {
   const stats = await pc.getStats();
   let port: number | undefined;
@@ -129,7 +142,10 @@ describe('network failures (second browser in a network namespace)', function ()
     // connection loses its path, the data connection (heartbeats, chat) does not — no silence to act on.
     await executeServerCommand('vcw-netns-cut', { id: space.id, keepTcpPort: server.port, keepUdpPort: dataPort });
     const cutAt = performance.now();
-    await waitFor(() => states.includes('failed'), 'the media connection failed (ICE)', 60_000);
+    await waitFor(() => states.includes('failed'), 'the media connection failed (ICE)', 60_000).catch(async (error: Error) => {
+      // Say which path the media connection still had: the cut must leave it none.
+      throw new Error(`${error.message}: states ${states.join(',') || 'none'}, now ${pc.connectionState}, path ${await pathOf(pc)}`);
+    });
     const failedAfter = performance.now() - cutAt;
     // It was the media path alone: the data connection is up (so no silence), and the far browser is still there.
     equal(dataWhenFailed, 'connected', 'the data connection was still connected when the media connection failed');

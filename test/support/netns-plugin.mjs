@@ -2,7 +2,7 @@
 // of our own joined to this host by a veth pair (10.231.N.1 here, 10.231.N.2 there). Commands:
 //   'vcw-netns-create'                      → { id, hostIp, farIp }
 //   'vcw-netns-browser', { id, url }        starts Chromium (fake devices) in the namespace at `url`
-//   'vcw-netns-cut', { id, keepTcpPort?, keepUdpPort? }  drops every packet between the two ends (except TCP to that
+//   'vcw-netns-cut', { id, keepTcpPort?, keepUdpPort? }  drops every packet between the two ends, IPv4 and IPv6 (except TCP to that
 //                                           server port, and UDP from that port of the far browser)
 //   'vcw-netns-restore', { id }             lifts the cut
 //   'vcw-netns-eval', { id, expression }    evaluates an expression in that Chromium's page (DevTools protocol)
@@ -104,9 +104,13 @@ export function netnsPlugin() {
       (keepUdpPort ? ` ip daddr ${space.hostIp} udp sport ${Number(keepUdpPort)} accept;` : '');
     const keepIn = (keepTcpPort ? `ip saddr ${space.hostIp} tcp sport ${Number(keepTcpPort)} accept;` : '') +
       (keepUdpPort ? ` ip saddr ${space.hostIp} udp dport ${Number(keepUdpPort)} accept;` : '');
+    // Everything over the namespace's link goes, IPv6 included: the veth pair has IPv6 link-local addresses, and an
+    // ICE pair over them kept a media path alive through a cut that matched IPv4 addresses only (a test waited 60 s
+    // for an ICE failure that never came).
+    const link = `${id}f`;
     const rules = `table inet vcwcut {
-      chain out { type filter hook output priority 0; policy accept; ${keepOut} ip daddr ${space.hostIp} drop; }
-      chain in { type filter hook input priority 0; policy accept; ${keepIn} ip saddr ${space.hostIp} drop; }
+      chain out { type filter hook output priority 0; policy accept; ${keepOut} oifname "${link}" drop; }
+      chain in { type filter hook input priority 0; policy accept; ${keepIn} iifname "${link}" drop; }
     }`;
     execFileSync(IP, ['netns', 'exec', id, NFT, '-f', '-'], { input: rules, stdio: ['pipe', 'pipe', 'pipe'] });
     return true;
