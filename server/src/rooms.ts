@@ -87,14 +87,8 @@ export class Rooms extends EventEmitter<RoomEvents> {
 
   /** Shared mode: drop a seat without telling anyone (its member now sits on another instance). */
   forget(peerId: string): void {
-    const seats = this.roomOfPeer.get(peerId);
-    if (seats === undefined) return;
-    this.roomOfPeer.delete(peerId);
-    const seat = seats.get(peerId);
-    clearTimeout(seat?.timer);
-    seats.delete(peerId);
-    if (seats.size === 0) this.rooms.delete(seats.name);
-    this.emit('forget', seats.name, peerId, seat?.joined ?? false);
+    const taken = this.unseat(peerId);
+    if (taken) this.emit('forget', taken.seats.name, peerId, taken.seat?.joined ?? false);
   }
 
   /** The members of `room` connected here (whom a notice about the room reaches). */
@@ -160,15 +154,23 @@ export class Rooms extends EventEmitter<RoomEvents> {
 
   /** Free a peer's seat. Deletes the room when it is empty. Safe to call for unknown peers. */
   release(peerId: string, reason: ReleaseReason): void {
+    const taken = this.unseat(peerId);
+    if (!taken) return;
+    const { seats, seat } = taken;
+    const members = [...seats.values()].filter((s) => s.connected).map(member);
+    this.emit('release', seats.name, peerId, reason, members, seat?.name ?? '', seat?.joined ?? false);
+  }
+
+  /** Take `peerId`'s seat out of its room (and the room out when it empties); undefined for an unknown peer. */
+  private unseat(peerId: string): { seats: RoomSeats; seat: Seat | undefined } | undefined {
     const seats = this.roomOfPeer.get(peerId);
-    if (seats === undefined) return;
+    if (seats === undefined) return undefined;
     this.roomOfPeer.delete(peerId);
     const seat = seats.get(peerId);
     clearTimeout(seat?.timer);
     seats.delete(peerId);
     if (seats.size === 0) this.rooms.delete(seats.name);
-    const members = [...seats.values()].filter((s) => s.connected).map(member);
-    this.emit('release', seats.name, peerId, reason, members, seat?.name ?? '', seat?.joined ?? false);
+    return { seats, seat };
   }
 
   /** Who holds a seat in `peerId`'s room, `peerId` aside: `connected` (sockets up) and everyone (reserved too). */
