@@ -48,8 +48,15 @@ export interface Proc {
 }
 
 /** Spawn a helper process and wait until `ready(output)` says it is up. */
-async function spawnUntil(cmd: string, args: string[], cwd: string, port: number, ready: (output: string) => boolean): Promise<Proc> {
-  const proc = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+async function spawnUntil(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  port: number,
+  ready: (output: string) => boolean | Promise<boolean>,
+  env: Record<string, string> = {},
+): Promise<Proc> {
+  const proc = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(proc);
   let output = '';
   proc.stdout!.on('data', (c: Buffer) => (output += c.toString()));
@@ -98,31 +105,14 @@ export async function startRedis(port?: number): Promise<Proc & { url: string }>
 /** haproxy with `cfg` (a path), variables given through its environment; ready once it listens on `port`. */
 export async function startHaproxy(cfg: string, port: number, env: Record<string, string>): Promise<Proc> {
   const dir = mkdtempSync(join(tmpdir(), 'vcw-haproxy-'));
-  const proc = spawn(HAPROXY!, ['-db', '-f', cfg], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(proc);
-  let output = '';
-  proc.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  proc.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => (children.delete(proc), resolve())));
-  await waitFor(
-    async () => {
-      if (proc.exitCode !== null) throw new Error(`haproxy exited: ${output.slice(-2000)}`);
-      return fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
-    },
-    10_000,
-    () => `haproxy did not start: ${output.slice(-2000)}`,
-  );
-  let stopped: Promise<void> | undefined;
+  const ready = () => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
+  const haproxy = await spawnUntil(HAPROXY!, ['-db', '-f', cfg], dir, port, ready, env);
   return {
-    port,
-    proc,
-    logs: () => output,
-    stop: () =>
-      (stopped ??= (async () => {
-        if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-        await exited;
-        rmSync(dir, { recursive: true, force: true });
-      })()),
+    ...haproxy,
+    stop: async () => {
+      await haproxy.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
