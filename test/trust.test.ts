@@ -11,6 +11,18 @@ function dataConnection(w: VideoCallWidget, peer: string): Conn {
   return call.remotes.get(peer)!.data;
 }
 
+/** The chat messages `from` sends `to`, as they cross the wire, and the signatures it sends after each (by id). */
+function framesFrom(to: VideoCallWidget, from: VideoCallWidget) {
+  const chats: Array<Record<string, unknown>> = [];
+  const sigs = new Map<string, Record<string, unknown>>();
+  dataConnection(to, selfId(from)).on('data', (d) => {
+    const frame = d as Record<string, unknown>;
+    if (frame.t === 'chat') chats.push(frame);
+    if (frame.t === 'sig') sigs.set(frame.id as string, frame);
+  });
+  return { chats, sigs };
+}
+
 const SECRET = 'trust-test-room-token-secret-0123456789';
 const AGENT_KEY = 'trust-test-agent-key-0123456789';
 const now = () => Math.floor(Date.now() / 1000);
@@ -60,13 +72,7 @@ describe('trust: vouched names, signed chat and history', function () {
     equal(spoof.name, 'Mallory', 'under the name the server vouched for');
     // Carol's own certificate and signature, lifted from a real message of hers (they follow it in a frame of their
     // own), on other text sent on Mallory's connection: Mallory's line, whatever signature it carries.
-    const carols: Array<Record<string, unknown>> = [];
-    const sigs = new Map<string, Record<string, unknown>>();
-    dataConnection(mallory, selfId(carol)).on('data', (d) => {
-      const frame = d as Record<string, unknown>;
-      if (frame.t === 'chat') carols.push(frame);
-      if (frame.t === 'sig') sigs.set(frame.id as string, frame);
-    });
+    const { chats: carols, sigs } = framesFrom(mallory, carol);
     await carol.sendMessage('Hello from Carol');
     const real = await waitFor(() => carols[0], 'Mallory holds a real message of Carol\'s');
     assert(real.sig === undefined, 'a message goes out before its signature');
@@ -84,13 +90,7 @@ describe('trust: vouched names, signed chat and history', function () {
     const room = uniqueRoom();
     const [mallory, carol] = (await inACall(server, room, ['Mallory', 'Carol'])) as [VideoCallWidget, VideoCallWidget];
     // Carol's messages as they cross the wire, and the signatures she sends after each.
-    const carols: Array<Record<string, unknown>> = [];
-    const sigs = new Map<string, Record<string, unknown>>();
-    dataConnection(mallory, selfId(carol)).on('data', (d) => {
-      const frame = d as Record<string, unknown>;
-      if (frame.t === 'chat') carols.push(frame);
-      if (frame.t === 'sig') sigs.set(frame.id as string, frame);
-    });
+    const { chats: carols, sigs } = framesFrom(mallory, carol);
     for (let i = 0; i < 3; i++) await carol.sendMessage(`Carol ${i}`);
     await waitFor(() => carols.length === 3 && sigs.size === 3 && mallory.messages.length === 3, 'Mallory holds Carol\'s three messages and their signatures');
     assert(carols.every((m) => m.sig === undefined), 'a message goes out before its signature');
