@@ -18,7 +18,7 @@ import { StatsController } from './stats-controller.js';
 
 /** What the trust chunk's `Signer` does for the session: sign our chat messages, check everyone's. */
 interface Signer {
-  sign(m: ChatWireFields): Promise<Signed>;
+  sign(m: ChatWireFields): Promise<Required<Signed>>;
   check: Check;
 }
 
@@ -226,7 +226,7 @@ export class Session implements SessionHandle {
     // Signed after it went out, so that it can be passed on as history (unsigned if the server cannot certify us
     // right now): the others keep the signature with the message.
     void this.#signing(call).then((signer) => signer.sign(wire)).then(({ cert, sig }) => {
-      if (this.call !== call || !cert || !sig) return;
+      if (this.call !== call) return;
       this.chat.attach(call.selfId, wire.id, { cert, sig });
       call.broadcast({ v: 1, t: 'sig', id: wire.id, cert, sig });
     }, () => undefined);
