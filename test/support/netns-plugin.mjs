@@ -100,10 +100,12 @@ export function netnsPlugin() {
     if (!space) throw new Error(`no namespace ${id}`);
     // keepTcpPort: the server's port on the host end (signaling); keepUdpPort: a port of the far browser's own (one
     // peer connection's ICE socket).
-    const keepOut = (keepTcpPort ? `ip daddr ${space.hostIp} tcp dport ${Number(keepTcpPort)} accept;` : '') +
-      (keepUdpPort ? ` ip daddr ${space.hostIp} udp sport ${Number(keepUdpPort)} accept;` : '');
-    const keepIn = (keepTcpPort ? `ip saddr ${space.hostIp} tcp sport ${Number(keepTcpPort)} accept;` : '') +
-      (keepUdpPort ? ` ip saddr ${space.hostIp} udp dport ${Number(keepUdpPort)} accept;` : '');
+    // Matched by port alone, in both address families: the pair that ICE selected for the kept connection may run
+    // over the veth pair's IPv6 link-local addresses as well as over its IPv4 ones.
+    const keepOut = (keepTcpPort ? `tcp dport ${Number(keepTcpPort)} accept;` : '') +
+      (keepUdpPort ? ` udp sport ${Number(keepUdpPort)} accept;` : '');
+    const keepIn = (keepTcpPort ? `tcp sport ${Number(keepTcpPort)} accept;` : '') +
+      (keepUdpPort ? ` udp dport ${Number(keepUdpPort)} accept;` : '');
     // Everything over the namespace's link goes, IPv6 included: the veth pair has IPv6 link-local addresses, and an
     // ICE pair over them kept a media path alive through a cut that matched IPv4 addresses only (a test waited 60 s
     // for an ICE failure that never came).
