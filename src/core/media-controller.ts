@@ -61,6 +61,11 @@ export class MediaController implements ReactiveController {
     return this.acquirer ? this.acquirer(this) : Promise.reject(new WidgetError('no-device', 'The devices part is not loaded.'));
   }
 
+  /** Whether every device wanted is held already: `acquire()` has nothing to ask the browser for. */
+  get ready(): boolean {
+    return (!this.micOn || !!this.audioTrack) && (!this.camOn || !!this.videoTrack);
+  }
+
   /** Re-render the host (the state changed). */
   changed(): void {
     this.#host.requestUpdate();

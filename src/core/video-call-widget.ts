@@ -481,12 +481,13 @@ export class VideoCallWidget extends LitElement {
       this.#setState('joining');
       const chunk: Promise<CallChunk> = import('../call/index.js');
       const kit = await this.#extras();
+      const held = this.media.ready;
       const tracks = this.media.acquire();
       tracks.catch(() => undefined);
       // Camera and microphone already allowed on this site: the call is set up while they open (the calls carry
       // stand-ins until then). Otherwise the person answers the browser's prompt first, so nobody in the call sees
-      // someone arrive who then refuses.
-      if (!(await kit.allowed())) await tracks;
+      // someone arrive who then refuses. Held already (the preview has them): nothing to ask.
+      if (!held && !(await kit.allowed())) await tracks;
       const lazy = await chunk;
       abort.signal.throwIfAborted();
       // The support flow: an agent's admission handed us a seat, or a visitor waits in the queue for one.
