@@ -5,6 +5,13 @@ import type { VideoCallWidget } from '../src/index.js';
 import { assert, equal } from './assert.js';
 import { addWidget, loadWidget, remotes, removeWidgets, startServer, stopAllServers, uniqueRoom, waitFor, type TestServer } from './helpers.js';
 
+// Other test files run beside this one in the same browser and origin, and one that picks a device leaves it
+// remembered in localStorage (host-contract, features): a widget here would then switch to it exactly, a second
+// getUserMedia this file counts as a prompt. This page's widgets see no earlier visit's devices.
+const nativeGetItem = Storage.prototype.getItem;
+Storage.prototype.getItem = function (this: Storage, key: string) {
+  return key === 'vcw-devices' ? null : nativeGetItem.call(this, key);
+};
 const calls = { getUserMedia: 0, enumerateDevices: 0 };
 const devices = navigator.mediaDevices;
 const nativeGum = devices.getUserMedia.bind(devices);
