@@ -101,16 +101,21 @@ function peerjsJsonOnly(): Plugin {
     name: 'vcw-peerjs-json-only',
     transform(code, id) {
       if (!/[\\/]peerjs[\\/]dist[\\/]bundler\.mjs$/.test(id)) return null;
-      const ref = String.raw`\(0, [$\w]+\)`;
-      const table = new RegExp(String.raw`this\._serializers = \{\s*raw: ${ref},\s*json: (${ref}),\s*binary: ${ref},\s*"binary-utf8": ${ref},\s*default: ${ref}\s*\}`);
-      const found = table.exec(code);
-      if (!found) this.error('peerjs: the serializer table was not found; check vite.config.ts peerjsJsonOnly()');
-      const json = found[1];
-      const jsonOnly = code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`);
-      const trims = [dropPeerjsLogs, dropPeerjsLogger, dropPeerjsRestApi, smallEmitter, noThirdPartyIce, utilWithoutChunker, utilWithoutBrowserDetection, noSupportProbe, shortReconnectErrors, dropEnumNamespace, jsonSerializationName, noSdpTransform];
-      return { code: trims.reduce((out, trim) => trim(out), jsonOnly), map: null };
+      return { code: trimPeerjs(code), map: null };
     },
   };
+}
+
+/** PeerJS's bundle as the widget ships it: JSON connections only, and every trim below. Throws if its shape changed. */
+export function trimPeerjs(code: string): string {
+  const ref = String.raw`\(0, [$\w]+\)`;
+  const table = new RegExp(String.raw`this\._serializers = \{\s*raw: ${ref},\s*json: (${ref}),\s*binary: ${ref},\s*"binary-utf8": ${ref},\s*default: ${ref}\s*\}`);
+  const found = table.exec(code);
+  if (!found) throw new Error('peerjs: the serializer table was not found; check vite.config.ts trimPeerjs()');
+  const json = found[1];
+  const jsonOnly = code.replace(table, `this._serializers = { raw: ${json}, json: ${json}, binary: ${json}, "binary-utf8": ${json}, default: ${json} }`);
+  const trims = [dropPeerjsLogs, dropPeerjsLogger, dropPeerjsRestApi, smallEmitter, noThirdPartyIce, utilWithoutChunker, utilWithoutBrowserDetection, noSupportProbe, shortReconnectErrors, dropEnumNamespace, jsonSerializationName, noSdpTransform, inlineEnums];
+  return trims.reduce((out, trim) => trim(out), jsonOnly);
 }
 
 /**
@@ -350,6 +355,29 @@ export function dropEnumNamespace(code: string): string {
   return out;
 }
 
+/**
+ * PeerJS's enums (`ServerMessageType.Offer`, `PeerErrorType.Network`, …) are objects of names to strings, read as
+ * `(0, $…$export$…).Name` all over the bundle: each read becomes its string, and the objects, read by nobody then, drop
+ * out of the bundle. Fails the build if no enum is found, or one is still read some other way.
+ */
+export function inlineEnums(code: string): string {
+  const enums = [...code.matchAll(/var (\$78455e22dea96b8c\$export\$\w+) = \/\*#__PURE__\*\/ function\((\w+)\) \{([\s\S]*?)return \2;\n\}\(\{\}\);/g)];
+  if (enums.length < 5) throw new Error('peerjs: its enums were not found; check vite.config.ts inlineEnums()');
+  let out = code;
+  for (const [, name, local, body] of enums) {
+    const values = new Map([...body!.matchAll(new RegExp(String.raw`${local}\["(\w+)"\] = ("[^"]*");`, 'g'))].map(([, key, value]) => [key!, value!]));
+    const escaped = name!.replace(/\$/g, '\\$');
+    out = out.replace(new RegExp(String.raw`(?:\(0, ${escaped}\)|${escaped})\.(\w+)\b`, 'g'), (read, key: string) => {
+      const value = values.get(key);
+      if (value === undefined) throw new Error(`peerjs: ${read} is not one of the enum's names; check vite.config.ts inlineEnums()`);
+      return value;
+    });
+    // What is left: the enum's own definition and the package's export list.
+    if (out.split(name!).length - 1 > 2) throw new Error(`peerjs: the enum ${local} is still read; check vite.config.ts inlineEnums()`);
+  }
+  return out;
+}
+
 /** The index of the `)` that closes the call whose arguments start at `i` (strings and template literals skipped). */
 function closingParen(code: string, i: number): number {
   let depth = 1;
@@ -448,6 +476,9 @@ export default defineConfig({
         // Each chunk is named after its folder (`call-…`, `devices-…`, `support-…`, `de-…`).
         chunkFileNames: (chunk) => `chunks/${chunkOf(chunk.facadeModuleId ?? chunk.moduleIds.at(-1) ?? '') ?? chunk.name}-[hash].js`,
         minify: true,
+        // `@__PURE__` marks helped the minifier; in the shipped chunks they are bytes nobody reads (the build kept no
+        // other comments already).
+        comments: false,
         // Only the core is a group: everything the pre-join screen needs, Lit included, in one chunk beside the
         // entry. Every other folder is reached only through its own `import()` (the layering rules see to it), so the
         // bundler's own split already makes it one chunk; grouping it too would make each `import()` go through a
