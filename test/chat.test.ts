@@ -60,12 +60,15 @@ describe('chat', function () {
     return added;
   }
 
-  it('a burst of 500 messages from one sender arrives complete and in order, exactly once', async () => {
+  it('a burst of 500 messages from one sender arrives complete and in order, exactly once (sent one by one, and together)', async () => {
     const [a, b, c] = await inACall(uniqueRoom(), ['Ada', 'Ben', 'Cy']);
     const events = new Map<VideoCallWidget, number>([[b!, 0], [c!, 0]]);
     for (const w of [b!, c!]) w.addEventListener('vcw-message', () => events.set(w, events.get(w)! + 1));
     const sent: string[] = [];
-    for (let i = 0; i < 500; i++) sent.push((await a!.sendMessage(`message ${i}`)).text);
+    // One per task (a frame each), then all in one task (they leave together, as many to a frame as fit one).
+    for (let i = 0; i < 250; i++) sent.push((await a!.sendMessage(`message ${i}`)).text);
+    const together = Array.from({ length: 250 }, (_, i) => a!.sendMessage(`message ${250 + i} ${'✓'.repeat(i * 7)}`));
+    sent.push(...(await Promise.all(together)).map((m) => m.text));
     await waitFor(() => b!.messages.length === 500 && c!.messages.length === 500, 'all 500 at B and C', 30_000);
     for (const w of [b!, c!]) {
       equal(texts(w).join('|'), sent.join('|'), `order at ${w.displayName}`);
@@ -189,8 +192,12 @@ describe('chat', function () {
       { v: 1, t: 'chat', id: '<bad id>', name: 'n', text: 'hi', ts: 1, seq: 1 },
       { v: 1, t: 'chat', id: 'ok', name: 'n'.repeat(65), text: 'hi', ts: 1, seq: 1 },
       { v: 1, t: 'chat', id: 'ok', name: 'n', text: 'hi', ts: 'now', seq: 1 },
-      { v: 1, t: 'sig', id: 'ok', cert: 'not a certificate', sig: 'x'.repeat(86) },
-      { v: 1, t: 'sig', id: '<bad id>', cert: `${'a'.repeat(40)}.${'b'.repeat(86)}`, sig: 'short' },
+      { v: 1, t: 'sig', cert: 'not a certificate', sigs: [{ id: 'ok', sig: 'x'.repeat(86) }] },
+      { v: 1, t: 'sig', cert: `${'a'.repeat(40)}.${'b'.repeat(86)}`, sigs: [{ id: '<bad id>', sig: 'short' }] },
+      { v: 1, t: 'sig', cert: `${'a'.repeat(40)}.${'b'.repeat(86)}`, sigs: Array.from({ length: 65 }, (_, i) => ({ id: `m${i}`, sig: 'x'.repeat(86) })) },
+      { v: 1, t: 'sig', cert: `${'a'.repeat(40)}.${'b'.repeat(86)}`, sigs: [] },
+      { v: 1, t: 'chats', items: [] },
+      { v: 1, t: 'chats', items: [{ id: 'empty', name: 'n', text: '', ts: 1, seq: 1 }] },
       { v: 1, t: 'history', items: 'all' },
       { v: 1, t: 'history', items: [{ id: 'h1', from: 'not-a-peer', name: 'n', text: 'forged', ts: 1, seq: 1 }] },
       { v: 1, t: 'state', name: 'x', audioMuted: 'yes' },

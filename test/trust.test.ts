@@ -11,16 +11,19 @@ function dataConnection(w: VideoCallWidget, peer: string): Conn {
   return call.remotes.get(peer)!.data;
 }
 
-/** The chat messages `from` sends `to`, as they cross the wire, and the signatures it sends after each (by id). */
+/** The chat messages `from` sends `to`, as they cross the wire (alone or together), and the signatures it sends after them (by id). */
 function framesFrom(to: VideoCallWidget, from: VideoCallWidget) {
   const chats: Array<Record<string, unknown>> = [];
-  const sigs = new Map<string, Record<string, unknown>>();
+  const sigs = new Map<string, { cert: string; sig: string }>();
+  const sigFrames: number[] = [];
   dataConnection(to, selfId(from)).on('data', (d) => {
     const frame = d as Record<string, unknown>;
     if (frame.t === 'chat') chats.push(frame);
-    if (frame.t === 'sig') sigs.set(frame.id as string, frame);
+    if (frame.t === 'chats') chats.push(...(frame.items as Array<Record<string, unknown>>));
+    if (frame.t === 'sig') sigFrames.push((frame.sigs as unknown[]).length);
+    if (frame.t === 'sig') for (const { id, sig } of frame.sigs as Array<{ id: string; sig: string }>) sigs.set(id, { cert: frame.cert as string, sig });
   });
-  return { chats, sigs };
+  return { chats, sigs, sigFrames };
 }
 
 const SECRET = 'trust-test-room-token-secret-0123456789';
@@ -89,11 +92,13 @@ describe('trust: vouched names, signed chat and history', function () {
   it('history injected for another member is dropped, or shown as relayed and unverified; signed history checks after its author left', async () => {
     const room = uniqueRoom();
     const [mallory, carol] = (await inACall(server, room, ['Mallory', 'Carol'])) as [VideoCallWidget, VideoCallWidget];
-    // Carol's messages as they cross the wire, and the signatures she sends after each.
-    const { chats: carols, sigs } = framesFrom(mallory, carol);
-    for (let i = 0; i < 3; i++) await carol.sendMessage(`Carol ${i}`);
+    // Carol's messages as they cross the wire, and the signatures she sends after them. Sent together (in one task),
+    // they are signed together: their signatures follow in one frame.
+    const { chats: carols, sigs, sigFrames } = framesFrom(mallory, carol);
+    await Promise.all([0, 1, 2].map((i) => carol.sendMessage(`Carol ${i}`)));
     await waitFor(() => carols.length === 3 && sigs.size === 3 && mallory.messages.length === 3, 'Mallory holds Carol\'s three messages and their signatures');
     assert(carols.every((m) => m.sig === undefined), 'a message goes out before its signature');
+    equal(sigFrames.join(','), '3', 'one frame with the three signatures');
     const carolId = selfId(carol);
     const sent: unknown[] = [];
     // Dee joins; Mallory sends her a history batch of her own making when their connection opens.

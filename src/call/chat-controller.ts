@@ -4,11 +4,11 @@
  * when a connection opens, and counts unread messages while the panel is closed. Lives in the lazily loaded
  * call chunk.
  */
-import type { ReactiveControllerHost } from 'lit';
 import { MAX_TEXT } from '../protocol/limits.js';
-import { HISTORY_BATCH, parseHistoryItem, type ChatWireFields, type HistoryItem, type PeerMessage } from '../protocol/parse.js';
+import { HISTORY_BATCH, parseChatItem, parseHistoryItem, type ChatWireFields, type PeerMessage } from '../protocol/parse.js';
 import type { Member, Signed } from '../protocol/wire.js';
 import type { ChatMessage } from '../core/types.js';
+import type { WidgetHost } from '../core/host.js';
 
 export type ChatWire = PeerMessage & { t: 'chat' };
 export type HistoryWire = PeerMessage & { t: 'history' };
@@ -47,6 +47,28 @@ export type Check = (from: string, m: ChatWireFields & Signed) => Promise<Member
 const before = (a: Entry, b: Entry) =>
   a.seq !== b.seq ? a.seq < b.seq : a.message.from !== b.message.from ? a.message.from < b.message.from : a.message.id < b.message.id;
 
+/**
+ * Items in frames of at most `max` items, each frame's items under BATCH_BYTES encoded (one data-channel frame with
+ * its envelope). A single message is at most ~12 KB encoded (2000 lone surrogates escaped as \uXXXX): it always fits.
+ */
+export function frames<T>(items: readonly T[], max: number): T[][] {
+  const out: T[][] = [];
+  let frame: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = encoder.encode(JSON.stringify(item)).length + 1;
+    if (frame.length && (bytes + size > BATCH_BYTES || frame.length === max)) {
+      out.push(frame);
+      frame = [];
+      bytes = 0;
+    }
+    frame.push(item);
+    bytes += size;
+  }
+  if (frame.length) out.push(frame);
+  return out;
+}
+
 export class ChatController {
   unread = 0;
   /** Inbound messages that failed validation and were dropped. */
@@ -55,11 +77,12 @@ export class ChatController {
   readonly #seen = new Set<string>();
   #clock = 0;
   #cached: ChatMessage[] | undefined;
-  readonly #host: ReactiveControllerHost;
+  /** A message re-renders in a later task: a burst of them, arriving in separate tasks, makes one render. */
+  readonly #host: Pick<WidgetHost, 'requestUpdateSoon'>;
   readonly #onMessage: (message: ChatMessage) => void;
 
   constructor(
-    host: ReactiveControllerHost,
+    host: Pick<WidgetHost, 'requestUpdateSoon'>,
     /** Told of every message that enters the log. */
     onMessage: (message: ChatMessage) => void,
   ) {
@@ -91,7 +114,7 @@ export class ChatController {
       if (at >= 0) {
         this.#entries[at]! = { message: { id, from, name, text, ts, self }, seq, signed: cert && sig ? { cert, sig } : undefined };
         this.#cached = undefined;
-        this.#host.requestUpdate();
+        this.#host.requestUpdateSoon();
       }
       return null;
     }
@@ -113,7 +136,7 @@ export class ChatController {
     this.#cached = undefined;
     if (!self && !panelOpen) this.unread++;
     this.#onMessage(entry.message);
-    this.#host.requestUpdate();
+    this.#host.requestUpdateSoon();
     return entry.message;
   }
 
@@ -157,23 +180,20 @@ export class ChatController {
 
   /** The last HISTORY_LIMIT messages as batches for one connection, each batch under one data-channel frame. */
   history(): HistoryWire[] {
-    const batches: HistoryWire[] = [];
-    let items: HistoryItem[] = [];
-    let bytes = 0;
-    for (const { message: { id, from, name, text, ts }, seq, signed } of this.#entries.slice(-HISTORY_LIMIT)) {
-      const item = { id, from, name, text, ts, seq, ...signed };
-      // A single message is at most ~12 KB encoded (2000 lone surrogates escaped as \uXXXX), so it always fits.
-      const size = encoder.encode(JSON.stringify(item)).length + 1;
-      if (items.length && (bytes + size > BATCH_BYTES || items.length === HISTORY_BATCH)) {
-        batches.push({ v: 1, t: 'history', items });
-        items = [];
-        bytes = 0;
-      }
-      items.push(item);
-      bytes += size;
+    const items = this.#entries.slice(-HISTORY_LIMIT).map(({ message: { id, from, name, text, ts }, seq, signed }) => ({ id, from, name, text, ts, seq, ...signed }));
+    return frames(items, HISTORY_BATCH).map((batch) => ({ v: 1, t: 'history', items: batch }));
+  }
+
+  /**
+   * Chat messages that came together in one frame on `from`'s own connection (`chats`): each is checked as a `chat`
+   * frame would be, and a bad one costs only itself.
+   */
+  receive(from: string, items: readonly unknown[], name: string, panelOpen: boolean): void {
+    for (const raw of items) {
+      const item = parseChatItem(raw);
+      if (item) this.record(from, item, name, false, panelOpen, item);
+      else this.invalid++;
     }
-    if (items.length) batches.push({ v: 1, t: 'history', items });
-    return batches;
   }
 
   #remember(id: string): void {

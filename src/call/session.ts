@@ -9,18 +9,11 @@ import type { ChatMessage, FileTransfer, Participant, PeerStats } from '../core/
 import { Announcer } from './announcer.js';
 import { CallController, type AppMessage } from './call-controller.js';
 import { callView } from './call-view.js';
-import { ChatController } from './chat-controller.js';
-import type { ChatWireFields, Signed } from '../protocol/wire.js';
-import type { Check } from './chat-controller.js';
+import { ChatController, type Check } from './chat-controller.js';
+import { ChatSender } from './chat-sender.js';
 import { FileShare } from './file-share.js';
 import { DATA_BURST } from '../protocol/parse.js';
 import { StatsController } from './stats-controller.js';
-
-/** What the trust chunk's `Signer` does for the session: sign our chat messages, check everyone's. */
-interface Signer {
-  sign(m: ChatWireFields): Promise<Required<Signed>>;
-  check: Check;
-}
 
 export class Session implements SessionHandle {
   readonly chat: ChatController;
@@ -47,8 +40,8 @@ export class Session implements SessionHandle {
   menuOpen = false;
   /** Joins, leaves and messages said to screen readers. */
   readonly announcer: Announcer;
-  /** Signs our chat messages and checks everyone's in the current call (the trust chunk, loaded at first use). */
-  #signer: Promise<Signer> | undefined;
+  /** Sends and signs our chat messages, and checks everyone's signatures, in the current call. */
+  #chatSender: ChatSender | undefined;
   /** Inbound chat and history, one after the other (checking a signature takes a moment). */
   #inbound: Promise<void> = Promise.resolve();
 
@@ -140,7 +133,7 @@ export class Session implements SessionHandle {
       removed: () => void host.leave('removed'),
     });
     this.call = call;
-    this.#signer = undefined;
+    this.#chatSender = new ChatSender(call, this.chat, () => this.call === call);
     // A new device, or one turned off: every connection sends the new track (the screen stays while presenting).
     host.media.onTrack = (kind, track) => {
       if (kind === 'audio' || !call.screen) call.replaceTrack(kind, track);
@@ -192,44 +185,30 @@ export class Session implements SessionHandle {
     // Chat is off here: drop chat and history (file offers are declined by the files chunk).
     if (this.host.chat === 'off') return;
     const open = () => this.host.chatOpen;
-    const check: Check = async (author, m) => (await this.#signing(call)).check(author, m);
+    const check: Check = this.#chatSender?.check ?? (async () => undefined);
     // In the order they came: a history batch waits for the signatures in it to be checked.
     this.#inbound = this.#inbound.then(async () => {
       if (this.call !== call) return;
       if (message.t === 'history') return this.chat.merge(message.items, from, call.selfId, open, (id) => call.identityOf(id)?.name, check);
-      if (message.t === 'sig') return void this.chat.attach(from, message.id, message);
+      const name = call.identityOf(from)?.name ?? '';
+      if (message.t === 'chats') return this.chat.receive(from, message.items, name, open());
+      if (message.t === 'sig') return void message.sigs.forEach(({ id, sig }) => this.chat.attach(from, id, { cert: message.cert, sig }));
       // Whoever's connection it came on wrote it, under the name the server vouches for (never the message's). Its
       // signature is not checked here: it travels on with the history we pass on, and whoever gets it that way
       // checks it (an item whose signature does not check is dropped there).
-      this.chat.record(from, message, call.identityOf(from)?.name ?? '', false, open(), message);
+      this.chat.record(from, message, name, false, open(), message);
     });
-  }
-
-  #signing(call: CallController): Promise<Signer> {
-    return (this.#signer ??= import('../trust/index.js').then(
-      ({ Signer }) => new Signer((key) => call.certify(key)),
-      (error: unknown) => {
-        this.#signer = undefined;
-        throw error;
-      },
-    ));
   }
 
   /** Send a chat message to everyone; throws (sending nothing) when it cannot be sent. */
   async send(text: string, name: string): Promise<ChatMessage> {
-    const call = this.call;
-    if (!call?.selfId) throw new Error('Join the call before sending messages.');
+    const [call, sender] = [this.call, this.#chatSender];
+    if (!call?.selfId || !sender) throw new Error('Join the call before sending messages.');
     const vouched = call.self?.name ?? name;
     const wire = this.chat.compose(text, vouched);
-    call.broadcast(wire);
     const sent = this.chat.record(call.selfId, wire, vouched, true, this.host.chatOpen)!;
-    // Signed after it went out, so that it can be passed on as history (unsigned if the server cannot certify us
-    // right now): the others keep the signature with the message.
-    void this.#signing(call).then((signer) => signer.sign(wire)).then(({ cert, sig }) => {
-      if (this.call !== call) return;
-      this.chat.attach(call.selfId, wire.id, { cert, sig });
-      call.broadcast({ v: 1, t: 'sig', id: wire.id, cert, sig });
-    }, () => undefined);
+    // Out with the others sent in this task, once it ends; signed after it went out.
+    sender.send(wire);
     return sent;
   }
 

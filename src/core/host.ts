@@ -203,6 +203,8 @@ export interface WidgetHost extends ReactiveControllerHost {
   readonly joining: boolean;
   /** The room token: `tokenProvider()`, else the `token` attribute, else null; a failing provider is `forbidden`. */
   roomToken(): Promise<string | null>;
+  /** Re-render in a later task (many changes arriving in separate tasks make one render). */
+  requestUpdateSoon(): void;
   /** Report an outcome (see {@link HostEvent}). */
   notify(event: HostEvent): void;
   /** A final failure: the error screen and a `vcw-error`. */

@@ -380,6 +380,27 @@ export class VideoCallWidget extends LitElement {
     this.#session?.play();
   }
 
+  /**
+   * @internal Re-render in a later task instead of this one: messages that arrive in separate tasks (a chat burst)
+   * then make one render. `updateComplete` still settles only once it is rendered.
+   */
+  requestUpdateSoon(): void {
+    if (!this.isUpdatePending) this.#soon = true;
+    this.requestUpdate();
+  }
+  #soon = false;
+
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    if (!this.#soon) return super.scheduleUpdate();
+    this.#soon = false;
+    // A posted message, not a timer: a page in the background does not slow it down.
+    const { port1, port2 } = new MessageChannel();
+    return new Promise((resolve) => {
+      port1.onmessage = resolve;
+      port2.postMessage(0);
+    }).then(() => super.scheduleUpdate());
+  }
+
   /** The only place `state` changes. */
   #setState(next: WidgetState): void {
     if (this._state === next) return;

@@ -18,6 +18,10 @@ export const MAX_FRAME = 16_384;
 export const MAX_FILE_FRAME = 64 * 1024 + 66;
 /** Messages per history batch (each batch also stays under MAX_FRAME). */
 export const HISTORY_BATCH = 100;
+/** Chat messages per `chats` frame (each frame also stays under MAX_FRAME). */
+export const CHAT_BATCH = 100;
+/** Signatures per `sig` frame (well under a data-channel frame with the certificate). */
+export const SIG_BATCH = 64;
 /** The host page's data (`sendData`): at most this many bytes as JSON (UTF-8), so one message fits one frame. */
 export const MAX_DATA = 16_000;
 /** Messages a second a page may send with `sendData`, after a burst of DATA_BURST. */
@@ -51,6 +55,9 @@ function chatFields(data: Obj): (ChatWireFields & Signed) | null {
     : null;
 }
 
+/** One item of a `chats` frame, or null when it is malformed. */
+export const parseChatItem = (x: unknown): (ChatWireFields & Signed) | null => (isObj(x) ? chatFields(x) : null);
+
 /** One history entry, or null when it is malformed. */
 export function parseHistoryItem(x: unknown): HistoryItem | null {
   if (!isObj(x) || typeof x.from !== 'string' || !PEER_ID.test(x.from)) return null;
@@ -73,9 +80,13 @@ export function parsePeerMessage(data: unknown): PeerMessage | null {
       const fields = chatFields(data);
       return fields && { v: 1, t: 'chat', ...fields };
     }
+    case 'chats':
+      // Items are checked one by one by the receiver (`parseChatItem`), so one bad entry does not cost the rest.
+      return Array.isArray(data.items) && data.items.length > 0 && data.items.length <= CHAT_BATCH ? { v: 1, t: 'chats', items: data.items as unknown[] } : null;
     case 'sig':
-      return isId(data.id) && typeof data.cert === 'string' && CERT.test(data.cert) && typeof data.sig === 'string' && SIG.test(data.sig)
-        ? { v: 1, t: 'sig', id: data.id, cert: data.cert, sig: data.sig }
+      return typeof data.cert === 'string' && CERT.test(data.cert) && Array.isArray(data.sigs) && data.sigs.length > 0 && data.sigs.length <= SIG_BATCH &&
+        data.sigs.every((s: unknown) => isObj(s) && isId(s.id) && typeof s.sig === 'string' && SIG.test(s.sig))
+        ? { v: 1, t: 'sig', cert: data.cert, sigs: (data.sigs as Array<{ id: string; sig: string }>).map(({ id, sig }) => ({ id, sig })) }
         : null;
     case 'history':
       // Items are checked one by one by the receiver, so one bad entry does not cost the rest.

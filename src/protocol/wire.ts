@@ -136,17 +136,28 @@ export interface HistoryItem extends ChatWireFields, Signed {
   from: string;
 }
 
+/** The sender's signatures on its chat messages (see `PeerMessage`). */
+export interface SigFrame {
+  v: 1;
+  t: 'sig';
+  cert: string;
+  sigs: Array<{ id: string; sig: string }>;
+}
+
 export type PeerMessage =
   | ({ v: 1; t: 'hello'; name: string } & MediaState)
   | ({ v: 1; t: 'state'; name: string } & MediaState)
   | { v: 1; t: 'ping' }
   | { v: 1; t: 'bye' }
   | ({ v: 1; t: 'chat' } & ChatWireFields & Signed)
+  /** Chat messages the sender sent together (in one task), in one frame: each item is a `chat` frame's fields. */
+  | { v: 1; t: 'chats'; items: unknown[] }
   /**
-   * The sender's signature on its chat message `id`, sent once it is made: the message itself goes out at once, and
-   * the signature travels on with the history its receivers pass on.
+   * The sender's signatures on its chat messages, sent once they are made (one frame for the messages sent together,
+   * at most SIG_BATCH): the messages themselves go out at once, and each signature travels on with the history its
+   * receivers pass on.
    */
-  | { v: 1; t: 'sig'; id: string; cert: string; sig: string }
+  | SigFrame
   /** Earlier messages, sent when a data connection opens; `from` is the original sender. */
   | { v: 1; t: 'history'; items: HistoryItem[] }
   /** The sender started (`on`) or stopped recording the call; sent again to whoever connects while it runs. */

@@ -5,7 +5,8 @@
  * checks after its author left. The server's public key comes from our own certificate's answer. Its own chunk,
  * loaded with the first chat message sent or received (a call without chat never loads it).
  */
-import type { CertAnswer, ChatWireFields, Member, Signed } from '../protocol/wire.js';
+import type { CertAnswer, ChatWireFields, Member, SigFrame, Signed } from '../protocol/wire.js';
+import { SIG_BATCH } from '../protocol/parse.js';
 
 /** The answer to `POST /api/rooms/{room}/cert`, or null. */
 function parseCertAnswer(x: unknown): CertAnswer | null {
@@ -44,15 +45,21 @@ export class Signer {
     this.#certify = certify;
   }
 
-  /** Our signature and certificate for a message. Rejects when the server cannot certify us. */
-  async sign(m: ChatWireFields): Promise<Required<Signed>> {
+  /**
+   * Our signatures on messages of ours, as the frames that carry them (SIG_BATCH to a frame, with our certificate).
+   * Rejects when the server cannot certify us.
+   */
+  async sign(ms: readonly ChatWireFields[]): Promise<SigFrame[]> {
     let mine = await this.#ours();
     // A call longer than a certificate: a fresh one an hour before it runs out.
     if (mine.exp < Date.now() + 3.6e6) {
       this.#mine = undefined;
       mine = await this.#ours();
     }
-    return { cert: mine.cert, sig: b64(await crypto.subtle.sign(EC, mine.key, covered(m))) };
+    const sigs = await Promise.all(ms.map(async (m) => ({ id: m.id, sig: b64(await crypto.subtle.sign(EC, mine.key, covered(m))) })));
+    const frames: SigFrame[] = [];
+    for (let at = 0; at < sigs.length; at += SIG_BATCH) frames.push({ v: 1, t: 'sig', cert: mine.cert, sigs: sigs.slice(at, at + SIG_BATCH) });
+    return frames;
   }
 
   /**
