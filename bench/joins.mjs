@@ -60,6 +60,8 @@ async function measure(name, instances, redis, seconds, inFlight) {
     p99: percentile(sorted, 0.99),
     // CPU % of one core over the window: each instance, redis-server, this load process.
     cpuPercent: { instances: cpu.slice(0, -1).map(share), redis: share(cpu.at(-1)), load: share(self.user + self.system) },
+    // CPU µs per join: every instance together, redis-server, this load process (what a join costs wherever it runs).
+    cpuUsPerJoin: [cpu.slice(0, -1).reduce((a, b) => a + b, 0), cpu.at(-1), self.user + self.system].map((us) => Math.round(us / Math.max(1, latencies.length))),
   };
 }
 
@@ -85,9 +87,9 @@ export async function runJoins({ seconds = 5, inFlight = 64 } = {}) {
   const result = { seconds, inFlight, cores, loadAtStart, loadAtEnd: Number(loadavg()[0].toFixed(1)), setups, ratio: Number((setups[1].joinsPerSecond / setups[0].joinsPerSecond).toFixed(2)) };
   console.log(`\nJoins (POST + WebSocket → OPEN, then closed) at saturation, ${inFlight} in flight, ${seconds} s; ${cores} cores; load average ${loadAtStart} at start, ${result.loadAtEnd} at end`);
   console.log('redis-server and the load process unpinned; CPU % of one core over the window\n');
-  console.log('| setup | joins/s | joins | failed | p50 ms | p99 ms | CPU % instances | CPU % redis | CPU % load |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  for (const r of setups) console.log(`| ${r.setup} | ${r.joinsPerSecond} | ${r.joins} | ${r.failed} | ${r.p50?.toFixed(1)} | ${r.p99?.toFixed(1)} | ${r.cpuPercent.instances.join(' + ')} | ${r.cpuPercent.redis} | ${r.cpuPercent.load} |`);
+  console.log('| setup | joins/s | joins | failed | p50 ms | p99 ms | CPU % instances | CPU % redis | CPU % load | CPU µs/join instances, redis, load |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of setups) console.log(`| ${r.setup} | ${r.joinsPerSecond} | ${r.joins} | ${r.failed} | ${r.p50?.toFixed(1)} | ${r.p99?.toFixed(1)} | ${r.cpuPercent.instances.join(' + ')} | ${r.cpuPercent.redis} | ${r.cpuPercent.load} | ${r.cpuUsPerJoin.join(', ')} |`);
   console.log(`\nTwo instances / one: ${result.ratio}× (goal ≥ 1.7×)`);
   return result;
 }

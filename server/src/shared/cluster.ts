@@ -229,8 +229,8 @@ export class SharedMode {
 
   private async released(room: string, peerId: string, reason: ReleaseReason): Promise<void> {
     if (this.stopped) return;
-    this.bus.owners.invalidate(room, peerId);
     try {
+      this.bus.owners.invalidate(room, peerId);
       const instances = await this.seats.release(room, peerId);
       // Its member sits on another instance now: nobody is told it left.
       if (instances) await this.tell(instances, { t: 'l', room, peerId, reason });
