@@ -1,10 +1,12 @@
 // Joins per second at saturation in shared mode (issue 16): one instance against two, each instance pinned to its
 // own CPU with taskset. `node bench/joins.mjs [seconds] [in-flight]` (default 5 s, 64 joins in flight).
 // A join = POST /api/rooms/{room}/join + the WebSocket with its ticket → OPEN; the socket is then closed (its seat
-// released), so the server sees a steady churn instead of a growing crowd. Closed loop: each of IN_FLIGHT workers
-// joins again as soon as its last join opened, always in its own room, and (two instances) always on the instance
-// its room's hash picks — the room affinity the load balancer gives. redis-server and this load process are not
-// pinned (the same in both setups); on a 2-core machine they share the instances' cores, which the CPU figures show.
+// released), so the server sees a steady churn instead of a growing crowd. Closed loop: each of the in-flight workers
+// joins again as soon as its last join opened and closed, always in its own room and (two instances) always on the
+// same instance (worker w on instance w mod 2) — the room affinity the load balancer gives. redis-server and this load process are not
+// pinned by the script (the same in both setups; run it under taskset to pin them); on a 2-core machine they share
+// the instances' cores, which the CPU figures show.
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -84,9 +86,11 @@ export async function runJoins({ seconds = 5, inFlight = 64 } = {}) {
     for (const s of started) s.stop();
     redis.stop();
   }
-  const result = { seconds, inFlight, cores, loadAtStart, loadAtEnd: Number(loadavg()[0].toFixed(1)), setups, ratio: Number((setups[1].joinsPerSecond / setups[0].joinsPerSecond).toFixed(2)) };
+  // Where this process (and redis-server, its child) may run: all CPUs unless started under taskset.
+  const loadCpus = /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 'all';
+  const result = { seconds, inFlight, cores, loadCpus, loadAtStart, loadAtEnd: Number(loadavg()[0].toFixed(1)), setups, ratio: Number((setups[1].joinsPerSecond / setups[0].joinsPerSecond).toFixed(2)) };
   console.log(`\nJoins (POST + WebSocket → OPEN, then closed) at saturation, ${inFlight} in flight, ${seconds} s; ${cores} cores; load average ${loadAtStart} at start, ${result.loadAtEnd} at end`);
-  console.log('redis-server and the load process unpinned; CPU % of one core over the window\n');
+  console.log(`redis-server and the load process on CPUs ${result.loadCpus} (not pinned by this script; \`taskset -c 1 node bench/joins.mjs\` puts both on CPU 1); CPU % of one core over the window\n`);
   console.log('| setup | joins/s | joins | failed | p50 ms | p99 ms | CPU % instances | CPU % redis | CPU % load | CPU µs/join instances, redis, load |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of setups) console.log(`| ${r.setup} | ${r.joinsPerSecond} | ${r.joins} | ${r.failed} | ${r.p50?.toFixed(1)} | ${r.p99?.toFixed(1)} | ${r.cpuPercent.instances.join(' + ')} | ${r.cpuPercent.redis} | ${r.cpuPercent.load} | ${r.cpuUsPerJoin.join(', ')} |`);
