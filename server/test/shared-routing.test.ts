@@ -1,6 +1,6 @@
 /**
  * Shared mode routing: each instance remembers which instance holds a remote member and batches what it sends to
- * another instance. Bursts larger than one batch arrive complete and in order; a member that re-registers on
+ * another instance. Bursts larger than one batch (in messages or in bytes) arrive complete and in order; a member that re-registers on
  * another instance (its old one alive, or killed) keeps receiving every message exactly once and in order, with
  * the sender's memory of where it was proved wrong; what the bus carries is checked where it arrives.
  */
@@ -65,6 +65,21 @@ describe('shared mode routing between instances', { skip: NO_REDIS }, () => {
       }
     } finally {
       await Promise.all(pairs.flat().map((c) => c.close()));
+    }
+  }));
+
+  test('large messages (over the bytes one PUBLISH holds) cross in order', logged(async () => {
+    const ann = (await member(a, 'large', 'Ann')).client;
+    const bob = (await member(b, 'large', 'Bob')).client;
+    try {
+      // 24 × ~30 KB: three PUBLISHes of 256 KB when they come in one round (and under the receiver's 1 MB backlog bound).
+      const pad = 'x'.repeat(30_000);
+      for (let i = 0; i < 24; i++) ann.send({ type: 'OFFER', dst: bob.id, payload: { sdp: { type: 'offer', sdp: `${i} ${pad}` }, connectionId: 'mc_l' } });
+      const offers = () => bob.messages.filter((m) => m.type === 'OFFER').map((m) => (m.payload as { sdp: { sdp: string } }).sdp.sdp);
+      await waitFor(() => offers().length >= 24, 10_000, () => `${offers().length} of 24 arrived`);
+      assert.deepEqual(offers(), Array.from({ length: 24 }, (_, i) => `${i} ${pad}`));
+    } finally {
+      await Promise.all([ann.close(), bob.close()]);
     }
   }));
 

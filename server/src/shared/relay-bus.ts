@@ -1,7 +1,7 @@
 /**
  * Signaling between instances (shared mode). A message for a member held by another instance goes to that
  * instance's channel; the owner comes from {@link OwnerCache} (one Redis read per member, not per message), and
- * everything sent in one tick to one instance goes as one PUBLISH of up to MAX_BATCH messages. At most one round
+ * everything sent in one tick to one instance goes as one PUBLISH of up to MAX_BATCH messages (MAX_BATCH_BYTES). At most one round
  * of lookups and publishes is in flight: what arrives meanwhile waits for the next round, so messages leave in the
  * order they came and each member's messages arrive in order.
  *
@@ -25,8 +25,10 @@ export interface Relayed {
   readonly payload: unknown;
 }
 
-/** Messages in one PUBLISH at most (a signaling message is ≤ PeerServer's frame limit; most are < 1 KB). */
+/** Messages in one PUBLISH at most (most signaling messages are < 1 KB)… */
 export const MAX_BATCH = 128;
+/** …and bytes (one message alone may be larger: up to the 64 KB a WebSocket frame may carry). */
+export const MAX_BATCH_BYTES = 256 * 1024;
 
 const RELAYED = new Set(['OFFER', 'ANSWER', 'CANDIDATE', 'LEAVE']);
 /** Kept for an absent member (as the local relay does); LEAVE is not. */
@@ -201,17 +203,32 @@ export class RelayBus {
     }
     const again: Pending[] = [];
     const published: Promise<void>[] = [];
+    const head = `{"t":"b","f":${JSON.stringify(instance)},"m":[`;
     for (const [owner, group] of groups) {
-      for (let i = 0; i < group.length; i += MAX_BATCH) {
-        const chunk = group.slice(i, i + MAX_BATCH);
-        const batch: Batch = { t: 'b', f: instance, m: chunk.map((p) => (p.hop ? [p.room, p.m.type, p.m.src, p.m.dst, p.m.payload, 1] : [p.room, p.m.type, p.m.src, p.m.dst, p.m.payload])) };
+      let chunk: Pending[] = [];
+      let entries: string[] = [];
+      let bytes = 0;
+      const publish = (): void => {
+        const sent = chunk;
         published.push(
-          this.deps.redis.publish(this.deps.channelOf(owner), JSON.stringify(batch)).then(
-            (heard) => this.published(chunk, heard, again),
-            (error: Error) => chunk.forEach((p) => p.fail(error)),
+          this.deps.redis.publish(this.deps.channelOf(owner), `${head}${entries.join(',')}]}`).then(
+            (heard) => this.published(sent, heard, again),
+            (error: Error) => sent.forEach((p) => p.fail(error)),
           ),
         );
+        chunk = [];
+        entries = [];
+        bytes = 0;
+      };
+      for (const p of group) {
+        const entry: Entry = p.hop ? [p.room, p.m.type, p.m.src, p.m.dst, p.m.payload, 1] : [p.room, p.m.type, p.m.src, p.m.dst, p.m.payload];
+        const text = JSON.stringify(entry);
+        if (chunk.length > 0 && (chunk.length >= MAX_BATCH || bytes + text.length > MAX_BATCH_BYTES)) publish();
+        chunk.push(p);
+        entries.push(text);
+        bytes += text.length;
       }
+      if (chunk.length > 0) publish();
     }
     // After what was sent on, on the same connection: the sender that routed it wrongly hears of it once per receiver.
     const told = new Set<string>();
