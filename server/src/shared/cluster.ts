@@ -2,9 +2,9 @@
  * Shared mode (REDIS_URL): this instance's part in a group of instances sharing one Redis. Seats are granted by
  * Redis ({@link RedisSeats}); the seats held here are renewed every pass (and re-asserted at once when Redis comes
  * back, even empty); signaling for a member on another instance crosses through Redis pub/sub on that instance's
- * channel, batched, where the room check is made again before delivery ({@link RelayBus}); a member's leave (or its lapsed lease) is told to
- * every instance holding members of the room. While Redis is unreachable nothing new is granted (503), and what
- * runs keeps running.
+ * channel, batched, where the room check is made again before delivery ({@link RelayBus}); a member's leave (or its
+ * lapsed lease) is told to every instance holding members of the room. While Redis is unreachable nothing new is
+ * granted (503), and what runs keeps running.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
