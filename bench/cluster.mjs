@@ -4,85 +4,14 @@
 // offered rate (default 5000 msg/s for 5 s), over PAIRS pairs of raw PeerJS-protocol clients, in four setups:
 // one instance without Redis (the reference), one with Redis, two instances with each pair on one instance, two
 // with each pair split across the instances (every message crosses Redis). Needs a build and redis-server.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
+import { MAIN, REDIS, SHARED_SECRETS, cpuOf, instance, member, sleep, startRedis } from './lib/shared-procs.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = join(ROOT, 'server/dist/server/src/main.js');
-const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
 const PAIRS = 50;
 const TICK_MS = 10;
-const DEADLINE_MS = 10_000;
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-/** User + system CPU of a process so far, µs (from /proc; clock ticks of 10 ms). */
-const cpuOf = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-};
-
-async function spawnUntil(cmd, args, env, ready) {
-  const proc = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout.on('data', (c) => (out += c));
-  proc.stderr.on('data', (c) => (out += c));
-  const until = Date.now() + DEADLINE_MS;
-  while (!ready(out)) {
-    if (proc.exitCode !== null || Date.now() > until) throw new Error(`${cmd} did not start: ${out.slice(-500)}`);
-    await sleep(20);
-  }
-  return { proc, out: () => out };
-}
-
-async function instance(env) {
-  const dir = mkdtempSync(join(tmpdir(), 'vcw-bench-state-'));
-  const port = await freePort();
-  const base = { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', STATE_DIR: dir, MESSAGE_RATE_LIMIT: '100000', JOIN_RATE_LIMIT: '1000000', MAX_SOCKETS_PER_ADDRESS: '100000' };
-  const s = await spawnUntil(process.execPath, [MAIN], { ...base, ...env }, () => true);
-  // Ready when /healthz answers.
-  const until = Date.now() + DEADLINE_MS;
-  for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (s.proc.exitCode !== null || Date.now() > until) throw new Error(`instance did not start: ${s.out().slice(-500)}`);
-    await sleep(50);
-  }
-  return { ...s, port, stop: () => (s.proc.kill('SIGTERM'), rmSync(dir, { recursive: true, force: true })) };
-}
-
-async function member(port, room) {
-  const res = await fetch(`http://127.0.0.1:${port}/api/rooms/${room}/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  if (!res.ok) throw new Error(`join ${res.status}`);
-  const { peerId, ticket } = await res.json();
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/signal/peerjs?${new URLSearchParams({ key: 'vcw', id: peerId, token: ticket })}`);
-  await new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('no OPEN')), DEADLINE_MS);
-    ws.on('message', function first(data) {
-      if (JSON.parse(data.toString()).type === 'OPEN') {
-        clearTimeout(t);
-        ws.off('message', first);
-        resolve();
-      }
-    });
-    ws.once('error', reject);
-  });
-  return { ws, id: peerId };
-}
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -122,10 +51,8 @@ async function measure(name, instances, redisPid, split, rate, seconds) {
 
 /** The four setups at one offered rate: { rate, seconds, loadAtStart, setups, valid, splitP99Met }. */
 async function runRate(rate, seconds) {
-  const redisDir = mkdtempSync(join(tmpdir(), 'vcw-bench-redis-'));
-  const redisPort = await freePort();
-  const redis = await spawnUntil(REDIS, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', redisDir], {}, (o) => o.includes('Ready to accept'));
-  const shared = { REDIS_URL: `redis://127.0.0.1:${redisPort}`, TICKET_SECRET: 'bench-ticket-secret-0123456789abcdef0123', AGENT_KEY: 'bench-agent-key-0123456789' };
+  const redis = await startRedis();
+  const shared = { REDIS_URL: redis.url, ...SHARED_SECRETS };
   const setups = [];
   const loadAtStart = Number(loadavg()[0].toFixed(1));
   const started = [];
@@ -142,8 +69,7 @@ async function runRate(rate, seconds) {
     setups.push(await measure('two instances, pair split', [one, two], redis.proc.pid, true, rate, seconds));
   } finally {
     for (const s of started) s.stop();
-    redis.proc.kill('SIGTERM');
-    rmSync(redisDir, { recursive: true, force: true });
+    redis.stop();
   }
   // The load generator shares the machine: when it could not offer the rate, the latencies measure its own backlog.
   const planned = rate * seconds;

@@ -72,6 +72,11 @@ if (r.cluster) {
   table(['offered msg/s', 'setup', 'sent', 'delivered', 'p50 ms', 'p99 ms', 'p99 ratio', 'CPU µs per message', 'CPU ratio'], r.cluster.rates.flatMap((x) =>
     x.setups.map((s) => [x.rate, s.setup, s.sent, s.delivered, f(s.p50), f(s.p99), `${s.p99Ratio}×`, s.cpuUsPerMessage.toFixed(1), `${s.cpuRatio}×`]),
   ));
+  const j = r.cluster.joins;
+  if (j) {
+    out.push('', `Joins (POST + WebSocket → OPEN, then closed) at saturation, ${j.inFlight} in flight, ${j.seconds} s; ${j.cores} cores; load process and redis-server on CPUs ${j.loadCpus}; load average ${j.loadAtStart} → ${j.loadAtEnd}; two instances / one: **${j.ratio}×** (goal ≥ 1.7×)`, '');
+    table(['setup', 'joins/s', 'failed', 'p50 ms', 'p99 ms', 'CPU % instances', 'CPU % redis', 'CPU % load', 'CPU µs per join: instances, redis, load'], j.setups.map((s) => [s.setup, s.joinsPerSecond, s.failed, f(s.p50), f(s.p99), s.cpuPercent.instances.join(' + '), s.cpuPercent.redis, s.cpuPercent.load, s.cpuUsPerJoin.join(', ')]));
+  }
 }
 if (r.chat) {
   const c = r.chat;

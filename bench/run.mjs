@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromiumPath } from '../test/support/chromium.mjs';
 import { runCluster } from './cluster.mjs';
+import { runJoins } from './joins.mjs';
 import { runCapacity, runRelay } from './server.mjs';
 import { mmm, printTable } from './lib/stats.mjs';
 import { runWeight } from './weight.mjs';
@@ -237,6 +238,8 @@ for (const section of only) {
     else if (section === 'relay') results.relay = await runRelay();
     else if (section === 'cluster') {
       results.cluster = await runCluster();
+      // Joins/s at saturation, one instance against two pinned to their own CPUs (bench/joins.mjs).
+      results.cluster.joins = await runJoins();
       // A run the load process could not offer is no figure (see bench/cluster.mjs).
       if (!results.cluster.rates.every((r) => r.valid)) throw new Error('the load process could not offer the rate (a busy machine): no valid figures');
     }

@@ -2,9 +2,9 @@
  * Shared mode (REDIS_URL): this instance's part in a group of instances sharing one Redis. Seats are granted by
  * Redis ({@link RedisSeats}); the seats held here are renewed every pass (and re-asserted at once when Redis comes
  * back, even empty); signaling for a member on another instance crosses through Redis pub/sub on that instance's
- * channel, where the room check is made again before delivery; a member's leave (or its lapsed lease) is told to
- * every instance holding members of the room. While Redis is unreachable nothing new is granted (503), and what
- * runs keeps running.
+ * channel, batched, where the room check is made again before delivery ({@link RelayBus}); a member's leave (or its
+ * lapsed lease) is told to every instance holding members of the room. While Redis is unreachable nothing new is
+ * granted (503), and what runs keeps running.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -13,34 +13,29 @@ import type { Member, Role } from '../../../src/protocol/wire.js';
 import type { SharedConfig } from '../config.js';
 import type { ReleaseReason, Rooms } from '../rooms.js';
 import type { OfflineQueues } from '../signaling/offline-queue.js';
-import { MAX_BUFFERED_BYTES, type Registry } from '../signaling/registry.js';
+import type { Registry } from '../signaling/registry.js';
 import { RedisJoinBudget, RedisSocketCount } from './limits.js';
 import { RedisQueueStore } from './queue-store.js';
+import { RelayBus, type Batch, type Relayed } from './relay-bus.js';
 import { RedisSeats, type Claim } from './seats.js';
 
-/** A relayed signaling message (OFFER, ANSWER, CANDIDATE, LEAVE). */
-export interface Relayed {
-  readonly type: string;
-  readonly src: string;
-  readonly dst: string;
-  readonly payload: unknown;
-}
+export type { Relayed } from './relay-bus.js';
 
 /**
- * What crosses an instance's channel: a relayed message for one of its members, a member's leave, or a member's
- * vouched name and role (its socket arrived on another instance).
+ * What crosses an instance's channel: relayed messages for its members (a batch; `r`, one message, is what an
+ * instance of the previous version sends), a member's leave, a member's vouched name and role (its socket arrived
+ * on another instance), "that member is not where you thought" (`o`), or a support-queue message.
  */
 type BusMessage =
+  | Batch
   | { t: 'r'; room: string; m: Relayed }
   | { t: 'l'; room: string; peerId: string; reason: ReleaseReason }
   | { t: 'i'; room: string; member: Member }
+  | { t: 'o'; room: string; peerId: string }
   | { t: 's'; m: unknown };
 
 /** A support-queue message from another instance (or a broadcast): handled by the shared support desk. */
 export type SupportListener = (message: unknown) => void;
-
-/** Kept for an absent member (as the local relay does); LEAVE is not. */
-const QUEUED = new Set(['OFFER', 'ANSWER', 'CANDIDATE']);
 
 export class SharedMode {
   readonly instance: string;
@@ -49,6 +44,7 @@ export class SharedMode {
   private sub!: Redis;
   private seats!: RedisSeats;
   private budget!: RedisJoinBudget;
+  private bus!: RelayBus;
   private readonly channel: string;
   private timer: NodeJS.Timeout | undefined;
   private signaling: { registry: Registry; offline: OfflineQueues } | undefined;
@@ -88,9 +84,21 @@ export class SharedMode {
     this.sockets = new RedisSocketCount(this.redis, config.prefix, this.instance, this.maxSocketsPerAddress, config.seatLeaseMs);
     this.sockets.start();
     this.budget = new RedisJoinBudget(this.redis, config.prefix, this.joinRateLimit);
-    // Redis back (or restarted empty): this instance's members are re-asserted at once.
+    this.bus = new RelayBus({
+      instance: this.instance,
+      redis: this.redis,
+      seats: this.seats,
+      rooms: this.rooms,
+      log,
+      channelOf: (instance) => this.channelOf(instance),
+      notice: (instance, room, peerId) => this.redis.publish(this.channelOf(instance), JSON.stringify({ t: 'o', room, peerId } satisfies BusMessage)),
+      signaling: () => this.signaling,
+    });
+    // Redis back (or restarted empty): this instance's members are re-asserted at once, and where the others' are
+    // is read again (notices may have been lost meanwhile).
     this.redis.on('ready', () => {
       log.info({ instance: this.instance }, 'redis connected');
+      this.bus.reset();
       void this.renew();
     });
     // Logged once per outage (the client retries every 200 ms).
@@ -170,13 +178,10 @@ export class SharedMode {
 
   /**
    * A relayed message whose receiver is not here: to the instance holding it, which checks the room again. False
-   * when no instance holds it (dropped).
+   * when no instance holds it (dropped); rejects when Redis is unreachable.
    */
-  async forward(room: string, message: Relayed): Promise<boolean> {
-    const owner = await this.seats.instanceOf(room, message.dst);
-    if (owner === null || owner === this.instance) return false;
-    await this.redis.publish(this.channelOf(owner), JSON.stringify({ t: 'r', room, m: message } satisfies BusMessage));
-    return true;
+  forward(room: string, message: Relayed): Promise<boolean> {
+    return this.bus.forward(room, message);
   }
 
   async stop(): Promise<void> {
@@ -225,6 +230,7 @@ export class SharedMode {
   private async released(room: string, peerId: string, reason: ReleaseReason): Promise<void> {
     if (this.stopped) return;
     try {
+      this.bus.owners.invalidate(room, peerId);
       const instances = await this.seats.release(room, peerId);
       // Its member sits on another instance now: nobody is told it left.
       if (instances) await this.tell(instances, { t: 'l', room, peerId, reason });
@@ -239,6 +245,7 @@ export class SharedMode {
     const instances = await this.seats.instancesOf(room);
     for (const peerId of expired) {
       this.rooms.forget(peerId);
+      this.bus.owners.invalidate(room, peerId);
       this.leave(room, peerId, 'disconnected');
       await this.tell(instances, { t: 'l', room, peerId, reason: 'disconnected' });
     }
@@ -259,13 +266,22 @@ export class SharedMode {
       return;
     }
     try {
-      if (message?.t === 'l') this.leave(message.room, message.peerId, message.reason);
-      else if (message?.t === 'r') this.deliver(message.room, message.m, raw.length);
+      if (message?.t === 'b') this.bus.received(message);
+      else if (message?.t === 'l') this.left(message.room, message.peerId, message.reason);
       else if (message?.t === 'i') this.identity(message.room, message.member);
+      else if (message?.t === 'o' && typeof message.room === 'string' && typeof message.peerId === 'string') this.bus.owners.invalidate(message.room, message.peerId);
+      else if (message?.t === 'r') this.bus.received({ m: [[message.room, message.m?.type, message.m?.src, message.m?.dst, message.m?.payload, 1]] });
       else if (message?.t === 's') this.supportListener(message.m);
     } catch (error) {
       this.log.warn({ err: (error as Error).message }, 'a message from another instance could not be handled');
     }
+  }
+
+  /** Another instance announced `peerId`'s leave: where it was is forgotten, and this instance's members hear it. */
+  private left(room: string, peerId: string, reason: ReleaseReason): void {
+    if (typeof room !== 'string' || typeof peerId !== 'string') return;
+    this.bus.owners.invalidate(room, peerId);
+    this.leave(room, peerId, reason);
   }
 
   /** Tell this instance's members of `room` that `peerId` left. */
@@ -280,20 +296,8 @@ export class SharedMode {
     const registry = this.signaling?.registry;
     if (!registry || typeof member?.peerId !== 'string' || typeof member.name !== 'string' || (member.role !== 'host' && member.role !== 'guest')) return;
     const { peerId, name, role } = member;
+    // Its socket arrived on another instance: it may have moved there from where this one thought it was.
+    if (typeof room === 'string') this.bus.owners.invalidate(room, peerId);
     for (const other of this.rooms.connectedIn(room)) if (other.peerId !== peerId) registry.send(other.peerId, { type: Notice.IDENTITY, payload: { members: [{ peerId, name, role }] } });
-  }
-
-  /** A relayed message from another instance: delivered only to a member of that room here (the check is ours). */
-  private deliver(room: string, message: Relayed, bytes: number): void {
-    const { registry, offline } = this.signaling ?? {};
-    if (!registry || !offline || typeof message?.dst !== 'string' || this.rooms.roomOf(message.dst) !== room) return;
-    const out = { type: message.type, src: message.src, dst: message.dst, payload: message.payload };
-    if (!registry.has(message.dst)) {
-      if (QUEUED.has(message.type)) offline.enqueue(message.dst, out, bytes);
-      return;
-    }
-    const socket = registry.socket(message.dst);
-    if (socket && socket.bufferedAmount > MAX_BUFFERED_BYTES) return;
-    registry.send(message.dst, out);
   }
 }

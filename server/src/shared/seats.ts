@@ -202,9 +202,16 @@ export class RedisSeats {
     return members;
   }
 
-  /** The instance holding `peerId` in `room`, if any. */
-  async instanceOf(room: string, peerId: string): Promise<string | null> {
-    return this.redis.hget(this.keys(room)[2], peerId);
+  /** The instance holding each (room, peer), or null: one round trip for all of them. */
+  async ownersOf(pairs: readonly (readonly [string, string])[]): Promise<(string | null)[]> {
+    if (pairs.length === 1) return [await this.redis.hget(this.keys(pairs[0]![0])[2], pairs[0]![1])];
+    const pipeline = this.redis.pipeline();
+    for (const [room, peerId] of pairs) pipeline.hget(this.keys(room)[2], peerId);
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, owner]) => {
+      if (error) throw error;
+      return typeof owner === 'string' ? owner : null;
+    });
   }
 
   /** Every instance holding a member of `room`. */
