@@ -1,9 +1,11 @@
 /**
  * ChatSender: our chat messages on their way out, for one call. Those sent together (in one task) leave together
  * once the task ends: a `chat` frame for a single message, `chats` frames for several (as many as fit one
- * data-channel frame). Then they are signed, through the trust chunk (`Signer`, loaded at first use), and their
- * signatures follow in `sig` frames: the others keep each with its message, to pass on with the history. The same
- * Signer checks the signatures in the history others pass on to us.
+ * data-channel frame). Then, once the page is idle (within a second), they are signed through the trust chunk
+ * (`Signer`, loaded at first use), and their signatures follow in `sig` frames: the others keep each with its
+ * message, to pass on with the history. Signing waits for idle time because nothing needs the signature at once
+ * (only a later newcomer, who gets the message passed on by someone else), while a burst of messages would wait
+ * behind it. The same Signer checks the signatures in the history others pass on to us.
  */
 import type { ChatWireFields, SigFrame } from '../protocol/wire.js';
 import { CHAT_BATCH } from '../protocol/parse.js';
@@ -15,6 +17,9 @@ interface Signer {
   sign(ms: readonly ChatWireFields[]): Promise<SigFrame[]>;
   check: Check;
 }
+
+/** Runs `fn` once the page is idle, within a second (soon after, where the browser cannot tell idle time). */
+const whenIdle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 1000 }) : setTimeout(fn, 50));
 
 export class ChatSender {
   #signer: Promise<Signer> | undefined;
@@ -40,7 +45,7 @@ export class ChatSender {
       if (!this.current()) return;
       if (wires.length === 1) this.call.broadcast(wire);
       else for (const items of frames(wires.map(({ v, t, ...item }) => item), CHAT_BATCH)) this.call.broadcast({ v: 1, t: 'chats', items });
-      void this.#sign(wires);
+      whenIdle(() => void this.#sign(wires));
     });
   }
 
