@@ -85,6 +85,7 @@ if (r.chat) {
     [`round trip A→B→A, ms (n=${c.roundTripMs.widget.n})`, mmm(c.roundTripMs.widget), mmm(c.roundTripMs.floor), `${c.roundTripMs.ratio}×`],
     [`fan-out A→B and C, ms (n=${c.fanOutMs.widget.n})`, mmm(c.fanOutMs.widget), '', ''],
     [`messages/s, ${c.messagesPerSecond.burst} (n=${c.messagesPerSecond.widget.n})`, mmm(c.messagesPerSecond.widget), mmm(c.messagesPerSecond.floor), `${c.messagesPerSecond.ratio}×`],
+    ...(c.signedPerSecond ? [['messages/s until their signatures (made when the page is idle) arrived too', mmm(c.signedPerSecond.widget), '', `${c.signedPerSecond.ratio}×`]] : []),
     ...(c.signing ? [[`signing, µs per message: sign (sender) / verify (each receiver) — ${c.signing.what}`, `${mmm(c.signing.signUs, '', 0)} / ${mmm(c.signing.verifyUs, '', 0)}`, '', '']] : []),
     c.fileThroughput?.widget
       ? [`file throughput, MB/s (n=${c.fileThroughput.widget.n}): ${c.fileThroughput.what}`, mmm(c.fileThroughput.widget, '', 1), mmm(c.fileThroughput.floor, '', 1), `${c.fileThroughput.ratio}×`]

@@ -145,6 +145,7 @@ function printBrowser(section, r) {
       ['round trip A→B→A', ms(r.roundTripMs.widget), ms(r.roundTripMs.floor), `${r.roundTripMs.ratio}×`],
       ['fan-out A→B and C', ms(r.fanOutMs.widget), '', ''],
       [`messages/s (${r.messagesPerSecond.burst})`, mmm(r.messagesPerSecond.widget, 0), mmm(r.messagesPerSecond.floor, 0), `${r.messagesPerSecond.ratio}×`],
+      ...(r.signedPerSecond ? [['messages/s until their signatures arrived too', mmm(r.signedPerSecond.widget, 0), '', `${r.signedPerSecond.ratio}×`]] : []),
       [`file throughput, MB/s (${r.fileThroughput.widget.n} runs)`, mmm(r.fileThroughput.widget, 1), mmm(r.fileThroughput.floor, 1), `${r.fileThroughput.ratio}×`],
       ...(r.signing ? [['signing per message, µs: sign / verify', `${mmm(r.signing.signUs, 0)} / ${mmm(r.signing.verifyUs, 0)}`, '', '']] : []),
     ]);
