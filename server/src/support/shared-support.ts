@@ -187,9 +187,13 @@ export class SharedSupport implements SupportService {
     if (!attached) return this.transport.close(peerId, Close.NOT_WAITING, 'not-waiting');
     const entry = this.attached.add(peerId, kind, queue, kind === 'desk' ? (attached.record as DeskRecord) : undefined);
     if (kind === 'waiting') {
-      const since = (attached.record as { since: number }).since;
-      entry.timer = setTimeout(() => void this.outcomes.timeout(peerId, queue).catch((error: Error) => this.log.debug({ err: error.message }, 'timeout not recorded')), Math.max(0, since + this.config.waitingTimeoutMs - Date.now()));
-      entry.timer.unref();
+      const at = (attached.record as { since: number }).since + this.config.waitingTimeoutMs;
+      const arm = () => {
+        // Node's timers may fire a millisecond before Date.now() says the time is up: then wait out the rest.
+        entry.timer = setTimeout(() => (Date.now() < at ? arm() : void this.outcomes.timeout(peerId, queue).catch((error: Error) => this.log.debug({ err: error.message }, 'timeout not recorded'))), Math.max(0, at - Date.now()));
+        entry.timer.unref();
+      };
+      arm();
     }
     // This socket hears where it stands at once; the others on every instance once the broadcast reaches them.
     await this.refresh(queue);

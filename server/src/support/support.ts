@@ -250,6 +250,13 @@ export class Support implements SupportService {
 
   private timeout(visitor: Visitor): void {
     if (!this.state.holds(visitor)) return;
+    // Node's timers may fire a millisecond before Date.now() says the time is up: the visitor waits it out in full.
+    const left = visitor.since + this.config.waitingTimeoutMs - Date.now();
+    if (left > 0) {
+      visitor.timer = setTimeout(() => this.timeout(visitor), left);
+      visitor.timer.unref();
+      return;
+    }
     this.transport.send(visitor.peerId, declinedText('timeout', ''), false);
     this.events?.publish('support.timeout', { queue: visitor.room, visitorId: visitor.peerId, waitedMs: Date.now() - visitor.since });
     this.leave(visitor, 'timeout');
