@@ -29,7 +29,8 @@ if (r.joinLatency) {
   out.push(`### 2. Join latency (ms, n=${j.widget.n}, median (min–max))${load('join')}`, '');
   table(['click Join → first remote frame', 'ms', 'ratio'], [
     ['two widgets on loopback', mmm(j.widget), `${j.ratio}×`],
-    ['floor: two raw RTCPeerConnections in one page', mmm(j.floor), '1×'],
+    ['floor: two raw RTCPeerConnections, in the page the widget joins from', mmm(j.floor), '1×'],
+    ...(j.floorIdle ? [['floor in an idle page (the widget against it)', mmm(j.floorIdle), `${j.ratioIdle}×`]] : []),
   ]);
 }
 if (r.guest) {

@@ -129,7 +129,8 @@ function printBrowser(section, r) {
   if (section === 'join') {
     printTable(`Join latency: click Join → first remote video frame (two widgets on loopback; n=${r.widget.n})`, ['what', 'median (min–max)', 'ratio to floor', 'goal'], [
       ['widget', ms(r.widget), `${r.ratio}×`, `≤ ${r.goalRatio}×`],
-      ['floor: two raw RTCPeerConnections, one page', ms(r.floor), '1×', ''],
+      ['floor: two raw RTCPeerConnections, in the page the widget joins from', ms(r.floor), '1×', ''],
+      ...(r.floorIdle ? [['floor in an idle page (the widget against it)', ms(r.floorIdle), `${r.ratioIdle}×`, '']] : []),
     ]);
   } else if (section === 'guest') {
     const u = r.untouched;
