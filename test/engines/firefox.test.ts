@@ -127,8 +127,8 @@ describe('Chromium ↔ Firefox ESR', { skip: FIREFOX ? false : 'firefox-esr is n
     await act(ff, 'sendMessage', 'last');
     await waitFor(async () => (await view(cr)).messages.some((m) => m.text === 'last'), 15_000, 'the last message at Chromium');
     await waitFor(async () => (await view(ff)).messages.some((m) => m.text === 'last'), 15_000, 'the last message at Firefox');
-    // The first two may cross on the wire (each is signed before it leaves): then both carry the same clock and the
-    // shared order breaks the tie by sender id, so it is either way round — but the same at both ends.
+    // The first two may cross on the wire (each leaves before the other arrives): then both carry the same clock and
+    // the shared order breaks the tie by sender id, so it is either way round — but the same at both ends.
     const orders: string[][] = [];
     for (const [page, name] of [[cr, 'Chromium'], [ff, 'Firefox']] as const) {
       const texts = (await view(page)).messages.map((m) => m.text);
