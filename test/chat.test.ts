@@ -180,6 +180,16 @@ describe('chat', function () {
     b!.toggleChat(true);
     await b!.updateComplete;
     equal(badge(), undefined, 'opening the panel clears the badge');
+    // A message renders in a later task than the one it arrived in; awaited when its vcw-message fires,
+    // updateComplete still settles only once it shows.
+    const shown = new Promise<boolean>((resolve) => {
+      b!.addEventListener('vcw-message', async (e) => {
+        await b!.updateComplete;
+        resolve(!!b!.shadowRoot!.querySelector(`.chat li[data-id="${e.detail.message.id}"]`));
+      }, { once: true });
+    });
+    await a!.sendMessage('shown once updateComplete settles');
+    assert(await shown, 'the message is in the open panel when updateComplete settles');
   });
 
   it('ignores malformed protocol messages injected on a data connection, and keeps working', async () => {

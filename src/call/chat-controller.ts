@@ -135,8 +135,9 @@ export class ChatController {
     if (entries.length > LOG_LIMIT) entries.shift();
     this.#cached = undefined;
     if (!self && !panelOpen) this.unread++;
-    this.#onMessage(entry.message);
+    // The render is asked for first: a page that awaits updateComplete when the message is announced sees it shown.
     this.#host.requestUpdateSoon();
+    this.#onMessage(entry.message);
     return entry.message;
   }
 
