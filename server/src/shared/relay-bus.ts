@@ -8,6 +8,11 @@
  * A stale owner costs a detour, never a wrong delivery: the receiving instance checks the room itself and sends on
  * what it no longer holds (once, after reading the owner from Redis) and tells the sender to forget its entry; a
  * publish nobody hears (the instance died) is sent again after a fresh lookup when the cache had routed it.
+ *
+ * Known limit: while a member moves to another instance, a message the old instance sends on can arrive after a newer
+ * one sent straight to the new instance (if the old instance forgets the member within about one Redis round trip of
+ * the sender learning the new owner; senders normally learn it well before). Closing it needs a fence through the old
+ * instance.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
