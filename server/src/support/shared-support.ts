@@ -19,6 +19,7 @@ import type { Rooms } from '../rooms.js';
 import type { SharedMode } from '../shared/cluster.js';
 import type { DeskRecord, QueueLimits } from '../shared/queue-store.js';
 import { newPeerId, type SupportKind, type Tickets } from '../tickets.js';
+import { atDeadline } from '../util/deadline.js';
 import { failedText, previewText, queueText, readDeskRequest, removedText, waitingText, type Transport } from './messages.js';
 import { SharedOutcomes, type SupportMessage } from './shared-outcomes.js';
 import { AttachedSockets, type Attached } from './shared-sockets.js';
@@ -188,12 +189,8 @@ export class SharedSupport implements SupportService {
     const entry = this.attached.add(peerId, kind, queue, kind === 'desk' ? (attached.record as DeskRecord) : undefined);
     if (kind === 'waiting') {
       const at = (attached.record as { since: number }).since + this.config.waitingTimeoutMs;
-      const arm = () => {
-        // Node's timers may fire a millisecond before Date.now() says the time is up: then wait out the rest.
-        entry.timer = setTimeout(() => (Date.now() < at ? arm() : void this.outcomes.timeout(peerId, queue).catch((error: Error) => this.log.debug({ err: error.message }, 'timeout not recorded'))), Math.max(0, at - Date.now()));
-        entry.timer.unref();
-      };
-      arm();
+      const timeout = () => void this.outcomes.timeout(peerId, queue).catch((error: Error) => this.log.debug({ err: error.message }, 'timeout not recorded'));
+      atDeadline(at, timeout, (timer) => (entry.timer = timer));
     }
     // This socket hears where it stands at once; the others on every instance once the broadcast reaches them.
     await this.refresh(queue);

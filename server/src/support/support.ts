@@ -18,6 +18,7 @@ import type { SignalingEndpoint, SupportStatus } from '../../../src/protocol/wir
 import type { Config } from '../config.js';
 import type { CallEvents } from '../events/call-events.js';
 import type { Rooms } from '../rooms.js';
+import { atDeadline } from '../util/deadline.js';
 import { newPeerId, type SupportKind, type Tickets } from '../tickets.js';
 import { CallRooms } from './call-rooms.js';
 import {
@@ -148,9 +149,7 @@ export class Support implements SupportService {
       if (first) {
         visitor.connected = true;
         clearTimeout(visitor.timer);
-        const left = Math.max(0, visitor.since + this.config.waitingTimeoutMs - Date.now());
-        visitor.timer = setTimeout(() => this.timeout(visitor), left);
-        visitor.timer.unref();
+        atDeadline(visitor.since + this.config.waitingTimeoutMs, () => this.timeout(visitor), (timer) => (visitor.timer = timer));
       }
       // On connect (also a re-attached socket) the visitor always hears its position.
       visitor.sentPosition = 0;
@@ -250,13 +249,6 @@ export class Support implements SupportService {
 
   private timeout(visitor: Visitor): void {
     if (!this.state.holds(visitor)) return;
-    // Node's timers may fire a millisecond before Date.now() says the time is up: the visitor waits it out in full.
-    const left = visitor.since + this.config.waitingTimeoutMs - Date.now();
-    if (left > 0) {
-      visitor.timer = setTimeout(() => this.timeout(visitor), left);
-      visitor.timer.unref();
-      return;
-    }
     this.transport.send(visitor.peerId, declinedText('timeout', ''), false);
     this.events?.publish('support.timeout', { queue: visitor.room, visitorId: visitor.peerId, waitedMs: Date.now() - visitor.since });
     this.leave(visitor, 'timeout');
