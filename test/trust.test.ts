@@ -20,8 +20,11 @@ function framesFrom(to: VideoCallWidget, from: VideoCallWidget) {
     const frame = d as Record<string, unknown>;
     if (frame.t === 'chat') chats.push(frame);
     if (frame.t === 'chats') chats.push(...(frame.items as Array<Record<string, unknown>>));
-    if (frame.t === 'sig') sigFrames.push((frame.sigs as unknown[]).length);
-    if (frame.t === 'sig') for (const { id, sig } of frame.sigs as Array<{ id: string; sig: string }>) sigs.set(id, { cert: frame.cert as string, sig });
+    if (frame.t === 'sig') {
+      const entries = frame.sigs as Array<{ id: string; sig: string }>;
+      sigFrames.push(entries.length);
+      for (const { id, sig } of entries) sigs.set(id, { cert: frame.cert as string, sig });
+    }
   });
   return { chats, sigs, sigFrames };
 }
