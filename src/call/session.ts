@@ -185,11 +185,13 @@ export class Session implements SessionHandle {
     // Chat is off here: drop chat and history (file offers are declined by the files chunk).
     if (this.host.chat === 'off') return;
     const open = () => this.host.chatOpen;
-    const check: Check = this.#chatSender?.check ?? (async () => undefined);
     // In the order they came: a history batch waits for the signatures in it to be checked.
     this.#inbound = this.#inbound.then(async () => {
       if (this.call !== call) return;
-      if (message.t === 'history') return this.chat.merge(message.items, from, call.selfId, open, (id) => call.identityOf(id)?.name, check);
+      if (message.t === 'history') {
+        const check: Check = this.#chatSender?.check ?? (async () => undefined);
+        return this.chat.merge(message.items, from, call.selfId, open, (id) => call.identityOf(id)?.name, check);
+      }
       const name = call.identityOf(from)?.name ?? '';
       if (message.t === 'chats') return this.chat.receive(from, message.items, name, open());
       if (message.t === 'sig') return void message.sigs.forEach(({ id, sig }) => this.chat.attach(from, id, { cert: message.cert, sig }));
